@@ -1,0 +1,57 @@
+import type { WebhookOutcome } from "@linefleet/ingress";
+import type { Logger } from "@linefleet/log";
+import Fastify from "fastify";
+
+export interface IngressAppDeps {
+  logger: Logger;
+  bodyLimit: number;
+  handleWebhook(request: {
+    rawBody: Uint8Array;
+    signature: string | undefined;
+  }): Promise<WebhookOutcome>;
+  /** Resolves when Redis answers; rejects otherwise. */
+  checkReady(): Promise<void>;
+}
+
+/** The HTTP face of the ingress: transport only, the webhook logic lives in @linefleet/ingress. */
+export function buildApp(deps: IngressAppDeps) {
+  const app = Fastify({
+    loggerInstance: deps.logger,
+    bodyLimit: deps.bodyLimit,
+    disableRequestLogging: true,
+    return503OnClosing: true,
+  });
+
+  // Keep every body as raw bytes: the signature must be checked before anything parses them.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser("*", { parseAs: "buffer" }, (_request, body, done) => done(null, body));
+
+  app.post("/webhook", async (request, reply) => {
+    const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+    const signature = request.headers["x-line-signature"];
+    const outcome = await deps.handleWebhook({
+      rawBody,
+      signature: Array.isArray(signature) ? signature[0] : signature,
+    });
+    if (outcome.status === 200) {
+      request.log.debug({ events: outcome.envelope.events.length }, "webhook accepted");
+    } else {
+      request.log.warn({ status: outcome.status, error: outcome.body.error }, "webhook refused");
+    }
+    return reply.code(outcome.status).send(outcome.body);
+  });
+
+  app.get("/healthz", async () => ({ ok: true }));
+
+  app.get("/readyz", async (request, reply) => {
+    try {
+      await deps.checkReady();
+      return { ok: true };
+    } catch (error) {
+      request.log.warn({ err: error }, "not ready");
+      return reply.code(503).send({ ok: false, error: "redis_unavailable" });
+    }
+  });
+
+  return app;
+}

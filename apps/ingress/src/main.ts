@@ -1,0 +1,52 @@
+import { parseEnv } from "@linefleet/config";
+import { createWebhookHandler } from "@linefleet/ingress";
+import { createLogger } from "@linefleet/log";
+import { createEventEnqueuer, createProducerConnection } from "@linefleet/queue";
+import { buildApp } from "./app.ts";
+import { ingressEnvSchema } from "./env.ts";
+
+const env = parseEnv(ingressEnvSchema);
+const logger = createLogger({ name: "ingress", level: env.LOG_LEVEL });
+const redis = createProducerConnection(env.REDIS_URL);
+redis.on("error", (error) => logger.warn({ err: error }, "redis connection error"));
+const enqueuer = createEventEnqueuer({ connection: redis, prefix: env.QUEUE_PREFIX });
+
+const app = buildApp({
+  logger,
+  bodyLimit: env.WEBHOOK_BODY_LIMIT,
+  handleWebhook: createWebhookHandler({
+    channelSecret: env.LINE_CHANNEL_SECRET,
+    enqueueTimeoutMs: env.ENQUEUE_TIMEOUT_MS,
+    enqueue: (envelope, receivedAt) =>
+      enqueuer.enqueue(envelope.destination, envelope.events, receivedAt),
+    onEnqueueError: (error) => logger.error({ err: error }, "enqueue failed; answered 503"),
+  }),
+  checkReady: async () => {
+    await withDeadline(redis.ping(), env.ENQUEUE_TIMEOUT_MS);
+  },
+});
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, "shutting down");
+  // Stop accepting webhooks first (in-flight ones finish), then release Redis.
+  await app.close();
+  await enqueuer.close();
+  redis.disconnect();
+  process.exit(0);
+}
+process.on("SIGTERM", () => void shutdown("SIGTERM"));
+process.on("SIGINT", () => void shutdown("SIGINT"));
+
+await app.listen({ port: env.PORT, host: env.HOST });
+
+function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return Promise.race([
+    promise,
+    new Promise<never>((_, reject) =>
+      setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms).unref(),
+    ),
+  ]);
+}

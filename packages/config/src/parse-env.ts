@@ -1,0 +1,35 @@
+import type { z } from "zod";
+
+/** Thrown when the environment does not describe a runnable process; names every bad variable. */
+export class ConfigError extends Error {
+  readonly code = "LF_CONFIG_INVALID";
+  readonly problems: readonly string[];
+
+  constructor(problems: readonly string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+    this.problems = problems;
+  }
+}
+
+/**
+ * Validates environment variables against a schema of the variables a process reads.
+ * Call it once, in a process's `main`, never at import time, so tests can pass their own source.
+ */
+export function parseEnv<S extends z.ZodObject>(
+  schema: S,
+  source: NodeJS.ProcessEnv = process.env,
+): z.infer<S> {
+  // An empty variable means "not set": `FOO= pnpm start` should fall back to the default.
+  const present = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== ""));
+  const result = schema.safeParse(present);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const name = issue.path.join(".");
+    const value = source[name];
+    return value === undefined || value === ""
+      ? `${name} is required: ${issue.message}`
+      : `${name} is invalid: ${issue.message}`;
+  });
+  throw new ConfigError(problems);
+}

@@ -1,0 +1,88 @@
+import { parseEnvelope, verifySignature, type WebhookEnvelope } from "@linefleet/webhook";
+
+export interface WebhookRequest {
+  /** The body exactly as received: the signature covers these bytes. */
+  rawBody: Uint8Array;
+  signature: string | undefined;
+}
+
+export type WebhookOutcome =
+  | { status: 200; body: { ok: true; events: number }; envelope: WebhookEnvelope }
+  | { status: 400 | 401 | 503; body: { ok: false; error: WebhookErrorCode; message: string } };
+
+export type WebhookErrorCode =
+  | "invalid_signature"
+  | "invalid_json"
+  | "invalid_envelope"
+  | "queue_unavailable";
+
+export interface WebhookHandlerDeps {
+  channelSecret: string;
+  /** Makes the events durable; must reject when they may not be. */
+  enqueue(envelope: WebhookEnvelope, receivedAt: number): Promise<void>;
+  /**
+   * LINE gives up after 2 s. Past this bound the ingress answers 503 rather than 200, so an
+   * event is never acknowledged without being durably queued.
+   */
+  enqueueTimeoutMs: number;
+  now?: () => number;
+  onEnqueueError?: (error: unknown) => void;
+}
+
+/**
+ * The framework-neutral webhook endpoint: verify, parse, enqueue, then acknowledge.
+ * HTTP servers map their request to a WebhookRequest and the outcome back to a response.
+ */
+export function createWebhookHandler(deps: WebhookHandlerDeps) {
+  const now = deps.now ?? Date.now;
+
+  return async function handleWebhook(request: WebhookRequest): Promise<WebhookOutcome> {
+    if (!verifySignature(request.rawBody, deps.channelSecret, request.signature)) {
+      return failure(
+        401,
+        "invalid_signature",
+        "x-line-signature is missing or does not match the body",
+      );
+    }
+    const parsed = parseEnvelope(request.rawBody);
+    if (!parsed.ok) return failure(400, parsed.reason, parsed.detail);
+
+    const { envelope } = parsed;
+    try {
+      await withTimeout(deps.enqueue(envelope, now()), deps.enqueueTimeoutMs);
+    } catch (error) {
+      deps.onEnqueueError?.(error);
+      return failure(503, "queue_unavailable", "events could not be queued; LINE may redeliver");
+    }
+    return { status: 200, body: { ok: true, events: envelope.events.length }, envelope };
+  };
+}
+
+function failure(
+  status: 400 | 401 | 503,
+  error: WebhookErrorCode,
+  message: string,
+): WebhookOutcome {
+  return { status, body: { ok: false, error, message } };
+}
+
+class EnqueueTimeoutError extends Error {
+  constructor(ms: number) {
+    super(`enqueue took longer than ${ms} ms`);
+    this.name = "EnqueueTimeoutError";
+  }
+}
+
+/** A late enqueue may still land; that is safe, since the redelivery it provokes is deduped. */
+async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  promise.catch(() => {}); // a rejection after the timeout has nobody left to tell
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new EnqueueTimeoutError(ms)), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,7 @@
+export {
+  createWebhookHandler,
+  type WebhookErrorCode,
+  type WebhookHandlerDeps,
+  type WebhookOutcome,
+  type WebhookRequest,
+} from "./handle-webhook.ts";

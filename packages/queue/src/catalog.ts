@@ -1,0 +1,30 @@
+import { webhookEventSchema } from "@linefleet/webhook";
+import type { JobsOptions } from "bullmq";
+import { z } from "zod";
+
+/**
+ * The one job type that flows from the ingress (producer) to the workers (consumers).
+ * Both sides import it from here, so a payload change is a type error on both.
+ */
+export const lineEventJobSchema = z.object({
+  /** The bot's user ID the webhook was sent to; tells channels apart once there are several. */
+  destination: z.string(),
+  event: webhookEventSchema,
+  /** When the ingress accepted the request (epoch ms). */
+  receivedAt: z.number(),
+});
+
+export type LineEventJob = z.infer<typeof lineEventJobSchema>;
+
+export const lineEventsQueue = {
+  name: "line-events",
+  /** How long a webhookEventId is remembered. LINE stops redelivering long before this. */
+  dedupeTtlMs: 24 * 60 * 60 * 1000,
+  jobOptions: {
+    attempts: 8,
+    backoff: { type: "exponential", delay: 500, jitter: 0.5 },
+    removeOnComplete: { age: 60 * 60, count: 10_000 },
+    // Failed jobs are the dead letters: keep them a week for inspection and replay.
+    removeOnFail: { age: 7 * 24 * 60 * 60 },
+  } satisfies JobsOptions,
+} as const;

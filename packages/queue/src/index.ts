@@ -1,0 +1,7 @@
+export { type LineEventJob, lineEventJobSchema, lineEventsQueue } from "./catalog.ts";
+export { createProducerConnection, createWorkerConnection } from "./connection.ts";
+export {
+  createEventEnqueuer,
+  type EventEnqueuer,
+  type EventEnqueuerOptions,
+} from "./enqueue.ts";

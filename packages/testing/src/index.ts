@@ -1,0 +1,21 @@
+export {
+  type FixtureEvent,
+  makeBotUserId,
+  makeEnvelope,
+  makeEvent,
+  makeGroupId,
+  makeRoomId,
+  makeTextMessageEvent,
+  makeUserId,
+  makeWebhookEventId,
+  signedWebhook,
+} from "./events.ts";
+export { freePort } from "./free-port.ts";
+export { type AppProcess, repoRoot, startApp, waitForHttp } from "./process.ts";
+export {
+  type StartRedisOptions,
+  startLocalRedisServer,
+  startRedis,
+  type TestRedis,
+} from "./redis-server.ts";
+export { waitFor } from "./wait-for.ts";

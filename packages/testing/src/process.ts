@@ -1,0 +1,88 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { waitFor } from "./wait-for.ts";
+
+export const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
+
+export interface AppProcess {
+  readonly name: string;
+  readonly child: ChildProcess;
+  /** Everything the process wrote, stdout and stderr, as parsed JSON lines (or raw strings). */
+  readonly lines: Array<Record<string, unknown> | string>;
+  output(): string;
+  waitForLine(
+    match: (line: Record<string, unknown>) => boolean,
+    timeoutMs?: number,
+  ): Promise<Record<string, unknown>>;
+  /** SIGTERM, then SIGKILL after `graceMs`; resolves with the exit code. */
+  stop(graceMs?: number): Promise<number | null>;
+  kill(): Promise<void>;
+}
+
+/** Runs one of linefleet's apps as a real process, with Node's built-in TypeScript support. */
+export function startApp(name: string, script: string, env: Record<string, string>): AppProcess {
+  const child = spawn(process.execPath, [script], {
+    cwd: repoRoot,
+    env: { PATH: process.env.PATH ?? "", LOG_LEVEL: "info", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const lines: AppProcess["lines"] = [];
+  let raw = "";
+  const collect = (chunk: Buffer) => {
+    raw += chunk.toString("utf8");
+    for (const line of chunk.toString("utf8").split("\n")) {
+      if (!line.trim()) continue;
+      try {
+        lines.push(JSON.parse(line));
+      } catch {
+        lines.push(line);
+      }
+    }
+  };
+  child.stdout?.on("data", collect);
+  child.stderr?.on("data", collect);
+  const exited = new Promise<number | null>((resolve) =>
+    child.once("exit", (code) => resolve(code)),
+  );
+
+  return {
+    name,
+    child,
+    lines,
+    output: () => raw,
+    waitForLine: (match, timeoutMs = 15_000) =>
+      waitFor(
+        () => {
+          if (child.exitCode !== null)
+            throw new Error(`${name} exited (${child.exitCode}):\n${raw}`);
+          return lines.find(
+            (line): line is Record<string, unknown> => typeof line === "object" && match(line),
+          );
+        },
+        { timeoutMs, what: `a log line from ${name}` },
+      ),
+    async stop(graceMs = 10_000) {
+      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
+      child.kill("SIGTERM");
+      const timer = setTimeout(() => child.kill("SIGKILL"), graceMs);
+      const code = await exited;
+      clearTimeout(timer);
+      return code;
+    },
+    async kill() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill("SIGKILL");
+      await exited;
+    },
+  };
+}
+
+export async function waitForHttp(url: string, timeoutMs = 15_000): Promise<void> {
+  await waitFor(
+    async () => {
+      const response = await fetch(url);
+      return response.ok;
+    },
+    { timeoutMs, what: url },
+  );
+}

@@ -1,0 +1,123 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Redis } from "ioredis";
+import { freePort } from "./free-port.ts";
+import { waitFor } from "./wait-for.ts";
+
+/** A real Redis for tests, which a test may stop and start again on the same port. */
+export interface TestRedis {
+  readonly url: string;
+  readonly port: number;
+  /** Stops the server (connections are refused) without losing what AOF persisted. */
+  stop(): Promise<void>;
+  /** Starts it again on the same port and data directory. */
+  start(): Promise<void>;
+  /** Stops it for good and deletes its data. */
+  close(): Promise<void>;
+}
+
+export interface StartRedisOptions {
+  /** Persist every write (AOF, fsync always), so a restart keeps acknowledged data. */
+  appendOnly?: boolean;
+}
+
+/**
+ * Starts Redis in a container when a Docker engine is reachable, else a local `redis-server`
+ * (Debian's package) on a free port. Never a fake: BullMQ needs real Redis >= 6.2.
+ */
+export async function startRedis(options: StartRedisOptions = {}): Promise<TestRedis> {
+  if (await dockerEngineReachable()) {
+    const { startRedisContainer } = await import("./redis-container.ts");
+    return startRedisContainer(options);
+  }
+  return startLocalRedisServer(options);
+}
+
+async function dockerEngineReachable(): Promise<boolean> {
+  if (process.env.LINEFLEET_TEST_REDIS === "local") return false;
+  if (!process.env.DOCKER_HOST && !existsSync("/var/run/docker.sock")) return false;
+  try {
+    const { getContainerRuntimeClient } = await import("testcontainers");
+    await getContainerRuntimeClient();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export async function startLocalRedisServer(options: StartRedisOptions = {}): Promise<TestRedis> {
+  const port = await freePort();
+  const dir = await mkdtemp(join(tmpdir(), "linefleet-redis-"));
+  const url = `redis://127.0.0.1:${port}`;
+  let child: ChildProcess | undefined;
+
+  const args = [
+    "--port",
+    String(port),
+    "--bind",
+    "127.0.0.1",
+    "--dir",
+    dir,
+    "--save",
+    "",
+    "--appendonly",
+    options.appendOnly ? "yes" : "no",
+    "--appendfsync",
+    "always",
+    "--maxmemory-policy",
+    "noeviction",
+  ];
+
+  async function start() {
+    const proc = spawn("redis-server", args, { stdio: ["ignore", "ignore", "pipe"] });
+    child = proc;
+    const exited = new Promise<never>((_, reject) =>
+      proc.once("exit", (code) => reject(new Error(`redis-server exited with ${code}`))),
+    );
+    exited.catch(() => {});
+    proc.once("error", () => {});
+    await Promise.race([exited, waitFor(() => ping(url), { what: `redis-server on ${port}` })]);
+  }
+
+  async function stop() {
+    const proc = child;
+    child = undefined;
+    if (!proc || proc.exitCode !== null) return;
+    await new Promise<void>((resolve) => {
+      proc.once("exit", () => resolve());
+      proc.kill("SIGTERM");
+    });
+  }
+
+  await start();
+  return {
+    url,
+    port,
+    start,
+    stop,
+    async close() {
+      await stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function ping(url: string): Promise<boolean> {
+  const client = new Redis(url, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
+  client.on("error", () => {});
+  try {
+    await client.connect();
+    return (await client.ping()) === "PONG";
+  } catch {
+    return false;
+  } finally {
+    client.disconnect();
+  }
+}
