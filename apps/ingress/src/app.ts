@@ -1,6 +1,6 @@
 import type { WebhookOutcome } from "@linefleet/ingress";
 import type { Logger } from "@linefleet/log";
-import Fastify from "fastify";
+import Fastify, { LogController } from "fastify";
 
 export interface IngressAppDeps {
   logger: Logger;
@@ -18,7 +18,8 @@ export function buildApp(deps: IngressAppDeps) {
   const app = Fastify({
     loggerInstance: deps.logger,
     bodyLimit: deps.bodyLimit,
-    disableRequestLogging: true,
+    // Per-request lines would dominate the logs at LINE's volumes; refusals are logged below.
+    logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
   });
 

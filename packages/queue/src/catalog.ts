@@ -22,7 +22,8 @@ export const lineEventsQueue = {
   dedupeTtlMs: 24 * 60 * 60 * 1000,
   jobOptions: {
     attempts: 8,
-    backoff: { type: "exponential", delay: 500, jitter: 0.5 },
+    // "linefleet" names the workers' own strategy: Retry-After when asked, else jittered exponential.
+    backoff: { type: "linefleet", delay: 500 },
     removeOnComplete: { age: 60 * 60, count: 10_000 },
     // Failed jobs are the dead letters: keep them a week for inspection and replay.
     removeOnFail: { age: 7 * 24 * 60 * 60 },

@@ -52,7 +52,7 @@ export function makeTextMessageEvent(
   });
 }
 
-export function makeEnvelope(events: readonly object[], destination = "U" + "0".repeat(32)) {
+export function makeEnvelope(events: readonly object[], destination = `U${"0".repeat(32)}`) {
   return { destination, events };
 }
 

@@ -1,0 +1,26 @@
+import { env, lineApiEnv, lineChannelEnv, logEnv, redisEnv } from "@linefleet/config";
+import { z } from "zod";
+
+export const workerEnvSchema = z.object({
+  LINE_CHANNEL_ACCESS_TOKEN: lineChannelEnv.LINE_CHANNEL_ACCESS_TOKEN,
+  ...lineApiEnv,
+  ...redisEnv,
+  ...logEnv,
+  /** Events one worker process handles at once. */
+  WORKER_CONCURRENCY: env.int(16, 1),
+  /**
+   * A reply token older than this (from the event's timestamp) is not used: the answer is pushed.
+   * LINE documents one minute and guarantees nothing; older reports saw about 30 s.
+   */
+  REPLY_TOKEN_MAX_AGE_MS: env.ms(50_000),
+  /** Push after a reply whose outcome is unknown (it may then be seen twice). */
+  PUSH_AFTER_UNKNOWN_REPLY: env.flag(false),
+  /** A LINE API call that takes longer has an unknown outcome. */
+  LINE_API_TIMEOUT_MS: env.ms(10_000),
+  /** How long SIGTERM waits for in-flight events before closing. */
+  SHUTDOWN_GRACE_MS: env.ms(10_000),
+  /** Which bot to run: the module's default export or `bot` export must be a Bot. */
+  BOT_MODULE: z.string().optional(),
+});
+
+export type WorkerEnv = z.infer<typeof workerEnvSchema>;

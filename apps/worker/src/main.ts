@@ -1,0 +1,51 @@
+import { parseEnv } from "@linefleet/config";
+import { createLineClient } from "@linefleet/line-client";
+import { createLogger } from "@linefleet/log";
+import { createWorkerConnection } from "@linefleet/queue";
+import { createEventWorker, createRedisLedger } from "@linefleet/worker";
+import { workerEnvSchema } from "./env.ts";
+import { loadBot } from "./load-bot.ts";
+
+const env = parseEnv(workerEnvSchema);
+const logger = createLogger({ name: "worker", level: env.LOG_LEVEL });
+const redis = createWorkerConnection(env.REDIS_URL);
+redis.on("error", (error) => logger.warn({ err: error }, "redis connection error"));
+
+const worker = createEventWorker({
+  connection: redis,
+  prefix: env.QUEUE_PREFIX,
+  bot: await loadBot(env.BOT_MODULE),
+  client: createLineClient({
+    channelAccessToken: env.LINE_CHANNEL_ACCESS_TOKEN,
+    apiBaseUrl: env.LINE_API_BASE_URL,
+    dataApiBaseUrl: env.LINE_DATA_API_BASE_URL,
+    timeoutMs: env.LINE_API_TIMEOUT_MS,
+  }),
+  ledger: createRedisLedger(redis, env.QUEUE_PREFIX),
+  logger,
+  concurrency: env.WORKER_CONCURRENCY,
+  replyTokenMaxAgeMs: env.REPLY_TOKEN_MAX_AGE_MS,
+  pushAfterUnknownReply: env.PUSH_AFTER_UNKNOWN_REPLY,
+});
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, "shutting down: finishing in-flight events");
+  // close() stops taking jobs and waits for the running ones; past the grace period, leave them:
+  // their locks expire and another worker takes them over, the ledger preventing doubles.
+  const closed = worker.close().then(() => true);
+  const graceOver = new Promise<boolean>((resolve) =>
+    setTimeout(() => resolve(false), env.SHUTDOWN_GRACE_MS).unref(),
+  );
+  const clean = await Promise.race([closed, graceOver]);
+  if (!clean) logger.warn("grace period over; in-flight events left to other workers");
+  redis.disconnect();
+  process.exit(clean ? 0 : 1);
+}
+process.on("SIGTERM", () => void shutdown("SIGTERM"));
+process.on("SIGINT", () => void shutdown("SIGINT"));
+
+await worker.waitUntilReady();
+logger.info({ concurrency: env.WORKER_CONCURRENCY, queue: env.QUEUE_PREFIX }, "worker ready");

@@ -1,0 +1,8 @@
+import { createBot } from "./bot.ts";
+
+/** The classic first bot: answers every text with the same text. */
+export function createEchoBot() {
+  return createBot()
+    .onText((context, text) => context.reply(text))
+    .fallback((context) => context.log.debug({ type: context.event.type }, "event ignored"));
+}

@@ -1,0 +1,201 @@
+import type { LineClient, Message } from "./client.ts";
+import { LineApiError, toLineApiError } from "./errors.ts";
+import type { SendLedger, SendVia } from "./ledger.ts";
+import { retryKeyFor } from "./retry-key.ts";
+
+/** What an outbox needs to know about the event it answers. */
+export interface OutboxEvent {
+  webhookEventId: string;
+  timestamp: number;
+  replyToken?: string | undefined;
+  /** Where a push goes: the group, room or user the event came from. */
+  chatId?: string | undefined;
+  mode?: string | undefined;
+}
+
+export type SendReport =
+  | { status: "delivered"; via: SendVia; requestId: string | undefined; alreadyAccepted: boolean }
+  /** Sent by an earlier attempt of this event; nothing was sent again. */
+  | { status: "skipped"; via: SendVia; reason: "already_sent" | "standby" }
+  /** A reply may or may not have arrived; it is not re-sent, to avoid a duplicate. */
+  | { status: "unknown"; via: "reply"; error: string };
+
+export interface OutboxPolicy {
+  /** A reply token older than this (from the event's timestamp) is not used; the message is pushed. */
+  replyTokenMaxAgeMs: number;
+  /** Push after a reply whose outcome is unknown. Off by default: the reply may have arrived. */
+  pushAfterUnknownReply?: boolean;
+  now?: () => number;
+}
+
+/**
+ * Sends an event's answers exactly once as the user sees them: by reply while the token is young,
+ * else by push with a deterministic retry key; every send recorded in the ledger, so a retry of
+ * the event skips what was delivered and never turns a maybe-delivered reply into a second push.
+ */
+export class Outbox {
+  readonly #event: OutboxEvent;
+  readonly #client: LineClient;
+  readonly #ledger: SendLedger;
+  readonly #policy: OutboxPolicy;
+  readonly #now: () => number;
+  #position = 0;
+  #tokenSpent = false;
+
+  constructor(event: OutboxEvent, client: LineClient, ledger: SendLedger, policy: OutboxPolicy) {
+    this.#event = event;
+    this.#client = client;
+    this.#ledger = ledger;
+    this.#policy = policy;
+    this.#now = policy.now ?? Date.now;
+  }
+
+  /** The last moment the reply token is used; later answers are pushed. */
+  get replyDeadline(): number {
+    return this.#event.timestamp + this.#policy.replyTokenMaxAgeMs;
+  }
+
+  get canReply(): boolean {
+    return (
+      this.#event.replyToken !== undefined &&
+      this.#event.mode !== "standby" &&
+      !this.#tokenSpent &&
+      this.#now() < this.replyDeadline
+    );
+  }
+
+  /** Answers by reply when the token is still good, else by push. */
+  reply(messages: Message[]): Promise<SendReport> {
+    return this.#send(messages, "reply");
+  }
+
+  /** Pushes to the event's chat, whatever the token's state. */
+  push(messages: Message[]): Promise<SendReport> {
+    return this.#send(messages, "push");
+  }
+
+  async #send(messages: Message[], preferred: SendVia): Promise<SendReport> {
+    if (messages.length < 1 || messages.length > 5) {
+      throw new RangeError(`LINE sends 1 to 5 messages per call, got ${messages.length}`);
+    }
+    const id = this.#event.webhookEventId;
+    const position = this.#position++;
+    if (this.#event.mode === "standby")
+      return { status: "skipped", via: preferred, reason: "standby" };
+
+    const useReply = preferred === "reply" && this.canReply;
+    const earlier = await this.#ledger.claim(
+      id,
+      position,
+      useReply ? "reply" : "push",
+      this.#now(),
+    );
+    if (earlier) {
+      if (earlier.via === "reply") this.#tokenSpent = true;
+      if (earlier.status === "delivered")
+        return { status: "skipped", via: earlier.via, reason: "already_sent" };
+      if (
+        earlier.via === "reply" &&
+        earlier.status !== "rejected" &&
+        !this.#policy.pushAfterUnknownReply
+      ) {
+        await this.#ledger.record(id, position, { ...earlier, status: "unknown" });
+        return {
+          status: "unknown",
+          via: "reply",
+          error: earlier.error ?? "an earlier attempt was interrupted",
+        };
+      }
+      return this.#push(position, messages, earlier.via === "push");
+    }
+    if (!useReply) return this.#push(position, messages, true);
+
+    this.#tokenSpent = true;
+    try {
+      const result = await this.#client.reply(this.#event.replyToken as string, messages);
+      await this.#ledger.record(id, position, {
+        status: "delivered",
+        via: "reply",
+        at: this.#now(),
+        ...(result.requestId ? { requestId: result.requestId } : {}),
+      });
+      return {
+        status: "delivered",
+        via: "reply",
+        requestId: result.requestId,
+        alreadyAccepted: false,
+      };
+    } catch (caught) {
+      const error = toLineApiError(caught);
+      if (error.code === "invalid_reply_token") {
+        await this.#ledger.record(id, position, {
+          status: "rejected",
+          via: "reply",
+          at: this.#now(),
+          error: error.message,
+        });
+        return this.#push(position, messages, false);
+      }
+      if (error.outcome === "unknown") {
+        await this.#ledger.record(id, position, {
+          status: "unknown",
+          via: "reply",
+          at: this.#now(),
+          error: error.message,
+        });
+        if (this.#policy.pushAfterUnknownReply) return this.#push(position, messages, false);
+        return { status: "unknown", via: "reply", error: error.message };
+      }
+      await this.#ledger.record(id, position, {
+        status: "rejected",
+        via: "reply",
+        at: this.#now(),
+        error: error.message,
+      });
+      throw error;
+    }
+  }
+
+  /** `claimed`: the ledger already records this position as a push being sent. */
+  async #push(position: number, messages: Message[], claimed: boolean): Promise<SendReport> {
+    const id = this.#event.webhookEventId;
+    const to = this.#event.chatId;
+    if (!to) {
+      throw new LineApiError(
+        "bad_request",
+        "this event has no chat to push to and no usable reply token",
+        {
+          retryable: false,
+          outcome: "not_sent",
+        },
+      );
+    }
+    if (!claimed)
+      await this.#ledger.record(id, position, { status: "sending", via: "push", at: this.#now() });
+    try {
+      const result = await this.#client.push(to, messages, retryKeyFor(id, position));
+      await this.#ledger.record(id, position, {
+        status: "delivered",
+        via: "push",
+        at: this.#now(),
+        ...(result.requestId ? { requestId: result.requestId } : {}),
+      });
+      return {
+        status: "delivered",
+        via: "push",
+        requestId: result.requestId,
+        alreadyAccepted: result.alreadyAccepted,
+      };
+    } catch (caught) {
+      const error = toLineApiError(caught);
+      // The retry key makes a retried push safe whatever happened, so "unknown" needs no care here.
+      await this.#ledger.record(id, position, {
+        status: error.retryable ? "unknown" : "rejected",
+        via: "push",
+        at: this.#now(),
+        error: error.message,
+      });
+      throw error;
+    }
+  }
+}

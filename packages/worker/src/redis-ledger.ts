@@ -1,0 +1,48 @@
+import type { LedgerEntry, SendLedger, SendVia } from "@linefleet/line-client";
+import type { Redis } from "ioredis";
+
+/** As long as LINE remembers retry keys: after that a replayed push would be new to LINE anyway. */
+const LEDGER_TTL_SECONDS = 24 * 60 * 60;
+
+const CLAIM = `
+local earlier = redis.call("HGET", KEYS[1], ARGV[1])
+if earlier then return earlier end
+redis.call("HSET", KEYS[1], ARGV[1], ARGV[2])
+redis.call("EXPIRE", KEYS[1], ARGV[3])
+return false
+`;
+
+/** The send ledger in Redis: one hash per event, a field per send position. */
+export function createRedisLedger(redis: Redis, prefix: string): SendLedger {
+  const key = (id: string) => `${prefix}:ledger:${id}`;
+  return {
+    async claim(id: string, position: number, via: SendVia, at: number) {
+      const entry: LedgerEntry = { status: "sending", via, at };
+      const earlier = (await redis.eval(
+        CLAIM,
+        1,
+        key(id),
+        String(position),
+        JSON.stringify(entry),
+        LEDGER_TTL_SECONDS,
+      )) as string | null;
+      return earlier ? (JSON.parse(earlier) as LedgerEntry) : undefined;
+    },
+    async record(id, position, entry) {
+      await redis
+        .multi()
+        .hset(key(id), String(position), JSON.stringify(entry))
+        .expire(key(id), LEDGER_TTL_SECONDS)
+        .exec();
+    },
+    async entries(id) {
+      const all = await redis.hgetall(key(id));
+      return new Map(
+        Object.entries(all).map(([position, json]) => [
+          Number(position),
+          JSON.parse(json) as LedgerEntry,
+        ]),
+      );
+    },
+  };
+}
