@@ -4,5 +4,5 @@ import { createBot } from "./bot.ts";
 export function createEchoBot() {
   return createBot()
     .onText((context, text) => context.reply(text))
-    .fallback((context) => context.log.debug({ type: context.event.type }, "event ignored"));
+    .fallback((context) => context.log.info({ type: context.event.type }, "no handler for this event"));
 }

@@ -11,6 +11,12 @@ export {
   signedWebhook,
 } from "./events.ts";
 export { freePort } from "./free-port.ts";
+export {
+  type LineRecorder,
+  type RecordedCall,
+  type ScriptedAnswer,
+  startLineRecorder,
+} from "./line-recorder.ts";
 export { type AppProcess, repoRoot, startApp, waitForHttp } from "./process.ts";
 export {
   type StartRedisOptions,

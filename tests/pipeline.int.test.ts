@@ -1,0 +1,139 @@
+import {
+  type LineRecorder,
+  makeEnvelope,
+  makeEvent,
+  makeTextMessageEvent,
+  signedWebhook,
+  startLineRecorder,
+  waitFor,
+} from "@linefleet/testing";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
+import { type Stack, startStack } from "./stack.ts";
+
+const REPLY = "/v2/bot/message/reply";
+const PUSH = "/v2/bot/message/push";
+
+describe("ingress → Redis/BullMQ → worker → LINE", () => {
+  let line: LineRecorder;
+  let stack: Stack;
+
+  beforeAll(async () => {
+    line = await startLineRecorder();
+  });
+  afterAll(async () => {
+    await line.close();
+  });
+  beforeEach(async () => {
+    line.calls.length = 0;
+    stack = await startStack({
+      redisUrl: inject("redisUrl"),
+      lineApiUrl: line.url,
+      workerEnv: { REPLY_TOKEN_MAX_AGE_MS: "20000" },
+    });
+  });
+  afterEach(async () => {
+    await stack.stop();
+  });
+
+  async function deliver(events: object[]) {
+    const { body, headers } = signedWebhook(makeEnvelope(events), stack.channelSecret);
+    return fetch(`${stack.ingressUrl}/webhook`, { method: "POST", body, headers });
+  }
+
+  it("answers a text message with one reply carrying its token and text", async () => {
+    const event = makeTextMessageEvent("hello, linefleet 🍎");
+    const response = await deliver([event]);
+    expect(response.status).toBe(200);
+
+    const [reply] = await waitFor(() => line.callsTo(REPLY).length > 0 && line.callsTo(REPLY), {
+      what: "a reply",
+    });
+    expect(reply?.body).toEqual({
+      replyToken: event.replyToken,
+      messages: [{ type: "text", text: "hello, linefleet 🍎" }],
+    });
+    expect(reply?.headers["x-line-retry-key"]).toBeUndefined();
+    expect(reply?.headers.authorization).toMatch(/^Bearer token-/);
+    await settle();
+    expect(line.callsTo(REPLY)).toHaveLength(1);
+    expect(line.callsTo(PUSH)).toHaveLength(0);
+  });
+
+  it("replies once to an event delivered three times", async () => {
+    const event = makeTextMessageEvent("only once");
+    const redelivered = { ...event, deliveryContext: { isRedelivery: true } };
+    const statuses = [];
+    for (const copy of [event, redelivered, redelivered])
+      statuses.push((await deliver([copy])).status);
+    expect(statuses).toEqual([200, 200, 200]);
+
+    await waitFor(() => line.callsTo(REPLY).length > 0, { what: "a reply" });
+    await settle();
+    expect(line.callsTo(REPLY)).toHaveLength(1);
+    expect(line.callsTo(PUSH)).toHaveLength(0);
+  });
+
+  it("pushes to the user, with a retry key, when the reply token is too old", async () => {
+    const event = makeTextMessageEvent("late", { timestamp: Date.now() - 25_000 });
+    expect((await deliver([event])).status).toBe(200);
+
+    const [push] = await waitFor(() => line.callsTo(PUSH).length > 0 && line.callsTo(PUSH), {
+      what: "a push",
+    });
+    const source = event.source as { userId: string };
+    expect(push?.body).toEqual({ to: source.userId, messages: [{ type: "text", text: "late" }] });
+    expect(push?.headers["x-line-retry-key"]).toMatch(
+      /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+    );
+    await settle();
+    expect(line.callsTo(REPLY)).toHaveLength(0);
+  });
+
+  it("pushes instead when LINE rejects the reply token", async () => {
+    line.script(REPLY, { status: 400, body: { message: "Invalid reply token" } });
+    const event = makeTextMessageEvent("rejected token", {
+      source: { type: "group", groupId: `C${"a".repeat(32)}`, userId: `U${"b".repeat(32)}` },
+    });
+    expect((await deliver([event])).status).toBe(200);
+
+    const [push] = await waitFor(() => line.callsTo(PUSH).length > 0 && line.callsTo(PUSH), {
+      what: "a push",
+    });
+    expect(push?.body).toEqual({
+      to: `C${"a".repeat(32)}`,
+      messages: [{ type: "text", text: "rejected token" }],
+    });
+    await settle();
+    expect(line.callsTo(REPLY)).toHaveLength(1);
+    expect(line.callsTo(PUSH)).toHaveLength(1);
+  });
+
+  it("sends nothing for events in standby mode", async () => {
+    const standby = makeTextMessageEvent("module channel has the chat", {
+      mode: "standby",
+      replyToken: undefined,
+    });
+    const active = makeTextMessageEvent("after standby");
+    expect((await deliver([standby, active])).status).toBe(200);
+
+    await waitFor(() => line.callsTo(REPLY).length > 0, { what: "the active event's reply" });
+    await settle();
+    expect(
+      line.calls.map((call) => (call.body as { messages: { text: string }[] }).messages[0]?.text),
+    ).toEqual(["after standby"]);
+  });
+
+  it("accepts event types it does not know and hands them to the fallback handler", async () => {
+    const unknown = makeEvent("somethingLineAddsLater", { surprise: { nested: true } });
+    expect((await deliver([unknown])).status).toBe(200);
+    const line_ = await stack.workers[0]?.waitForLine(
+      (entry) => entry.msg === "no handler for this event",
+    );
+    expect(line_?.type).toBe("somethingLineAddsLater");
+  });
+});
+
+/** Gives a wrongly duplicated send time to show up before asserting there was none. */
+function settle(ms = 700) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,61 @@
+import { randomBytes, randomUUID } from "node:crypto";
+import { type AppProcess, freePort, startApp, waitForHttp } from "@linefleet/testing";
+
+/** A running ingress and worker fleet, as real processes, for tests that cross both. */
+export interface Stack {
+  ingressUrl: string;
+  channelSecret: string;
+  prefix: string;
+  ingress: AppProcess;
+  workers: AppProcess[];
+  stop(): Promise<void>;
+}
+
+export interface StackOptions {
+  redisUrl: string;
+  lineApiUrl: string;
+  workers?: number;
+  ingressEnv?: Record<string, string>;
+  workerEnv?: Record<string, string>;
+}
+
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const channelSecret = randomBytes(16).toString("hex");
+  const prefix = `t-${randomUUID()}`;
+  const port = await freePort();
+  const common = {
+    REDIS_URL: options.redisUrl,
+    QUEUE_PREFIX: prefix,
+    LINE_CHANNEL_SECRET: channelSecret,
+    LINE_CHANNEL_ACCESS_TOKEN: `token-${randomUUID()}`,
+  };
+  const ingress = startApp("ingress", "apps/ingress/src/main.ts", {
+    ...common,
+    PORT: String(port),
+    HOST: "127.0.0.1",
+    ...options.ingressEnv,
+  });
+  const workers = Array.from({ length: options.workers ?? 1 }, (_, index) =>
+    startApp(`worker-${index}`, "apps/worker/src/main.ts", {
+      ...common,
+      LINE_API_BASE_URL: options.lineApiUrl,
+      LINE_DATA_API_BASE_URL: options.lineApiUrl,
+      ...options.workerEnv,
+    }),
+  );
+  const ingressUrl = `http://127.0.0.1:${port}`;
+  await waitForHttp(`${ingressUrl}/healthz`);
+  await Promise.all(
+    workers.map((worker) => worker.waitForLine((line) => line.msg === "worker ready")),
+  );
+  return {
+    ingressUrl,
+    channelSecret,
+    prefix,
+    ingress,
+    workers,
+    async stop() {
+      await Promise.all([ingress.stop(), ...workers.map((worker) => worker.stop())]);
+    },
+  };
+}
