@@ -4,5 +4,7 @@ import { createBot } from "./bot.ts";
 export function createEchoBot() {
   return createBot()
     .onText((context, text) => context.reply(text))
-    .fallback((context) => context.log.info({ type: context.event.type }, "no handler for this event"));
+    .fallback((context) =>
+      context.log.info({ type: context.event.type }, "no handler for this event"),
+    );
 }

@@ -1,0 +1,152 @@
+import { PassThrough } from "node:stream";
+import { createWebhookHandler } from "@linefleet/ingress";
+import { createLogger } from "@linefleet/log";
+import { makeEnvelope, makeTextMessageEvent, signedWebhook } from "@linefleet/testing";
+import type { WebhookEnvelope } from "@linefleet/webhook";
+import { describe, expect, it } from "vitest";
+import { buildApp } from "../src/app.ts";
+
+const SECRET = "test-channel-secret-0123456789ab";
+
+function setup(
+  enqueue: (envelope: WebhookEnvelope) => Promise<void> = async () => {},
+  bodyLimit = 1024 * 1024,
+) {
+  const logs = new PassThrough();
+  let logged = "";
+  logs.on("data", (chunk: Buffer) => {
+    logged += chunk.toString();
+  });
+  const enqueued: WebhookEnvelope[] = [];
+  const app = buildApp({
+    logger: createLogger({ name: "ingress", level: "debug", destination: logs }),
+    bodyLimit,
+    handleWebhook: createWebhookHandler({
+      channelSecret: SECRET,
+      enqueueTimeoutMs: 100,
+      enqueue: async (envelope) => {
+        await enqueue(envelope);
+        enqueued.push(envelope);
+      },
+    }),
+    checkReady: async () => {},
+  });
+  return { app, enqueued, logs: () => logged };
+}
+
+const post = (
+  app: ReturnType<typeof setup>["app"],
+  payload: string,
+  headers: Record<string, string>,
+) => app.inject({ method: "POST", url: "/webhook", payload, headers });
+
+describe("POST /webhook", () => {
+  it("accepts a signed request and hands over its events", async () => {
+    const { app, enqueued } = setup();
+    const event = makeTextMessageEvent("hi");
+    const { body, headers } = signedWebhook(makeEnvelope([event]), SECRET);
+    const response = await post(app, body, headers);
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({ ok: true, events: 1 });
+    expect(enqueued[0]?.events[0]).toEqual(event);
+  });
+
+  it("answers the console's Verify request (no events) with 200", async () => {
+    const { app } = setup();
+    const { body, headers } = signedWebhook(
+      '{"destination":"U8e742f61d673b39c7fff3cecb7536ef0","events":[]}',
+      SECRET,
+    );
+    expect((await post(app, body, headers)).statusCode).toBe(200);
+  });
+
+  it("refuses a missing or wrong signature with 401 before parsing, and queues nothing", async () => {
+    const { app, enqueued } = setup();
+    const { body, headers } = signedWebhook(makeEnvelope([makeTextMessageEvent("x")]), SECRET);
+    const missing = await post(app, body, { "content-type": "application/json" });
+    const wrong = await post(app, body, {
+      ...headers,
+      "x-line-signature": signedWebhook(body, "other").headers["x-line-signature"],
+    });
+    const notEvenJson = await post(app, "{oops", { "content-type": "application/json" });
+    for (const response of [missing, wrong, notEvenJson]) {
+      expect(response.statusCode).toBe(401);
+      expect(response.json()).toMatchObject({ ok: false, error: "invalid_signature" });
+    }
+    expect(enqueued).toHaveLength(0);
+  });
+
+  it("checks the signature whatever the content type says", async () => {
+    const { app } = setup();
+    const { body, headers } = signedWebhook(makeEnvelope([]), SECRET);
+    const response = await post(app, body, { ...headers, "content-type": "text/plain" });
+    expect(response.statusCode).toBe(200);
+  });
+
+  it("answers 400 to a signed body that is not JSON or not an envelope", async () => {
+    const { app, enqueued } = setup();
+    for (const payload of ["{oops", '{"events":"nope"}', "[]"]) {
+      const { body, headers } = signedWebhook(payload, SECRET);
+      const response = await post(app, body, headers);
+      expect(response.statusCode).toBe(400);
+      expect(["invalid_json", "invalid_envelope"]).toContain(response.json().error);
+    }
+    expect(enqueued).toHaveLength(0);
+  });
+
+  it("answers 413 to a body over the limit", async () => {
+    const { app, enqueued } = setup(async () => {}, 1024);
+    const { body, headers } = signedWebhook(
+      makeEnvelope([makeTextMessageEvent("x".repeat(2000))]),
+      SECRET,
+    );
+    const response = await post(app, body, headers);
+    expect(response.statusCode).toBe(413);
+    expect(enqueued).toHaveLength(0);
+  });
+
+  it("answers 503 when the queue fails or is slower than the bound", async () => {
+    const failing = setup(async () => {
+      throw new Error("Connection is closed.");
+    });
+    const slow = setup(() => new Promise((resolve) => setTimeout(resolve, 500)));
+    const { body, headers } = signedWebhook(makeEnvelope([makeTextMessageEvent("x")]), SECRET);
+    for (const { app } of [failing, slow]) {
+      const response = await post(app, body, headers);
+      expect(response.statusCode).toBe(503);
+      expect(response.json()).toMatchObject({ ok: false, error: "queue_unavailable" });
+    }
+  });
+
+  it("never logs the signature", async () => {
+    const { app, logs } = setup();
+    const { body } = signedWebhook(makeEnvelope([]), SECRET);
+    const forged = signedWebhook(body, "a guess at the secret").headers;
+    await post(app, body, forged);
+    expect(logs()).toContain("webhook refused");
+    expect(logs()).not.toContain(forged["x-line-signature"]);
+    expect(logs()).not.toContain(SECRET);
+  });
+});
+
+describe("health", () => {
+  it("/healthz answers while the process lives; /readyz follows Redis", async () => {
+    let redisUp = true;
+    const app = buildApp({
+      logger: createLogger({ name: "ingress", level: "silent" }),
+      bodyLimit: 1024,
+      handleWebhook: async () => ({
+        status: 503,
+        body: { ok: false, error: "queue_unavailable", message: "" },
+      }),
+      checkReady: async () => {
+        if (!redisUp) throw new Error("down");
+      },
+    });
+    expect((await app.inject("/healthz")).statusCode).toBe(200);
+    expect((await app.inject("/readyz")).statusCode).toBe(200);
+    redisUp = false;
+    expect((await app.inject("/readyz")).statusCode).toBe(503);
+    expect((await app.inject("/healthz")).statusCode).toBe(200);
+  });
+});

@@ -1,0 +1,189 @@
+import { HTTPFetchError } from "@line/bot-sdk";
+import { describe, expect, it } from "vitest";
+import {
+  createMemoryLedger,
+  LineApiError,
+  type LineClient,
+  type Message,
+  Outbox,
+  type OutboxEvent,
+  retryKeyFor,
+} from "../src/index.ts";
+
+type Call = { kind: "reply" | "push"; target: string; messages: Message[]; retryKey?: string };
+
+/** A LINE client whose answers the test scripts; the outbox's policy is what is under test. */
+function scriptedClient(answers: { reply?: (() => never)[]; push?: (() => never)[] } = {}) {
+  const calls: Call[] = [];
+  const client = {
+    async reply(replyToken: string, messages: Message[]) {
+      calls.push({ kind: "reply", target: replyToken, messages });
+      answers.reply?.shift()?.();
+      return { sentMessages: [{ id: "1" }], requestId: "r", alreadyAccepted: false };
+    },
+    async push(to: string, messages: Message[], retryKey: string) {
+      calls.push({ kind: "push", target: to, messages, retryKey });
+      answers.push?.shift()?.();
+      return { sentMessages: [{ id: "2" }], requestId: "p", alreadyAccepted: false };
+    },
+  } as unknown as LineClient;
+  return { client, calls };
+}
+
+const httpError = (status: number, message: string) => () => {
+  throw new HTTPFetchError(`${status}`, {
+    status,
+    statusText: "",
+    headers: new Headers(),
+    body: JSON.stringify({ message }),
+  });
+};
+const networkError = () => () => {
+  throw new TypeError("fetch failed");
+};
+
+const NOW = 1_800_000_000_000;
+const event = (overrides: Partial<OutboxEvent> = {}): OutboxEvent => ({
+  webhookEventId: "01EVENT",
+  timestamp: NOW - 1_000,
+  replyToken: "reply-token",
+  chatId: "Uuser",
+  ...overrides,
+});
+const policy = { replyTokenMaxAgeMs: 50_000, now: () => NOW };
+const text = (value: string): Message[] => [{ type: "text", text: value }];
+
+describe("Outbox", () => {
+  it("replies while the token is young, then pushes the next answer (a token is single use)", async () => {
+    const { client, calls } = scriptedClient();
+    const outbox = new Outbox(event(), client, createMemoryLedger(), policy);
+    expect(await outbox.reply(text("one"))).toMatchObject({ status: "delivered", via: "reply" });
+    expect(await outbox.reply(text("two"))).toMatchObject({ status: "delivered", via: "push" });
+    expect(calls.map((call) => call.kind)).toEqual(["reply", "push"]);
+    expect(calls[1]?.retryKey).toBe(retryKeyFor("01EVENT", 1));
+  });
+
+  it("pushes when the token is older than the threshold", async () => {
+    const { client, calls } = scriptedClient();
+    const outbox = new Outbox(
+      event({ timestamp: NOW - 50_001 }),
+      client,
+      createMemoryLedger(),
+      policy,
+    );
+    expect(await outbox.reply(text("late"))).toMatchObject({ status: "delivered", via: "push" });
+    expect(calls).toEqual([
+      {
+        kind: "push",
+        target: "Uuser",
+        messages: text("late"),
+        retryKey: retryKeyFor("01EVENT", 0),
+      },
+    ]);
+  });
+
+  it("pushes when LINE rejects the reply token", async () => {
+    const { client, calls } = scriptedClient({ reply: [httpError(400, "Invalid reply token")] });
+    const outbox = new Outbox(event(), client, createMemoryLedger(), policy);
+    expect(await outbox.reply(text("x"))).toMatchObject({ status: "delivered", via: "push" });
+    expect(calls.map((call) => call.kind)).toEqual(["reply", "push"]);
+  });
+
+  it("does not push after a reply whose outcome is unknown, unless configured to", async () => {
+    for (const pushAfterUnknownReply of [false, true]) {
+      const { client, calls } = scriptedClient({ reply: [networkError()] });
+      const ledger = createMemoryLedger();
+      const outbox = new Outbox(event(), client, ledger, { ...policy, pushAfterUnknownReply });
+      const report = await outbox.reply(text("maybe"));
+      expect(report.status).toBe(pushAfterUnknownReply ? "delivered" : "unknown");
+      expect(calls.map((call) => call.kind)).toEqual(
+        pushAfterUnknownReply ? ["reply", "push"] : ["reply"],
+      );
+      if (!pushAfterUnknownReply)
+        expect((await ledger.entries("01EVENT")).get(0)?.status).toBe("unknown");
+    }
+  });
+
+  it("sends nothing again when a retried event repeats what an earlier attempt delivered", async () => {
+    const ledger = createMemoryLedger();
+    const first = scriptedClient({ push: [undefined as never, networkError()] });
+    const attempt1 = new Outbox(event(), first.client, ledger, policy);
+    await attempt1.reply(text("a"));
+    await attempt1.push(text("b"));
+    await expect(attempt1.push(text("c"))).rejects.toBeInstanceOf(LineApiError);
+
+    const second = scriptedClient();
+    const attempt2 = new Outbox(event(), second.client, ledger, policy);
+    expect(await attempt2.reply(text("a"))).toMatchObject({
+      status: "skipped",
+      reason: "already_sent",
+    });
+    expect(await attempt2.push(text("b"))).toMatchObject({
+      status: "skipped",
+      reason: "already_sent",
+    });
+    expect(await attempt2.push(text("c"))).toMatchObject({ status: "delivered", via: "push" });
+    // The interrupted push is retried with the key it had: LINE dedupes it if it did arrive.
+    expect(second.calls).toEqual([
+      { kind: "push", target: "Uuser", messages: text("c"), retryKey: retryKeyFor("01EVENT", 2) },
+    ]);
+  });
+
+  it("treats an interrupted reply as unknown on the next attempt instead of pushing it", async () => {
+    const ledger = createMemoryLedger();
+    await ledger.claim("01EVENT", 0, "reply", NOW - 500); // a worker died mid-reply
+    const { client, calls } = scriptedClient();
+    const outbox = new Outbox(event(), client, ledger, policy);
+    expect(await outbox.reply(text("a"))).toMatchObject({ status: "unknown" });
+    expect(calls).toHaveLength(0);
+  });
+
+  it("sends nothing in standby mode", async () => {
+    const { client, calls } = scriptedClient();
+    const outbox = new Outbox(
+      event({ mode: "standby", replyToken: undefined }),
+      client,
+      createMemoryLedger(),
+      policy,
+    );
+    expect(await outbox.reply(text("x"))).toMatchObject({ status: "skipped", reason: "standby" });
+    expect(calls).toHaveLength(0);
+  });
+
+  it("fails for good on a rejected push and lets retryable failures be retried", async () => {
+    const rejected = scriptedClient({ push: [httpError(400, "Failed to send messages")] });
+    const error = await new Outbox(
+      event({ replyToken: undefined }),
+      rejected.client,
+      createMemoryLedger(),
+      policy,
+    )
+      .push(text("x"))
+      .catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: "bad_request", retryable: false });
+
+    const limited = scriptedClient({
+      push: [httpError(429, "The API rate limit has been exceeded. Try again later.")],
+    });
+    const retry = await new Outbox(
+      event({ replyToken: undefined }),
+      limited.client,
+      createMemoryLedger(),
+      policy,
+    )
+      .push(text("x"))
+      .catch((caught: unknown) => caught);
+    expect(retry).toMatchObject({ code: "rate_limited", retryable: true });
+  });
+});
+
+describe("retryKeyFor", () => {
+  it("is a stable UUID per event and position", () => {
+    expect(retryKeyFor("01A", 0)).toBe(retryKeyFor("01A", 0));
+    expect(retryKeyFor("01A", 0)).not.toBe(retryKeyFor("01A", 1));
+    expect(retryKeyFor("01A", 0)).not.toBe(retryKeyFor("01B", 0));
+    expect(retryKeyFor("01A", 0)).toMatch(
+      /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+    );
+  });
+});
