@@ -1,0 +1,211 @@
+import type { ChatMessage } from "../core/activity.ts";
+import type { Platform, SentMessage } from "../core/platform.ts";
+import type { ChatRef } from "../core/world.ts";
+import { invalidBody, LineApiError } from "../errors.ts";
+import { isGroupId, isRoomId, isUserId, newMessageId } from "../ids.ts";
+import { objectBody } from "./body.ts";
+import { validateMessages } from "./message-validation.ts";
+import type { Route } from "./route.ts";
+
+type Messages = Array<Record<string, unknown>>;
+
+function messagesOf(body: Record<string, unknown>): Messages {
+  const details = validateMessages(body.messages);
+  if (details.length > 0) throw invalidBody(details);
+  return body.messages as Messages;
+}
+
+const failedToSend = () => new LineApiError(400, "Failed to send messages");
+
+/** Who a push reaches; LINE refuses chats the bot is not in and ids it does not know. */
+function pushTarget(platform: Platform, to: unknown): ChatRef | undefined {
+  if (typeof to !== "string") throw invalidBody([{ message: "Must not be null", property: "to" }]);
+  if (isUserId(to)) {
+    const user = platform.world.users.get(to);
+    if (!user) throw failedToSend();
+    // LINE answers 200 but delivers nothing to users who blocked the bot.
+    return user.isFriend ? { type: "user", userId: to } : undefined;
+  }
+  if (isGroupId(to)) {
+    if (!platform.world.groups.get(to)?.botIsMember) throw failedToSend();
+    return { type: "group", groupId: to };
+  }
+  if (isRoomId(to)) {
+    if (!platform.world.rooms.get(to)?.botIsMember) throw failedToSend();
+    return { type: "room", roomId: to };
+  }
+  throw failedToSend();
+}
+
+function sendToUsers(
+  platform: Platform,
+  userIds: string[],
+  messages: Messages,
+  via: NonNullable<ChatMessage["via"]>,
+) {
+  for (const userId of userIds) {
+    platform.deliverBotMessages({ type: "user", userId }, messages, via);
+    platform.quotaUsage += messages.length;
+  }
+}
+
+const friends = (platform: Platform) =>
+  [...platform.world.users.values()].filter((u) => u.isFriend).map((u) => u.userId);
+
+const narrowcasts = new WeakMap<
+  Platform,
+  Map<string, { acceptedTime: string; targetCount: number }>
+>();
+
+export const sendRoutes: Route[] = [
+  {
+    method: "POST",
+    pattern: "/v2/bot/message/reply",
+    handle({ platform, body }) {
+      const request = objectBody(body);
+      const messages = messagesOf(request);
+      if (typeof request.replyToken !== "string") {
+        throw invalidBody([{ message: "Must not be null", property: "replyToken" }]);
+      }
+      const check = platform.replyTokens.consume(
+        request.replyToken,
+        platform.now(),
+        platform.config.replyTokenTtlMs,
+      );
+      if (!check.ok) throw new LineApiError(400, "Invalid reply token");
+      return { body: { sentMessages: platform.deliverBotMessages(check.chat, messages, "reply") } };
+    },
+  },
+  {
+    method: "POST",
+    pattern: "/v2/bot/message/push",
+    acceptsRetryKey: true,
+    handle({ platform, body }) {
+      const request = objectBody(body);
+      const messages = messagesOf(request);
+      const target = pushTarget(platform, request.to);
+      let sentMessages: SentMessage[];
+      if (target) {
+        sentMessages = platform.deliverBotMessages(target, messages, "push");
+        platform.quotaUsage += messages.length;
+      } else {
+        sentMessages = messages.map(() => ({ id: newMessageId() }));
+      }
+      return { body: { sentMessages }, sentMessages };
+    },
+  },
+  {
+    method: "POST",
+    pattern: "/v2/bot/message/multicast",
+    acceptsRetryKey: true,
+    handle({ platform, body }) {
+      const request = objectBody(body);
+      const messages = messagesOf(request);
+      const to = request.to;
+      if (!Array.isArray(to) || to.length < 1 || to.length > 500) {
+        throw invalidBody([{ message: "Size must be between 1 and 500", property: "to" }]);
+      }
+      const bad = to.findIndex((id) => typeof id !== "string" || !isUserId(id));
+      if (bad >= 0) throw invalidBody([{ message: "Invalid user ID", property: `to[${bad}]` }]);
+      const reachable = [...new Set(to as string[])].filter(
+        (id) => platform.world.users.get(id)?.isFriend,
+      );
+      sendToUsers(platform, reachable, messages, "multicast");
+      return { body: {} };
+    },
+  },
+  {
+    method: "POST",
+    pattern: "/v2/bot/message/broadcast",
+    acceptsRetryKey: true,
+    handle({ platform, body }) {
+      const messages = messagesOf(objectBody(body));
+      sendToUsers(platform, friends(platform), messages, "broadcast");
+      return { body: {} };
+    },
+  },
+  {
+    method: "POST",
+    pattern: "/v2/bot/message/narrowcast",
+    acceptsRetryKey: true,
+    handle({ platform, body, requestId }) {
+      const messages = messagesOf(objectBody(body));
+      // Audiences and demographic filters are not emulated: every friend is a recipient.
+      const targets = friends(platform);
+      sendToUsers(platform, targets, messages, "narrowcast");
+      const jobs = narrowcasts.get(platform) ?? new Map();
+      jobs.set(requestId, {
+        acceptedTime: new Date(platform.now()).toISOString(),
+        targetCount: targets.length,
+      });
+      narrowcasts.set(platform, jobs);
+      return { status: 202, body: {} };
+    },
+  },
+  {
+    method: "GET",
+    pattern: "/v2/bot/message/progress/narrowcast",
+    handle({ platform, query }) {
+      const job = narrowcasts.get(platform)?.get(query.get("requestId") ?? "");
+      if (!job) throw new LineApiError(404, "Not found");
+      return {
+        body: {
+          phase: "succeeded",
+          successCount: job.targetCount,
+          failureCount: 0,
+          targetCount: job.targetCount,
+          acceptedTime: job.acceptedTime,
+          completedTime: job.acceptedTime,
+        },
+      };
+    },
+  },
+  ...(["reply", "push", "multicast", "narrowcast", "broadcast"] as const).map(
+    (kind): Route => ({
+      method: "POST",
+      pattern: `/v2/bot/message/validate/${kind}`,
+      handle({ body }) {
+        messagesOf(objectBody(body));
+        return { body: {} };
+      },
+    }),
+  ),
+  {
+    method: "POST",
+    pattern: "/v2/bot/chat/loading/start",
+    handle({ body }) {
+      const request = objectBody(body);
+      const details = [];
+      if (typeof request.chatId !== "string" || !isUserId(request.chatId)) {
+        details.push({
+          message:
+            "Only user id is acceptable, please confirm if there are any group/room ids or illegal ids.",
+          property: "chatId",
+        });
+      }
+      const seconds = request.loadingSeconds ?? 20;
+      if (typeof seconds !== "number" || seconds < 5 || seconds > 60) {
+        details.push({ message: "Must be between 5 and 60", property: "loadingSeconds" });
+      }
+      if (typeof seconds !== "number" || seconds % 5 !== 0) {
+        details.push({ message: "must be a multiple of five", property: "loadingSeconds" });
+      }
+      if (details.length > 0) throw invalidBody(details);
+      return { status: 202, body: {} };
+    },
+  },
+  {
+    method: "POST",
+    pattern: "/v2/bot/chat/markAsRead",
+    handle({ platform, body }) {
+      const token = objectBody(body).markAsReadToken;
+      if (typeof token !== "string" || !platform.markAsReadTokens.has(token)) {
+        throw new LineApiError(
+          400,
+          "Invalid markAsReadToken. Tokens must be used by the bot that received them via Webhook.",
+        );
+      }
+      return { body: {} };
+    },
+  },
+];

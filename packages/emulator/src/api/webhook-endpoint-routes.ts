@@ -1,0 +1,71 @@
+import { LineApiError } from "../errors.ts";
+import type { WebhookDispatcher } from "../webhook/dispatcher.ts";
+import { objectBody } from "./body.ts";
+import type { Route } from "./route.ts";
+
+const invalidUrl = () => new LineApiError(400, "Invalid webhook endpoint URL");
+
+/**
+ * LINE requires HTTPS; the emulator also takes plain HTTP to loopback hosts, because a bot under
+ * local development has no certificate.
+ */
+function checkEndpoint(value: unknown): string {
+  if (typeof value !== "string" || value.length > 500) throw invalidUrl();
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw invalidUrl();
+  }
+  const loopback = ["127.0.0.1", "localhost", "[::1]"].includes(url.hostname);
+  if (url.protocol !== "https:" && !(url.protocol === "http:" && loopback)) throw invalidUrl();
+  return value;
+}
+
+const reasons = {
+  request_timeout: "REQUEST_TIMEOUT",
+  could_not_connect: "COULD_NOT_CONNECT",
+  error_status_code: "ERROR_STATUS_CODE",
+  unclassified: "UNCLASSIFIED",
+} as const;
+
+export function webhookEndpointRoutes(dispatcher: WebhookDispatcher): Route[] {
+  return [
+    {
+      method: "GET",
+      pattern: "/v2/bot/channel/webhook/endpoint",
+      handle({ platform }) {
+        if (!platform.config.webhookUrl) throw new LineApiError(404, "Webhook endpoint not found");
+        return { body: { endpoint: platform.config.webhookUrl, active: true } };
+      },
+    },
+    {
+      method: "PUT",
+      pattern: "/v2/bot/channel/webhook/endpoint",
+      handle({ platform, body }) {
+        platform.config.webhookUrl = checkEndpoint(objectBody(body).endpoint);
+        platform.announceState();
+        return { body: {} };
+      },
+    },
+    {
+      method: "POST",
+      pattern: "/v2/bot/channel/webhook/test",
+      async handle({ platform, body }) {
+        const requested = body === undefined ? undefined : objectBody(body).endpoint;
+        const url = requested === undefined ? platform.config.webhookUrl : checkEndpoint(requested);
+        if (!url) throw new LineApiError(404, "Webhook endpoint not found");
+        const outcome = await dispatcher.verify(url);
+        return {
+          body: {
+            success: outcome.error === undefined,
+            timestamp: new Date(platform.now()).toISOString(),
+            statusCode: outcome.status,
+            reason: outcome.error ? reasons[outcome.error] : "OK",
+            detail: outcome.detail,
+          },
+        };
+      },
+    },
+  ];
+}

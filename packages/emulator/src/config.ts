@@ -1,0 +1,58 @@
+/** Everything that shapes how the emulated LINE platform behaves; changeable at run time. */
+export interface EmulatorConfig {
+  webhookUrl: string;
+  /** How long a reply token lives after each webhook that carried it; LINE says one minute. */
+  replyTokenTtlMs: number;
+  /** A webhook not answered 2xx within this is a failure, as at LINE (2 s). */
+  webhookTimeoutMs: number;
+  redelivery: { enabled: boolean; delaysMs: number[] };
+  /** Requests per second, keyed by a path (`/v2/bot/message/push`) or route (`/v2/bot/profile/{userId}`). */
+  rateLimits: Record<string, number>;
+}
+
+export interface BotIdentity {
+  userId: string;
+  displayName: string;
+  basicId: string;
+}
+
+export interface EmulatorOptions {
+  channelSecret: string;
+  channelAccessToken: string;
+  webhookUrl?: string;
+  bot?: Partial<BotIdentity>;
+  replyTokenTtlMs?: number;
+  webhookTimeoutMs?: number;
+  redelivery?: { enabled?: boolean; delaysMs?: number[] };
+  rateLimits?: Record<string, number>;
+  /** Users that exist (and are friends of the bot) from the start. Defaults to one user. */
+  users?: Array<{ displayName: string; userId?: string }>;
+  /** Folder of the chat UI's static files; defaults to the package's own `ui/`. */
+  uiDir?: string;
+  /** Epoch milliseconds; inject to control token expiry, retry-key retention and rate limits. */
+  now?: () => number;
+}
+
+export const defaults = {
+  webhookUrl: "http://127.0.0.1:3000/webhook",
+  replyTokenTtlMs: 60_000,
+  webhookTimeoutMs: 2_000,
+  redeliveryDelaysMs: [1_000, 5_000, 30_000],
+  /** A redelivered event's token dies this long after the event, whatever the TTL. */
+  redeliveredTokenCapMs: 20 * 60_000,
+  retryKeyRetentionMs: 24 * 60 * 60_000,
+  maxApiBodyBytes: 2 * 1024 * 1024,
+} as const;
+
+export function resolveConfig(options: EmulatorOptions): EmulatorConfig {
+  return {
+    webhookUrl: options.webhookUrl ?? defaults.webhookUrl,
+    replyTokenTtlMs: options.replyTokenTtlMs ?? defaults.replyTokenTtlMs,
+    webhookTimeoutMs: options.webhookTimeoutMs ?? defaults.webhookTimeoutMs,
+    redelivery: {
+      enabled: options.redelivery?.enabled ?? true,
+      delaysMs: options.redelivery?.delaysMs ?? [...defaults.redeliveryDelaysMs],
+    },
+    rateLimits: { ...options.rateLimits },
+  };
+}

@@ -1,0 +1,93 @@
+import { quotableTypes } from "../api/message-validation.ts";
+import type { BotIdentity, EmulatorConfig } from "../config.ts";
+import { defaults } from "../config.ts";
+import { newMessageId, newQuoteToken } from "../ids.ts";
+import { Activity, type ChatMessage } from "./activity.ts";
+import { ContentStore } from "./content-store.ts";
+import { Faults } from "./faults.ts";
+import { RateLimiter } from "./rate-limiter.ts";
+import { ReplyTokens } from "./reply-tokens.ts";
+import { RetryKeys } from "./retry-keys.ts";
+import { type ChatRef, chatIdOf, World } from "./world.ts";
+
+export interface SentMessage {
+  id: string;
+  quoteToken?: string;
+}
+
+/**
+ * The emulated channel's whole state, shared by the Messaging API, the webhook sender and the
+ * control API. Framework-neutral: nothing here knows about HTTP.
+ */
+export class Platform {
+  readonly channelSecret: string;
+  readonly channelAccessToken: string;
+  readonly bot: BotIdentity;
+  readonly config: EmulatorConfig;
+  readonly now: () => number;
+  readonly world = new World();
+  readonly activity = new Activity();
+  readonly content = new ContentStore();
+  readonly replyTokens = new ReplyTokens(defaults.redeliveredTokenCapMs);
+  readonly retryKeys = new RetryKeys(defaults.retryKeyRetentionMs);
+  readonly rateLimiter = new RateLimiter();
+  readonly faults = new Faults();
+  /** markAsRead tokens handed out in webhooks, by token. */
+  readonly markAsReadTokens = new Map<string, ChatRef>();
+  /** Messages counted against the monthly quota: push-like sends, per recipient. */
+  quotaUsage = 0;
+
+  constructor(input: {
+    channelSecret: string;
+    channelAccessToken: string;
+    bot: BotIdentity;
+    config: EmulatorConfig;
+    now: () => number;
+  }) {
+    this.channelSecret = input.channelSecret;
+    this.channelAccessToken = input.channelAccessToken;
+    this.bot = input.bot;
+    this.config = input.config;
+    this.now = input.now;
+  }
+
+  /** Records the bot's messages in a chat; returns LINE's `sentMessages` (ids as strings). */
+  deliverBotMessages(
+    chat: ChatRef,
+    messages: Array<Record<string, unknown>>,
+    via: NonNullable<ChatMessage["via"]>,
+  ): SentMessage[] {
+    const chatId = chatIdOf(chat);
+    return messages.map((message) => {
+      const id = newMessageId();
+      const quoteToken = quotableTypes.has(String(message.type)) ? newQuoteToken() : undefined;
+      this.activity.addMessage({ id, chatId, from: "bot", via, message, sentAt: this.now() });
+      return quoteToken ? { id, quoteToken } : { id };
+    });
+  }
+
+  state() {
+    return {
+      bot: { ...this.bot },
+      webhookUrl: this.config.webhookUrl,
+      ...this.world.snapshot(),
+    };
+  }
+
+  announceState() {
+    this.activity.announceState(this.state());
+  }
+
+  /** Forgets chats, logs, tokens, retry keys, faults and rate-limit buckets; keeps users and chats' members. */
+  reset() {
+    this.activity.clear();
+    this.content.clear();
+    this.replyTokens.clear();
+    this.retryKeys.clear();
+    this.rateLimiter.clear();
+    this.faults.clear();
+    this.markAsReadTokens.clear();
+    this.quotaUsage = 0;
+    this.announceState();
+  }
+}

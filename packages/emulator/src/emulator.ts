@@ -1,0 +1,184 @@
+import { fileURLToPath } from "node:url";
+import { z } from "zod";
+import { contentRoutes } from "./api/content-routes.ts";
+import { infoRoutes } from "./api/info-routes.ts";
+import { createApiHandler } from "./api/pipeline.ts";
+import { sendRoutes } from "./api/send-routes.ts";
+import { webhookEndpointRoutes } from "./api/webhook-endpoint-routes.ts";
+import { type EmulatorOptions, resolveConfig } from "./config.ts";
+import { faultInputSchema } from "./core/faults.ts";
+import { Platform } from "./core/platform.ts";
+import type { Emulator, SentEvent } from "./emulator-types.ts";
+import { EmulatorError, errorCodes } from "./errors.ts";
+import { buildEvent } from "./events/build-event.ts";
+import { eventBatchInputSchema, eventInputSchema } from "./events/event-input.ts";
+import { buildServer } from "./http/server.ts";
+import { newUserId } from "./ids.ts";
+import { waitUntil } from "./wait-until.ts";
+import { WebhookDispatcher } from "./webhook/dispatcher.ts";
+
+const defaultUiDir = fileURLToPath(new URL("../ui/", import.meta.url));
+
+function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
+  const result = schema.safeParse(input);
+  if (!result.success)
+    throw new EmulatorError(errorCodes.invalidInput, z.prettifyError(result.error));
+  return result.data;
+}
+
+const configPatchSchema = z.object({
+  webhookUrl: z.url().optional(),
+  replyTokenTtlMs: z.number().int().min(0).optional(),
+  webhookTimeoutMs: z.number().int().min(1).optional(),
+  redelivery: z
+    .object({
+      enabled: z.boolean().optional(),
+      delaysMs: z.array(z.number().int().min(0)).optional(),
+    })
+    .optional(),
+  rateLimits: z.record(z.string(), z.number().positive()).optional(),
+});
+
+/** Creates an emulated LINE channel: Messaging API, webhook sender, control API and chat UI. */
+export function createEmulator(options: EmulatorOptions): Emulator {
+  const platform = new Platform({
+    channelSecret: options.channelSecret,
+    channelAccessToken: options.channelAccessToken,
+    bot: {
+      userId: options.bot?.userId ?? newUserId(),
+      displayName: options.bot?.displayName ?? "Emulated Bot",
+      basicId: options.bot?.basicId ?? "@000emu00",
+    },
+    config: resolveConfig(options),
+    now: options.now ?? Date.now,
+  });
+  for (const user of options.users ?? [{ displayName: "Alice" }]) platform.world.addUser(user);
+
+  const dispatcher = new WebhookDispatcher(platform);
+  const handleApiRequest = createApiHandler(platform, [
+    ...sendRoutes,
+    ...infoRoutes,
+    ...contentRoutes,
+    ...webhookEndpointRoutes(dispatcher),
+  ]);
+  let url = "";
+
+  const emulator: Emulator = {
+    get url() {
+      if (!url) throw new Error("the emulator is not listening; call listen() first");
+      return url;
+    },
+    channelSecret: platform.channelSecret,
+    channelAccessToken: platform.channelAccessToken,
+    bot: platform.bot,
+
+    async listen({ port = 0, host = "127.0.0.1" } = {}) {
+      await server.listen({ port, host });
+      const address = server.server.address();
+      const bound = typeof address === "object" && address ? address.port : port;
+      url = `http://${host.includes(":") ? `[${host}]` : host}:${bound}`;
+      return url;
+    },
+    async close() {
+      dispatcher.stop();
+      await server.close();
+    },
+    state: () => platform.state(),
+    addUser(input) {
+      const user = platform.world.addUser({ ...input, userId: newUserId() });
+      platform.announceState();
+      return user;
+    },
+    addGroup(input) {
+      const group = platform.world.addGroup(input);
+      platform.announceState();
+      return group;
+    },
+    addRoom(input) {
+      const room = platform.world.addRoom(input);
+      platform.announceState();
+      return room;
+    },
+    sendEvent(input) {
+      const parsed = parseInput(eventInputSchema, input);
+      const built = buildEvent(platform, parsed, parsed.delivery?.mode ?? "active");
+      const deliveryId = dispatcher.dispatch([built.event], parsed.delivery);
+      const sent: SentEvent = { webhookEventId: built.event.webhookEventId, deliveryId };
+      if (built.replyToken) sent.replyToken = built.replyToken;
+      if (built.messageId) sent.messageId = built.messageId;
+      platform.announceState();
+      return sent;
+    },
+    sendEvents(input) {
+      const parsed = parseInput(eventBatchInputSchema, input);
+      const mode = parsed.delivery?.mode ?? "active";
+      const built = parsed.events.map((event) => buildEvent(platform, event, mode));
+      const deliveryId = dispatcher.dispatch(
+        built.map((b) => b.event),
+        parsed.delivery,
+      );
+      platform.announceState();
+      return {
+        deliveryId,
+        events: built.map((b) => ({
+          webhookEventId: b.event.webhookEventId,
+          ...(b.replyToken ? { replyToken: b.replyToken } : {}),
+          ...(b.messageId ? { messageId: b.messageId } : {}),
+        })),
+      };
+    },
+    async verify() {
+      const outcome = await dispatcher.verify();
+      return { status: outcome.status, ...(outcome.error ? { error: outcome.error } : {}) };
+    },
+    messages: (chatId) => platform.activity.messages(chatId),
+    waitForBotMessages(chatId, { count = 1, timeoutMs = 5_000 } = {}) {
+      return waitUntil(
+        emulator.subscribe,
+        () => {
+          const fromBot = platform.activity.messages(chatId).filter((m) => m.from === "bot");
+          return fromBot.length >= count ? fromBot : undefined;
+        },
+        timeoutMs,
+        `${count} bot message(s) in ${chatId}`,
+      );
+    },
+    deliveries: () => [...platform.activity.deliveries],
+    waitForDeliveries(match, { count = 1, timeoutMs = 5_000 } = {}) {
+      return waitUntil(
+        emulator.subscribe,
+        () => {
+          const found = platform.activity.deliveries.filter(match);
+          return found.length >= count ? found : undefined;
+        },
+        timeoutMs,
+        `${count} matching webhook delivery attempt(s)`,
+      );
+    },
+    apiCalls: () => [...platform.activity.apiCalls],
+    addFault(input) {
+      return { id: platform.faults.add(parseInput(faultInputSchema, input)).id };
+    },
+    clearFaults: () => platform.faults.clear(),
+    config: () => structuredClone(platform.config),
+    configure(patch) {
+      const parsed = parseInput(configPatchSchema, patch);
+      const config = platform.config;
+      if (parsed.webhookUrl !== undefined) config.webhookUrl = parsed.webhookUrl;
+      if (parsed.replyTokenTtlMs !== undefined) config.replyTokenTtlMs = parsed.replyTokenTtlMs;
+      if (parsed.webhookTimeoutMs !== undefined) config.webhookTimeoutMs = parsed.webhookTimeoutMs;
+      if (parsed.redelivery) config.redelivery = { ...config.redelivery, ...parsed.redelivery };
+      if (parsed.rateLimits) {
+        config.rateLimits = parsed.rateLimits;
+        platform.rateLimiter.clear();
+      }
+      platform.announceState();
+      return structuredClone(config);
+    },
+    reset: () => platform.reset(),
+    subscribe: (listener) => platform.activity.subscribe(listener),
+  };
+
+  const server = buildServer({ emulator, handleApiRequest, uiDir: options.uiDir ?? defaultUiDir });
+  return emulator;
+}

@@ -1,0 +1,332 @@
+import type { Platform } from "../core/platform.ts";
+import { type ChatRef, chatIdOf } from "../core/world.ts";
+import { EmulatorError, errorCodes } from "../errors.ts";
+import {
+  newMarkAsReadToken,
+  newMessageId,
+  newQuoteToken,
+  newReplyToken,
+  newWebhookEventId,
+} from "../ids.ts";
+import type { WebhookEventObject } from "../webhook/dispatcher.ts";
+import type { EventInput } from "./event-input.ts";
+import { sampleContent } from "./sample-content.ts";
+
+export interface BuiltEvent {
+  event: WebhookEventObject;
+  replyToken?: string;
+  messageId?: string;
+}
+
+type Payload = Record<string, unknown>;
+
+const invalid = (message: string) => new EmulatorError(errorCodes.invalidInput, message);
+
+const replyable = new Set([
+  "text",
+  "image",
+  "video",
+  "audio",
+  "file",
+  "location",
+  "sticker",
+  "postback",
+  "follow",
+  "join",
+  "memberJoined",
+  "messageEdited",
+]);
+/** Events about the bot's membership: their source is the chat alone, with no user. */
+const chatOnlySource = new Set(["join", "leave", "memberJoined", "memberLeft"]);
+const messageTypes = new Set(["text", "image", "video", "audio", "file", "location", "sticker"]);
+
+function resolveChat(platform: Platform, input: EventInput): { chat: ChatRef; userId: string } {
+  const chatInput = input.chat ?? { type: "user" as const };
+  if (chatInput.type === "user") {
+    const userId = input.from ?? [...platform.world.users.keys()][0];
+    if (!userId) throw invalid("no user exists yet; create one first");
+    platform.world.user(userId);
+    return { chat: { type: "user", userId }, userId };
+  }
+  const chat: ChatRef =
+    chatInput.type === "group"
+      ? { type: "group", groupId: chatInput.groupId }
+      : { type: "room", roomId: chatInput.roomId };
+  const members = platform.world.membersOf(chat);
+  const userId = input.from ?? members[0];
+  if (!userId) throw invalid("the chat has no members");
+  platform.world.user(userId);
+  if (!members.includes(userId) && !chatOnlySource.has(input.type)) {
+    throw invalid(`${userId} is not a member of ${chatIdOf(chat)}`);
+  }
+  return { chat, userId };
+}
+
+function sourceOf(chat: ChatRef, userId: string, withUser: boolean) {
+  if (chat.type === "user") return { type: "user", userId };
+  const user = withUser ? { userId } : {};
+  return chat.type === "group"
+    ? { type: "group", groupId: chat.groupId, ...user }
+    : { type: "room", roomId: chat.roomId, ...user };
+}
+
+/** Where the event may happen and what it requires of the world, as at LINE. */
+function checkAllowed(platform: Platform, input: EventInput, chat: ChatRef, userId: string) {
+  const oneToOneOnly = ["follow", "unfollow"];
+  if (oneToOneOnly.includes(input.type) && chat.type !== "user")
+    throw invalid(`${input.type} happens only in one-to-one chats`);
+  if (
+    ["join", "leave", "memberJoined", "memberLeft"].includes(input.type) &&
+    chat.type === "user"
+  ) {
+    throw invalid(`${input.type} happens only in groups and rooms`);
+  }
+  if (input.type === "messageEdited" && chat.type !== "group")
+    throw invalid("messageEdited happens only in groups");
+  if (chat.type === "user" && !platform.world.user(userId).isFriend && input.type !== "follow") {
+    throw invalid(`${userId} has blocked the bot; send a follow event first`);
+  }
+  if (
+    chat.type === "group" &&
+    !platform.world.group(chat.groupId).botIsMember &&
+    input.type !== "join"
+  ) {
+    throw invalid(`the bot is not in ${chat.groupId}; send a join event first`);
+  }
+  if (
+    chat.type === "room" &&
+    !platform.world.room(chat.roomId).botIsMember &&
+    input.type !== "join"
+  ) {
+    throw invalid(`the bot is not in ${chat.roomId}; send a join event first`);
+  }
+}
+
+function storeContent(
+  platform: Platform,
+  messageId: string,
+  kind: "image" | "video" | "audio" | "file",
+  input: EventInput,
+) {
+  const sample = sampleContent[kind];
+  const bytes = Buffer.from(input.contentBase64 ?? sample.base64, "base64");
+  platform.content.put(messageId, {
+    kind,
+    contentType: input.contentType ?? sample.contentType,
+    bytes,
+  });
+  return bytes;
+}
+
+function textMessage(platform: Platform, input: EventInput, chatId: string): Payload {
+  let text = input.text ?? "Hello";
+  const extra: Payload = {};
+  if (input.emojis) extra.emojis = input.emojis;
+  if (input.mentionBot) {
+    const handle = `@${platform.bot.displayName}`;
+    if (!text.includes(handle)) text = `${handle} ${text}`;
+    extra.mention = {
+      mentionees: [
+        {
+          index: text.indexOf(handle),
+          length: handle.length,
+          type: "user",
+          userId: platform.bot.userId,
+          isSelf: true,
+        },
+      ],
+    };
+  }
+  if (input.quotedMessageId) {
+    if (platform.activity.findMessage(input.quotedMessageId)?.chatId !== chatId) {
+      throw invalid(`no message ${input.quotedMessageId} in this chat to quote`);
+    }
+    extra.quotedMessageId = input.quotedMessageId;
+  }
+  return { type: "text", text, ...extra };
+}
+
+/** The `message` object of a message event, storing any binary content it carries. */
+function messageContent(
+  platform: Platform,
+  input: EventInput,
+  id: string,
+  chatId: string,
+): Payload {
+  const withQuote = { id, quoteToken: newQuoteToken() };
+  switch (input.type) {
+    case "text":
+      return { ...withQuote, ...textMessage(platform, input, chatId) };
+    case "image":
+      storeContent(platform, id, "image", input);
+      return { ...withQuote, type: "image", contentProvider: { type: "line" } };
+    case "video":
+      storeContent(platform, id, "video", input);
+      return {
+        ...withQuote,
+        type: "video",
+        duration: input.duration ?? 1000,
+        contentProvider: { type: "line" },
+      };
+    case "audio":
+      storeContent(platform, id, "audio", input);
+      return {
+        id,
+        type: "audio",
+        duration: input.duration ?? 1000,
+        contentProvider: { type: "line" },
+      };
+    case "file": {
+      const bytes = storeContent(platform, id, "file", input);
+      return { id, type: "file", fileName: input.fileName ?? "file.txt", fileSize: bytes.length };
+    }
+    case "location":
+      return {
+        id,
+        type: "location",
+        ...(input.title ? { title: input.title } : {}),
+        ...(input.address ? { address: input.address } : {}),
+        latitude: input.latitude ?? 35.6586,
+        longitude: input.longitude ?? 139.7454,
+      };
+    default:
+      return {
+        ...withQuote,
+        type: "sticker",
+        packageId: input.packageId ?? "446",
+        stickerId: input.stickerId ?? "1988",
+        stickerResourceType: input.stickerResourceType ?? "STATIC",
+        ...(input.keywords ? { keywords: input.keywords } : {}),
+      };
+  }
+}
+
+function ownMessage(platform: Platform, input: EventInput, chatId: string, userId: string) {
+  if (!input.messageId) throw invalid(`${input.type} needs messageId`);
+  const original = platform.activity.findMessage(input.messageId);
+  if (
+    !original ||
+    original.chatId !== chatId ||
+    original.from !== "user" ||
+    original.userId !== userId
+  ) {
+    throw invalid(`${userId} sent no message ${input.messageId} in ${chatId}`);
+  }
+  return original;
+}
+
+function membersChange(platform: Platform, input: EventInput, chat: ChatRef, joining: boolean) {
+  const ids = input.memberIds ?? [];
+  if (ids.length === 0) throw invalid(`${input.type} needs memberIds`);
+  for (const id of ids) platform.world.user(id);
+  const holder =
+    chat.type === "group"
+      ? platform.world.group(chat.groupId)
+      : chat.type === "room"
+        ? platform.world.room(chat.roomId)
+        : undefined;
+  if (holder) {
+    holder.memberIds = joining
+      ? [...new Set([...holder.memberIds, ...ids])]
+      : holder.memberIds.filter((id) => !ids.includes(id));
+  }
+  return { members: ids.map((userId) => ({ type: "user", userId })) };
+}
+
+/**
+ * Turns an event input into the webhook event LINE would send and applies what the event means
+ * to the emulated world: chat history, content, friendship, membership, reply tokens.
+ */
+export function buildEvent(
+  platform: Platform,
+  input: EventInput,
+  mode: "active" | "standby",
+): BuiltEvent {
+  const { chat, userId } = resolveChat(platform, input);
+  checkAllowed(platform, input, chat, userId);
+  const chatId = chatIdOf(chat);
+  const timestamp = platform.now();
+  const webhookEventId = newWebhookEventId(timestamp);
+  let type: string = input.type;
+  let payload: Payload = {};
+  let messageId: string | undefined;
+
+  if (messageTypes.has(input.type)) {
+    type = "message";
+    messageId = newMessageId();
+    const message = messageContent(platform, input, messageId, chatId);
+    if (chat.type === "user") {
+      const token = newMarkAsReadToken();
+      platform.markAsReadTokens.set(token, chat);
+      message.markAsReadToken = token;
+    }
+    payload = { message };
+    platform.activity.addMessage({
+      id: messageId,
+      chatId,
+      from: "user",
+      userId,
+      message,
+      sentAt: timestamp,
+      webhookEventId,
+    });
+  } else if (input.type === "messageEdited") {
+    const original = ownMessage(platform, input, chatId, userId);
+    if (original.message.type !== "text") throw invalid("only text messages can be edited");
+    messageId = original.id;
+    const message = {
+      id: original.id,
+      type: "text",
+      quoteToken: newQuoteToken(),
+      text: input.text ?? "",
+    };
+    payload = { message };
+    platform.activity.updateMessage(chatId, original.id, (m) => {
+      m.message = { ...m.message, text: message.text };
+      m.edited = true;
+    });
+  } else if (input.type === "unsend") {
+    const original = ownMessage(platform, input, chatId, userId);
+    messageId = original.id;
+    payload = { unsend: { messageId: original.id } };
+    platform.content.markGone(original.id);
+    platform.activity.updateMessage(chatId, original.id, (m) => {
+      m.unsent = true;
+    });
+  } else if (input.type === "postback") {
+    payload = {
+      postback: { data: input.data ?? "", ...(input.params ? { params: input.params } : {}) },
+    };
+  } else if (input.type === "follow") {
+    platform.world.user(userId).isFriend = true;
+    payload = { follow: { isUnblocked: input.isUnblocked ?? false } };
+  } else if (input.type === "unfollow") {
+    platform.world.user(userId).isFriend = false;
+  } else if (input.type === "join" || input.type === "leave") {
+    const holder =
+      chat.type === "group"
+        ? platform.world.group(chat.groupId)
+        : platform.world.room((chat as { roomId: string }).roomId);
+    holder.botIsMember = input.type === "join";
+  } else if (input.type === "memberJoined") {
+    payload = { joined: membersChange(platform, input, chat, true) };
+  } else if (input.type === "memberLeft") {
+    payload = { left: membersChange(platform, input, chat, false) };
+  }
+
+  const replyToken = mode === "active" && replyable.has(input.type) ? newReplyToken() : undefined;
+  if (replyToken)
+    platform.replyTokens.issue(replyToken, { chat, webhookEventId, eventTimestamp: timestamp });
+
+  const event: WebhookEventObject = {
+    type,
+    ...payload,
+    webhookEventId,
+    deliveryContext: { isRedelivery: false },
+    timestamp,
+    source: sourceOf(chat, userId, !chatOnlySource.has(input.type)),
+    ...(replyToken ? { replyToken } : {}),
+    mode,
+  };
+  return { event, ...(replyToken ? { replyToken } : {}), ...(messageId ? { messageId } : {}) };
+}

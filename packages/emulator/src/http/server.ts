@@ -1,0 +1,31 @@
+import Fastify from "fastify";
+import type { ApiHandler } from "../api/pipeline.ts";
+import type { Emulator } from "../emulator-types.ts";
+import { registerMessagingApi } from "./api-adapter.ts";
+import { registerControlApi } from "./control-routes.ts";
+import { registerStaticUi } from "./static-ui.ts";
+
+/** One HTTP server for all three faces: LINE's APIs at the root, the control API, the chat UI. */
+export function buildServer(deps: {
+  emulator: Emulator;
+  handleApiRequest: ApiHandler;
+  uiDir: string;
+}) {
+  // SSE streams never end by themselves; closing must cut every connection.
+  const app = Fastify({ forceCloseConnections: true, bodyLimit: 64 * 1024 * 1024 });
+
+  // Bodies stay raw bytes: the API answers bad JSON the way LINE does, not the way Fastify does.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser("*", { parseAs: "buffer" }, (_request, body, done) => done(null, body));
+
+  app.setErrorHandler((error: Error & { statusCode?: number }, _request, reply) => {
+    const status = error.statusCode ?? 500;
+    const message = status === 413 ? "Request Entity Too Large" : error.message;
+    return reply.code(status).send({ message });
+  });
+
+  registerMessagingApi(app, deps.handleApiRequest);
+  registerControlApi(app, deps.emulator);
+  registerStaticUi(app, deps.uiDir);
+  return app;
+}

@@ -1,0 +1,25 @@
+import { randomBytes, randomInt, randomUUID } from "node:crypto";
+import { ulid } from "ulid";
+
+/** Identifiers in the shapes LINE uses, so bots' own validation accepts them. */
+const hex = (bytes: number) => randomBytes(bytes).toString("hex");
+
+export const newUserId = () => `U${hex(16)}`;
+export const newGroupId = () => `C${hex(16)}`;
+export const newRoomId = () => `R${hex(16)}`;
+export const newReplyToken = () => hex(16);
+export const newQuoteToken = () => randomBytes(48).toString("base64url");
+export const newMarkAsReadToken = () => randomBytes(24).toString("base64url");
+export const newRequestId = () => randomUUID();
+export const newWebhookEventId = (now: number) => ulid(now);
+
+/** LINE's message ids are decimal strings of about 18 digits. */
+export function newMessageId(): string {
+  return `${randomInt(1, 10)}${String(randomInt(0, 2 ** 47)).padStart(17, "0")}`;
+}
+
+export const isUserId = (id: string) => /^U[0-9a-f]{32}$/.test(id);
+export const isGroupId = (id: string) => /^C[0-9a-f]{32}$/.test(id);
+export const isRoomId = (id: string) => /^R[0-9a-f]{32}$/.test(id);
+export const isUuid = (value: string) =>
+  /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);

@@ -1,0 +1,16 @@
+export { type BotIdentity, defaults, type EmulatorConfig, type EmulatorOptions } from "./config.ts";
+export type { ActivityEvent, ApiCall, ChatMessage, DeliveryAttempt } from "./core/activity.ts";
+export type { FaultInput } from "./core/faults.ts";
+export type { Group, Room, User } from "./core/world.ts";
+export { createEmulator } from "./emulator.ts";
+export type {
+  ConfigPatch,
+  Emulator,
+  EmulatorState,
+  EventBatchInputData,
+  EventInputData,
+  SentBatch,
+  SentEvent,
+} from "./emulator-types.ts";
+export { EmulatorError, errorCodes, LineApiError } from "./errors.ts";
+export { type EventType, eventTypes } from "./events/event-input.ts";

@@ -1,0 +1,150 @@
+import { randomUUID } from "node:crypto";
+import type { DeliveryAttempt } from "../core/activity.ts";
+import type { Platform } from "../core/platform.ts";
+import { sendWebhook, type WebhookOutcome } from "./send-webhook.ts";
+
+export type WebhookEventObject = Record<string, unknown> & {
+  webhookEventId: string;
+  replyToken?: string;
+  deliveryContext: { isRedelivery: boolean };
+};
+
+export interface DeliveryOptions {
+  /** Send one redelivery (`isRedelivery: true`) even if the bot answered 2xx. */
+  redeliver?: boolean;
+  /** Extra identical copies sent after the first attempt, as network duplicates arrive. */
+  duplicates?: number;
+  /** Hold the request back this long, so later events can overtake it. */
+  delayMs?: number;
+}
+
+/**
+ * Sends webhook requests and redelivers failed ones with the configured backoff. A redelivery
+ * is the same JSON with only `deliveryContext.isRedelivery` turned true.
+ */
+export class WebhookDispatcher {
+  private readonly platform: Platform;
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly aborter = new AbortController();
+
+  constructor(platform: Platform) {
+    this.platform = platform;
+  }
+
+  /** Schedules delivery of one request carrying `events`; returns its delivery id at once. */
+  dispatch(events: WebhookEventObject[], options: DeliveryOptions = {}): string {
+    const deliveryId = randomUUID();
+    // Attempts never throw (failures are outcomes), so nothing is left unhandled here.
+    this.later(options.delayMs ?? 0, () => void this.run(deliveryId, events, options));
+    return deliveryId;
+  }
+
+  /** The console's Verify button: a signed `events: []` request, never redelivered. */
+  async verify(url = this.platform.config.webhookUrl): Promise<WebhookOutcome> {
+    const body = this.envelope([]);
+    const outcome = await this.send(url, body);
+    this.record(randomUUID(), [], 1, "verify", false, outcome, body);
+    return outcome;
+  }
+
+  /** Cancels pending redeliveries and in-flight requests (on close). */
+  stop() {
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    this.aborter.abort();
+  }
+
+  private async run(deliveryId: string, events: WebhookEventObject[], options: DeliveryOptions) {
+    const original = this.envelope(events);
+    const first = await this.attempt(deliveryId, events, original, 1, "original", false);
+    for (let i = 0; i < (options.duplicates ?? 0); i++) {
+      await this.attempt(deliveryId, events, original, 1, "duplicate", false);
+    }
+    const failed = first.status < 200 || first.status >= 300;
+    const { redelivery } = this.platform.config;
+    if (!(failed && redelivery.enabled) && !options.redeliver) return;
+
+    const redelivered = this.envelope(
+      events.map((event) => ({ ...event, deliveryContext: { isRedelivery: true } })),
+    );
+    const delays =
+      failed && redelivery.enabled ? redelivery.delaysMs : redelivery.delaysMs.slice(0, 1);
+    for (const [index, delay] of (delays.length > 0 ? delays : [0]).entries()) {
+      await new Promise<void>((resolve) => this.later(delay, resolve));
+      if (this.aborter.signal.aborted) return;
+      const outcome = await this.attempt(
+        deliveryId,
+        events,
+        redelivered,
+        index + 2,
+        "redelivery",
+        true,
+      );
+      if (outcome.status >= 200 && outcome.status < 300) return;
+      if (!this.platform.config.redelivery.enabled) return;
+    }
+  }
+
+  private async attempt(
+    deliveryId: string,
+    events: WebhookEventObject[],
+    body: string,
+    attempt: number,
+    kind: DeliveryAttempt["kind"],
+    isRedelivery: boolean,
+  ): Promise<WebhookOutcome> {
+    const sentAt = this.platform.now();
+    for (const event of events) {
+      if (event.replyToken) this.platform.replyTokens.sent(event.replyToken, sentAt, isRedelivery);
+    }
+    const outcome = await this.send(this.platform.config.webhookUrl, body);
+    this.record(deliveryId, events, attempt, kind, isRedelivery, outcome, body);
+    return outcome;
+  }
+
+  private send(url: string, body: string) {
+    return sendWebhook({
+      url,
+      body,
+      channelSecret: this.platform.channelSecret,
+      timeoutMs: this.platform.config.webhookTimeoutMs,
+      signal: this.aborter.signal,
+    });
+  }
+
+  private record(
+    deliveryId: string,
+    events: WebhookEventObject[],
+    attempt: number,
+    kind: DeliveryAttempt["kind"],
+    isRedelivery: boolean,
+    outcome: WebhookOutcome,
+    body: string,
+  ) {
+    this.platform.activity.addDelivery({
+      id: randomUUID(),
+      deliveryId,
+      webhookEventIds: events.map((e) => e.webhookEventId),
+      attempt,
+      kind,
+      isRedelivery,
+      status: outcome.status,
+      durationMs: outcome.durationMs,
+      ...(outcome.error ? { error: outcome.error } : {}),
+      body,
+      at: this.platform.now(),
+    });
+  }
+
+  private envelope(events: WebhookEventObject[]): string {
+    return JSON.stringify({ destination: this.platform.bot.userId, events });
+  }
+
+  private later(ms: number, run: () => void) {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      run();
+    }, ms);
+    this.timers.add(timer);
+  }
+}
