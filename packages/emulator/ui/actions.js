@@ -1,0 +1,58 @@
+import { pickDateTime } from "./datetime-dialog.js";
+import { sendAsUser, sendPostback } from "./send.js";
+import { toast } from "./toast.js";
+
+/**
+ * What happens when the user taps an action of a template, flex message, imagemap or quick
+ * reply, as the LINE app does it.
+ */
+export async function runAction(action) {
+  if (!action || typeof action !== "object") return;
+  switch (action.type) {
+    case "postback":
+      return sendPostback(action.data ?? "", {
+        displayText: action.displayText ?? action.text,
+      });
+    case "message":
+      return sendAsUser("text", { text: action.text ?? action.label ?? "" });
+    case "uri": {
+      const uri = action.uri ?? action.linkUri ?? action.altUri?.desktop;
+      if (uri) window.open(uri, "_blank", "noopener,noreferrer");
+      return;
+    }
+    case "datetimepicker": {
+      const params = await pickDateTime(action);
+      if (params) return sendPostback(action.data ?? "", { params });
+      return;
+    }
+    case "camera":
+    case "cameraRoll":
+      return document.dispatchEvent(new CustomEvent("composer:open", { detail: "image" }));
+    case "location":
+      return document.dispatchEvent(new CustomEvent("composer:open", { detail: "location" }));
+    case "clipboard":
+      try {
+        await navigator.clipboard.writeText(action.clipboardText ?? "");
+        toast("Copied to the clipboard");
+      } catch {
+        toast(`Clipboard: ${action.clipboardText ?? ""}`);
+      }
+      return;
+    case "richmenuswitch":
+      return sendPostback(action.data ?? "", {
+        params: { newRichMenuAliasId: action.richMenuAliasId, status: "SUCCESS" },
+      });
+    default:
+      toast(`The emulator does not run "${action.type}" actions`);
+  }
+}
+
+/** A short human label for an action without one (e.g. imagemap areas). */
+export function actionLabel(action) {
+  if (!action) return "";
+  if (action.label) return action.label;
+  if (action.type === "message") return action.text ?? "";
+  if (action.type === "uri") return action.uri ?? action.linkUri ?? "";
+  if (action.type === "postback") return action.displayText ?? action.data ?? "";
+  return action.type ?? "";
+}

@@ -1,0 +1,40 @@
+/** Client for the emulator's control API (`/emulator/*`). */
+
+async function call(method, path, body) {
+  const response = await fetch(path, {
+    method,
+    headers: body === undefined ? {} : { "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  let data;
+  try {
+    data = text ? JSON.parse(text) : undefined;
+  } catch {
+    data = text;
+  }
+  if (!response.ok) {
+    const message =
+      (data && typeof data === "object" && data.message) || text || response.statusText;
+    throw new Error(`${method} ${path}: ${response.status} ${message}`);
+  }
+  return data;
+}
+
+/** Lists come as a bare array or wrapped in an object; accept both. */
+const list = (data, key) => (Array.isArray(data) ? data : (data?.[key] ?? []));
+
+export const api = {
+  state: () => call("GET", "/emulator/state"),
+  createUser: (displayName) => call("POST", "/emulator/users", { displayName }),
+  createGroup: (groupName, memberIds) => call("POST", "/emulator/groups", { groupName, memberIds }),
+  createRoom: (memberIds) => call("POST", "/emulator/rooms", { memberIds }),
+  /** Sends an event as a user; answers `{webhookEventId, replyToken?, messageId?, deliveryId}`. */
+  sendEvent: (input) => call("POST", "/emulator/events", input),
+  messages: async (chatId) =>
+    list(await call("GET", `/emulator/chats/${encodeURIComponent(chatId)}/messages`), "messages"),
+  deliveries: async () => list(await call("GET", "/emulator/deliveries"), "deliveries"),
+  apiCalls: async () => list(await call("GET", "/emulator/api-calls"), "apiCalls"),
+  verify: () => call("POST", "/emulator/verify"),
+  reset: () => call("POST", "/emulator/reset"),
+};

@@ -1,0 +1,76 @@
+import { api } from "./api.js";
+import { h } from "./dom.js";
+import { store } from "./store.js";
+import { showError } from "./toast.js";
+
+/** Creates a group (named) or a room from a choice of users, then opens it. */
+export function openNewChatDialog(kind, select) {
+  if (store.users.length === 0) return showError("Create a user first.");
+  const nameInput = h("input", {
+    type: "text",
+    value: kind === "group" ? "My group" : "",
+    required: true,
+    maxlength: 50,
+    dataset: { testid: "group-name" },
+  });
+  const boxes = store.users.map((user) =>
+    h("input", {
+      type: "checkbox",
+      value: user.userId,
+      checked: user.userId === store.userId || store.users.length <= 3,
+    }),
+  );
+  const dialog = h(
+    "dialog",
+    { class: "dialog", dataset: { testid: `new-${kind}-dialog` } },
+    h(
+      "form",
+      { method: "dialog" },
+      h("h3", {}, kind === "group" ? "New group" : "New room"),
+      kind === "group" ? h("label", { class: "field" }, "Name ", nameInput) : null,
+      h(
+        "fieldset",
+        { class: "members" },
+        h("legend", {}, "Members"),
+        store.users.map((user, i) => h("label", {}, boxes[i], ` ${user.displayName}`)),
+      ),
+      h(
+        "menu",
+        { class: "dialog-buttons" },
+        h("button", { value: "cancel", formnovalidate: true }, "Cancel"),
+        h(
+          "button",
+          { value: "ok", class: "primary", dataset: { testid: `new-${kind}-create` } },
+          "Create",
+        ),
+      ),
+    ),
+  );
+  dialog.addEventListener("close", async () => {
+    dialog.remove();
+    if (dialog.returnValue !== "ok") return;
+    const memberIds = boxes.filter((b) => b.checked).map((b) => b.value);
+    if (memberIds.length === 0) return showError("Choose at least one member.");
+    try {
+      if (kind === "group") {
+        const group = await api.createGroup(nameInput.value.trim() || "Group", memberIds);
+        if (!store.groups.some((g) => g.groupId === group.groupId)) store.groups.push(group);
+        select({
+          chat: { type: "group", id: group.groupId },
+          userId: memberIds.includes(store.userId) ? store.userId : memberIds[0],
+        });
+      } else {
+        const room = await api.createRoom(memberIds);
+        if (!store.rooms.some((r) => r.roomId === room.roomId)) store.rooms.push(room);
+        select({
+          chat: { type: "room", id: room.roomId },
+          userId: memberIds.includes(store.userId) ? store.userId : memberIds[0],
+        });
+      }
+    } catch (error) {
+      showError(error);
+    }
+  });
+  document.body.append(dialog);
+  dialog.showModal();
+}

@@ -1,0 +1,40 @@
+import { actionLabel, runAction } from "../actions.js";
+import { h } from "../dom.js";
+
+/** A button that runs a LINE action when pressed; `testid` names it for tests. */
+export function actionButton(action, { className = "", testid = "action", label } = {}) {
+  return h(
+    "button",
+    {
+      type: "button",
+      class: className,
+      title: describe(action),
+      dataset: { testid, actionType: action?.type ?? "" },
+      onclick: (event) => {
+        event.stopPropagation();
+        runAction(action);
+      },
+    },
+    label ?? actionLabel(action),
+  );
+}
+
+/** Makes a whole element (a card, an image) run an action when clicked. */
+export function withAction(el, action) {
+  if (!action) return el;
+  el.classList.add("clickable");
+  el.title = describe(action);
+  el.addEventListener("click", (event) => {
+    event.stopPropagation();
+    runAction(action);
+  });
+  return el;
+}
+
+function describe(action) {
+  if (!action) return "";
+  if (action.type === "postback") return `postback: ${action.data ?? ""}`;
+  if (action.type === "uri") return `open ${action.uri ?? action.linkUri ?? ""}`;
+  if (action.type === "message") return `send "${action.text ?? ""}"`;
+  return action.type ?? "";
+}

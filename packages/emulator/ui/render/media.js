@@ -1,0 +1,61 @@
+import { h } from "../dom.js";
+import { icon } from "../icons.js";
+import { imageOrPlaceholder } from "./image.js";
+
+/** Where a user's own picture can be shown from: a local copy, else the data API. */
+const localContent = new Map();
+export const rememberContent = (messageId, url) => localContent.set(String(messageId), url);
+
+function userContentUrl(message) {
+  const local = localContent.get(String(message.id));
+  if (local) return local;
+  const provider = message.contentProvider;
+  if (provider?.type === "external") return provider.previewImageUrl ?? provider.originalContentUrl;
+  return message.id ? `/v2/bot/message/${encodeURIComponent(message.id)}/content` : undefined;
+}
+
+export function renderImage(message, { fromBot }) {
+  const src = fromBot
+    ? (message.previewImageUrl ?? message.originalContentUrl)
+    : userContentUrl(message);
+  const full = fromBot ? message.originalContentUrl : src;
+  return imageOrPlaceholder(src, {
+    alt: fromBot ? "Image from the bot" : "Image",
+    className: "media-image",
+    onclick: full ? () => window.open(full, "_blank", "noopener") : undefined,
+  });
+}
+
+export function renderVideo(message, { fromBot }) {
+  const preview = fromBot ? message.previewImageUrl : userContentUrl(message);
+  return h(
+    "div",
+    { class: "media-video" },
+    imageOrPlaceholder(preview, { alt: "Video preview" }),
+    h("div", { class: "media-caption" }, icon("video"), " Video", durationText(message.duration)),
+    fromBot && message.originalContentUrl ? link(message.originalContentUrl, "Open video") : null,
+  );
+}
+
+export function renderAudio(message, { fromBot }) {
+  return h(
+    "div",
+    { class: "media-card" },
+    h("span", { class: "media-icon" }, icon("audio")),
+    h("span", {}, "Audio", durationText(message.duration)),
+    fromBot && message.originalContentUrl ? link(message.originalContentUrl, "Play") : null,
+  );
+}
+
+export function renderFile(message) {
+  return h(
+    "div",
+    { class: "media-card" },
+    h("span", { class: "media-icon" }, icon("file")),
+    h("span", {}, message.fileName ?? "File"),
+    message.fileSize ? h("span", { class: "muted" }, ` ${message.fileSize} bytes`) : null,
+  );
+}
+
+const durationText = (ms) => (typeof ms === "number" ? ` · ${Math.round(ms / 1000)} s` : "");
+const link = (href, text) => h("a", { href, target: "_blank", rel: "noopener" }, text);
