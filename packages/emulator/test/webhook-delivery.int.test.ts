@@ -1,5 +1,6 @@
 import { decodeTime, isValid } from "ulid";
 import { afterEach, describe, expect, it } from "vitest";
+import type { EventInputData } from "../src/index.ts";
 import { manualClock, startEmulatorWithReceiver } from "./support/fixture.ts";
 import { sdkClients, sdkFailure } from "./support/sdk.ts";
 
@@ -37,7 +38,7 @@ describe("webhook requests", () => {
       chat: inGroup,
       from: bob.userId,
     });
-    const inputs = [
+    const inputs: EventInputData[] = [
       {
         type: "text",
         text: "hi",
@@ -72,7 +73,7 @@ describe("webhook requests", () => {
       { type: "leave", chat: inGroup },
       { type: "join", chat: inGroup },
       { type: "unfollow", from: alice.userId },
-    ] as const;
+    ];
     const sent = inputs.map((input) => emulator.sendEvent(input));
     await emulator.waitForDeliveries((d) => d.status === 200, { count: inputs.length + 1 });
 
