@@ -5,7 +5,8 @@ import { toast } from "./toast.js";
 
 /**
  * The open chat's title, who speaks (any member, in a group or room), and the events about the
- * chat itself: follow/block in a 1:1 chat; the bot or a member joining or leaving a group.
+ * chat itself: block and unblock in a 1:1 chat; the bot or a member joining or leaving a group
+ * or room.
  */
 export function mountChatHeader(root, { select }) {
   const title = h("h2", { class: "chat-title", dataset: { testid: "chat-title" } });
@@ -16,8 +17,9 @@ export function mountChatHeader(root, { select }) {
     onchange: () => select({ userId: speaker.value }),
   });
   const speakerLabel = h("label", { class: "speaker" }, "Speaking as ", speaker);
+  const status = h("span", { class: "chat-status", dataset: { testid: "chat-status" } });
   const actions = h("div", { class: "chat-actions" });
-  root.append(h("div", { class: "chat-heading" }, title, subtitle), speakerLabel, actions);
+  root.append(h("div", { class: "chat-heading" }, title, subtitle), status, speakerLabel, actions);
 
   const done = (what) => (result) => result && toast(`${what} sent`);
   const button = (label, testid, onclick, hint) =>
@@ -42,50 +44,81 @@ export function mountChatHeader(root, { select }) {
     );
     if (!chat) return actions.replaceChildren();
     if (chat.type === "user") {
+      const friend = store.users.find((u) => u.userId === chat.id)?.isFriend !== false;
+      status.textContent = friend ? "" : "blocked";
       actions.replaceChildren(
-        button(
-          "Add friend",
-          "follow",
-          () => sendAsUser("follow").then(done("follow")),
-          "follow event",
-        ),
-        button(
-          "Unblock",
-          "unblock",
-          () => sendAsUser("follow", { isUnblocked: true }).then(done("follow (unblocked)")),
-          "follow event with isUnblocked",
-        ),
-        button(
-          "Block",
-          "unfollow",
-          () => sendAsUser("unfollow").then(done("unfollow")),
-          "unfollow event",
-        ),
+        ...(friend
+          ? [
+              button(
+                "Block",
+                "unfollow",
+                () => sendAsUser("unfollow").then(done("unfollow")),
+                "unfollow event",
+              ),
+            ]
+          : [
+              button(
+                "Unblock",
+                "unblock",
+                () => sendAsUser("follow", { isUnblocked: true }).then(done("follow (unblocked)")),
+                "follow event with isUnblocked: true",
+              ),
+              button(
+                "Add friend",
+                "follow",
+                () => sendAsUser("follow").then(done("follow")),
+                "follow event",
+              ),
+            ]),
       );
-    } else {
-      actions.replaceChildren(
-        button("Bot joins", "join", () => sendChatEvent("join").then(done("join")), "join event"),
-        button(
-          "Bot leaves",
-          "leave",
-          () => sendChatEvent("leave").then(done("leave")),
-          "leave event",
-        ),
-        button(
-          "I join",
-          "member-joined",
-          () =>
-            sendChatEvent("memberJoined", { memberIds: [store.userId] }).then(done("memberJoined")),
-          "memberJoined event for the speaking user",
-        ),
-        button(
-          "I leave",
-          "member-left",
-          () => sendChatEvent("memberLeft", { memberIds: [store.userId] }).then(done("memberLeft")),
-          "memberLeft event for the speaking user",
-        ),
-      );
+      return;
     }
+    const holder =
+      chat.type === "group"
+        ? store.groups.find((g) => g.groupId === chat.id)
+        : store.rooms.find((r) => r.roomId === chat.id);
+    const botIn = holder?.botIsMember !== false;
+    status.textContent = botIn ? "" : "bot not in chat";
+    const outsiders = store.users.filter((u) => !members.includes(u.userId));
+    const joiner = h(
+      "select",
+      {
+        "aria-label": "Add a member",
+        dataset: { testid: "member-join-select" },
+        disabled: !botIn || outsiders.length === 0,
+        onchange: async () => {
+          const userId = joiner.value;
+          if (userId)
+            await sendChatEvent("memberJoined", { memberIds: [userId] }).then(done("memberJoined"));
+        },
+      },
+      h("option", { value: "" }, outsiders.length ? "Add member…" : "No one to add"),
+      outsiders.map((u) => h("option", { value: u.userId }, u.displayName)),
+    );
+    actions.replaceChildren(
+      botIn
+        ? button(
+            "Remove bot",
+            "leave",
+            () => sendChatEvent("leave").then(done("leave")),
+            "leave event: the bot leaves",
+          )
+        : button(
+            "Invite bot",
+            "join",
+            () => sendChatEvent("join").then(done("join")),
+            "join event: the bot joins",
+          ),
+      joiner,
+      button(
+        "Leave",
+        "member-left",
+        () => sendChatEvent("memberLeft", { memberIds: [store.userId] }).then(done("memberLeft")),
+        "memberLeft event: the speaking user leaves",
+      ),
+    );
+    for (const el of actions.querySelectorAll("[data-testid=member-left]"))
+      el.disabled = !botIn || members.length <= 1;
   }
 
   store.on("state", render);

@@ -38,6 +38,7 @@ export function replaceChildren(el, ...children) {
 export const tid = (testid) => ({ testid });
 
 export function formatTime(value) {
+  if (value === undefined || value === null) return "";
   const date = new Date(value);
   if (Number.isNaN(date.getTime())) return "";
   return date.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });

@@ -1,5 +1,5 @@
 import { api } from "./api.js";
-import { formatDateTime, h, prettyJson } from "./dom.js";
+import { formatDateTime, formatTime, h, prettyJson } from "./dom.js";
 import { store } from "./store.js";
 import { showError, toast } from "./toast.js";
 
@@ -136,20 +136,32 @@ function deliveryRow(d) {
     : "";
   return h(
     "details",
-    { class: "log-entry", dataset: { testid: "log-delivery", id: d.id } },
+    {
+      class: "log-entry",
+      dataset: {
+        testid: "log-delivery",
+        id: d.id,
+        status: String(d.status ?? ""),
+        redelivery: String(Boolean(d.isRedelivery)),
+      },
+    },
     h(
       "summary",
       {},
       statusPill(d.status, d.error),
       h("span", { class: "log-main" }, types || "webhook"),
       h("span", { class: "log-tag" }, `attempt ${d.attempt ?? 1}`),
-      d.isRedelivery ? h("span", { class: "log-tag redelivery" }, "redelivery") : null,
+      d.isRedelivery ? h("span", { class: "log-tag redelivery" }, "isRedelivery") : null,
+      d.kind === "duplicate" ? h("span", { class: "log-tag redelivery" }, "duplicate") : null,
       typeof d.durationMs === "number"
         ? h("span", { class: "log-tag" }, `${d.durationMs} ms`)
         : null,
+      h("span", { class: "log-time" }, formatTime(d.at)),
     ),
     d.error ? h("div", { class: "log-error" }, String(d.error)) : null,
-    kv("delivery", d.id),
+    kv("attempt", d.id),
+    kv("delivery", d.deliveryId),
+    kv("kind", d.kind),
     kv("webhookEventIds", (d.webhookEventIds ?? []).join(", ")),
     d.at ? kv("at", formatDateTime(d.at)) : null,
     h("pre", { class: "json" }, pretty(body)),
@@ -159,7 +171,10 @@ function deliveryRow(d) {
 function apiCallRow(c) {
   return h(
     "details",
-    { class: "log-entry", dataset: { testid: "log-api-call", id: c.id } },
+    {
+      class: "log-entry",
+      dataset: { testid: "log-api-call", id: c.id, status: String(c.status ?? "") },
+    },
     h(
       "summary",
       {},
@@ -172,6 +187,14 @@ function apiCallRow(c) {
             `retry key ${String(c.retryKey).slice(0, 8)}…`,
           )
         : null,
+      c.fault
+        ? h(
+            "span",
+            { class: "log-tag redelivery", title: "An injected fault answered this call" },
+            `fault ${c.fault}`,
+          )
+        : null,
+      h("span", { class: "log-time" }, formatTime(c.at)),
     ),
     kv("requestId", c.requestId),
     c.retryKey ? kv("retryKey", c.retryKey) : null,
@@ -185,7 +208,15 @@ function apiCallRow(c) {
 
 function statusPill(status, error) {
   const n = Number(status);
-  const kind = !status ? "none" : n >= 200 && n < 300 ? "ok" : n >= 500 ? "bad" : "warn";
+  const kind = !status
+    ? error
+      ? "bad"
+      : "none"
+    : n >= 200 && n < 300
+      ? "ok"
+      : n >= 500
+        ? "bad"
+        : "warn";
   return h(
     "span",
     { class: `status status-${kind}`, dataset: { testid: "log-status" } },

@@ -35,7 +35,14 @@ export function mountMessages(list) {
         lastDay = day;
       }
       const mine = message.from === "user" && message.userId === store.userId;
-      const key = `${message.id}|${mine}|${message.unsent ? 1 : 0}|${store.bot.displayName}`;
+      const key = [
+        message.id,
+        mine,
+        message.unsent,
+        message.edited,
+        message.message?.text,
+        store.bot.displayName,
+      ].join("|");
       let node = rendered.get(message.id);
       if (!node || node.dataset.key !== key) {
         node = row(message, mine);
@@ -112,24 +119,9 @@ function row(message, mine) {
           "postback",
         )
       : null,
-    h(
-      "time",
-      { datetime: new Date(message.sentAt).toISOString?.() ?? "" },
-      formatTime(message.sentAt),
-    ),
-    mine && !message.unsent && !message.echo && message.message?.id
-      ? h(
-          "button",
-          {
-            type: "button",
-            class: "unsend",
-            title: "Unsend this message",
-            dataset: { testid: "unsend" },
-            onclick: () => sendAsUser("unsend", { messageId: message.message.id ?? message.id }),
-          },
-          "Unsend",
-        )
-      : null,
+    message.edited && !message.unsent ? h("span", { class: "edited" }, "edited") : null,
+    h("time", { datetime: isoTime(message.sentAt) }, formatTime(message.sentAt)),
+    mine && !message.unsent && !message.echo ? ownMessageTools(message) : null,
   );
 
   return h(
@@ -166,6 +158,32 @@ function avatar(name, fromBot, iconUrl) {
     el.append(img);
   }
   return el;
+}
+
+/** Unsend, and in groups (the only place LINE sends messageEdited) edit a text message. */
+function ownMessageTools(message) {
+  const messageId = message.message?.id ?? message.id;
+  const tool = (label, testid, title, onclick) =>
+    h("button", { type: "button", class: "msg-tool", title, dataset: { testid }, onclick }, label);
+  return h(
+    "span",
+    { class: "msg-tools" },
+    store.chat?.type === "group" && message.message?.type === "text"
+      ? tool("Edit", "edit", "Edit this message (messageEdited event)", () => {
+          const text = window.prompt("Edit the message", message.message.text ?? "");
+          if (text !== null && text !== message.message.text)
+            sendAsUser("messageEdited", { messageId, text });
+        })
+      : null,
+    tool("Unsend", "unsend", "Unsend this message (unsend event)", () =>
+      sendAsUser("unsend", { messageId }),
+    ),
+  );
+}
+
+function isoTime(value) {
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? "" : date.toISOString();
 }
 
 function time(message) {

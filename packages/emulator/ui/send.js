@@ -39,6 +39,7 @@ export async function sendChatEvent(type, fields = {}) {
 export async function sendPostback(data, { displayText, params } = {}) {
   const fields = { data };
   if (params) fields.params = params;
+  const sentAt = Date.now();
   const result = await sendAsUser("postback", fields);
   if (result && displayText) {
     store.echoes.push({
@@ -47,11 +48,22 @@ export async function sendPostback(data, { displayText, params } = {}) {
       from: "user",
       userId: store.userId,
       message: { type: "text", text: displayText },
-      sentAt: new Date().toISOString(),
+      // The event's own time (a ULID starts with it), so the bot's answer sorts after it.
+      sentAt: ulidTime(result.webhookEventId) ?? sentAt,
       webhookEventId: result.webhookEventId,
       echo: true,
     });
     store.emit("messages");
   }
   return result;
+}
+
+const CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+/** The millisecond timestamp a ULID begins with, or undefined for anything else. */
+export function ulidTime(id) {
+  if (typeof id !== "string" || !/^[0-9A-HJKMNP-TV-Z]{26}$/i.test(id)) return undefined;
+  let time = 0;
+  for (const char of id.slice(0, 10).toUpperCase()) time = time * 32 + CROCKFORD.indexOf(char);
+  return time;
 }
