@@ -1,0 +1,149 @@
+import { readFile } from "node:fs/promises";
+import { extname } from "node:path";
+import type { EmulatorState, EventInputData } from "@linefleet/emulator";
+import type { ControlClient } from "./control-client.ts";
+
+export type TriggerValues = Record<string, string | boolean | string[] | undefined>;
+
+export class TriggerUsageError extends Error {
+  readonly code = "LF_TRIGGER_USAGE";
+}
+
+const mimeTypes: Record<string, string> = {
+  ".jpg": "image/jpeg",
+  ".jpeg": "image/jpeg",
+  ".png": "image/png",
+  ".gif": "image/gif",
+  ".mp4": "video/mp4",
+  ".m4a": "audio/x-m4a",
+  ".mp3": "audio/mpeg",
+  ".txt": "text/plain",
+  ".pdf": "application/pdf",
+};
+
+const str = (values: TriggerValues, name: string) =>
+  typeof values[name] === "string" ? (values[name] as string) : undefined;
+const list = (values: TriggerValues, name: string) =>
+  Array.isArray(values[name]) ? (values[name] as string[]) : [];
+
+function number(values: TriggerValues, name: string): number | undefined {
+  const raw = str(values, name);
+  if (raw === undefined) return undefined;
+  const value = Number(raw);
+  if (!Number.isFinite(value))
+    throw new TriggerUsageError(`--${name} must be a number, got ${raw}`);
+  return value;
+}
+
+/** A user by id or display name; a new name creates the user, as typing a name in the UI would. */
+async function resolveUser(
+  client: ControlClient,
+  state: EmulatorState,
+  wanted: string | undefined,
+) {
+  if (!wanted) {
+    const first = state.users[0];
+    if (!first) throw new TriggerUsageError("the emulator has no users; pass --user <name>");
+    return first.userId;
+  }
+  const found = state.users.find((u) => u.userId === wanted || u.displayName === wanted);
+  if (found) return found.userId;
+  if (/^U[0-9a-f]{32}$/.test(wanted))
+    throw new TriggerUsageError(`no user ${wanted} in the emulator`);
+  const created = await client.post<{ userId: string }>("/emulator/users", { displayName: wanted });
+  return created.userId;
+}
+
+async function resolveChat(
+  client: ControlClient,
+  state: EmulatorState,
+  values: TriggerValues,
+  userId: string,
+): Promise<EventInputData["chat"]> {
+  const group = str(values, "group");
+  const room = str(values, "room");
+  if (group) {
+    const found = state.groups.find((g) => g.groupId === group || g.groupName === group);
+    if (found) {
+      if (!found.memberIds.includes(userId)) {
+        throw new TriggerUsageError(`the user is not a member of ${group}`);
+      }
+      return { type: "group", groupId: found.groupId };
+    }
+    const created = await client.post<{ groupId: string }>("/emulator/groups", {
+      groupName: group,
+      memberIds: [userId],
+    });
+    return { type: "group", groupId: created.groupId };
+  }
+  if (room) return { type: "room", roomId: room };
+  return { type: "user" };
+}
+
+function parseEmoji(spec: string) {
+  const [index, length, productId, emojiId] = spec.split(":");
+  if (!productId || !emojiId)
+    throw new TriggerUsageError(`--emoji wants index:length:productId:emojiId, got ${spec}`);
+  return { index: Number(index), length: Number(length), productId, emojiId };
+}
+
+/** Turns command-line flags into a control API event input (`POST /emulator/events`). */
+export async function buildEventInput(
+  client: ControlClient,
+  type: string,
+  values: TriggerValues,
+): Promise<EventInputData> {
+  const state = await client.get<EmulatorState>("/emulator/state");
+  const from = await resolveUser(client, state, str(values, "user"));
+  const chat = await resolveChat(client, state, values, from);
+  const input: Record<string, unknown> = { type, from, chat };
+  const set = (key: string, value: unknown) => {
+    if (value !== undefined) input[key] = value;
+  };
+
+  set("text", str(values, "text"));
+  if (values.mention) input.mentionBot = true;
+  set("quotedMessageId", str(values, "quote"));
+  const emojis = list(values, "emoji").map(parseEmoji);
+  if (emojis.length > 0) input.emojis = emojis;
+  const file = str(values, "file");
+  if (file) {
+    input.contentBase64 = (await readFile(file)).toString("base64");
+    set("contentType", str(values, "content-type") ?? mimeTypes[extname(file).toLowerCase()]);
+    set("fileName", str(values, "file-name") ?? file.split(/[\\/]/).pop());
+  } else {
+    set("contentType", str(values, "content-type"));
+    set("fileName", str(values, "file-name"));
+  }
+  set("duration", number(values, "duration"));
+  set("latitude", number(values, "lat"));
+  set("longitude", number(values, "lng"));
+  set("title", str(values, "title"));
+  set("address", str(values, "address"));
+  set("packageId", str(values, "package"));
+  set("stickerId", str(values, "sticker"));
+  set("data", str(values, "data"));
+  const params = list(values, "param").map((pair) => {
+    const at = pair.indexOf("=");
+    if (at < 1) throw new TriggerUsageError(`--param wants key=value, got ${pair}`);
+    return [pair.slice(0, at), pair.slice(at + 1)];
+  });
+  if (params.length > 0) input.params = Object.fromEntries(params);
+  if (values.unblocked) input.isUnblocked = true;
+  const members = str(values, "members");
+  if (members)
+    input.memberIds = members
+      .split(",")
+      .map((m) => m.trim())
+      .filter(Boolean);
+  set("messageId", str(values, "message-id"));
+
+  const delivery: Record<string, unknown> = {};
+  if (values.standby) delivery.mode = "standby";
+  if (values.redeliver) delivery.redeliver = true;
+  if (number(values, "duplicates") !== undefined)
+    delivery.duplicates = number(values, "duplicates");
+  if (number(values, "delay") !== undefined) delivery.delayMs = number(values, "delay");
+  if (Object.keys(delivery).length > 0) input.delivery = delivery;
+  return input as EventInputData;
+}

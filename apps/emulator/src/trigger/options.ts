@@ -1,0 +1,48 @@
+import type { ParseArgsConfig } from "node:util";
+
+/** Every flag of `pnpm trigger`, with the help line shown for it. */
+export const triggerOptions = {
+  text: { type: "string", help: "text of a text or messageEdited event" },
+  user: {
+    type: "string",
+    help: "user id or display name (created if the name is new); default: the first user",
+  },
+  group: { type: "string", help: "group id or name (a new name creates a group with the user)" },
+  room: { type: "string", help: "room id" },
+  mention: { type: "boolean", help: "mention the bot in the text (isSelf: true)" },
+  quote: { type: "string", help: "id of a message the text quotes" },
+  emoji: { type: "string", multiple: true, help: "LINE emoji as index:length:productId:emojiId" },
+  file: { type: "string", help: "path of the content for image, video, audio and file events" },
+  "content-type": { type: "string", help: "MIME type of --file" },
+  "file-name": { type: "string", help: "file name of a file event" },
+  duration: { type: "string", help: "duration in ms of video and audio" },
+  lat: { type: "string", help: "latitude of a location" },
+  lng: { type: "string", help: "longitude of a location" },
+  title: { type: "string", help: "title of a location" },
+  address: { type: "string", help: "address of a location" },
+  package: { type: "string", help: "sticker package id" },
+  sticker: { type: "string", help: "sticker id" },
+  data: { type: "string", help: "postback data" },
+  param: {
+    type: "string",
+    multiple: true,
+    help: "postback param as key=value (date, time, datetime, …)",
+  },
+  unblocked: { type: "boolean", help: "follow event after an unblock" },
+  members: { type: "string", help: "comma-separated user ids for memberJoined/memberLeft" },
+  "message-id": { type: "string", help: "message id for unsend and messageEdited" },
+  standby: { type: "boolean", help: "send in standby mode (no reply token)" },
+  redeliver: { type: "boolean", help: "also send a redelivery (isRedelivery: true)" },
+  duplicates: { type: "string", help: "send N extra identical copies" },
+  delay: { type: "string", help: "hold the webhook back N ms" },
+  wait: { type: "string", help: "wait up to SECONDS and print the bot's answers" },
+  url: { type: "string", help: "emulator URL (default: $EMULATOR_URL or http://127.0.0.1:8090)" },
+  help: { type: "boolean", short: "h", help: "show this help" },
+} as const satisfies Record<
+  string,
+  { type: "string" | "boolean"; multiple?: boolean; short?: string; help: string }
+>;
+
+export const parseArgsOptions = Object.fromEntries(
+  Object.entries(triggerOptions).map(([name, { help: _help, ...option }]) => [name, option]),
+) as NonNullable<ParseArgsConfig["options"]>;
