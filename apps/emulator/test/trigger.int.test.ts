@@ -1,0 +1,158 @@
+import { execFile } from "node:child_process";
+import { type AppProcess, freePort, repoRoot, startApp } from "@linefleet/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { triggerOptions } from "../src/trigger/options.ts";
+import { startEchoBot } from "./support/echo-bot.ts";
+
+const channelSecret = "trigger-test-secret";
+const channelAccessToken = "trigger-test-token";
+const eventNames = [
+  "text",
+  "image",
+  "video",
+  "audio",
+  "file",
+  "location",
+  "sticker",
+  "postback",
+  "follow",
+  "unfollow",
+  "join",
+  "leave",
+  "memberJoined",
+  "memberLeft",
+  "unsend",
+  "messageEdited",
+  "verify",
+];
+
+let emulator: AppProcess;
+let bot: Awaited<ReturnType<typeof startEchoBot>>;
+let emulatorUrl: string;
+
+/** Runs the trigger CLI as a real process; resolves with its exit code and output. */
+function trigger(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ["apps/emulator/src/trigger.ts", ...args],
+      { cwd: repoRoot, env: { PATH: process.env.PATH ?? "", EMULATOR_URL: emulatorUrl } },
+      (error, stdout, stderr) => {
+        const code = error ? Number((error as { code?: number }).code ?? 1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+beforeAll(async () => {
+  bot = await startEchoBot({ channelSecret, channelAccessToken });
+  const port = await freePort();
+  emulator = startApp("emulator", "apps/emulator/src/main.ts", {
+    LINE_CHANNEL_SECRET: channelSecret,
+    LINE_CHANNEL_ACCESS_TOKEN: channelAccessToken,
+    EMULATOR_PORT: String(port),
+    EMULATOR_WEBHOOK_URL: bot.webhookUrl,
+  });
+  const ready = await emulator.waitForLine((line) => typeof line.chatUiUrl === "string");
+  emulatorUrl = String(ready.url);
+  bot.useApi(emulatorUrl);
+});
+
+afterAll(async () => {
+  await emulator?.stop();
+  await bot?.close();
+});
+
+describe("the emulator app", () => {
+  it("logs one line with the chat UI URL and serves the UI there", async () => {
+    const ready = emulator.lines.filter((line) => typeof line === "object" && "chatUiUrl" in line);
+    expect(ready).toHaveLength(1);
+    expect(ready[0]).toMatchObject({ chatUiUrl: `${emulatorUrl}/`, webhookUrl: bot.webhookUrl });
+    expect(String((ready[0] as { msg: string }).msg)).toContain(`${emulatorUrl}/`);
+    const page = await fetch(`${emulatorUrl}/`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get("content-type")).toContain("text/html");
+    // The configured credentials are used, so nothing about local defaults is printed.
+    expect(emulator.output()).not.toContain("local defaults");
+  });
+});
+
+describe("pnpm trigger", () => {
+  it("lists every event and flag in --help", async () => {
+    const { code, stdout } = await trigger("--help");
+    expect(code).toBe(0);
+    for (const name of eventNames) expect(stdout).toContain(name);
+    for (const flag of Object.keys(triggerOptions)) expect(stdout).toContain(`--${flag}`);
+  });
+
+  it("sends a text event and prints the bot's answer with --wait", async () => {
+    const { code, stdout } = await trigger(
+      "text",
+      "--text",
+      "hello there",
+      "--user",
+      "Bob",
+      "--wait",
+      "10",
+    );
+    expect(code).toBe(0);
+    expect(stdout).toContain("sent text event");
+    expect(stdout).toMatch(/webhook attempt 1 \(original\) → 200/);
+    expect(stdout).toContain("bot (reply): echo: hello there");
+    const state = (await (await fetch(`${emulatorUrl}/emulator/state`)).json()) as {
+      users: Array<{ displayName: string }>;
+    };
+    expect(state.users.map((u) => u.displayName)).toContain("Bob");
+    expect(bot.stats().badSignatures).toBe(0);
+  });
+
+  it("sends to a group, with duplicates and a redelivery", async () => {
+    const before = bot.stats().requests;
+    const { code, stdout } = await trigger(
+      "postback",
+      "--group",
+      "Team",
+      "--data",
+      "a=1",
+      "--param",
+      "date=2026-01-02",
+      "--duplicates",
+      "1",
+      "--redeliver",
+      "--wait",
+      "3",
+    );
+    // A postback gets no echo, so the CLI reports that the bot stayed silent.
+    expect(code).toBe(1);
+    expect(stdout).toContain("no answer from the bot");
+    const printed = JSON.parse(stdout.slice(stdout.indexOf("{"), stdout.lastIndexOf("}") + 1)) as {
+      input: { chat: { type: string }; params: Record<string, string> };
+      webhookEventId: string;
+    };
+    expect(printed.input.chat.type).toBe("group");
+    expect(printed.input.params).toEqual({ date: "2026-01-02" });
+    const deliveries = (await (await fetch(`${emulatorUrl}/emulator/deliveries`)).json()) as Array<{
+      webhookEventIds: string[];
+      kind: string;
+    }>;
+    const mine = deliveries.filter((d) => d.webhookEventIds.includes(printed.webhookEventId));
+    expect(mine.map((d) => d.kind).sort()).toEqual(["duplicate", "original", "redelivery"]);
+    expect(bot.stats().requests - before).toBe(3);
+  });
+
+  it("sends Verify", async () => {
+    const { code, stdout } = await trigger("verify");
+    expect(code).toBe(0);
+    expect(stdout).toContain("verify → 200");
+  });
+
+  it("refuses an unknown event and reports control API errors", async () => {
+    const unknown = await trigger("nonsense");
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("unknown event nonsense");
+    const bad = await trigger("unsend", "--message-id", "999");
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain("sent no message 999");
+  });
+});
