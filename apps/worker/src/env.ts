@@ -17,6 +17,10 @@ export const workerEnvSchema = z.object({
   PUSH_AFTER_UNKNOWN_REPLY: env.flag(false),
   /** A LINE API call that takes longer has an unknown outcome. */
   LINE_API_TIMEOUT_MS: env.ms(10_000),
+  /** How long an event waits behind an earlier, still pending event of its chat before going ahead. */
+  LANE_MAX_WAIT_MS: env.ms(30_000),
+  /** How long a job's lock lasts; a crashed worker's events are taken over after about this. */
+  WORKER_LOCK_DURATION_MS: env.int(30_000, 1_000),
   /** How long SIGTERM waits for in-flight events before closing. */
   SHUTDOWN_GRACE_MS: env.ms(10_000),
   /** Which bot to run: the module's default export or `bot` export must be a Bot. */

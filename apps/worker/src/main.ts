@@ -26,6 +26,8 @@ const worker = createEventWorker({
   concurrency: env.WORKER_CONCURRENCY,
   replyTokenMaxAgeMs: env.REPLY_TOKEN_MAX_AGE_MS,
   pushAfterUnknownReply: env.PUSH_AFTER_UNKNOWN_REPLY,
+  laneMaxWaitMs: env.LANE_MAX_WAIT_MS,
+  lockDurationMs: env.WORKER_LOCK_DURATION_MS,
 });
 
 let stopping = false;

@@ -5,3 +5,4 @@ export {
   type EventEnqueuer,
   type EventEnqueuerOptions,
 } from "./enqueue.ts";
+export { jobIdFor, LEAVE_LANE, laneKey, TAKE_TURN } from "./lanes.ts";

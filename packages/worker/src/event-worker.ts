@@ -1,11 +1,12 @@
 import { type Bot, type BotContext, toMessages } from "@linefleet/bot";
 import { type LineClient, Outbox, type SendLedger, type SendReport } from "@linefleet/line-client";
 import type { Logger } from "@linefleet/log";
-import { type LineEventJob, lineEventsQueue } from "@linefleet/queue";
+import { jobIdFor, type LineEventJob, lineEventsQueue } from "@linefleet/queue";
 import { chatIdOf } from "@linefleet/webhook";
-import { type Job, Worker } from "bullmq";
+import { DelayedError, type Job, Queue, Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import { retryDelayMs } from "./backoff.ts";
+import { Lanes } from "./lane.ts";
 import { steerError } from "./steer-error.ts";
 
 export interface EventWorkerOptions {
@@ -18,6 +19,13 @@ export interface EventWorkerOptions {
   concurrency: number;
   replyTokenMaxAgeMs: number;
   pushAfterUnknownReply?: boolean;
+  /**
+   * How long an event waits behind an earlier event of its chat (one being retried, say) before
+   * its lane moves on without it.
+   */
+  laneMaxWaitMs?: number;
+  /** How long a job holds its lock; a crashed worker's events are taken over after about this. */
+  lockDurationMs?: number;
   now?: () => number;
 }
 
@@ -25,8 +33,25 @@ export interface EventWorkerOptions {
 export function createEventWorker(options: EventWorkerOptions): Worker<LineEventJob> {
   const { bot, client, ledger, logger } = options;
   const now = options.now ?? Date.now;
+  const laneMaxWaitMs = options.laneMaxWaitMs ?? 30_000;
+  const lanes = new Lanes(options.connection, options.prefix);
+  const queue = new Queue<LineEventJob>(lineEventsQueue.name, {
+    connection: options.connection,
+    prefix: options.prefix,
+  });
+  queue.on("error", () => {});
 
-  async function processEvent(job: Job<LineEventJob>): Promise<void> {
+  /** Wakes the next event of a lane at once rather than at the end of its wait. */
+  async function wake(webhookEventId: string | undefined) {
+    if (!webhookEventId) return;
+    try {
+      await (await queue.getJob(jobIdFor(webhookEventId)))?.promote();
+    } catch {
+      // Not waiting in the delayed set (already queued or running): nothing to wake.
+    }
+  }
+
+  async function processEvent(job: Job<LineEventJob>, token?: string): Promise<void> {
     const { destination, event } = job.data;
     const chatId = chatIdOf(event.source);
     const log = logger.child({
@@ -34,6 +59,23 @@ export function createEventWorker(options: EventWorkerOptions): Worker<LineEvent
       jobId: job.id,
       type: event.type,
     });
+
+    if (chatId) {
+      const turn = await lanes.takeTurn(chatId, event.webhookEventId);
+      if (!turn.go) {
+        const waitedMs = now() - job.data.receivedAt;
+        if (waitedMs < laneMaxWaitMs) {
+          log.debug({ blockedBy: turn.head }, "waiting for its turn");
+          // Step aside without using an attempt; back off gently while the lane is blocked.
+          await job.moveToDelayed(now() + Math.min(Math.max(waitedMs / 4, 50), 2_000), token);
+          throw new DelayedError();
+        }
+        log.warn(
+          { blockedBy: turn.head, waitedMs },
+          "lane moved on: an earlier event of this chat is still pending",
+        );
+      }
+    }
     const outbox = new Outbox(
       {
         webhookEventId: event.webhookEventId,
@@ -68,12 +110,15 @@ export function createEventWorker(options: EventWorkerOptions): Worker<LineEvent
       log.warn({ err: error, attempt: job.attemptsMade + 1 }, "handler failed");
       throw steerError(error);
     }
+    if (chatId) await wake(await lanes.leave(chatId, event.webhookEventId));
   }
 
   const worker = new Worker<LineEventJob>(lineEventsQueue.name, processEvent, {
     connection: options.connection,
     prefix: options.prefix,
     concurrency: options.concurrency,
+    lockDuration: options.lockDurationMs ?? 30_000,
+    stalledInterval: options.lockDurationMs ?? 30_000,
     settings: {
       backoffStrategy: (attemptsMade, _type, error) => retryDelayMs(attemptsMade, error),
     },
@@ -87,6 +132,7 @@ export function createEventWorker(options: EventWorkerOptions): Worker<LineEvent
     }
   });
   worker.on("error", (error) => logger.warn({ err: error }, "worker error"));
+  worker.on("closed", () => void queue.close());
   return worker;
 }
 
