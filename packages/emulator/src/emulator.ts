@@ -39,6 +39,16 @@ const configPatchSchema = z.object({
   rateLimits: z.record(z.string(), z.number().positive()).optional(),
 });
 
+const userInputSchema = z.object({
+  displayName: z.string().min(1),
+  pictureUrl: z.url().optional(),
+});
+const groupInputSchema = z.object({
+  groupName: z.string().min(1),
+  memberIds: z.array(z.string()).min(1),
+});
+const roomInputSchema = z.object({ memberIds: z.array(z.string()).min(1) });
+
 /** Creates an emulated LINE channel: Messaging API, webhook sender, control API and chat UI. */
 export function createEmulator(options: EmulatorOptions): Emulator {
   const platform = new Platform({
@@ -85,17 +95,20 @@ export function createEmulator(options: EmulatorOptions): Emulator {
     },
     state: () => platform.state(),
     addUser(input) {
-      const user = platform.world.addUser({ ...input, userId: newUserId() });
+      const user = platform.world.addUser({
+        ...parseInput(userInputSchema, input),
+        userId: newUserId(),
+      });
       platform.announceState();
       return user;
     },
     addGroup(input) {
-      const group = platform.world.addGroup(input);
+      const group = platform.world.addGroup(parseInput(groupInputSchema, input));
       platform.announceState();
       return group;
     },
     addRoom(input) {
-      const room = platform.world.addRoom(input);
+      const room = platform.world.addRoom(parseInput(roomInputSchema, input));
       platform.announceState();
       return room;
     },

@@ -1,6 +1,7 @@
 import Fastify from "fastify";
 import type { ApiHandler } from "../api/pipeline.ts";
 import type { Emulator } from "../emulator-types.ts";
+import { newRequestId } from "../ids.ts";
 import { registerMessagingApi } from "./api-adapter.ts";
 import { registerControlApi } from "./control-routes.ts";
 import { registerStaticUi } from "./static-ui.ts";
@@ -21,7 +22,8 @@ export function buildServer(deps: {
   app.setErrorHandler((error: Error & { statusCode?: number }, _request, reply) => {
     const status = error.statusCode ?? 500;
     const message = status === 413 ? "Request Entity Too Large" : error.message;
-    return reply.code(status).send({ message });
+    // Errors raised before a handler runs still carry LINE's request id header.
+    return reply.code(status).header("x-line-request-id", newRequestId()).send({ message });
   });
 
   registerMessagingApi(app, deps.handleApiRequest);
