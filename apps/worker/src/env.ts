@@ -21,6 +21,8 @@ export const workerEnvSchema = z.object({
   LANE_MAX_WAIT_MS: env.ms(30_000),
   /** How long a job's lock lasts; a crashed worker's events are taken over after about this. */
   WORKER_LOCK_DURATION_MS: env.int(30_000, 1_000),
+  /** Calls per second to LINE's API from the whole fleet (LINE allows 2,000/s for reply and push); 0 = no limit. */
+  LINE_RATE_LIMIT_PER_SECOND: env.int(1_000, 0),
   /** How long SIGTERM waits for in-flight events before closing. */
   SHUTDOWN_GRACE_MS: env.ms(10_000),
   /** Which bot to run: the module's default export or `bot` export must be a Bot. */

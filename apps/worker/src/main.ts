@@ -1,8 +1,8 @@
 import { parseEnv } from "@linefleet/config";
-import { createLineClient } from "@linefleet/line-client";
+import { createLineClient, withRateLimit } from "@linefleet/line-client";
 import { createLogger } from "@linefleet/log";
 import { createWorkerConnection } from "@linefleet/queue";
-import { createEventWorker, createRedisLedger } from "@linefleet/worker";
+import { createEventWorker, createRedisLedger, createRedisRateLimiter } from "@linefleet/worker";
 import { workerEnvSchema } from "./env.ts";
 import { loadBot } from "./load-bot.ts";
 
@@ -11,16 +11,24 @@ const logger = createLogger({ name: "worker", level: env.LOG_LEVEL });
 const redis = createWorkerConnection(env.REDIS_URL);
 redis.on("error", (error) => logger.warn({ err: error }, "redis connection error"));
 
+const lineClient = createLineClient({
+  channelAccessToken: env.LINE_CHANNEL_ACCESS_TOKEN,
+  apiBaseUrl: env.LINE_API_BASE_URL,
+  dataApiBaseUrl: env.LINE_DATA_API_BASE_URL,
+  timeoutMs: env.LINE_API_TIMEOUT_MS,
+});
+const rateLimiter =
+  env.LINE_RATE_LIMIT_PER_SECOND > 0
+    ? createRedisRateLimiter(redis, `${env.QUEUE_PREFIX}:rate:line-api`, {
+        perSecond: env.LINE_RATE_LIMIT_PER_SECOND,
+      })
+    : undefined;
+
 const worker = createEventWorker({
   connection: redis,
   prefix: env.QUEUE_PREFIX,
   bot: await loadBot(env.BOT_MODULE),
-  client: createLineClient({
-    channelAccessToken: env.LINE_CHANNEL_ACCESS_TOKEN,
-    apiBaseUrl: env.LINE_API_BASE_URL,
-    dataApiBaseUrl: env.LINE_DATA_API_BASE_URL,
-    timeoutMs: env.LINE_API_TIMEOUT_MS,
-  }),
+  client: rateLimiter ? withRateLimit(lineClient, rateLimiter.acquire) : lineClient,
   ledger: createRedisLedger(redis, env.QUEUE_PREFIX),
   logger,
   concurrency: env.WORKER_CONCURRENCY,

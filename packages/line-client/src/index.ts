@@ -15,4 +15,5 @@ export {
 } from "./errors.ts";
 export { createMemoryLedger, type LedgerEntry, type SendLedger, type SendVia } from "./ledger.ts";
 export { Outbox, type OutboxEvent, type OutboxPolicy, type SendReport } from "./outbox.ts";
+export { withRateLimit } from "./rate-limited.ts";
 export { retryKeyFor } from "./retry-key.ts";

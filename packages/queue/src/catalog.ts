@@ -12,6 +12,8 @@ export const lineEventJobSchema = z.object({
   event: webhookEventSchema,
   /** When the ingress accepted the request (epoch ms). */
   receivedAt: z.number(),
+  /** Set when a dead letter is replayed: answers then go by push only (the reply token is long dead). */
+  replay: z.boolean().optional(),
 });
 
 export type LineEventJob = z.infer<typeof lineEventJobSchema>;

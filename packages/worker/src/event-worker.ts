@@ -80,7 +80,7 @@ export function createEventWorker(options: EventWorkerOptions): Worker<LineEvent
       {
         webhookEventId: event.webhookEventId,
         timestamp: event.timestamp,
-        replyToken: event.replyToken,
+        replyToken: job.data.replay ? undefined : event.replyToken,
         chatId,
         mode: event.mode,
       },

@@ -1,0 +1,98 @@
+// pnpm dead-letters <list|show|replay|prune> — inspect and recover events that failed for good.
+import { parseArgs } from "node:util";
+import { parseEnv, redisEnv } from "@linefleet/config";
+import { createWorkerConnection } from "@linefleet/queue";
+import { createDeadLetters, createRedisLedger } from "@linefleet/worker";
+import { z } from "zod";
+
+const usage = `Usage: pnpm dead-letters <command>
+
+  list [--limit N] [--json]     dead letters, newest first
+  show <webhookEventId>         one dead letter: event, errors, what it already sent
+  replay <webhookEventId>...    run again, answering by push only; sends already made are skipped
+  replay --all                  replay every dead letter
+  prune --older-than <hours>    delete dead letters older than that
+
+Reads REDIS_URL and QUEUE_PREFIX like the worker.`;
+
+const { positionals, values } = parseArgs({
+  allowPositionals: true,
+  options: {
+    limit: { type: "string", default: "50" },
+    json: { type: "boolean", default: false },
+    all: { type: "boolean", default: false },
+    "older-than": { type: "string" },
+    help: { type: "boolean", short: "h", default: false },
+  },
+});
+const [command, ...ids] = positionals;
+if (values.help || !command) {
+  console.log(usage);
+  process.exit(command || values.help ? 0 : 2);
+}
+
+const env = parseEnv(z.object(redisEnv));
+const redis = createWorkerConnection(env.REDIS_URL);
+const deadLetters = createDeadLetters({
+  connection: redis,
+  prefix: env.QUEUE_PREFIX,
+  ledger: createRedisLedger(redis, env.QUEUE_PREFIX),
+});
+
+try {
+  process.exitCode = await run();
+} finally {
+  await deadLetters.close();
+  redis.disconnect();
+}
+
+async function run(): Promise<number> {
+  switch (command) {
+    case "list": {
+      const letters = await deadLetters.list(Number(values.limit));
+      if (values.json) console.log(JSON.stringify(letters, null, 2));
+      else if (letters.length === 0) console.log("No dead letters.");
+      else
+        for (const letter of letters) {
+          const when = letter.failedAt ? new Date(letter.failedAt).toISOString() : "?";
+          console.log(
+            `${letter.webhookEventId}  ${letter.type.padEnd(12)} ${when}  ${letter.attempts} attempts  ${letter.error}`,
+          );
+        }
+      return 0;
+    }
+    case "show": {
+      const letter = ids[0] ? await deadLetters.show(ids[0]) : undefined;
+      if (!letter) {
+        console.error(`No dead letter ${ids[0] ?? "(give a webhookEventId)"}`);
+        return 1;
+      }
+      console.log(JSON.stringify(letter, null, 2));
+      return 0;
+    }
+    case "replay": {
+      const targets = values.all
+        ? (await deadLetters.list(10_000)).map((letter) => letter.webhookEventId)
+        : ids;
+      let missing = 0;
+      for (const id of targets) {
+        const replayed = await deadLetters.replay(id);
+        console.log(replayed ? `replaying ${id}` : `no dead letter ${id}`);
+        if (!replayed) missing++;
+      }
+      return missing > 0 ? 1 : 0;
+    }
+    case "prune": {
+      const hours = Number(values["older-than"]);
+      if (!Number.isFinite(hours) || hours < 0) {
+        console.error("prune needs --older-than <hours>");
+        return 2;
+      }
+      console.log(`pruned ${await deadLetters.prune(hours * 3_600_000)} dead letters`);
+      return 0;
+    }
+    default:
+      console.error(`Unknown command ${command}\n\n${usage}`);
+      return 2;
+  }
+}

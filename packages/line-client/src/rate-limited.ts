@@ -1,0 +1,17 @@
+import type { LineClient } from "./client.ts";
+
+/** The same client, each send first waiting for a place under a (fleet-wide) rate limit. */
+export function withRateLimit(client: LineClient, acquire: () => Promise<void>): LineClient {
+  return {
+    api: client.api,
+    blob: client.blob,
+    reply: async (replyToken, messages) => {
+      await acquire();
+      return client.reply(replyToken, messages);
+    },
+    push: async (to, messages, retryKey) => {
+      await acquire();
+      return client.push(to, messages, retryKey);
+    },
+  };
+}

@@ -1,0 +1,85 @@
+import type { LedgerEntry, SendLedger } from "@linefleet/line-client";
+import { type LineEventJob, lineEventsQueue } from "@linefleet/queue";
+import { type Job, Queue } from "bullmq";
+import type { Redis } from "ioredis";
+
+export interface DeadLetter {
+  jobId: string;
+  webhookEventId: string;
+  type: string;
+  chatId: string | undefined;
+  failedAt: number | undefined;
+  attempts: number;
+  error: string;
+  /** Stack traces of the failed attempts, newest last. */
+  errors: string[];
+  event: LineEventJob["event"];
+  sends: Array<[number, LedgerEntry]>;
+}
+
+/**
+ * Events that exhausted their attempts (or failed for good) are kept as BullMQ failed jobs with
+ * their payload and errors. Replaying one runs it again, answering by push only with the same
+ * retry keys and ledger, so whatever it had already sent is not sent again.
+ */
+export function createDeadLetters({
+  connection,
+  prefix,
+  ledger,
+}: {
+  connection: Redis;
+  prefix: string;
+  ledger: SendLedger;
+}) {
+  const queue = new Queue<LineEventJob>(lineEventsQueue.name, { connection, prefix });
+  queue.on("error", () => {});
+
+  async function describe(job: Job<LineEventJob>): Promise<DeadLetter> {
+    const { event } = job.data;
+    const source = event.source;
+    return {
+      jobId: job.id ?? "",
+      webhookEventId: event.webhookEventId,
+      type: event.type,
+      chatId: source?.groupId ?? source?.roomId ?? source?.userId,
+      failedAt: job.finishedOn,
+      attempts: job.attemptsMade,
+      error: job.failedReason,
+      errors: job.stacktrace ?? [],
+      event,
+      sends: [...(await ledger.entries(event.webhookEventId))],
+    };
+  }
+
+  async function find(id: string): Promise<Job<LineEventJob> | undefined> {
+    const job = await queue.getJob(id.replaceAll(":", "_"));
+    if (!job || !(await job.isFailed())) return undefined;
+    return job;
+  }
+
+  return {
+    async list(limit = 100): Promise<DeadLetter[]> {
+      const jobs = (await queue.getFailed(0, limit - 1)) as Job<LineEventJob>[];
+      return Promise.all(jobs.map(describe));
+    },
+    async show(id: string): Promise<DeadLetter | undefined> {
+      const job = await find(id);
+      return job ? describe(job) : undefined;
+    },
+    /** Queues the dead letter again; returns false when there is no such dead letter. */
+    async replay(id: string): Promise<boolean> {
+      const job = await find(id);
+      if (!job) return false;
+      await job.updateData({ ...job.data, replay: true });
+      await job.retry("failed", { resetAttemptsMade: true, resetAttemptsStarted: true });
+      return true;
+    },
+    /** Deletes dead letters older than `olderThanMs`; returns how many. */
+    async prune(olderThanMs: number): Promise<number> {
+      return (await queue.clean(olderThanMs, 10_000, "failed")).length;
+    },
+    close: () => queue.close(),
+  };
+}
+
+export type DeadLetters = ReturnType<typeof createDeadLetters>;
