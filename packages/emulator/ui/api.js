@@ -16,7 +16,10 @@ async function call(method, path, body) {
   if (!response.ok) {
     const message =
       (data && typeof data === "object" && data.message) || text || response.statusText;
-    throw new Error(`${method} ${path}: ${response.status} ${message}`);
+    const error = new Error(String(message));
+    error.status = response.status;
+    error.request = `${method} ${path}`;
+    throw error;
   }
   return data;
 }

@@ -243,20 +243,48 @@ export function mountComposer(root) {
   }
 
   function renderEnabled() {
-    const disabled = !store.chat || !store.userId;
+    const why = blockedReason();
+    const disabled = !store.chat || !store.userId || Boolean(why);
+    input.placeholder = why ?? "Enter a message";
     input.disabled = disabled;
     sendButton.disabled = disabled;
     trayButton.disabled = disabled;
   }
 
+  let openChat = store.chat?.id;
   store.on("messages", renderQuickReplySlot);
+  store.on("state", renderEnabled);
   store.on("selection", () => {
     renderQuickReplySlot();
     renderEnabled();
     toggleTray(false);
+    // A newly opened chat takes the keyboard, as chat apps do.
+    if (store.chat?.id !== openChat && !input.disabled && !document.querySelector("dialog[open]")) {
+      input.focus();
+    }
+    openChat = store.chat?.id;
   });
   renderEnabled();
   return { focus: () => input.focus() };
+}
+
+/** Why the emulator would refuse a message in the open chat, as LINE would not deliver it. */
+function blockedReason() {
+  const chat = store.chat;
+  if (!chat) return undefined;
+  if (chat.type === "user") {
+    const user = store.users.find((u) => u.userId === chat.id);
+    return user?.isFriend === false
+      ? `${user.displayName} blocked the bot. Unblock to chat.`
+      : undefined;
+  }
+  const holder =
+    chat.type === "group"
+      ? store.groups.find((g) => g.groupId === chat.id)
+      : store.rooms.find((r) => r.roomId === chat.id);
+  return holder?.botIsMember === false
+    ? "The bot is not in this chat. Invite it to chat."
+    : undefined;
 }
 
 function toBase64(file) {

@@ -1,5 +1,6 @@
 import { formatTime, h } from "./dom.js";
 import { renderMessage } from "./render/index.js";
+import { hasLocalContent } from "./render/media.js";
 import { sendAsUser } from "./send.js";
 import { store, userName } from "./store.js";
 
@@ -42,6 +43,7 @@ export function mountMessages(list) {
         message.edited,
         message.message?.text,
         store.bot.displayName,
+        hasLocalContent(message.id),
       ].join("|");
       let node = rendered.get(message.id);
       if (!node || node.dataset.key !== key) {

@@ -13,11 +13,14 @@ export function openNewChatDialog(kind, select) {
     maxlength: 50,
     dataset: { testid: "group-name" },
   });
+  // The speaking user and the next two users, to start with.
+  const others = store.users.filter((u) => u.userId !== store.userId).slice(0, 2);
+  const defaults = [store.userId, ...others.map((u) => u.userId)];
   const boxes = store.users.map((user) =>
     h("input", {
       type: "checkbox",
       value: user.userId,
-      checked: user.userId === store.userId || store.users.length <= 3,
+      checked: defaults.includes(user.userId),
     }),
   );
   const dialog = h(

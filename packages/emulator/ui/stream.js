@@ -1,7 +1,7 @@
 /**
  * Live updates from `GET /emulator/stream` (server-sent events). Each event carries
  * `{kind, data}`; kind is "message", "delivery", "api-call" or "state". When the stream cannot
- * be kept open, falls back to polling with `onResync` until it comes back.
+ * be kept open, polls with `onResync` until it comes back.
  */
 const KINDS = ["message", "delivery", "api-call", "state"];
 const POLL_MS = 1500;
@@ -58,13 +58,13 @@ export function connectStream({ onEvent, onResync, onStatus }) {
     for (const kind of KINDS) if (kind !== "message") source.addEventListener(kind, handle);
     source.onerror = () => {
       failures += 1;
+      // Poll at once: whatever happens while the stream is down would otherwise be missed.
+      startPolling();
       if (source.readyState === EventSource.CLOSED || failures >= 2) {
+        // Take over from the browser's own retries, backing off up to 30 s.
         source.close();
-        startPolling();
         clearTimeout(retryTimer);
         retryTimer = setTimeout(open, Math.min(30_000, 2000 * failures));
-      } else {
-        onStatus("reconnecting");
       }
     };
   }

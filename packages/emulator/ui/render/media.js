@@ -2,16 +2,20 @@ import { h } from "../dom.js";
 import { icon } from "../icons.js";
 import { imageOrPlaceholder } from "./image.js";
 
-/** Where a user's own picture can be shown from: a local copy, else the data API. */
+/**
+ * A user's own picture can be shown only from the copy this page sent: the emulator keeps the
+ * bytes behind the data API, which needs the channel's token.
+ */
 const localContent = new Map();
 export const rememberContent = (messageId, url) => localContent.set(String(messageId), url);
+export const hasLocalContent = (messageId) => localContent.has(String(messageId));
 
 function userContentUrl(message) {
   const local = localContent.get(String(message.id));
   if (local) return local;
   const provider = message.contentProvider;
   if (provider?.type === "external") return provider.previewImageUrl ?? provider.originalContentUrl;
-  return message.id ? `/v2/bot/message/${encodeURIComponent(message.id)}/content` : undefined;
+  return undefined;
 }
 
 export function renderImage(message, { fromBot }) {
