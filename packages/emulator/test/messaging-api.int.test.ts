@@ -220,6 +220,22 @@ describe("authentication, limits and validation", () => {
     await client.validatePush({ messages: [{ type: "text", text: "🍎".repeat(2500) }] });
   });
 
+  it("limits multicast to 500 user ids", async () => {
+    const { emulator, client, alice } = await start();
+    const others = Array.from({ length: 500 }, (_, i) => `U${i.toString(16).padStart(32, "0")}`);
+    const failure = await sdkFailure(
+      client.multicast({ to: [alice.userId, ...others], messages: [{ type: "text", text: "x" }] }),
+    );
+    expect(failure.body.details).toEqual([
+      { message: "Size must be between 1 and 500", property: "to" },
+    ]);
+    await client.multicast({
+      to: [alice.userId, ...others.slice(1)],
+      messages: [{ type: "text", text: "x" }],
+    });
+    expect(emulator.messages(alice.userId).map((m) => m.via)).toEqual(["multicast"]);
+  });
+
   it("validates the loading animation as LINE does", async () => {
     const { emulator, client, alice } = await start();
     const ok = await client.showLoadingAnimationWithHttpInfo({

@@ -26,6 +26,10 @@ export function buildServer(deps: {
     return reply.code(status).header("x-line-request-id", newRequestId()).send({ message });
   });
 
+  app.setNotFoundHandler((_request, reply) =>
+    reply.code(404).header("x-line-request-id", newRequestId()).send({ message: "Not found" }),
+  );
+
   registerMessagingApi(app, deps.handleApiRequest);
   registerControlApi(app, deps.emulator);
   registerStaticUi(app, deps.uiDir);
