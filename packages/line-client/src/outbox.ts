@@ -17,7 +17,7 @@ export type SendReport =
   | { status: "delivered"; via: SendVia; requestId: string | undefined; alreadyAccepted: boolean }
   /** Sent by an earlier attempt of this event; nothing was sent again. */
   | { status: "skipped"; via: SendVia; reason: "already_sent" | "standby" }
-  /** A reply may or may not have arrived; it is not re-sent, to avoid a duplicate. */
+  /** A reply may or may not have arrived (its retry found the token used, or too old); not pushed. */
   | { status: "unknown"; via: "reply"; error: string };
 
 export interface OutboxPolicy {
@@ -32,6 +32,8 @@ export interface OutboxPolicy {
  * Sends an event's answers exactly once as the user sees them: by reply while the token is young,
  * else by push with a deterministic retry key; every send recorded in the ledger, so a retry of
  * the event skips what was delivered and never turns a maybe-delivered reply into a second push.
+ * A reply with an unknown outcome (timeout, dropped connection, 5xx) throws, so the event is
+ * retried; the retry replies again with the same token, which LINE refuses if the first arrived.
  */
 export class Outbox {
   readonly #event: OutboxEvent;
@@ -80,8 +82,9 @@ export class Outbox {
     }
     const id = this.#event.webhookEventId;
     const position = this.#position++;
-    if (this.#event.mode === "standby")
+    if (this.#event.mode === "standby") {
       return { status: "skipped", via: preferred, reason: "standby" };
+    }
 
     const useReply = preferred === "reply" && this.canReply;
     const earlier = await this.#ledger.claim(
@@ -90,26 +93,35 @@ export class Outbox {
       useReply ? "reply" : "push",
       this.#now(),
     );
-    if (earlier) {
-      if (earlier.via === "reply") this.#tokenSpent = true;
-      if (earlier.status === "delivered")
-        return { status: "skipped", via: earlier.via, reason: "already_sent" };
-      if (
-        earlier.via === "reply" &&
-        earlier.status !== "rejected" &&
-        !this.#policy.pushAfterUnknownReply
-      ) {
-        await this.#ledger.record(id, position, { ...earlier, status: "unknown" });
-        return {
-          status: "unknown",
-          via: "reply",
-          error: earlier.error ?? "an earlier attempt was interrupted",
-        };
-      }
+    if (!earlier)
+      return useReply
+        ? this.#reply(position, messages, false)
+        : this.#push(position, messages, true);
+
+    if (earlier.via === "reply") this.#tokenSpent = true;
+    if (earlier.status === "delivered") {
+      return { status: "skipped", via: earlier.via, reason: "already_sent" };
+    }
+    if (earlier.via === "push" || earlier.status === "rejected") {
       return this.#push(position, messages, earlier.via === "push");
     }
-    if (!useReply) return this.#push(position, messages, true);
+    // An earlier attempt's reply has an unknown outcome. Replying again with the same token is
+    // safe: if the first one arrived, LINE refuses the used token rather than showing it twice.
+    if (this.#tokenYoung) return this.#reply(position, messages, true);
+    return this.#unknownReply(
+      position,
+      messages,
+      earlier.error ?? "an earlier attempt was interrupted",
+    );
+  }
 
+  get #tokenYoung(): boolean {
+    return this.#event.replyToken !== undefined && this.#now() < this.replyDeadline;
+  }
+
+  /** `afterUnknown`: an earlier reply with this token may have arrived. */
+  async #reply(position: number, messages: Message[], afterUnknown: boolean): Promise<SendReport> {
+    const id = this.#event.webhookEventId;
     this.#tokenSpent = true;
     try {
       const result = await this.#client.reply(this.#event.replyToken as string, messages);
@@ -128,6 +140,8 @@ export class Outbox {
     } catch (caught) {
       const error = toLineApiError(caught);
       if (error.code === "invalid_reply_token") {
+        // After an unknown outcome a refused token most likely means the first reply arrived.
+        if (afterUnknown) return this.#unknownReply(position, messages, error.message);
         await this.#ledger.record(id, position, {
           status: "rejected",
           via: "reply",
@@ -136,24 +150,27 @@ export class Outbox {
         });
         return this.#push(position, messages, false);
       }
-      if (error.outcome === "unknown") {
-        await this.#ledger.record(id, position, {
-          status: "unknown",
-          via: "reply",
-          at: this.#now(),
-          error: error.message,
-        });
-        if (this.#policy.pushAfterUnknownReply) return this.#push(position, messages, false);
-        return { status: "unknown", via: "reply", error: error.message };
-      }
       await this.#ledger.record(id, position, {
-        status: "rejected",
+        status: error.outcome === "unknown" ? "unknown" : "rejected",
         via: "reply",
         at: this.#now(),
         error: error.message,
       });
+      // Unknown outcomes are retried (with the same token, see above); rejections are final.
       throw error;
     }
+  }
+
+  /** A reply that may or may not have arrived: settle for not knowing rather than risk a double. */
+  async #unknownReply(position: number, messages: Message[], reason: string): Promise<SendReport> {
+    if (this.#policy.pushAfterUnknownReply) return this.#push(position, messages, false);
+    await this.#ledger.record(this.#event.webhookEventId, position, {
+      status: "unknown",
+      via: "reply",
+      at: this.#now(),
+      error: reason,
+    });
+    return { status: "unknown", via: "reply", error: reason };
   }
 
   /** `claimed`: the ledger already records this position as a push being sent. */

@@ -89,14 +89,41 @@ describe("Outbox", () => {
     expect(calls.map((call) => call.kind)).toEqual(["reply", "push"]);
   });
 
-  it("does not push after a reply whose outcome is unknown, unless configured to", async () => {
+  it("retries a reply whose outcome is unknown with the same token, and never turns it into a push", async () => {
+    const ledger = createMemoryLedger();
+    const first = scriptedClient({ reply: [httpError(500, "Internal error")] });
+    const error = await new Outbox(event(), first.client, ledger, policy)
+      .reply(text("x"))
+      .catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: "server_error", retryable: true, outcome: "unknown" });
+    expect((await ledger.entries("01EVENT")).get(0)?.status).toBe("unknown");
+
+    // The 500 did not deliver: the retried reply goes through, once.
+    const second = scriptedClient();
+    expect(await new Outbox(event(), second.client, ledger, policy).reply(text("x"))).toMatchObject(
+      {
+        status: "delivered",
+        via: "reply",
+      },
+    );
+    expect(second.calls.map((call) => [call.kind, call.target])).toEqual([
+      ["reply", "reply-token"],
+    ]);
+  });
+
+  it("settles for unknown when the retried reply finds its token used, unless told to push", async () => {
     for (const pushAfterUnknownReply of [false, true]) {
-      const { client, calls } = scriptedClient({ reply: [networkError()] });
       const ledger = createMemoryLedger();
-      const outbox = new Outbox(event(), client, ledger, { ...policy, pushAfterUnknownReply });
-      const report = await outbox.reply(text("maybe"));
+      const first = scriptedClient({ reply: [networkError()] });
+      await new Outbox(event(), first.client, ledger, policy).reply(text("maybe")).catch(() => {});
+
+      const second = scriptedClient({ reply: [httpError(400, "Invalid reply token")] });
+      const report = await new Outbox(event(), second.client, ledger, {
+        ...policy,
+        pushAfterUnknownReply,
+      }).reply(text("maybe"));
       expect(report.status).toBe(pushAfterUnknownReply ? "delivered" : "unknown");
-      expect(calls.map((call) => call.kind)).toEqual(
+      expect(second.calls.map((call) => call.kind)).toEqual(
         pushAfterUnknownReply ? ["reply", "push"] : ["reply"],
       );
       if (!pushAfterUnknownReply)
@@ -129,13 +156,26 @@ describe("Outbox", () => {
     ]);
   });
 
-  it("treats an interrupted reply as unknown on the next attempt instead of pushing it", async () => {
-    const ledger = createMemoryLedger();
-    await ledger.claim("01EVENT", 0, "reply", NOW - 500); // a worker died mid-reply
-    const { client, calls } = scriptedClient();
-    const outbox = new Outbox(event(), client, ledger, policy);
-    expect(await outbox.reply(text("a"))).toMatchObject({ status: "unknown" });
-    expect(calls).toHaveLength(0);
+  it("after a worker died mid-reply, replies again while the token is young, else gives up on it", async () => {
+    const young = createMemoryLedger();
+    await young.claim("01EVENT", 0, "reply", NOW - 500);
+    const retry = scriptedClient();
+    expect(await new Outbox(event(), retry.client, young, policy).reply(text("a"))).toMatchObject({
+      status: "delivered",
+      via: "reply",
+    });
+
+    const old = createMemoryLedger();
+    await old.claim("01EVENT", 0, "reply", NOW - 500);
+    const late = scriptedClient();
+    const report = await new Outbox(
+      event({ timestamp: NOW - 60_000 }),
+      late.client,
+      old,
+      policy,
+    ).reply(text("a"));
+    expect(report).toMatchObject({ status: "unknown" });
+    expect(late.calls).toHaveLength(0);
   });
 
   it("sends nothing in standby mode", async () => {
