@@ -1,4 +1,5 @@
 import { h } from "../dom.js";
+import { userName } from "../store.js";
 
 /**
  * Text keeps its line breaks (CSS `pre-wrap`). LINE emoji are `$` placeholders at the indexes
@@ -33,7 +34,8 @@ export function renderTextV2(message) {
     parts.push(text.slice(last, match.index));
     if (sub.type === "emoji") parts.push(emojiChip(sub));
     else if (sub.type === "mention") {
-      const who = sub.mentionee?.type === "all" ? "all" : (sub.mentionee?.userId ?? "someone");
+      const who =
+        sub.mentionee?.type === "all" ? "All" : userName(sub.mentionee?.userId) || "someone";
       parts.push(h("span", { class: "mention" }, `@${who}`));
     } else parts.push(match[0]);
     last = match.index + match[0].length;
