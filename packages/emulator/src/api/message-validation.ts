@@ -163,6 +163,3 @@ export function validateMessages(messages: unknown): ErrorDetail[] {
   });
   return out;
 }
-
-/** Message types a quote token is returned for. */
-export const quotableTypes = new Set(["text", "textV2", "sticker"]);

@@ -52,11 +52,6 @@ function sendToUsers(
 const friends = (platform: Platform) =>
   [...platform.world.users.values()].filter((u) => u.isFriend).map((u) => u.userId);
 
-const narrowcasts = new WeakMap<
-  Platform,
-  Map<string, { acceptedTime: string; targetCount: number }>
->();
-
 export const sendRoutes: Route[] = [
   {
     method: "POST",
@@ -133,12 +128,10 @@ export const sendRoutes: Route[] = [
       // Audiences and demographic filters are not emulated: every friend is a recipient.
       const targets = friends(platform);
       sendToUsers(platform, targets, messages, "narrowcast");
-      const jobs = narrowcasts.get(platform) ?? new Map();
-      jobs.set(requestId, {
+      platform.narrowcasts.set(requestId, {
         acceptedTime: new Date(platform.now()).toISOString(),
         targetCount: targets.length,
       });
-      narrowcasts.set(platform, jobs);
       return { status: 202, body: {} };
     },
   },
@@ -146,7 +139,7 @@ export const sendRoutes: Route[] = [
     method: "GET",
     pattern: "/v2/bot/message/progress/narrowcast",
     handle({ platform, query }) {
-      const job = narrowcasts.get(platform)?.get(query.get("requestId") ?? "");
+      const job = platform.narrowcasts.get(query.get("requestId") ?? "");
       if (!job) throw new LineApiError(404, "Not found");
       return {
         body: {

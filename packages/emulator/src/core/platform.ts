@@ -1,4 +1,3 @@
-import { quotableTypes } from "../api/message-validation.ts";
 import type { BotIdentity, EmulatorConfig } from "../config.ts";
 import { defaults } from "../config.ts";
 import { newMessageId, newQuoteToken } from "../ids.ts";
@@ -9,6 +8,14 @@ import { RateLimiter } from "./rate-limiter.ts";
 import { ReplyTokens } from "./reply-tokens.ts";
 import { RetryKeys } from "./retry-keys.ts";
 import { type ChatRef, chatIdOf, World } from "./world.ts";
+
+/** Message types LINE returns a quote token for. */
+const quotableTypes = new Set(["text", "textV2", "sticker"]);
+
+export interface NarrowcastJob {
+  acceptedTime: string;
+  targetCount: number;
+}
 
 export interface SentMessage {
   id: string;
@@ -34,6 +41,8 @@ export class Platform {
   readonly faults = new Faults();
   /** markAsRead tokens handed out in webhooks, by token. */
   readonly markAsReadTokens = new Map<string, ChatRef>();
+  /** Narrowcasts by request id, for the progress API. */
+  readonly narrowcasts = new Map<string, NarrowcastJob>();
   /** Messages counted against the monthly quota: push-like sends, per recipient. */
   quotaUsage = 0;
 
@@ -87,6 +96,7 @@ export class Platform {
     this.rateLimiter.clear();
     this.faults.clear();
     this.markAsReadTokens.clear();
+    this.narrowcasts.clear();
     this.quotaUsage = 0;
     this.announceState();
   }

@@ -89,6 +89,13 @@ export class World {
     return room;
   }
 
+  /** The group or room a chat is; undefined for a one-to-one chat. */
+  holderOf(chat: ChatRef): Group | Room | undefined {
+    if (chat.type === "group") return this.group(chat.groupId);
+    if (chat.type === "room") return this.room(chat.roomId);
+    return undefined;
+  }
+
   /** Members of a group or room; the member list a chat's events may come from. */
   membersOf(chat: ChatRef): string[] {
     if (chat.type === "group") return this.group(chat.groupId).memberIds;

@@ -10,7 +10,7 @@ import {
 } from "../ids.ts";
 import type { WebhookEventObject } from "../webhook/dispatcher.ts";
 import type { EventInput } from "./event-input.ts";
-import { sampleContent } from "./sample-content.ts";
+import { messageContent } from "./message-content.ts";
 
 export interface BuiltEvent {
   event: WebhookEventObject;
@@ -86,118 +86,9 @@ function checkAllowed(platform: Platform, input: EventInput, chat: ChatRef, user
   if (chat.type === "user" && !platform.world.user(userId).isFriend && input.type !== "follow") {
     throw invalid(`${userId} has blocked the bot; send a follow event first`);
   }
-  if (
-    chat.type === "group" &&
-    !platform.world.group(chat.groupId).botIsMember &&
-    input.type !== "join"
-  ) {
-    throw invalid(`the bot is not in ${chat.groupId}; send a join event first`);
-  }
-  if (
-    chat.type === "room" &&
-    !platform.world.room(chat.roomId).botIsMember &&
-    input.type !== "join"
-  ) {
-    throw invalid(`the bot is not in ${chat.roomId}; send a join event first`);
-  }
-}
-
-function storeContent(
-  platform: Platform,
-  messageId: string,
-  kind: "image" | "video" | "audio" | "file",
-  input: EventInput,
-) {
-  const sample = sampleContent[kind];
-  const bytes = Buffer.from(input.contentBase64 ?? sample.base64, "base64");
-  platform.content.put(messageId, {
-    kind,
-    contentType: input.contentType ?? sample.contentType,
-    bytes,
-  });
-  return bytes;
-}
-
-function textMessage(platform: Platform, input: EventInput, chatId: string): Payload {
-  let text = input.text ?? "Hello";
-  const extra: Payload = {};
-  if (input.emojis) extra.emojis = input.emojis;
-  if (input.mentionBot) {
-    const handle = `@${platform.bot.displayName}`;
-    if (!text.includes(handle)) text = `${handle} ${text}`;
-    extra.mention = {
-      mentionees: [
-        {
-          index: text.indexOf(handle),
-          length: handle.length,
-          type: "user",
-          userId: platform.bot.userId,
-          isSelf: true,
-        },
-      ],
-    };
-  }
-  if (input.quotedMessageId) {
-    if (platform.activity.findMessage(input.quotedMessageId)?.chatId !== chatId) {
-      throw invalid(`no message ${input.quotedMessageId} in this chat to quote`);
-    }
-    extra.quotedMessageId = input.quotedMessageId;
-  }
-  return { type: "text", text, ...extra };
-}
-
-/** The `message` object of a message event, storing any binary content it carries. */
-function messageContent(
-  platform: Platform,
-  input: EventInput,
-  id: string,
-  chatId: string,
-): Payload {
-  const withQuote = { id, quoteToken: newQuoteToken() };
-  switch (input.type) {
-    case "text":
-      return { ...withQuote, ...textMessage(platform, input, chatId) };
-    case "image":
-      storeContent(platform, id, "image", input);
-      return { ...withQuote, type: "image", contentProvider: { type: "line" } };
-    case "video":
-      storeContent(platform, id, "video", input);
-      return {
-        ...withQuote,
-        type: "video",
-        duration: input.duration ?? 1000,
-        contentProvider: { type: "line" },
-      };
-    case "audio":
-      storeContent(platform, id, "audio", input);
-      return {
-        id,
-        type: "audio",
-        duration: input.duration ?? 1000,
-        contentProvider: { type: "line" },
-      };
-    case "file": {
-      const bytes = storeContent(platform, id, "file", input);
-      return { id, type: "file", fileName: input.fileName ?? "file.txt", fileSize: bytes.length };
-    }
-    case "location":
-      return {
-        id,
-        type: "location",
-        ...(input.title ? { title: input.title } : {}),
-        ...(input.address ? { address: input.address } : {}),
-        latitude: input.latitude ?? 35.6586,
-        longitude: input.longitude ?? 139.7454,
-      };
-    default:
-      return {
-        ...withQuote,
-        type: "sticker",
-        packageId: input.packageId ?? "446",
-        stickerId: input.stickerId ?? "1988",
-        stickerResourceType: input.stickerResourceType ?? "STATIC",
-        ...(input.keywords ? { keywords: input.keywords } : {}),
-      };
+  const holder = platform.world.holderOf(chat);
+  if (holder && !holder.botIsMember && input.type !== "join") {
+    throw invalid(`the bot is not in ${chatIdOf(chat)}; send a join event first`);
   }
 }
 
@@ -219,12 +110,7 @@ function membersChange(platform: Platform, input: EventInput, chat: ChatRef, joi
   const ids = input.memberIds ?? [];
   if (ids.length === 0) throw invalid(`${input.type} needs memberIds`);
   for (const id of ids) platform.world.user(id);
-  const holder =
-    chat.type === "group"
-      ? platform.world.group(chat.groupId)
-      : chat.type === "room"
-        ? platform.world.room(chat.roomId)
-        : undefined;
+  const holder = platform.world.holderOf(chat);
   if (holder) {
     holder.memberIds = joining
       ? [...new Set([...holder.memberIds, ...ids])]
@@ -273,12 +159,13 @@ export function buildEvent(
   } else if (input.type === "messageEdited") {
     const original = ownMessage(platform, input, chatId, userId);
     if (original.message.type !== "text") throw invalid("only text messages can be edited");
+    if (!input.text) throw invalid("messageEdited needs the new text");
     messageId = original.id;
     const message = {
       id: original.id,
       type: "text",
       quoteToken: newQuoteToken(),
-      text: input.text ?? "",
+      text: input.text,
     };
     payload = { message };
     platform.activity.updateMessage(chatId, original.id, (m) => {
@@ -303,11 +190,8 @@ export function buildEvent(
   } else if (input.type === "unfollow") {
     platform.world.user(userId).isFriend = false;
   } else if (input.type === "join" || input.type === "leave") {
-    const holder =
-      chat.type === "group"
-        ? platform.world.group(chat.groupId)
-        : platform.world.room((chat as { roomId: string }).roomId);
-    holder.botIsMember = input.type === "join";
+    const holder = platform.world.holderOf(chat);
+    if (holder) holder.botIsMember = input.type === "join";
   } else if (input.type === "memberJoined") {
     payload = { joined: membersChange(platform, input, chat, true) };
   } else if (input.type === "memberLeft") {
