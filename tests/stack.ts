@@ -8,26 +8,32 @@ export interface Stack {
   prefix: string;
   ingress: AppProcess;
   workers: AppProcess[];
+  /** Starts one more worker on the same queue; it is stopped with the stack. */
+  addWorker(env?: Record<string, string>): Promise<AppProcess>;
   stop(): Promise<void>;
 }
 
 export interface StackOptions {
   redisUrl: string;
   lineApiUrl: string;
+  channelSecret?: string;
+  channelAccessToken?: string;
+  /** Reuse a running stack's queue (e.g. to add a worker to it). */
+  prefix?: string;
   workers?: number;
   ingressEnv?: Record<string, string>;
   workerEnv?: Record<string, string>;
 }
 
 export async function startStack(options: StackOptions): Promise<Stack> {
-  const channelSecret = randomBytes(16).toString("hex");
-  const prefix = `t-${randomUUID()}`;
+  const channelSecret = options.channelSecret ?? randomBytes(16).toString("hex");
+  const prefix = options.prefix ?? `t-${randomUUID()}`;
   const port = await freePort();
   const common = {
     REDIS_URL: options.redisUrl,
     QUEUE_PREFIX: prefix,
     LINE_CHANNEL_SECRET: channelSecret,
-    LINE_CHANNEL_ACCESS_TOKEN: `token-${randomUUID()}`,
+    LINE_CHANNEL_ACCESS_TOKEN: options.channelAccessToken ?? `token-${randomUUID()}`,
   };
   const ingress = startApp("ingress", "apps/ingress/src/main.ts", {
     ...common,
@@ -35,13 +41,14 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     HOST: "127.0.0.1",
     ...options.ingressEnv,
   });
+  const workerEnv = {
+    ...common,
+    LINE_API_BASE_URL: options.lineApiUrl,
+    LINE_DATA_API_BASE_URL: options.lineApiUrl,
+    ...options.workerEnv,
+  };
   const workers = Array.from({ length: options.workers ?? 1 }, (_, index) =>
-    startApp(`worker-${index}`, "apps/worker/src/main.ts", {
-      ...common,
-      LINE_API_BASE_URL: options.lineApiUrl,
-      LINE_DATA_API_BASE_URL: options.lineApiUrl,
-      ...options.workerEnv,
-    }),
+    startApp(`worker-${index}`, "apps/worker/src/main.ts", workerEnv),
   );
   const ingressUrl = `http://127.0.0.1:${port}`;
   await waitForHttp(`${ingressUrl}/healthz`);
@@ -54,6 +61,15 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     prefix,
     ingress,
     workers,
+    async addWorker(env = {}) {
+      const worker = startApp(`worker-${workers.length}`, "apps/worker/src/main.ts", {
+        ...workerEnv,
+        ...env,
+      });
+      workers.push(worker);
+      await worker.waitForLine((line) => line.msg === "worker ready");
+      return worker;
+    },
     async stop() {
       await Promise.all([ingress.stop(), ...workers.map((worker) => worker.stop())]);
     },
