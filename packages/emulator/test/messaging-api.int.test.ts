@@ -180,6 +180,11 @@ describe("push and retry keys", () => {
       messages: [{ type: "text", text: "some" }],
     });
     expect(narrow.httpResponse.status).toBe(202);
+    const requestId = narrow.httpResponse.headers.get("x-line-request-id") ?? "";
+    expect(await client.getNarrowcastProgress(requestId)).toMatchObject({
+      phase: "succeeded",
+      targetCount: 2,
+    });
     for (const user of [alice, bob]) {
       expect(emulator.messages(user.userId).map((m) => m.via)).toEqual(["broadcast", "narrowcast"]);
     }
@@ -389,6 +394,13 @@ describe("profiles, bot info and quota", () => {
     });
     const room = emulator.addRoom({ memberIds: [bob.userId] });
     expect(await client.getRoomMemberCount(room.roomId)).toEqual({ count: 1 });
+
+    await client.leaveGroup(group.groupId);
+    expect((await sdkFailure(client.getGroupSummary(group.groupId))).status).toBe(404);
+    const afterLeave = await sdkFailure(
+      client.pushMessage({ to: group.groupId, messages: [{ type: "text", text: "x" }] }),
+    );
+    expect(afterLeave.body).toEqual({ message: "Failed to send messages" });
 
     emulator.sendEvent({ type: "unfollow", from: alice.userId });
     expect((await sdkFailure(client.getProfile(alice.userId))).status).toBe(404);
