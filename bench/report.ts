@@ -1,0 +1,160 @@
+/** Renders a run's results as Markdown, with the targets of the benchmark issue marked met or missed. */
+import type { BurstResults } from "./burst.ts";
+import type { CostResults } from "./cost.ts";
+import type { EndToEndResults } from "./end-to-end.ts";
+import { FIXED_RATE, type IngressResults } from "./ingress.ts";
+import { CONNECTIONS, type Machine } from "./lib.ts";
+
+export interface Results {
+  machine: Machine;
+  quick: boolean;
+  ingress?: IngressResults;
+  cost?: CostResults;
+  endToEnd?: EndToEndResults;
+  burst?: BurstResults;
+}
+
+const ms = (value: number) => (value < 10 ? value.toFixed(2) : value.toFixed(1));
+const mark = (met: boolean) => (met ? "**met**" : "**missed**");
+const int = (value: number) => Math.round(value).toLocaleString("en-US");
+
+export function targets(r: Results) {
+  const rows: Array<{ target: string; measured: string; met: boolean }> = [];
+  const lf = r.ingress?.targets.find((t) => t.name === "linefleet");
+  if (r.ingress && lf) {
+    rows.push({
+      target: "Ingress throughput ≥ 1.5× @line/bot-sdk middleware",
+      measured: `${r.ingress.vsSdk.toFixed(2)}×`,
+      met: r.ingress.vsSdk >= 1.5,
+    });
+    rows.push({
+      target: "Ingress throughput ≥ 50% of bare Fastify",
+      measured: `${(r.ingress.vsBare * 100).toFixed(0)}%`,
+      met: r.ingress.vsBare >= 0.5,
+    });
+    rows.push({
+      target: `Ingress p99 ack latency < 10 ms at ${int(FIXED_RATE)} req/s`,
+      measured: `${ms(lf.fixed.p99)} ms`,
+      met: lf.fixed.p99 < 10 && lf.fixed.failed === 0,
+    });
+  }
+  if (r.cost) {
+    rows.push({
+      target: "≤ 250 µs CPU per event end to end",
+      measured: `${int(r.cost.totalUsPerEvent)} µs`,
+      met: r.cost.totalUsPerEvent <= 250,
+    });
+  }
+  if (r.burst) {
+    const b = r.burst;
+    rows.push({
+      target: `${int(b.events)}-event burst drained with ${b.workers} workers, every answer by reply token, order kept`,
+      measured: `${(b.drainMs / 1000).toFixed(1)} s, ${int(b.viaReply)}/${int(b.events)} by reply, ${b.chatsOutOfOrder} chats out of order`,
+      met: b.viaReply === b.events && b.chatsOutOfOrder === 0 && b.failedWebhooks === 0,
+    });
+  }
+  return rows;
+}
+
+export function renderResults(r: Results): string {
+  const m = r.machine;
+  const out: string[] = [];
+  out.push("# linefleet benchmarks", "");
+  out.push(
+    `Measured by \`pnpm bench${r.quick ? " --quick" : ""}\` on ${m.date.slice(0, 10)}, every figure from one run on one machine.`,
+    "",
+    "## Machine",
+    "",
+    `- ${m.cpus} CPUs (${m.cpuModel}), ${m.memGiB} GiB, Linux ${m.kernel}; the load generator and the LINE emulator run on the same machine`,
+    `- Node ${m.node}, Redis ${m.redis}, ${Object.entries(m.packages)
+      .map(([name, version]) => `${name} ${version}`)
+      .join(", ")}`,
+    "",
+    "## Targets",
+    "",
+    "| Target | Measured | |",
+    "|---|---|---|",
+    ...targets(r).map((row) => `| ${row.target} | ${row.measured} | ${mark(row.met)} |`),
+    "",
+  );
+  if (r.ingress) {
+    const i = r.ingress;
+    out.push(
+      "## 1. Ingress",
+      "",
+      `Each server in its own process, the same signed LINE webhook bodies (one text message event, a fresh \`webhookEventId\` per request), ` +
+        `${CONNECTIONS} keep-alive connections. Throughput: autocannon, closed loop, ${i.rounds} round(s) of ${i.durationS} s per server, interleaved; the median round counts. ` +
+        `Latency: open loop at a constant ${int(FIXED_RATE)} req/s (latency counted from when each request was due). ` +
+        "linefleet's ingress writes to a real Redis, no worker running.",
+      "",
+      `| Server | req/s (rounds) | p50 / p99 / max at ${int(FIXED_RATE)}/s | CPU per request at ${int(FIXED_RATE)}/s |`,
+      "|---|---|---|---|",
+      ...i.targets.map(
+        (t) =>
+          `| ${t.label} | **${int(t.rps)}** (${t.rounds.map((x) => int(x.rps)).join(", ")}) | ${ms(t.fixed.p50)} / ${ms(t.fixed.p99)} / ${ms(t.fixed.max)} ms${t.fixed.failed ? ` (${t.fixed.failed} failed)` : ""} | ${int(t.cpuUsPerRequest)} µs${t.name === "linefleet" ? " (ingress + Redis)" : ""} |`,
+      ),
+      "",
+      `Ratios: linefleet / SDK middleware = **${i.vsSdk.toFixed(2)}×**, linefleet / bare Fastify = **${(i.vsBare * 100).toFixed(0)}%**.`,
+      "",
+    );
+  }
+  if (r.endToEnd) {
+    const e = r.endToEnd;
+    out.push(
+      "## 2. End to end",
+      "",
+      `The LINE emulator sends each user message as its own signed webhook, at a constant ${int(e.rate)} events/s; ` +
+        "the echo bot answers by reply. Latency: from the emulator sending the webhook to the reply arriving at the emulator.",
+      "",
+      "| Workers | Events | Answered (by reply) | p50 | p99 | max |",
+      "|---|---|---|---|---|---|",
+      ...e.phases.map(
+        (p) =>
+          `| ${p.workers} | ${int(p.events)} | ${int(p.answered)} (${int(p.viaReply)}) | ${ms(p.p50)} ms | ${ms(p.p99)} ms | ${ms(p.max)} ms |`,
+      ),
+      "",
+    );
+  }
+  if (r.burst) {
+    const b = r.burst;
+    out.push(
+      "## 3. Burst",
+      "",
+      `${int(b.events)} text messages from ${int(b.chats)} chats (${b.events / b.chats} each, interleaved), sent by the emulator as fast as the ingress takes them ` +
+        `(${CONNECTIONS} webhooks in flight), ${b.workers} workers.`,
+      "",
+      `- All webhooks acknowledged after **${(b.acceptedInMs / 1000).toFixed(1)} s**${b.failedWebhooks ? ` (${b.failedWebhooks} refused)` : ", none refused"}`,
+      `- Drained (last answer at the emulator) after **${(b.drainMs / 1000).toFixed(1)} s**`,
+      `- Answered by reply token: **${int(b.viaReply)} of ${int(b.events)}** (${((100 * b.viaReply) / b.events).toFixed(1)}%), pushed: ${int(b.viaPush)}; oldest answer ${(b.maxAgeMs / 1000).toFixed(1)} s after its webhook`,
+      `- Order per chat: **${b.chatsOutOfOrder === 0 ? "kept in every chat" : `broken in ${b.chatsOutOfOrder} of ${b.chats} chats`}**`,
+      "",
+    );
+  }
+  if (r.cost || r.burst) {
+    out.push("## 4. Cost", "");
+    if (r.cost) {
+      const c = r.cost;
+      out.push(
+        `CPU time (user + system, from each process's /proc accounting) over a ${c.durationS} s phase at ${int(c.rate)} events/s through the emulator, one worker, ` +
+          `from the first webhook to the last answer, divided by the ${int(c.answered)} events answered:`,
+        "",
+        "| Process | CPU per event |",
+        "|---|---|",
+        ...Object.entries(c.usPerEvent).map(([name, us]) => `| ${name} | ${int(us)} µs |`),
+        `| **total** | **${int(c.totalUsPerEvent)} µs** |`,
+        "",
+      );
+    }
+    if (r.burst) {
+      out.push(
+        "Peak RSS (VmHWM, reset just before the burst) during the burst:",
+        "",
+        ...Object.entries(r.burst.peakRssMiB).map(
+          ([name, mib]) => `- ${name}: ${mib.toFixed(0)} MiB`,
+        ),
+        "",
+      );
+    }
+  }
+  return out.join("\n");
+}

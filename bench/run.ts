@@ -1,0 +1,45 @@
+/**
+ * `pnpm bench [--quick] [--only=ingress,cost,e2e,burst]`: starts its own Redis, linefleet's
+ * processes, the comparison servers and LINE's stand-in, runs every scenario on this machine in
+ * one run and writes the report (bench/RESULTS.md; a quick run writes bench/out/RESULTS-quick.md).
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { startLocalRedisServer } from "@linefleet/testing";
+import { Redis } from "ioredis";
+import { runBurst } from "./burst.ts";
+import { runCost } from "./cost.ts";
+import { runEndToEnd } from "./end-to-end.ts";
+import { runIngress } from "./ingress.ts";
+import { log, machine, parseFlags } from "./lib.ts";
+import { type Results, renderResults } from "./report.ts";
+
+const flags = parseFlags(process.argv.slice(2));
+const wanted = (name: string) => flags.only.size === 0 || flags.only.has(name);
+
+const redis = await startLocalRedisServer();
+const probe = new Redis(redis.url);
+const redisPid = Number(/process_id:(\d+)/.exec(await probe.info("server"))?.[1]);
+probe.disconnect();
+log(`redis-server ${redis.url} (pid ${redisPid})${flags.quick ? ", quick mode" : ""}`);
+
+const results: Results = { machine: machine(), quick: flags.quick };
+try {
+  if (wanted("ingress")) results.ingress = await runIngress(redis.url, redisPid, flags);
+  if (wanted("cost")) results.cost = await runCost(redis.url, redisPid, flags);
+  if (wanted("e2e")) results.endToEnd = await runEndToEnd(redis.url, redisPid, flags);
+  if (wanted("burst")) results.burst = await runBurst(redis.url, redisPid, flags);
+} finally {
+  await redis.close();
+}
+
+// A full run is the record; quick or partial runs go to bench/out (not committed).
+const partial = flags.quick || flags.only.size > 0;
+const report = partial ? "bench/out/RESULTS-partial.md" : "bench/RESULTS.md";
+mkdirSync("bench/out", { recursive: true });
+writeFileSync(report, `${renderResults(results)}\n`);
+writeFileSync(
+  `bench/out/results${partial ? "-partial" : ""}.json`,
+  JSON.stringify(results, null, 2),
+);
+log(`done: ${report}`);
+process.exit(0);
