@@ -19,6 +19,9 @@ export function createWorkerConnection(url: string, options: RedisOptions = {}):
   return new Redis(url, {
     maxRetriesPerRequest: null,
     retryStrategy: (times) => Math.min(times * 200, 2_000),
+    // The commands of the events in flight (lanes, ledger, BullMQ's own) leave in one write per
+    // event-loop turn instead of one each: a syscall per command was the worker's largest cost.
+    enableAutoPipelining: true,
     ...options,
   });
 }

@@ -5,4 +5,4 @@ export {
   type EventEnqueuer,
   type EventEnqueuerOptions,
 } from "./enqueue.ts";
-export { jobIdFor, LEAVE_LANE, laneKey, TAKE_TURN } from "./lanes.ts";
+export { jobIdFor, LEAVE_LANE, laneKey, TAKE_TURN, turnWaitKey } from "./lanes.ts";

@@ -26,25 +26,32 @@ return 0
 `;
 
 /**
- * KEYS[1] the lane. ARGV[1] webhookEventId.
- * Returns {1} when the event may run (it is the head, or not in the lane at all),
- * else {0, headEventId}.
+ * KEYS[1] the lane, KEYS[2] the event's waiting mark. ARGV[1] webhookEventId, ARGV[2] mark ttl ms.
+ * Returns {1} when the event may run (it is the head, or not in the lane at all), else marks the
+ * event as waiting for its turn and returns {0, headEventId}.
  */
 export const TAKE_TURN = `
 if not redis.call("ZSCORE", KEYS[1], ARGV[1]) then return {1} end
 local head = redis.call("ZRANGE", KEYS[1], 0, 0)[1]
 if head == ARGV[1] then return {1} end
+redis.call("SET", KEYS[2], "1", "PX", ARGV[2])
 return {0, head}
 `;
 
 /**
- * KEYS[1] the lane. ARGV[1] the finished webhookEventId.
- * Leaves the lane and returns the next event in it, if any, so its job can be woken at once.
+ * KEYS[1] the lane. ARGV[1] the finished webhookEventId, ARGV[2] the prefix of waiting marks.
+ * Leaves the lane; returns the next event if it is waiting for its turn, so its job can be woken
+ * at once. An event backing off after an error is not returned: waking it would cut its wait short.
  */
 export const LEAVE_LANE = `
 redis.call("ZREM", KEYS[1], ARGV[1])
-return redis.call("ZRANGE", KEYS[1], 0, 0)[1]
+local next = redis.call("ZRANGE", KEYS[1], 0, 0)[1]
+if next and redis.call("DEL", ARGV[2] .. next) == 1 then return next end
+return false
 `;
+
+export const turnWaitKey = (prefix: string, webhookEventId: string) =>
+  `${prefix}:turn-wait:${webhookEventId}`;
 
 /** BullMQ job ids may not contain ":"; LINE's event ids (ULIDs) never do, but stay safe. */
 export const jobIdFor = (webhookEventId: string) => webhookEventId.replaceAll(":", "_");

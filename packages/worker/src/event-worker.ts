@@ -61,13 +61,14 @@ export function createEventWorker(options: EventWorkerOptions): Worker<LineEvent
     });
 
     if (chatId) {
-      const turn = await lanes.takeTurn(chatId, event.webhookEventId);
+      const waitedMs = now() - job.data.receivedAt;
+      const pauseMs = Math.min(Math.max(waitedMs / 4, 50), 2_000);
+      const turn = await lanes.takeTurn(chatId, event.webhookEventId, pauseMs);
       if (!turn.go) {
-        const waitedMs = now() - job.data.receivedAt;
         if (waitedMs < laneMaxWaitMs) {
           log.debug({ blockedBy: turn.head }, "waiting for its turn");
           // Step aside without using an attempt; back off gently while the lane is blocked.
-          await job.moveToDelayed(now() + Math.min(Math.max(waitedMs / 4, 50), 2_000), token);
+          await job.moveToDelayed(now() + pauseMs, token);
           throw new DelayedError();
         }
         log.warn(
@@ -124,12 +125,18 @@ export function createEventWorker(options: EventWorkerOptions): Worker<LineEvent
     },
   });
   worker.on("failed", (job, error) => {
-    if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) {
-      logger.error(
-        { err: error, jobId: job.id, webhookEventId: job.data.event.webhookEventId },
-        "event dead-lettered",
-      );
-    }
+    if (!job || error instanceof DelayedError) return;
+    const final =
+      error.name === "UnrecoverableError" || job.attemptsMade >= (job.opts.attempts ?? 1);
+    if (!final) return;
+    const { event } = job.data;
+    logger.error(
+      { err: error, jobId: job.id, webhookEventId: event.webhookEventId },
+      "event dead-lettered",
+    );
+    const chatId = chatIdOf(event.source);
+    // A dead letter leaves its lane, so the chat's later events go on.
+    if (chatId) void lanes.leave(chatId, event.webhookEventId).then(wake, () => {});
   });
   worker.on("error", (error) => logger.warn({ err: error }, "worker error"));
   worker.on("closed", () => void queue.close());

@@ -1,4 +1,4 @@
-import { LEAVE_LANE, laneKey, TAKE_TURN } from "@linefleet/queue";
+import { LEAVE_LANE, laneKey, TAKE_TURN, turnWaitKey } from "@linefleet/queue";
 import type { Redis } from "ioredis";
 
 export type Turn = { go: true } | { go: false; head: string };
@@ -13,24 +13,30 @@ export class Lanes {
     this.#prefix = prefix;
   }
 
-  /** Whether the event may run now: it heads its chat's lane, or is in no lane at all. */
-  async takeTurn(chatId: string, webhookEventId: string): Promise<Turn> {
+  /**
+   * Whether the event may run now: it heads its chat's lane, or is in no lane at all.
+   * When it may not, it is marked as waiting for `waitMs`, so the event ahead can wake it.
+   */
+  async takeTurn(chatId: string, webhookEventId: string, waitMs: number): Promise<Turn> {
     const [go, head] = (await this.#redis.eval(
       TAKE_TURN,
-      1,
+      2,
       laneKey(this.#prefix, chatId),
+      turnWaitKey(this.#prefix, webhookEventId),
       webhookEventId,
+      Math.ceil(waitMs) + 1_000,
     )) as [number, string?];
     return go === 1 ? { go: true } : { go: false, head: head ?? "" };
   }
 
-  /** Removes a finished (or dead-lettered) event; returns the event now at the head, if any. */
+  /** Removes a finished (or dead-lettered) event; returns the next event if it awaits its turn. */
   async leave(chatId: string, webhookEventId: string): Promise<string | undefined> {
     const next = (await this.#redis.eval(
       LEAVE_LANE,
       1,
       laneKey(this.#prefix, chatId),
       webhookEventId,
+      turnWaitKey(this.#prefix, ""),
     )) as string | null;
     return next ?? undefined;
   }
