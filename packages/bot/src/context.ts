@@ -1,4 +1,4 @@
-import type { Message, SendReport } from "@linefleet/line-client";
+import type { LineClient, Message, SendReport } from "@linefleet/line-client";
 import type { WebhookEvent } from "@linefleet/webhook";
 
 /** Anything a handler may pass to reply or push: a LINE message object, or plain text. */
@@ -23,6 +23,8 @@ export interface BotContext<E = WebhookEvent> {
   /** Epoch ms after which `reply` no longer uses the reply token and pushes instead. */
   readonly replyDeadline: number;
   readonly log: BotLogger;
+  /** LINE's API for everything beyond answering: profiles, message content (`line.blob`), … */
+  readonly line: LineClient;
   /** Answers by reply while the token is young, else by push; never twice for one event. */
   reply(...messages: Say[]): Promise<SendReport>;
   /** Sends to the event's chat by push (counts toward the monthly message quota). */

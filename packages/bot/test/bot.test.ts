@@ -29,6 +29,7 @@ function contextFor(event: Record<string, unknown>) {
       return report;
     },
     push: async () => report,
+    line: {} as BotContext["line"],
   };
   return { context, replies, logs };
 }

@@ -100,6 +100,7 @@ export function createEventWorker(options: EventWorkerOptions): Worker<LineEvent
       isRedelivery: event.deliveryContext?.isRedelivery ?? false,
       replyDeadline: outbox.replyDeadline,
       log,
+      line: client,
       reply: (...messages) =>
         outbox.reply(toMessages(messages)).then((report) => logged(log, report)),
       push: (...messages) =>
