@@ -20,7 +20,7 @@ function run(name: string, command: string, args: string[], extraEnv: Record<str
   const prefix = `\x1b[${color}m${name.padEnd(9)}\x1b[0m│ `;
   const forward = (chunk: Buffer) => {
     for (const line of chunk.toString().split("\n"))
-      if (line) process.stdout.write(prefix + line + "\n");
+      if (line) process.stdout.write(`${prefix}${line}\n`);
   };
   child.stdout.on("data", forward);
   child.stderr.on("data", forward);

@@ -29,7 +29,11 @@ export function pickDateTime(action) {
         h(
           "menu",
           { class: "dialog-buttons" },
-          h("button", { type: "button", onclick: (event) => event.target.closest("dialog").close("cancel") }, "Cancel"),
+          h(
+            "button",
+            { type: "button", onclick: (event) => event.target.closest("dialog").close("cancel") },
+            "Cancel",
+          ),
           h(
             "button",
             { value: "ok", class: "primary", dataset: { testid: "datetime-ok" } },

@@ -40,7 +40,11 @@ export function openNewChatDialog(kind, select) {
       h(
         "menu",
         { class: "dialog-buttons" },
-        h("button", { type: "button", onclick: (event) => event.target.closest("dialog").close("cancel") }, "Cancel"),
+        h(
+          "button",
+          { type: "button", onclick: (event) => event.target.closest("dialog").close("cancel") },
+          "Cancel",
+        ),
         h(
           "button",
           { value: "ok", class: "primary", dataset: { testid: `new-${kind}-create` } },

@@ -16,7 +16,7 @@ function randomBody(seed: number): string {
   const pieces = ["a", "é", "日本語", "🍎", "👨‍👩‍👧", "\\n", "\n", " ", '"', "\u0000", "ﾃｽﾄ", "𝒜"];
   const length = 1 + (seed % 64);
   let text = "";
-  for (let i = 0; i < length; i++) text += pieces[randomBytes(1)[0]! % pieces.length];
+  for (let i = 0; i < length; i++) text += pieces[(randomBytes(1)[0] ?? 0) % pieces.length];
   return JSON.stringify({ destination: "U0", events: [{ type: "message", message: { text } }] });
 }
 
