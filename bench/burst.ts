@@ -42,7 +42,7 @@ export interface BurstResults {
 }
 
 export async function runBurst(redisUrl: string, redisPid: number, flags: Flags) {
-  const chats = flags.quick ? 300 : 3_000;
+  const chats = flags.quick ? 200 : 3_000;
   const perChat = 10;
   const events = chats * perChat;
   const workers = 2;
@@ -60,7 +60,7 @@ export async function runBurst(redisUrl: string, redisPid: number, flags: Flags)
       redis: redisPid,
       ...Object.fromEntries(stack.workers.map((w) => [w.name, pidOf(w)])),
     };
-    await steady(line, 500, 2, pids); // warm-up, then a clean slate
+    await steady(line, 500, flags.quick ? 1 : 2, pids); // warm-up, then a clean slate
     await settle(line);
     line.emulator.reset();
     line.answers.length = 0;

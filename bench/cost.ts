@@ -39,7 +39,7 @@ export async function runCost(redisUrl: string, redisPid: number, flags: Flags) 
     };
     await steady(line, COST_RATE, flags.quick ? 1 : 3, pids); // warm-up
     await settle(line);
-    const result = await steady(line, COST_RATE, flags.quick ? 4 : 15, pids);
+    const result = await steady(line, COST_RATE, flags.quick ? 3 : 15, pids);
     const usPerEvent = Object.fromEntries(
       Object.entries(result.cpuMs).map(([name, ms]) => [name, (ms * 1000) / result.answered]),
     );

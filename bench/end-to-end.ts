@@ -21,7 +21,7 @@ export interface EndToEndResults {
 }
 
 export async function runEndToEnd(redisUrl: string, redisPid: number, flags: Flags) {
-  const durationS = flags.quick ? 4 : 15;
+  const durationS = flags.quick ? 3 : 15;
   const line = await startLineSide(100);
   const phases: EndToEndResults["phases"] = [];
   try {

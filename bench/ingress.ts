@@ -45,9 +45,9 @@ export async function runIngress(redisUrl: string, redisPid: number, flags: Flag
   const stack = await startStack({ redisUrl, prefix: "bench-ingress", workers: 0 });
   const bare = await startServer("bare-fastify");
   const sdk = await startServer("sdk-express");
-  const durationS = flags.quick ? 3 : 8;
+  const durationS = flags.quick ? 2 : 8;
   const rounds = flags.quick ? 1 : 3;
-  const fixedS = flags.quick ? 3 : 10;
+  const fixedS = flags.quick ? 2 : 10;
   const servers: Array<{
     name: IngressTarget["name"];
     label: string;

@@ -297,7 +297,7 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-/** linefleet's real ingress and worker processes, quiet logs (warnings and errors only). */
+/** linefleet's real ingress and worker processes, with their default log level (info). */
 export async function startStack(options: {
   redisUrl: string;
   prefix: string;
@@ -310,7 +310,7 @@ export async function startStack(options: {
   const common = {
     REDIS_URL: options.redisUrl,
     QUEUE_PREFIX: options.prefix,
-    LOG_LEVEL: "warn",
+    LOG_LEVEL: "info",
     ...(options.nodeOptions ? { NODE_OPTIONS: options.nodeOptions } : {}),
   };
   const ingress = startApp("ingress", "apps/ingress/src/main.ts", {
@@ -322,8 +322,6 @@ export async function startStack(options: {
   const workers = Array.from({ length: options.workers }, (_, index) =>
     startApp(`worker-${index}`, "apps/worker/src/main.ts", {
       ...common,
-      // Ready is logged at info; the worker is otherwise quiet at warn.
-      LOG_LEVEL: "info",
       LINE_CHANNEL_ACCESS_TOKEN: "bench-access-token",
       LINE_API_BASE_URL: options.lineApiUrl ?? "http://127.0.0.1:9",
       LINE_DATA_API_BASE_URL: options.lineApiUrl ?? "http://127.0.0.1:9",
@@ -543,7 +541,7 @@ export function reserveSeqs(count: number): number {
 }
 
 /** Waits until no answer has arrived for `quietMs`: late answers of a phase must not leak into the next. */
-export async function settle(line: LineSide, quietMs = 1_000): Promise<void> {
+export async function settle(line: LineSide, quietMs = 500): Promise<void> {
   let count = -1;
   while (count !== line.answers.length) {
     count = line.answers.length;
