@@ -2,6 +2,10 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
+    // CI also keeps a machine-readable summary, from which .ci/run prints its closing line.
+    reporters: process.env.CI
+      ? ["default", ["json", { outputFile: ".test-results/vitest.json" }]]
+      : ["default"],
     projects: [
       {
         test: {
