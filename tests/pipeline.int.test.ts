@@ -123,6 +123,24 @@ describe("ingress → Redis/BullMQ → worker → LINE", () => {
     ).toEqual(["after standby"]);
   });
 
+  it("never logs the channel secret, the access token or a signature", async () => {
+    const event = makeTextMessageEvent("secrets stay secret");
+    const { body, headers } = signedWebhook(makeEnvelope([event]), stack.channelSecret);
+    await fetch(`${stack.ingressUrl}/webhook`, { method: "POST", body, headers });
+    await fetch(`${stack.ingressUrl}/webhook`, {
+      method: "POST",
+      body,
+      headers: { ...headers, "x-line-signature": "AAAA" },
+    });
+    await waitFor(() => line.callsTo(REPLY).length > 0, { what: "a reply" });
+    const token = String(line.callsTo(REPLY)[0]?.headers.authorization).replace("Bearer ", "");
+    const logs = [stack.ingress, ...stack.workers].map((app) => app.output()).join("\n");
+    expect(logs).toContain("webhook refused");
+    for (const secret of [stack.channelSecret, token, headers["x-line-signature"]]) {
+      expect(logs).not.toContain(secret);
+    }
+  });
+
   it("accepts event types it does not know and hands them to the fallback handler", async () => {
     const unknown = makeEvent("somethingLineAddsLater", { surprise: { nested: true } });
     expect((await deliver([unknown])).status).toBe(200);
