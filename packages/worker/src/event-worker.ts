@@ -51,6 +51,29 @@ export function createEventWorker(options: EventWorkerOptions): Worker<LineEvent
     }
   }
 
+  /**
+   * Returns when the event may run: it heads its chat's lane, or has waited past the bound.
+   * Otherwise the job steps aside (delayed, without using an attempt) and this throws.
+   */
+  async function waitForTurn(job: Job<LineEventJob>, chatId: string, log: Logger, token?: string) {
+    const { webhookEventId } = job.data.event;
+    const waitedMs = now() - job.data.receivedAt;
+    // Back off gently while the lane stays blocked; the event ahead wakes this one when done.
+    const pauseMs = Math.min(Math.max(waitedMs / 4, 50), 2_000);
+    const turn = await lanes.takeTurn(chatId, webhookEventId, pauseMs);
+    if (turn.go) return;
+    if (waitedMs >= laneMaxWaitMs) {
+      log.warn(
+        { blockedBy: turn.head, waitedMs },
+        "lane moved on: an earlier event of this chat is still pending",
+      );
+      return;
+    }
+    log.debug({ blockedBy: turn.head }, "waiting for its turn");
+    await job.moveToDelayed(now() + pauseMs, token);
+    throw new DelayedError();
+  }
+
   async function processEvent(job: Job<LineEventJob>, token?: string): Promise<void> {
     const { destination, event } = job.data;
     const chatId = chatIdOf(event.source);
@@ -60,23 +83,7 @@ export function createEventWorker(options: EventWorkerOptions): Worker<LineEvent
       type: event.type,
     });
 
-    if (chatId) {
-      const waitedMs = now() - job.data.receivedAt;
-      const pauseMs = Math.min(Math.max(waitedMs / 4, 50), 2_000);
-      const turn = await lanes.takeTurn(chatId, event.webhookEventId, pauseMs);
-      if (!turn.go) {
-        if (waitedMs < laneMaxWaitMs) {
-          log.debug({ blockedBy: turn.head }, "waiting for its turn");
-          // Step aside without using an attempt; back off gently while the lane is blocked.
-          await job.moveToDelayed(now() + pauseMs, token);
-          throw new DelayedError();
-        }
-        log.warn(
-          { blockedBy: turn.head, waitedMs },
-          "lane moved on: an earlier event of this chat is still pending",
-        );
-      }
-    }
+    if (chatId) await waitForTurn(job, chatId, log, token);
     const outbox = new Outbox(
       {
         webhookEventId: event.webhookEventId,
