@@ -1,5 +1,5 @@
 /** Renders a run's results as Markdown, with the targets of the benchmark issue marked met or missed. */
-import type { BurstResults } from "./burst.ts";
+import { type BurstResults, PER_WEBHOOK } from "./burst.ts";
 import type { CostResults } from "./cost.ts";
 import type { EndToEndResults } from "./end-to-end.ts";
 import { FIXED_RATE, type IngressResults } from "./ingress.ts";
@@ -120,8 +120,8 @@ export function renderResults(r: Results): string {
     out.push(
       "## 3. Burst",
       "",
-      `${int(b.events)} text messages from ${int(b.chats)} chats (${b.events / b.chats} each, interleaved), sent by the emulator as fast as the ingress takes them ` +
-        `(${CONNECTIONS} webhooks in flight), ${b.workers} workers.`,
+      `${int(b.events)} text messages from ${int(b.chats)} chats (${b.events / b.chats} each, interleaved), sent by the emulator as fast as the ingress takes them: ` +
+        `${PER_WEBHOOK} events per webhook (as LINE batches them under load), ${CONNECTIONS} webhooks in flight; ${b.workers} workers, ${b.workers * 16} events in flight among them.`,
       "",
       `- All webhooks acknowledged after **${(b.acceptedInMs / 1000).toFixed(1)} s**${b.failedWebhooks ? ` (${b.failedWebhooks} refused)` : ", none refused"}`,
       `- Drained (last answer at the emulator) after **${(b.drainMs / 1000).toFixed(1)} s**`,
