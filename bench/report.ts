@@ -63,6 +63,8 @@ export function renderResults(r: Results): string {
   out.push(
     `Measured by \`pnpm bench${r.quick ? " --quick" : ""}\` on ${m.date.slice(0, 10)}, every figure from one run on one machine.`,
     "",
+    "How each figure is measured, and CPU profiles of where the time goes: [README.md](README.md).",
+    "",
     "## Machine",
     "",
     `- ${m.cpus} CPUs (${m.cpuModel}), ${m.memGiB} GiB, Linux ${m.kernel}; the load generator and the LINE emulator run on the same machine`,
