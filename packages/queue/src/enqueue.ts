@@ -3,6 +3,7 @@ import { Job, Queue } from "bullmq";
 import type { ChainableCommander, Redis } from "ioredis";
 import { type LineEventJob, lineEventsQueue } from "./catalog.ts";
 import { ADMIT_TO_LANE, jobIdFor, LANE_TTL_SECONDS, laneKey } from "./lanes.ts";
+import { defineScript } from "./scripts.ts";
 
 export interface EventEnqueuer {
   /** Resolves once every event is durably in Redis, new or already there (a redelivery). */
@@ -41,21 +42,23 @@ export function createEventEnqueuer({ connection, prefix }: EventEnqueuerOptions
   });
   // Queue errors surface through the failing call; this only keeps them from being unhandled.
   queue.on("error", () => {});
+  // Defined on the connection itself, so the MULTIs BullMQ's client makes from it carry it:
+  // EVALSHA instead of the script's text for every event.
+  const admitToLane = defineScript(connection, "linefleetAdmitToLane", ADMIT_TO_LANE, 2);
 
   let batch: Pending[] = [];
 
   async function write(requests: Pending[]) {
     const client = await queue.client;
     const multi = client.multi();
-    // BullMQ's transaction type omits EVAL; underneath it is an ioredis MULTI, which has it.
+    // BullMQ's transaction type omits defined commands; underneath it is an ioredis MULTI.
     const commands = multi as unknown as ChainableCommander;
     for (const { destination, events, receivedAt } of requests) {
       for (const event of events) {
         const chatId = chatIdOf(event.source);
         if (chatId) {
-          commands.eval(
-            ADMIT_TO_LANE,
-            2,
+          admitToLane.queue(
+            commands,
             `${queue.keys.de}:${event.webhookEventId}`,
             laneKey(prefix, chatId),
             event.timestamp,

@@ -6,3 +6,4 @@ export {
   type EventEnqueuerOptions,
 } from "./enqueue.ts";
 export { jobIdFor, LEAVE_LANE, laneKey, TAKE_TURN, turnWaitKey } from "./lanes.ts";
+export { defineScript, type RedisScript, type ScriptArg } from "./scripts.ts";

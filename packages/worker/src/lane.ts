@@ -1,15 +1,24 @@
-import { LEAVE_LANE, laneKey, TAKE_TURN, turnWaitKey } from "@linefleet/queue";
+import {
+  defineScript,
+  LEAVE_LANE,
+  laneKey,
+  type RedisScript,
+  TAKE_TURN,
+  turnWaitKey,
+} from "@linefleet/queue";
 import type { Redis } from "ioredis";
 
 export type Turn = { go: true } | { go: false; head: string };
 
 /** One worker's view of the per-chat lanes (see @linefleet/queue lanes.ts for the design). */
 export class Lanes {
-  readonly #redis: Redis;
+  readonly #takeTurn: RedisScript;
+  readonly #leave: RedisScript;
   readonly #prefix: string;
 
   constructor(redis: Redis, prefix: string) {
-    this.#redis = redis;
+    this.#takeTurn = defineScript(redis, "linefleetTakeTurn", TAKE_TURN, 2);
+    this.#leave = defineScript(redis, "linefleetLeaveLane", LEAVE_LANE, 1);
     this.#prefix = prefix;
   }
 
@@ -18,9 +27,7 @@ export class Lanes {
    * When it may not, it is marked as waiting for `waitMs`, so the event ahead can wake it.
    */
   async takeTurn(chatId: string, webhookEventId: string, waitMs: number): Promise<Turn> {
-    const [go, head] = (await this.#redis.eval(
-      TAKE_TURN,
-      2,
+    const [go, head] = (await this.#takeTurn.run(
       laneKey(this.#prefix, chatId),
       turnWaitKey(this.#prefix, webhookEventId),
       webhookEventId,
@@ -31,9 +38,7 @@ export class Lanes {
 
   /** Removes a finished (or dead-lettered) event; returns the next event if it awaits its turn. */
   async leave(chatId: string, webhookEventId: string): Promise<string | undefined> {
-    const next = (await this.#redis.eval(
-      LEAVE_LANE,
-      1,
+    const next = (await this.#leave.run(
       laneKey(this.#prefix, chatId),
       webhookEventId,
       turnWaitKey(this.#prefix, ""),

@@ -1,3 +1,4 @@
+import { defineScript } from "@linefleet/queue";
 import type { Redis } from "ioredis";
 
 /**
@@ -34,10 +35,11 @@ export function createRedisRateLimiter(
   const intervalMs = 1000 / perSecond;
   // Up to `burst` requests may go back to back before the pace applies.
   const toleranceMs = intervalMs * (burst - 1);
+  const acquire = defineScript(redis, "linefleetRateAcquire", ACQUIRE, 1);
   return {
     async acquire() {
       for (;;) {
-        const waitMs = Number(await redis.eval(ACQUIRE, 1, key, intervalMs, toleranceMs));
+        const waitMs = Number(await acquire.run(key, intervalMs, toleranceMs));
         if (waitMs <= 0) return;
         await new Promise((resolve) => setTimeout(resolve, waitMs));
       }

@@ -1,4 +1,5 @@
 import type { LedgerEntry, SendLedger, SendVia } from "@linefleet/line-client";
+import { defineScript } from "@linefleet/queue";
 import type { Redis } from "ioredis";
 
 /** As long as LINE remembers retry keys: after that a replayed push would be new to LINE anyway. */
@@ -15,12 +16,11 @@ return false
 /** The send ledger in Redis: one hash per event, a field per send position. */
 export function createRedisLedger(redis: Redis, prefix: string): SendLedger {
   const key = (id: string) => `${prefix}:ledger:${id}`;
+  const claim = defineScript(redis, "linefleetLedgerClaim", CLAIM, 1);
   return {
     async claim(id: string, position: number, via: SendVia, at: number) {
       const entry: LedgerEntry = { status: "sending", via, at };
-      const earlier = (await redis.eval(
-        CLAIM,
-        1,
+      const earlier = (await claim.run(
         key(id),
         String(position),
         JSON.stringify(entry),
