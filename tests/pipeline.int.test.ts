@@ -7,6 +7,7 @@ import {
   startLineRecorder,
   waitFor,
 } from "@linefleet/testing";
+import { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
 import { type Stack, startStack } from "./stack.ts";
 
@@ -71,6 +72,36 @@ describe("ingress → Redis/BullMQ → worker → LINE", () => {
     await settle();
     expect(line.callsTo(REPLY)).toHaveLength(1);
     expect(line.callsTo(PUSH)).toHaveLength(0);
+  });
+
+  it("does not answer again when an event is redelivered after it was handled", async () => {
+    const event = makeTextMessageEvent("handled already");
+    expect((await deliver([event])).status).toBe(200);
+    await waitFor(() => line.callsTo(REPLY).length > 0, { what: "a reply" });
+
+    // Wait until BullMQ has finished the job (completed, or removed on completion).
+    const redis = new Redis(inject("redisUrl"));
+    try {
+      const jobKey = `${stack.prefix}:line-events:${event.webhookEventId}`;
+      const completedKey = `${stack.prefix}:line-events:completed`;
+      await waitFor(
+        async () =>
+          (await redis.exists(jobKey)) === 0 ||
+          (await redis.zscore(completedKey, event.webhookEventId)) !== null,
+        { what: "the job to be finished" },
+      );
+
+      const redelivered = { ...event, deliveryContext: { isRedelivery: true } };
+      expect((await deliver([redelivered])).status).toBe(200);
+      await settle();
+      expect(line.callsTo(REPLY)).toHaveLength(1);
+      expect(line.callsTo(PUSH)).toHaveLength(0);
+      // Nothing new was queued for it either.
+      expect(await redis.llen(`${stack.prefix}:line-events:wait`)).toBe(0);
+      expect(await redis.llen(`${stack.prefix}:line-events:active`)).toBe(0);
+    } finally {
+      redis.disconnect();
+    }
   });
 
   it("pushes to the user, with a retry key, when the reply token is too old", async () => {
