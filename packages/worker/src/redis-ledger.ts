@@ -13,10 +13,18 @@ redis.call("EXPIRE", KEYS[1], ARGV[3])
 return false
 `;
 
+/** HSET and EXPIRE together, as a MULTI would, without building an ioredis transaction per send. */
+const RECORD = `
+redis.call("HSET", KEYS[1], ARGV[1], ARGV[2])
+redis.call("EXPIRE", KEYS[1], ARGV[3])
+return 1
+`;
+
 /** The send ledger in Redis: one hash per event, a field per send position. */
 export function createRedisLedger(redis: Redis, prefix: string): SendLedger {
   const key = (id: string) => `${prefix}:ledger:${id}`;
   const claim = defineScript(redis, "linefleetLedgerClaim", CLAIM, 1);
+  const recordScript = defineScript(redis, "linefleetLedgerRecord", RECORD, 1);
   return {
     async claim(id: string, position: number, via: SendVia, at: number) {
       const entry: LedgerEntry = { status: "sending", via, at };
@@ -29,11 +37,7 @@ export function createRedisLedger(redis: Redis, prefix: string): SendLedger {
       return earlier ? (JSON.parse(earlier) as LedgerEntry) : undefined;
     },
     async record(id, position, entry) {
-      await redis
-        .multi()
-        .hset(key(id), String(position), JSON.stringify(entry))
-        .expire(key(id), LEDGER_TTL_SECONDS)
-        .exec();
+      await recordScript.run(key(id), String(position), JSON.stringify(entry), LEDGER_TTL_SECONDS);
     },
     async entries(id) {
       const all = await redis.hgetall(key(id));
