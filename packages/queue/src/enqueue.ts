@@ -1,8 +1,8 @@
-import { chatIdOf, type WebhookEvent } from "@linefleet/webhook";
+import type { WebhookEvent } from "@linefleet/webhook";
 import { Job, Queue } from "bullmq";
 import type { ChainableCommander, Redis } from "ioredis";
 import { type LineEventJob, lineEventsQueue } from "./catalog.ts";
-import { ADMIT_TO_LANE, jobIdFor, LANE_TTL_SECONDS, laneKey } from "./lanes.ts";
+import { ADMIT_TO_LANE, jobIdFor, LANE_TTL_SECONDS, laneKey, laneOf } from "./lanes.ts";
 import { defineScript } from "./scripts.ts";
 
 export interface EventEnqueuer {
@@ -55,12 +55,12 @@ export function createEventEnqueuer({ connection, prefix }: EventEnqueuerOptions
     const commands = multi as unknown as ChainableCommander;
     for (const { destination, events, receivedAt } of requests) {
       for (const event of events) {
-        const chatId = chatIdOf(event.source);
-        if (chatId) {
+        const lane = laneOf(destination, event.source);
+        if (lane) {
           admitToLane.queue(
             commands,
             `${queue.keys.de}:${event.webhookEventId}`,
-            laneKey(prefix, chatId),
+            laneKey(prefix, lane),
             event.timestamp,
             event.webhookEventId,
             LANE_TTL_SECONDS,

@@ -5,5 +5,5 @@ export {
   type EventEnqueuer,
   type EventEnqueuerOptions,
 } from "./enqueue.ts";
-export { jobIdFor, LEAVE_LANE, laneKey, TAKE_TURN, turnWaitKey } from "./lanes.ts";
+export { jobIdFor, LEAVE_LANE, laneKey, laneOf, TAKE_TURN, turnWaitKey } from "./lanes.ts";
 export { defineScript, type RedisScript, type ScriptArg } from "./scripts.ts";

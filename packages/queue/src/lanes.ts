@@ -1,3 +1,5 @@
+import { chatIdOf, type EventSource } from "@linefleet/webhook";
+
 /**
  * Ordered lanes: the events of one chat (group, else room, else user) are handled one at a time,
  * in `timestamp` order, across every worker process; different chats run in parallel.
@@ -6,7 +8,16 @@
  * in the same transaction that queues its job (and only if the job is new); a worker runs an event
  * only while it is at the head of its lane and removes it when the event is done or dead-lettered.
  */
-export const laneKey = (prefix: string, chatId: string) => `${prefix}:lane:${chatId}`;
+export const laneKey = (prefix: string, lane: string) => `${prefix}:lane:${lane}`;
+
+/**
+ * The lane an event belongs to: its chat, as seen by the bot it was sent to. User IDs are shared
+ * by the channels of one provider, so the same user talking to two bots makes two lanes.
+ */
+export function laneOf(destination: string, source: EventSource | undefined): string | undefined {
+  const chatId = chatIdOf(source);
+  return chatId ? `${destination}:${chatId}` : undefined;
+}
 
 /** How long an abandoned lane entry can linger: far past any retry schedule. */
 export const LANE_TTL_SECONDS = 24 * 60 * 60;

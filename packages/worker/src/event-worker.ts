@@ -1,7 +1,7 @@
 import { type Bot, type BotContext, toMessages } from "@linefleet/bot";
 import { type LineClient, Outbox, type SendLedger, type SendReport } from "@linefleet/line-client";
 import type { Logger } from "@linefleet/log";
-import { jobIdFor, type LineEventJob, lineEventsQueue } from "@linefleet/queue";
+import { jobIdFor, type LineEventJob, laneOf, lineEventsQueue } from "@linefleet/queue";
 import { chatIdOf } from "@linefleet/webhook";
 import { DelayedError, type Job, Queue, Worker } from "bullmq";
 import type { Redis } from "ioredis";
@@ -55,12 +55,12 @@ export function createEventWorker(options: EventWorkerOptions): Worker<LineEvent
    * Returns when the event may run: it heads its chat's lane, or has waited past the bound.
    * Otherwise the job steps aside (delayed, without using an attempt) and this throws.
    */
-  async function waitForTurn(job: Job<LineEventJob>, chatId: string, log: Logger, token?: string) {
+  async function waitForTurn(job: Job<LineEventJob>, lane: string, log: Logger, token?: string) {
     const { webhookEventId } = job.data.event;
     const waitedMs = now() - job.data.receivedAt;
     // Back off gently while the lane stays blocked; the event ahead wakes this one when done.
     const pauseMs = Math.min(Math.max(waitedMs / 4, 50), 2_000);
-    const turn = await lanes.takeTurn(chatId, webhookEventId, pauseMs);
+    const turn = await lanes.takeTurn(lane, webhookEventId, pauseMs);
     if (turn.go) return;
     if (waitedMs >= laneMaxWaitMs) {
       log.warn(
@@ -83,7 +83,8 @@ export function createEventWorker(options: EventWorkerOptions): Worker<LineEvent
       type: event.type,
     });
 
-    if (chatId) await waitForTurn(job, chatId, log, token);
+    const lane = laneOf(destination, event.source);
+    if (lane) await waitForTurn(job, lane, log, token);
     const outbox = new Outbox(
       {
         webhookEventId: event.webhookEventId,
@@ -119,7 +120,7 @@ export function createEventWorker(options: EventWorkerOptions): Worker<LineEvent
       log.warn({ err: error, attempt: job.attemptsMade + 1 }, "handler failed");
       throw steerError(error);
     }
-    if (chatId) await wake(await lanes.leave(chatId, event.webhookEventId));
+    if (lane) await wake(await lanes.leave(lane, event.webhookEventId));
   }
 
   const worker = new Worker<LineEventJob>(lineEventsQueue.name, processEvent, {
@@ -142,9 +143,9 @@ export function createEventWorker(options: EventWorkerOptions): Worker<LineEvent
       { err: error, jobId: job.id, webhookEventId: event.webhookEventId },
       "event dead-lettered",
     );
-    const chatId = chatIdOf(event.source);
+    const lane = laneOf(job.data.destination, event.source);
     // A dead letter leaves its lane, so the chat's later events go on.
-    if (chatId) void lanes.leave(chatId, event.webhookEventId).then(wake, () => {});
+    if (lane) void lanes.leave(lane, event.webhookEventId).then(wake, () => {});
   });
   worker.on("error", (error) => logger.warn({ err: error }, "worker error"));
   worker.on("closed", () => void queue.close());

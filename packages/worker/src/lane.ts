@@ -26,9 +26,9 @@ export class Lanes {
    * Whether the event may run now: it heads its chat's lane, or is in no lane at all.
    * When it may not, it is marked as waiting for `waitMs`, so the event ahead can wake it.
    */
-  async takeTurn(chatId: string, webhookEventId: string, waitMs: number): Promise<Turn> {
+  async takeTurn(lane: string, webhookEventId: string, waitMs: number): Promise<Turn> {
     const [go, head] = (await this.#takeTurn.run(
-      laneKey(this.#prefix, chatId),
+      laneKey(this.#prefix, lane),
       turnWaitKey(this.#prefix, webhookEventId),
       webhookEventId,
       Math.ceil(waitMs) + 1_000,
@@ -37,9 +37,9 @@ export class Lanes {
   }
 
   /** Removes a finished (or dead-lettered) event; returns the next event if it awaits its turn. */
-  async leave(chatId: string, webhookEventId: string): Promise<string | undefined> {
+  async leave(lane: string, webhookEventId: string): Promise<string | undefined> {
     const next = (await this.#leave.run(
-      laneKey(this.#prefix, chatId),
+      laneKey(this.#prefix, lane),
       webhookEventId,
       turnWaitKey(this.#prefix, ""),
     )) as string | null;
