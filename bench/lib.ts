@@ -5,7 +5,14 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { Agent, request } from "node:http";
 import { cpus } from "node:os";
 import { createEmulator, type Emulator } from "@linefleet/emulator";
-import { type AppProcess, freePort, startApp, waitForHttp } from "@linefleet/testing";
+import {
+  type AppProcess,
+  freePort,
+  type Stack,
+  startApp,
+  startStack as startLinefleet,
+  waitForHttp,
+} from "@linefleet/testing";
 import autocannon from "autocannon";
 
 export const CHANNEL_SECRET = "bench-channel-secret-0123456789ab";
@@ -290,15 +297,8 @@ export class CpuMeter {
   }
 }
 
-export interface Stack {
-  ingressUrl: string;
-  ingress: AppProcess;
-  workers: AppProcess[];
-  stop(): Promise<void>;
-}
-
 /** linefleet's real ingress and worker processes, with their default log level (info). */
-export async function startStack(options: {
+export function startStack(options: {
   redisUrl: string;
   prefix: string;
   workers: number;
@@ -306,40 +306,23 @@ export async function startStack(options: {
   workerConcurrency?: number;
   nodeOptions?: string;
 }): Promise<Stack> {
-  const port = await freePort();
-  const common = {
-    REDIS_URL: options.redisUrl,
-    QUEUE_PREFIX: options.prefix,
-    LOG_LEVEL: "info",
-    ...(options.nodeOptions ? { NODE_OPTIONS: options.nodeOptions } : {}),
-  };
-  const ingress = startApp("ingress", "apps/ingress/src/main.ts", {
-    ...common,
-    LINE_CHANNEL_SECRET: CHANNEL_SECRET,
-    PORT: String(port),
-    HOST: "127.0.0.1",
-  });
-  const workers = Array.from({ length: options.workers }, (_, index) =>
-    startApp(`worker-${index}`, "apps/worker/src/main.ts", {
-      ...common,
-      LINE_CHANNEL_ACCESS_TOKEN: "bench-access-token",
-      LINE_API_BASE_URL: options.lineApiUrl ?? "http://127.0.0.1:9",
-      LINE_DATA_API_BASE_URL: options.lineApiUrl ?? "http://127.0.0.1:9",
+  return startLinefleet({
+    redisUrl: options.redisUrl,
+    prefix: options.prefix,
+    workers: options.workers,
+    // Without a LINE side (the ingress scenario) workers get an address nothing listens on.
+    lineApiUrl: options.lineApiUrl ?? "http://127.0.0.1:9",
+    channelSecret: CHANNEL_SECRET,
+    channelAccessToken: "bench-access-token",
+    env: {
+      LOG_LEVEL: "info",
+      ...(options.nodeOptions ? { NODE_OPTIONS: options.nodeOptions } : {}),
+    },
+    workerEnv: {
       REPLY_TOKEN_MAX_AGE_MS: String(REPLY_TOKEN_MAX_AGE_MS),
       WORKER_CONCURRENCY: String(options.workerConcurrency ?? 16),
-    }),
-  );
-  const ingressUrl = `http://127.0.0.1:${port}`;
-  await waitForHttp(`${ingressUrl}/healthz`);
-  await Promise.all(workers.map((w) => w.waitForLine((line) => line.msg === "worker ready")));
-  return {
-    ingressUrl,
-    ingress,
-    workers,
-    async stop() {
-      await Promise.all([ingress.stop(), ...workers.map((worker) => worker.stop())]);
     },
-  };
+  });
 }
 
 /** A comparison server or the LINE stand-in from bench/servers, as its own process. */

@@ -3,13 +3,14 @@ import {
   makeEnvelope,
   makeEvent,
   makeTextMessageEvent,
+  type Stack,
   signedWebhook,
   startLineRecorder,
+  startStack,
   waitFor,
 } from "@linefleet/testing";
 import { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
-import { type Stack, startStack } from "./stack.ts";
 
 const REPLY = "/v2/bot/message/reply";
 const PUSH = "/v2/bot/message/push";

@@ -2,14 +2,15 @@ import {
   type LineRecorder,
   makeEnvelope,
   makeTextMessageEvent,
+  type Stack,
   signedWebhook,
   startLineRecorder,
   startLocalRedisServer,
+  startStack,
   type TestRedis,
   waitFor,
 } from "@linefleet/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Stack, startStack } from "./stack.ts";
 
 describe("when Redis goes away", () => {
   let redis: TestRedis;

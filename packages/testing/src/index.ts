@@ -24,4 +24,5 @@ export {
   startRedis,
   type TestRedis,
 } from "./redis-server.ts";
+export { type Stack, type StackOptions, startStack } from "./stack.ts";
 export { waitFor } from "./wait-for.ts";

@@ -1,7 +1,8 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import { type AppProcess, freePort, startApp, waitForHttp } from "@linefleet/testing";
+import { freePort } from "./free-port.ts";
+import { type AppProcess, startApp, waitForHttp } from "./process.ts";
 
-/** A running ingress and worker fleet, as real processes, for tests that cross both. */
+/** A running ingress and worker fleet, as real processes, for tests and benchmarks that cross both. */
 export interface Stack {
   ingressUrl: string;
   channelSecret: string;
@@ -21,6 +22,8 @@ export interface StackOptions {
   /** Reuse a running stack's queue (e.g. to add a worker to it). */
   prefix?: string;
   workers?: number;
+  /** Variables for every process (e.g. LOG_LEVEL, NODE_OPTIONS). */
+  env?: Record<string, string>;
   ingressEnv?: Record<string, string>;
   workerEnv?: Record<string, string>;
 }
@@ -30,6 +33,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const prefix = options.prefix ?? `t-${randomUUID()}`;
   const port = await freePort();
   const common = {
+    ...options.env,
     REDIS_URL: options.redisUrl,
     QUEUE_PREFIX: prefix,
     LINE_CHANNEL_SECRET: channelSecret,
