@@ -21,6 +21,9 @@ export function buildApp(deps: IngressAppDeps) {
     // Per-request lines would dominate the logs at LINE's volumes; refusals are logged below.
     logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
+    // LINE sends a webhook in one go and gives up after 2 s: a request still arriving after 10 s is
+    // not LINE's, and must not hold a socket (or a graceful shutdown) open.
+    requestTimeout: 10_000,
   });
 
   // Keep every body as raw bytes: the signature must be checked before anything parses them.

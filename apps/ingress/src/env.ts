@@ -11,6 +11,11 @@ export const ingressEnvSchema = z.object({
   WEBHOOK_BODY_LIMIT: env.int(1024 * 1024, 1),
   /** How long the ingress waits on Redis before answering 503; well inside LINE's 2 s. */
   ENQUEUE_TIMEOUT_MS: env.ms(1000),
+  /**
+   * How long SIGTERM waits for in-flight webhooks before cutting the connections still open. A
+   * webhook is answered within ENQUEUE_TIMEOUT_MS, and LINE stops waiting after 2 s anyway.
+   */
+  SHUTDOWN_GRACE_MS: env.ms(2_000),
 });
 
 export type IngressEnv = z.infer<typeof ingressEnvSchema>;

@@ -31,8 +31,11 @@ async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
   logger.info({ signal }, "shutting down");
-  // Stop accepting webhooks first (in-flight ones finish), then release Redis.
+  // Stop accepting webhooks first (in-flight ones finish, within the grace period; after it, the
+  // connections still open are cut: their senders get no 200, so LINE redelivers), then Redis.
+  const cut = setTimeout(() => app.server.closeAllConnections(), env.SHUTDOWN_GRACE_MS);
   await app.close();
+  clearTimeout(cut);
   await enqueuer.close();
   redis.disconnect();
   process.exit(0);
