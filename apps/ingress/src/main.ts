@@ -1,5 +1,5 @@
 import { parseEnv } from "@linefleet/config";
-import { createWebhookHandler } from "@linefleet/ingress";
+import { createWebhookHandler, withTimeout } from "@linefleet/ingress";
 import { createLogger } from "@linefleet/log";
 import { createEventEnqueuer, createProducerConnection } from "@linefleet/queue";
 import { buildApp } from "./app.ts";
@@ -22,7 +22,7 @@ const app = buildApp({
     onEnqueueError: (error) => logger.error({ err: error }, "enqueue failed; answered 503"),
   }),
   checkReady: async () => {
-    await withDeadline(redis.ping(), env.ENQUEUE_TIMEOUT_MS);
+    await withTimeout(redis.ping(), env.ENQUEUE_TIMEOUT_MS, "Redis PING");
   },
 });
 
@@ -44,12 +44,3 @@ process.on("SIGTERM", () => void shutdown("SIGTERM"));
 process.on("SIGINT", () => void shutdown("SIGINT"));
 
 await app.listen({ port: env.PORT, host: env.HOST });
-
-function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
-  return Promise.race([
-    promise,
-    new Promise<never>((_, reject) =>
-      setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms).unref(),
-    ),
-  ]);
-}

@@ -1,4 +1,5 @@
 import { parseEnvelope, verifySignature, type WebhookEnvelope } from "@linefleet/webhook";
+import { withTimeout } from "./with-timeout.ts";
 
 export interface WebhookRequest {
   /** The body exactly as received: the signature covers these bytes. */
@@ -49,7 +50,8 @@ export function createWebhookHandler(deps: WebhookHandlerDeps) {
 
     const { envelope } = parsed;
     try {
-      await withTimeout(deps.enqueue(envelope, now()), deps.enqueueTimeoutMs);
+      // A late enqueue may still land; that is safe, since the redelivery it provokes is deduped.
+      await withTimeout(deps.enqueue(envelope, now()), deps.enqueueTimeoutMs, "enqueue");
     } catch (error) {
       deps.onEnqueueError?.(error);
       return failure(503, "queue_unavailable", "events could not be queued; LINE may redeliver");
@@ -64,25 +66,4 @@ function failure(
   message: string,
 ): WebhookOutcome {
   return { status, body: { ok: false, error, message } };
-}
-
-class EnqueueTimeoutError extends Error {
-  constructor(ms: number) {
-    super(`enqueue took longer than ${ms} ms`);
-    this.name = "EnqueueTimeoutError";
-  }
-}
-
-/** A late enqueue may still land; that is safe, since the redelivery it provokes is deduped. */
-async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  promise.catch(() => {}); // a rejection after the timeout has nobody left to tell
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new EnqueueTimeoutError(ms)), ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

@@ -5,3 +5,4 @@ export {
   type WebhookOutcome,
   type WebhookRequest,
 } from "./handle-webhook.ts";
+export { TimeoutError, withTimeout } from "./with-timeout.ts";
