@@ -12,13 +12,13 @@ import {
   type Flags,
   log,
   peakRssMiB,
-  pidOf,
   REPLY_TOKEN_MAX_AGE_MS,
   reserveSeqs,
   resetPeakRss,
   settle,
+  stackPids,
   startLineSide,
-  startStack,
+  startStackOn,
   steady,
   waitUntil,
 } from "./lib.ts";
@@ -51,19 +51,9 @@ export async function runBurst(redisUrl: string, redisPid: number, flags: Flags)
   const events = chats * perChat;
   const workers = 2;
   const line = await startLineSide(chats);
-  const stack = await startStack({
-    redisUrl,
-    prefix: "bench-burst",
-    workers,
-    lineApiUrl: line.emulator.url,
-  });
-  line.emulator.configure({ webhookUrl: `${stack.ingressUrl}/webhook` });
+  const stack = await startStackOn(line, { redisUrl, prefix: "bench-burst", workers });
   try {
-    const pids = {
-      ingress: pidOf(stack.ingress),
-      redis: redisPid,
-      ...Object.fromEntries(stack.workers.map((w) => [w.name, pidOf(w)])),
-    };
+    const pids = stackPids(stack, redisPid);
     await steady(line, 500, flags.quick ? 1 : 2, pids); // warm-up, then a clean slate
     await settle(line);
     line.emulator.reset();

@@ -10,7 +10,7 @@ import {
   type SteadyResult,
   settle,
   startLineSide,
-  startStack,
+  startStackOn,
   steady,
 } from "./lib.ts";
 
@@ -24,13 +24,7 @@ export interface CostResults extends SteadyResult {
 
 export async function runCost(redisUrl: string, redisPid: number, flags: Flags) {
   const line = await startLineSide(1_000);
-  const stack = await startStack({
-    redisUrl,
-    prefix: "bench-cost",
-    workers: 1,
-    lineApiUrl: line.emulator.url,
-  });
-  line.emulator.configure({ webhookUrl: `${stack.ingressUrl}/webhook` });
+  const stack = await startStackOn(line, { redisUrl, prefix: "bench-cost", workers: 1 });
   try {
     const pids = {
       ingress: pidOf(stack.ingress),

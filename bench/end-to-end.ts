@@ -5,11 +5,11 @@
 import {
   type Flags,
   log,
-  pidOf,
   type SteadyResult,
   settle,
+  stackPids,
   startLineSide,
-  startStack,
+  startStackOn,
   steady,
 } from "./lib.ts";
 
@@ -26,19 +26,9 @@ export async function runEndToEnd(redisUrl: string, redisPid: number, flags: Fla
   const phases: EndToEndResults["phases"] = [];
   try {
     for (const workers of [1, 2]) {
-      const stack = await startStack({
-        redisUrl,
-        prefix: `bench-e2e-${workers}`,
-        workers,
-        lineApiUrl: line.emulator.url,
-      });
-      line.emulator.configure({ webhookUrl: `${stack.ingressUrl}/webhook` });
+      const stack = await startStackOn(line, { redisUrl, prefix: `bench-e2e-${workers}`, workers });
       try {
-        const pids = {
-          ingress: pidOf(stack.ingress),
-          redis: redisPid,
-          ...Object.fromEntries(stack.workers.map((w) => [w.name, pidOf(w)])),
-        };
+        const pids = stackPids(stack, redisPid);
         await steady(line, E2E_RATE, flags.quick ? 1 : 3, pids); // warm-up
         await settle(line);
         const result = await steady(line, E2E_RATE, durationS, pids);

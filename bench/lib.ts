@@ -325,6 +325,25 @@ export function startStack(options: {
   });
 }
 
+/** linefleet wired to the emulator as LINE: the workers call it, it sends webhooks to the ingress. */
+export async function startStackOn(
+  line: LineSide,
+  options: { redisUrl: string; prefix: string; workers: number },
+): Promise<Stack> {
+  const stack = await startStack({ ...options, lineApiUrl: line.emulator.url });
+  line.emulator.configure({ webhookUrl: `${stack.ingressUrl}/webhook` });
+  return stack;
+}
+
+/** The pids whose CPU a scenario accounts: the ingress, Redis and each worker by name. */
+export function stackPids(stack: Stack, redisPid: number): Record<string, number> {
+  return {
+    ingress: pidOf(stack.ingress),
+    redis: redisPid,
+    ...Object.fromEntries(stack.workers.map((worker) => [worker.name, pidOf(worker)])),
+  };
+}
+
 /** A comparison server or the LINE stand-in from bench/servers, as its own process. */
 export async function startServer(
   name: string,
