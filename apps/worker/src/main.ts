@@ -1,5 +1,5 @@
 import { parseEnv } from "@linefleet/config";
-import { createLineClient, withRateLimit } from "@linefleet/line-client";
+import { createLineClient, useLineDispatcher, withRateLimit } from "@linefleet/line-client";
 import { createLogger } from "@linefleet/log";
 import { createWorkerConnection } from "@linefleet/queue";
 import { createEventWorker, createRedisLedger, createRedisRateLimiter } from "@linefleet/worker";
@@ -11,6 +11,12 @@ const logger = createLogger({ name: "worker", level: env.LOG_LEVEL });
 const redis = createWorkerConnection(env.REDIS_URL);
 redis.on("error", (error) => logger.warn({ err: error }, "redis connection error"));
 
+// Every LINE call (the SDK's included) goes through one keep-alive pool with network timeouts.
+const lineDispatcher = useLineDispatcher({
+  headersTimeoutMs: env.LINE_API_HEADERS_TIMEOUT_MS ?? env.LINE_API_TIMEOUT_MS,
+  bodyTimeoutMs: env.LINE_API_BODY_TIMEOUT_MS ?? env.LINE_API_TIMEOUT_MS,
+  connections: env.LINE_API_CONNECTIONS,
+});
 const lineClient = createLineClient({
   channelAccessToken: env.LINE_CHANNEL_ACCESS_TOKEN,
   apiBaseUrl: env.LINE_API_BASE_URL,
@@ -52,6 +58,7 @@ async function shutdown(signal: string) {
   const clean = await Promise.race([closed, graceOver]);
   if (!clean) logger.warn("grace period over; in-flight events left to other workers");
   redis.disconnect();
+  await lineDispatcher.close().catch(() => {});
   process.exit(clean ? 0 : 1);
 }
 process.on("SIGTERM", () => void shutdown("SIGTERM"));

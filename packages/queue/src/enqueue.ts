@@ -49,7 +49,7 @@ export function createEventEnqueuer({ connection, prefix }: EventEnqueuerOptions
   let batch: Pending[] = [];
 
   async function write(requests: Pending[]) {
-    const client = await queue.client;
+    const client = await queue.getBackend().client;
     const multi = client.multi();
     // BullMQ's transaction type omits defined commands; underneath it is an ioredis MULTI.
     const commands = multi as unknown as ChainableCommander;
