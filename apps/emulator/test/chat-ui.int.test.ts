@@ -286,6 +286,7 @@ describe("emulator chat UI in a browser", () => {
     await expect(sidebar.isVisible()).resolves.toBe(true);
     const drawer = await sidebar.boundingBox();
     expect(drawer?.x).toBe(0);
+    expect(drawer?.width).toBeGreaterThan(250);
     expect(drawer?.width).toBeLessThanOrEqual(360);
     await expect(toggle.getAttribute("aria-expanded")).resolves.toBe("true");
     await ui.getByTestId("chat-item-user").click();
@@ -295,6 +296,15 @@ describe("emulator chat UI in a browser", () => {
     await sidebar.waitFor({ state: "visible" });
     await ui.getByTestId("backdrop").click({ position: { x: 350, y: 300 } });
     await sidebar.waitFor({ state: "hidden" });
+
+    // The traffic panel opens over the chat, across the phone's width.
+    const logs = ui.getByTestId("log-panel");
+    await expect(logs.isVisible()).resolves.toBe(false);
+    await ui.getByTestId("toggle-logs").click();
+    const panel = await logs.boundingBox();
+    expect(panel?.width).toBeGreaterThan(300);
+    expect((panel?.x ?? -1) + (panel?.width ?? 0)).toBeLessThanOrEqual(360);
+    await ui.getByTestId("log-delivery").first().waitFor();
     expect(pageErrors).toEqual([]);
   });
 
