@@ -75,6 +75,32 @@ async function startStack(redisUrl: string): Promise<Running> {
 
 const describeApp = (app: AppProcess) => `--- ${app.name} ---\n${app.output().slice(-4000)}`;
 
+/**
+ * The browser globals the scenarios use inside the page, declared here because the project's
+ * TypeScript has no DOM library (its code all runs on Node).
+ */
+interface InPage {
+  document: {
+    documentElement: { scrollWidth: number };
+    createElement(tag: "canvas"): {
+      width: number;
+      height: number;
+      getContext(kind: "2d"): {
+        drawImage(image: unknown, x: number, y: number, width: number, height: number): void;
+        getImageData(
+          x: number,
+          y: number,
+          width: number,
+          height: number,
+        ): {
+          data: Uint8ClampedArray;
+        };
+      } | null;
+    };
+  };
+  Image: new () => { src: string; decode(): Promise<void> };
+  XMLSerializer: new () => { serializeToString(node: unknown): string };
+}
 interface ControlState {
   bot: { basicId: string };
   users: Array<{ userId: string; displayName: string }>;
@@ -278,7 +304,9 @@ describe("emulator chat UI in a browser", () => {
       expect(bubble.x).toBeGreaterThanOrEqual(0);
       expect(bubble.x + bubble.width).toBeLessThanOrEqual(360);
     }
-    const overflow = await ui.evaluate(() => document.documentElement.scrollWidth);
+    const overflow = await ui.evaluate(
+      () => (globalThis as unknown as InPage).document.documentElement.scrollWidth,
+    );
     expect(overflow).toBeLessThanOrEqual(360);
 
     // The toggle opens the sidebar over the chat; picking a chat folds it away again.
@@ -360,6 +388,8 @@ describe("emulator chat UI in a browser", () => {
           const svg = button.querySelector("svg");
           if (!svg) return { width: 0, height: 0, painted: 0, colours: 0, text: true };
           const { width, height } = svg.getBoundingClientRect();
+          // Run in the page, where globalThis is the window (functions are sent as source).
+          const { document, Image, XMLSerializer } = globalThis as unknown as InPage;
           const image = new Image();
           image.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(new XMLSerializer().serializeToString(svg))}`;
           await image.decode();
