@@ -226,10 +226,6 @@ function fallbackDrawing(packageId, stickerId) {
   };
 }
 
-export function stickerLabel(packageId, stickerId) {
-  return DRAWINGS[`${packageId}/${stickerId}`]?.label ?? "sticker";
-}
-
 /** An `<svg>` drawing of a sticker, `size` pixels square. */
 export function stickerArt(packageId, stickerId, { size = 64 } = {}) {
   const drawing =
