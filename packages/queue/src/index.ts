@@ -1,4 +1,13 @@
 export { type LineEventJob, lineEventJobSchema, lineEventsQueue } from "./catalog.ts";
+export {
+  chatTag,
+  MESSAGE_LOG_TTL_SECONDS,
+  messageLogKey,
+  PROFILE_TTL_SECONDS,
+  profileKey,
+  SESSION_TTL_SECONDS,
+  sessionKey,
+} from "./chat-keys.ts";
 export { createProducerConnection, createWorkerConnection } from "./connection.ts";
 export {
   createEventEnqueuer,
