@@ -51,6 +51,18 @@ describe("the demo bot", () => {
     expect(answers.map((a) => a.text)).toEqual([`Image received: ${PNG.length} bytes.`]);
   });
 
+  it("waits while LINE still prepares a video, then tells its size", async () => {
+    const bytes = Buffer.from("a video LINE took a while to prepare");
+    const answers = await alice.sends({
+      type: "video",
+      contentBase64: bytes.toString("base64"),
+      preparingCalls: 2,
+    });
+    expect(answers.map((a) => a.text)).toEqual([`Video received: ${bytes.length} bytes.`]);
+    const path = `/v2/bot/message/${answers.event.messageId}/content`;
+    expect(apiCalls(path).map((call) => call.status)).toEqual([202, 202, 200]);
+  });
+
   it("names the place of a location", async () => {
     const answers = await alice.sends({
       type: "location",

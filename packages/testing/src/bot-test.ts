@@ -163,7 +163,7 @@ export async function startBotTest(options: BotTestOptions): Promise<BotTest> {
         bot: options.bot as Bot,
         client,
         ledger: createRedisLedger(redis, stack.prefix),
-        logger: createLogger({ name: "worker", level: process.env.LOG_LEVEL ?? "warn" }),
+        logger: createLogger({ name: "worker", level: process.env.LOG_LEVEL ?? "silent" }),
         concurrency: 8,
         replyTokenMaxAgeMs: options.replyTokenMaxAgeMs ?? 50_000,
         now: clock.now,

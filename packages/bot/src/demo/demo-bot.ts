@@ -91,6 +91,11 @@ export function createDemoBot(options: DemoBotOptions = {}) {
         const bytes = await byteCount(await ctx.getContent());
         return ctx.reply(`Image received: ${bytes} bytes.`);
       })
+      // A large video or audio may still be prepared by LINE: getContent waits for it.
+      .onMessage("video", async (ctx) => {
+        const bytes = await byteCount(await ctx.getContent({ maxBytes: 200 * 1024 * 1024 }));
+        return ctx.reply(`Video received: ${bytes} bytes.`);
+      })
       .onMessage("location", (ctx, location) =>
         ctx.reply(
           `You are at ${location.title ?? "a place"}${location.address ? `, ${location.address}` : ""} (${location.latitude}, ${location.longitude}).`,
