@@ -165,6 +165,14 @@ describe("the demo bot", () => {
     expect(await redis.hexists(key, messageId)).toBe(0);
   });
 
+  it("welcomes a user back who unblocked it", async () => {
+    const carol = test.user("Carol");
+    expect(await carol.sends({ type: "unfollow" })).toEqual([]);
+    const [welcome] = await carol.sends({ type: "follow", isUnblocked: true });
+    expect(welcome?.text).toMatch(/^Welcome back!/);
+    expect(welcome?.message.quickReply).toMatchObject({ items: expect.any(Array) });
+  });
+
   it("answers in a group only when mentioned", async () => {
     const bob = test.user("Bob");
     const { groupId } = test.emulator.addGroup({

@@ -35,6 +35,57 @@ describe("routing", () => {
     ]);
   });
 
+  it("routes every event type LINE documents to its own route", async () => {
+    const seen: string[] = [];
+    const bot = createBot()
+      .on("follow", (ctx) => void seen.push(`follow unblocked=${ctx.event.follow.isUnblocked}`))
+      .on("unfollow", () => void seen.push("unfollow"))
+      .on("join", () => void seen.push("join"))
+      .on("leave", () => void seen.push("leave"))
+      .on("memberJoined", (ctx) => void seen.push(`joined ${ctx.event.joined.members.length}`))
+      .on("memberLeft", (ctx) => void seen.push(`left ${ctx.event.left.members.length}`))
+      .on("messageEdited", () => void seen.push("messageEdited"))
+      .on(
+        "videoPlayComplete",
+        (ctx) => void seen.push(`video ${ctx.event.videoPlayComplete.trackingId}`),
+      )
+      .on("beacon", (ctx) => void seen.push(`beacon ${ctx.event.beacon.type}`))
+      .on("accountLink", (ctx) => void seen.push(`accountLink ${ctx.event.link.result}`))
+      .on("membership", () => void seen.push("membership"))
+      .fallback((ctx) => void seen.push(`fallback ${ctx.event.type}`));
+    const members = { members: [{ type: "user", userId: "Ubob" }] };
+    for (const event of [
+      { type: "follow", follow: { isUnblocked: true } },
+      { type: "unfollow" },
+      { type: "join" },
+      { type: "leave" },
+      { type: "memberJoined", joined: members },
+      { type: "memberLeft", left: members },
+      { type: "messageEdited", message: { id: "1", type: "text", text: "fixed" } },
+      { type: "videoPlayComplete", videoPlayComplete: { trackingId: "t1" } },
+      { type: "beacon", beacon: { hwid: "d41d8cd98f", type: "enter" } },
+      { type: "accountLink", link: { result: "ok", nonce: "n" } },
+      { type: "membership", membership: { type: "joined", membershipId: 1 } },
+      { type: "activated" },
+    ]) {
+      await bot.dispatch(fakeContext(event).context);
+    }
+    expect(seen).toEqual([
+      "follow unblocked=true",
+      "unfollow",
+      "join",
+      "leave",
+      "joined 1",
+      "left 1",
+      "messageEdited",
+      "video t1",
+      "beacon enter",
+      "accountLink ok",
+      "membership",
+      "fallback activated",
+    ]);
+  });
+
   it("routes messages by their type", async () => {
     const seen: string[] = [];
     const bot = createBot()
