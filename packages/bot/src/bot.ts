@@ -72,10 +72,10 @@ export class Bot<S = undefined, X extends object = object> {
   readonly #fallbacks: Route[] = [];
   readonly #middleware: Middleware<AnyContext>[] = [];
   /** The session settings, read by the runtime that loads and saves sessions. */
-  readonly session: SessionOptions<S> | undefined;
+  readonly sessionOptions: SessionOptions<S> | undefined;
 
   constructor(options: BotOptions<S> = {}) {
-    this.session = options.session;
+    this.sessionOptions = options.session;
   }
 
   /**

@@ -72,7 +72,7 @@ export function createBotRuntime(options: BotRuntimeOptions): BotRuntime {
         },
       );
 
-      const sessionOptions = bot.session;
+      const { sessionOptions } = bot;
       const key = sessionOptions && chatLane ? sessionKey(prefix, chatLane) : undefined;
       let loaded: LoadedSession | undefined;
       let session: unknown;
