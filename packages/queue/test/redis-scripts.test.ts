@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import * as model from "../src/index.ts";
 import type { ScriptSpec } from "../src/index.ts";
+import * as model from "../src/index.ts";
 
 const scripts = Object.entries(model).filter(
   (entry): entry is [string, ScriptSpec] =>
