@@ -1,4 +1,4 @@
-import { laneOf, messageLogKey } from "@linefleet/queue";
+import { laneOf, redisKeys } from "@linefleet/queue";
 import { type BotTest, startBotTest, type TestUser } from "@linefleet/testing";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
@@ -122,7 +122,10 @@ describe("the demo bot", () => {
     expect(answers.map((a) => [a.via, a.text])).toEqual(
       Array.from({ length: 7 }, (_, i) => [i < 5 ? "reply" : "push", `Message ${i + 1} of 7`]),
     );
-    const ledger = await redis.hgetall(`${test.prefix}:ledger:${answers.event.webhookEventId}`);
+    const lane = laneOf(test.emulator.bot.userId, { type: "user", userId: alice.id });
+    const ledger = await redis.hgetall(
+      redisKeys(test.prefix).ledger(lane, answers.event.webhookEventId),
+    );
     expect(
       Object.entries(ledger).map(([position, json]) => [
         position,
@@ -156,8 +159,7 @@ describe("the demo bot", () => {
   it("forgets a message the user unsends", async () => {
     const said = await alice.says("my secret");
     const messageId = said.event.messageId ?? "";
-    const key = messageLogKey(
-      test.prefix,
+    const key = redisKeys(test.prefix).messageLog(
       laneOf(test.emulator.bot.userId, { type: "user", userId: alice.id }) ?? "",
     );
     expect(await redis.hget(key, messageId)).toBe("my secret");

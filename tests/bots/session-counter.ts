@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { createBot, NonRetriableError } from "@linefleet/bot";
-import { laneOf, sessionKey } from "@linefleet/queue";
+import { laneOf, redisKeys } from "@linefleet/queue";
 
 /**
  * Counts texts in the session. "slow" holds the session it loaded until another event of the
@@ -12,7 +12,7 @@ export const bot = createBot({
   session: { initial: () => ({ count: 0, seen: [] as string[] }) },
 }).onText(async (ctx, text) => {
   if (text === "slow") {
-    const key = sessionKey(ctx.keyPrefix, laneOf(ctx.destination, ctx.event.source) ?? "");
+    const key = redisKeys(ctx.keyPrefix).session(laneOf(ctx.destination, ctx.event.source) ?? "");
     for (let i = 0; i < 400; i++) {
       if ((await ctx.redis.hget(key, "data"))?.includes('"fast"')) break;
       await sleep(25);

@@ -1,7 +1,7 @@
 import { parseEnv } from "@linefleet/config";
 import { createLineClient, useLineDispatcher, withRateLimit } from "@linefleet/line-client";
 import { createLogger } from "@linefleet/log";
-import { createWorkerConnection } from "@linefleet/queue";
+import { createWorkerConnection, redisKeys } from "@linefleet/queue";
 import { createEventWorker, createRedisLedger, createRedisRateLimiter } from "@linefleet/worker";
 import { workerEnvSchema } from "./env.ts";
 import { loadBot } from "./load-bot.ts";
@@ -10,6 +10,7 @@ const env = parseEnv(workerEnvSchema);
 const logger = createLogger({ name: "worker", level: env.LOG_LEVEL });
 const redis = createWorkerConnection(env.REDIS_URL);
 redis.on("error", (error) => logger.warn({ err: error }, "redis connection error"));
+const keys = redisKeys(env.QUEUE_PREFIX);
 
 // Every LINE call (the SDK's included) goes through one keep-alive pool with network timeouts.
 const lineDispatcher = useLineDispatcher({
@@ -25,17 +26,17 @@ const lineClient = createLineClient({
 });
 const rateLimiter =
   env.LINE_RATE_LIMIT_PER_SECOND > 0
-    ? createRedisRateLimiter(redis, `${env.QUEUE_PREFIX}:rate:line-api`, {
+    ? createRedisRateLimiter(redis, keys.rateLimit("line-api"), {
         perSecond: env.LINE_RATE_LIMIT_PER_SECOND,
       })
     : undefined;
 
 const worker = createEventWorker({
   connection: redis,
-  prefix: env.QUEUE_PREFIX,
+  keys,
   bot: await loadBot(env.BOT_MODULE),
   client: rateLimiter ? withRateLimit(lineClient, rateLimiter.acquire) : lineClient,
-  ledger: createRedisLedger(redis, env.QUEUE_PREFIX),
+  ledger: createRedisLedger(redis, keys),
   logger,
   concurrency: env.WORKER_CONCURRENCY,
   replyTokenMaxAgeMs: env.REPLY_TOKEN_MAX_AGE_MS,

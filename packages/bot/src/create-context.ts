@@ -1,4 +1,5 @@
 import type { LineClient, Message, Outbox, SendReport } from "@linefleet/line-client";
+import type { RedisKeys } from "@linefleet/queue";
 import { chatIdOf, type WebhookEvent } from "@linefleet/webhook";
 import type { Redis } from "ioredis";
 import type { Channel } from "./channel.ts";
@@ -19,7 +20,7 @@ export interface ContextInput<S> {
   client: LineClient;
   outbox: Outbox;
   redis: Redis;
-  prefix: string;
+  keys: RedisKeys;
   log: BotLogger;
   session: S;
 }
@@ -69,7 +70,7 @@ export function createContext<S>(input: ContextInput<S>): BotContext<WebhookEven
     log,
     line: client,
     redis: input.redis,
-    keyPrefix: input.prefix,
+    keyPrefix: input.keys.prefix,
     session: input.session,
     reply: (...says) => send(toMessages(says), "reply"),
     push: (...says) => send(toMessages(says), "push"),
@@ -93,7 +94,7 @@ export function createContext<S>(input: ContextInput<S>): BotContext<WebhookEven
         log.warn({ err: error }, "could not show the loading animation");
       }
     },
-    getProfile: () => cachedProfile(input.redis, input.prefix, input.destination, source, client),
+    getProfile: () => cachedProfile(input.redis, input.keys, input.destination, source, client),
     async getContent(options = {}) {
       if (!message?.id || !CONTENT_TYPES.has(message.type ?? "")) {
         throw new ContextUsageError("getContent() needs an image, video, audio or file message");

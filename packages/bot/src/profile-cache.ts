@@ -1,6 +1,6 @@
 import type { LineClient } from "@linefleet/line-client";
 import { toLineApiError } from "@linefleet/line-client";
-import { PROFILE_TTL_SECONDS, profileKey } from "@linefleet/queue";
+import { PROFILE_TTL_SECONDS, type RedisKeys } from "@linefleet/queue";
 import type { EventSource } from "@linefleet/webhook";
 import type { Redis } from "ioredis";
 import { ContextUsageError } from "./errors.ts";
@@ -20,14 +20,14 @@ export interface Profile {
  */
 export async function cachedProfile(
   redis: Redis,
-  prefix: string,
+  keys: RedisKeys,
   destination: string,
   source: EventSource | undefined,
   line: LineClient,
 ): Promise<Profile> {
   const userId = source?.userId;
   if (!userId) throw new ContextUsageError("this event has no user, so no profile");
-  const key = profileKey(prefix, destination, userId);
+  const key = keys.profile(destination, userId);
   const cached = await redis.get(key);
   if (cached) return JSON.parse(cached) as Profile;
   let profile: Profile;

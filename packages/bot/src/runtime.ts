@@ -1,5 +1,5 @@
 import { Outbox, type SendLedger } from "@linefleet/line-client";
-import { laneOf, SESSION_TTL_SECONDS, sessionKey } from "@linefleet/queue";
+import { laneOf, type RedisKeys, SESSION_TTL_SECONDS } from "@linefleet/queue";
 import { chatIdOf, type WebhookEvent } from "@linefleet/webhook";
 import type { Redis } from "ioredis";
 import type { Bot } from "./bot.ts";
@@ -19,9 +19,10 @@ export interface BotRuntimeOptions {
   bot: Bot<any, any>;
   /** The channel of each event and the LINE client answering for it, looked up per event. */
   channels: ChannelResolver;
-  ledger: SendLedger;
+  /** The send ledgers, by lane (each event's lives in its lane's slot). */
+  ledger: { of(lane: string | undefined): SendLedger };
   redis: Redis;
-  prefix: string;
+  keys: RedisKeys;
   replyTokenMaxAgeMs: number;
   pushAfterUnknownReply?: boolean;
   now?: () => number;
@@ -46,7 +47,7 @@ export interface BotRuntime {
 
 /** What turns a queued event into a bot's handlers running: the worker calls `run` per event. */
 export function createBotRuntime(options: BotRuntimeOptions): BotRuntime {
-  const { bot, ledger, redis, prefix } = options;
+  const { bot, ledger, redis, keys } = options;
   const sessions = new SessionStore(redis);
   const now = options.now ?? Date.now;
 
@@ -64,7 +65,7 @@ export function createBotRuntime(options: BotRuntimeOptions): BotRuntime {
           mode: event.mode,
         },
         client,
-        ledger,
+        ledger.of(chatLane),
         {
           replyTokenMaxAgeMs: options.replyTokenMaxAgeMs,
           pushAfterUnknownReply: options.pushAfterUnknownReply ?? false,
@@ -73,7 +74,7 @@ export function createBotRuntime(options: BotRuntimeOptions): BotRuntime {
       );
 
       const { sessionOptions } = bot;
-      const key = sessionOptions && chatLane ? sessionKey(prefix, chatLane) : undefined;
+      const key = sessionOptions && chatLane ? keys.session(chatLane) : undefined;
       let loaded: LoadedSession | undefined;
       let session: unknown;
       if (sessionOptions) {
@@ -89,7 +90,7 @@ export function createBotRuntime(options: BotRuntimeOptions): BotRuntime {
         client,
         outbox,
         redis,
-        prefix,
+        keys,
         log,
         session,
       });

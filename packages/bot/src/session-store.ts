@@ -1,19 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { defineScript, type RedisScript } from "@linefleet/queue";
+import { defineScript, type RedisScript, SESSION_COMMIT } from "@linefleet/queue";
 import type { Redis } from "ioredis";
-
-/**
- * KEYS[1] the session hash. ARGV: the version the writer read ("" for none), the new version,
- * the JSON, the TTL in seconds. Writes only if the stored version is still the one read: a
- * session written by someone else meanwhile is never overwritten. Returns 1 written, 0 refused.
- */
-const COMMIT_SESSION = `
-local current = redis.call("HGET", KEYS[1], "v") or ""
-if current ~= ARGV[1] then return 0 end
-redis.call("HSET", KEYS[1], "v", ARGV[2], "data", ARGV[3])
-redis.call("EXPIRE", KEYS[1], ARGV[4])
-return 1
-`;
 
 export interface LoadedSession {
   /** "" when the chat has no session. */
@@ -23,7 +10,7 @@ export interface LoadedSession {
 }
 
 /**
- * Sessions in Redis with optimistic concurrency: each write stores a fresh random version, and a
+ * Sessions in Redis (a hash `{ v, data }`, see SESSION_COMMIT) with optimistic concurrency: each write stores a fresh random version, and a
  * write succeeds only if the version is still the one its writer loaded. Random versions (not a
  * counter) keep a session that expired and was written again from ever looking unchanged.
  */
@@ -33,7 +20,7 @@ export class SessionStore {
 
   constructor(redis: Redis) {
     this.#redis = redis;
-    this.#commit = defineScript(redis, "linefleetCommitSession", COMMIT_SESSION, 1);
+    this.#commit = defineScript(redis, SESSION_COMMIT);
   }
 
   async load(key: string): Promise<LoadedSession> {

@@ -1,4 +1,5 @@
 import { createMemoryLedger, type LineClient, type Message, Outbox } from "@linefleet/line-client";
+import { redisKeys } from "@linefleet/queue";
 import type { WebhookEvent } from "@linefleet/webhook";
 import type { Redis } from "ioredis";
 import { createContext } from "../src/index.ts";
@@ -65,7 +66,7 @@ export function fakeContext<S = undefined>(event: Record<string, unknown>, sessi
     client,
     outbox,
     redis: {} as Redis,
-    prefix: "test",
+    keys: redisKeys("test"),
     log: { info: (_o, m) => log(m), warn: (_o, m) => log(m), error: () => {}, debug: () => {} },
     session: session as S,
   });

@@ -1,18 +1,32 @@
 export { type LineEventJob, lineEventJobSchema, lineEventsQueue } from "./catalog.ts";
-export {
-  chatTag,
-  MESSAGE_LOG_TTL_SECONDS,
-  messageLogKey,
-  PROFILE_TTL_SECONDS,
-  profileKey,
-  SESSION_TTL_SECONDS,
-  sessionKey,
-} from "./chat-keys.ts";
 export { createProducerConnection, createWorkerConnection } from "./connection.ts";
 export {
   createEventEnqueuer,
   type EventEnqueuer,
   type EventEnqueuerOptions,
 } from "./enqueue.ts";
-export { jobIdFor, LEAVE_LANE, laneKey, laneOf, TAKE_TURN, turnWaitKey } from "./lanes.ts";
+export {
+  ADMIT_TO_LANE,
+  DEFAULT_DEDUPE_TTL_MS,
+  EVENTS_QUEUE_NAME,
+  hashTag,
+  jobIdFor,
+  LANE_TTL_SECONDS,
+  LEAVE_LANE,
+  LEDGER_CLAIM,
+  LEDGER_RECORD,
+  LEDGER_TTL_SECONDS,
+  laneOf,
+  MESSAGE_LOG_TTL_SECONDS,
+  PROFILE_TTL_SECONDS,
+  RATE_ACQUIRE,
+  type RedisKeys,
+  redisKeys,
+  type ScriptSpec,
+  SESSION_COMMIT,
+  SESSION_TTL_SECONDS,
+  TAKE_TURN,
+  TOKEN_EXPIRY_MARGIN_SECONDS,
+  tokenTtlSeconds,
+} from "./redis-model/keys.ts";
 export { defineScript, type RedisScript, type ScriptArg } from "./scripts.ts";

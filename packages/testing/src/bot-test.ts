@@ -14,7 +14,7 @@ import {
   jobIdFor,
   laneOf,
   lineEventsQueue,
-  sessionKey,
+  redisKeys,
 } from "@linefleet/queue";
 import { createEventWorker, createRedisLedger } from "@linefleet/worker";
 import type { Worker } from "bullmq";
@@ -149,6 +149,7 @@ export async function startBotTest(options: BotTestOptions): Promise<BotTest> {
   };
 
   const redis: Redis = createWorkerConnection(redisUrl);
+  const keys = redisKeys(stack.prefix);
   const workers: Worker[] = [];
   if (inProcess) {
     const client = createLineClient({
@@ -159,10 +160,10 @@ export async function startBotTest(options: BotTestOptions): Promise<BotTest> {
     for (let i = 0; i < workerCount; i++) {
       const worker = createEventWorker({
         connection: redis,
-        prefix: stack.prefix,
+        keys,
         bot: options.bot as Bot,
         client,
-        ledger: createRedisLedger(redis, stack.prefix),
+        ledger: createRedisLedger(redis, keys),
         logger: createLogger({ name: "worker", level: process.env.LOG_LEVEL ?? "silent" }),
         concurrency: 8,
         replyTokenMaxAgeMs: options.replyTokenMaxAgeMs ?? 50_000,
@@ -237,7 +238,7 @@ export async function startBotTest(options: BotTestOptions): Promise<BotTest> {
     async session<S>(chatId: string) {
       const lane = laneOf(emulator.bot.userId, chatIdSource(chatId));
       if (!lane) return undefined;
-      const json = await redis.hget(sessionKey(stack.prefix, lane), "data");
+      const json = await redis.hget(keys.session(lane), "data");
       return json ? (JSON.parse(json) as S) : undefined;
     },
     answers: (chatId) => botMessages(chatId).map(toAnswer),

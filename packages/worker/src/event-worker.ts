@@ -1,23 +1,30 @@
 import { type Bot, type ChannelResolver, createBotRuntime, singleChannel } from "@linefleet/bot";
-import type { LineClient, SendLedger } from "@linefleet/line-client";
+import type { LineClient } from "@linefleet/line-client";
 import type { Logger } from "@linefleet/log";
-import { jobIdFor, type LineEventJob, laneOf, lineEventsQueue } from "@linefleet/queue";
+import {
+  jobIdFor,
+  type LineEventJob,
+  laneOf,
+  lineEventsQueue,
+  type RedisKeys,
+} from "@linefleet/queue";
 import { DelayedError, type Job, Queue, Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import { retryDelayMs } from "./backoff.ts";
 import { Lanes } from "./lane.ts";
+import type { RedisLedger } from "./redis-ledger.ts";
 import { steerError } from "./steer-error.ts";
 
 export interface EventWorkerOptions {
   connection: Redis;
-  prefix: string;
+  keys: RedisKeys;
   // biome-ignore lint/suspicious/noExplicitAny: any bot, whatever its session and middleware types
   bot: Bot<any, any>;
   /** Answers every event when `channels` is not given. */
   client: LineClient;
   /** The channel and LINE client of each event, by its `destination`; default: `client` for all. */
   channels?: ChannelResolver;
-  ledger: SendLedger;
+  ledger: RedisLedger;
   logger: Logger;
   concurrency: number;
   replyTokenMaxAgeMs: number;
@@ -41,16 +48,16 @@ export function createEventWorker(options: EventWorkerOptions): Worker<LineEvent
     channels: options.channels ?? singleChannel(options.client),
     ledger: options.ledger,
     redis: options.connection,
-    prefix: options.prefix,
+    keys: options.keys,
     replyTokenMaxAgeMs: options.replyTokenMaxAgeMs,
     pushAfterUnknownReply: options.pushAfterUnknownReply ?? false,
     now,
   });
   const laneMaxWaitMs = options.laneMaxWaitMs ?? 30_000;
-  const lanes = new Lanes(options.connection, options.prefix);
+  const lanes = new Lanes(options.connection, options.keys);
   const queue = new Queue<LineEventJob>(lineEventsQueue.name, {
     connection: options.connection,
-    prefix: options.prefix,
+    prefix: options.keys.prefix,
   });
   queue.on("error", () => {});
 
@@ -108,7 +115,7 @@ export function createEventWorker(options: EventWorkerOptions): Worker<LineEvent
 
   const worker = new Worker<LineEventJob>(lineEventsQueue.name, processEvent, {
     connection: options.connection,
-    prefix: options.prefix,
+    prefix: options.keys.prefix,
     concurrency: options.concurrency,
     lockDuration: options.lockDurationMs ?? 30_000,
     stalledInterval: options.lockDurationMs ?? 30_000,

@@ -1,4 +1,4 @@
-import { laneOf, MESSAGE_LOG_TTL_SECONDS, messageLogKey } from "@linefleet/queue";
+import { laneOf, MESSAGE_LOG_TTL_SECONDS, redisKeys } from "@linefleet/queue";
 import type { BotContext } from "../context.ts";
 
 /**
@@ -15,7 +15,7 @@ export interface MessageLog {
 export function messageLogOf(context: BotContext<unknown, unknown>): MessageLog {
   const { redis, keyPrefix, destination } = context;
   const lane = laneOf(destination, (context.event as { source?: { type: string } }).source);
-  const key = lane ? messageLogKey(keyPrefix, lane) : undefined;
+  const key = lane ? redisKeys(keyPrefix).messageLog(lane) : undefined;
   return {
     async remember(messageId, text) {
       if (!key) return;
