@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const env = { ...process.env };
+env.BOT_MODULE ??= "packages/bot/src/demo/main.ts"; // the demo bot, unless you name yours
 const children: ChildProcess[] = [];
 const colors = [36, 35, 33, 32, 34, 31];
 

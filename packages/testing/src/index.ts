@@ -1,4 +1,14 @@
 export {
+  type BotAnswer,
+  type BotAnswers,
+  BotFailedError,
+  type BotTest,
+  type BotTestOptions,
+  startBotTest,
+  type TestClock,
+  type TestUser,
+} from "./bot-test.ts";
+export {
   type FixtureEvent,
   makeBotUserId,
   makeEnvelope,
