@@ -5,9 +5,19 @@ import { type LineEventJob, lineEventsQueue } from "./catalog.ts";
 import { ADMIT_TO_LANE, jobIdFor, LANE_TTL_SECONDS, laneKey, laneOf } from "./lanes.ts";
 import { defineScript } from "./scripts.ts";
 
+/** How many of a request's events were new, and how many were already queued or handled. */
+export interface EnqueueReport {
+  enqueued: number;
+  duplicates: number;
+}
+
 export interface EventEnqueuer {
   /** Resolves once every event is durably in Redis, new or already there (a redelivery). */
-  enqueue(destination: string, events: readonly WebhookEvent[], receivedAt: number): Promise<void>;
+  enqueue(
+    destination: string,
+    events: readonly WebhookEvent[],
+    receivedAt: number,
+  ): Promise<EnqueueReport>;
   close(): Promise<void>;
 }
 
@@ -20,7 +30,7 @@ interface Pending {
   destination: string;
   events: readonly WebhookEvent[];
   receivedAt: number;
-  resolve(): void;
+  resolve(report: EnqueueReport): void;
   reject(error: unknown): void;
 }
 
@@ -48,23 +58,35 @@ export function createEventEnqueuer({ connection, prefix }: EventEnqueuerOptions
 
   let batch: Pending[] = [];
 
-  async function write(requests: Pending[]) {
+  /** Returns, per request, how many of its events were new. */
+  async function write(requests: Pending[]): Promise<EnqueueReport[]> {
     const client = await queue.getBackend().client;
     const multi = client.multi();
     // BullMQ's transaction type omits defined commands; underneath it is an ioredis MULTI.
     const commands = multi as unknown as ChainableCommander;
+    // Each event queues exactly two commands: a check that tells new from duplicate (its answer
+    // arrives with the same exec, so telling them apart costs no round trip), then BullMQ's add.
+    // The add itself cannot tell: job ids are derived from webhookEventId, so BullMQ returns the
+    // same id whether it stored the job or found it deduplicated.
+    const checks: Array<"admitted" | "exists"> = [];
     for (const { destination, events, receivedAt } of requests) {
       for (const event of events) {
+        const dedupeKey = `${queue.keys.de}:${event.webhookEventId}`;
         const lane = laneOf(destination, event.source);
         if (lane) {
+          // Answers 1 when the event is new (and enters its lane), 0 for a duplicate.
           admitToLane.queue(
             commands,
-            `${queue.keys.de}:${event.webhookEventId}`,
+            dedupeKey,
             laneKey(prefix, lane),
             event.timestamp,
             event.webhookEventId,
             LANE_TTL_SECONDS,
           );
+          checks.push("admitted");
+        } else {
+          commands.exists(dedupeKey);
+          checks.push("exists");
         }
         const job = new Job<LineEventJob>(
           queue,
@@ -84,6 +106,17 @@ export function createEventEnqueuer({ connection, prefix }: EventEnqueuerOptions
     if (!results) throw new Error("the enqueue transaction was aborted");
     const failed = results.find(([error]) => error);
     if (failed) throw failed[0];
+    let position = 0;
+    return requests.map(({ events }) => {
+      const report: EnqueueReport = { enqueued: 0, duplicates: 0 };
+      for (let i = 0; i < events.length; i++, position++) {
+        const answer = Number(results[position * 2]?.[1]);
+        const isNew = checks[position] === "admitted" ? answer === 1 : answer === 0;
+        if (isNew) report.enqueued++;
+        else report.duplicates++;
+      }
+      return report;
+    });
   }
 
   function flush() {
@@ -92,8 +125,10 @@ export function createEventEnqueuer({ connection, prefix }: EventEnqueuerOptions
     // A failed batch fails every request in it: each answers 503 and LINE redelivers; the
     // events that did land are deduped then.
     write(requests).then(
-      () => {
-        for (const request of requests) request.resolve();
+      (reports) => {
+        requests.forEach((request, index) => {
+          request.resolve(reports[index] ?? { enqueued: 0, duplicates: 0 });
+        });
       },
       (error: unknown) => {
         for (const request of requests) request.reject(error);
@@ -103,8 +138,8 @@ export function createEventEnqueuer({ connection, prefix }: EventEnqueuerOptions
 
   return {
     enqueue(destination, events, receivedAt) {
-      if (events.length === 0) return Promise.resolve();
-      return new Promise<void>((resolve, reject) => {
+      if (events.length === 0) return Promise.resolve({ enqueued: 0, duplicates: 0 });
+      return new Promise<EnqueueReport>((resolve, reject) => {
         if (batch.length === 0) setImmediate(flush);
         batch.push({ destination, events, receivedAt, resolve, reject });
       });

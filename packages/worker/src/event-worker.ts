@@ -8,6 +8,7 @@ import type { Redis } from "ioredis";
 import { retryDelayMs } from "./backoff.ts";
 import { Lanes } from "./lane.ts";
 import { steerError } from "./steer-error.ts";
+import { noWorkerObserver, type WorkerObserver } from "./worker-observer.ts";
 
 export interface EventWorkerOptions {
   connection: Redis;
@@ -27,6 +28,10 @@ export interface EventWorkerOptions {
   /** How long a job holds its lock; a crashed worker's events are taken over after about this. */
   lockDurationMs?: number;
   now?: () => number;
+  /** The channel's name in logs and metrics ("default" for the single channel of the env). */
+  channel?: string;
+  /** Told of every processed event, send and lane wait, for metrics. */
+  observe?: WorkerObserver;
 }
 
 /** A BullMQ worker that hands each queued LINE event to the bot, answering through an Outbox. */
@@ -34,6 +39,8 @@ export function createEventWorker(options: EventWorkerOptions): Worker<LineEvent
   const { bot, client, ledger, logger } = options;
   const now = options.now ?? Date.now;
   const laneMaxWaitMs = options.laneMaxWaitMs ?? 30_000;
+  const channel = options.channel ?? "default";
+  const observe = options.observe ?? noWorkerObserver;
   const lanes = new Lanes(options.connection, options.prefix);
   const queue = new Queue<LineEventJob>(lineEventsQueue.name, {
     connection: options.connection,
@@ -70,6 +77,7 @@ export function createEventWorker(options: EventWorkerOptions): Worker<LineEvent
       return;
     }
     log.debug({ blockedBy: turn.head }, "waiting for its turn");
+    observe.laneWait();
     await job.moveToDelayed(now() + pauseMs, token);
     throw new DelayedError();
   }
@@ -79,6 +87,7 @@ export function createEventWorker(options: EventWorkerOptions): Worker<LineEvent
     const chatId = chatIdOf(event.source);
     const log = logger.child({
       webhookEventId: event.webhookEventId,
+      channel,
       jobId: job.id,
       type: event.type,
     });
@@ -99,6 +108,7 @@ export function createEventWorker(options: EventWorkerOptions): Worker<LineEvent
         replyTokenMaxAgeMs: options.replyTokenMaxAgeMs,
         pushAfterUnknownReply: options.pushAfterUnknownReply ?? false,
         now,
+        observe: observe.sends(channel),
       },
     );
     const context: BotContext = {
@@ -133,14 +143,16 @@ export function createEventWorker(options: EventWorkerOptions): Worker<LineEvent
       backoffStrategy: (attemptsMade, _type, error) => retryDelayMs(attemptsMade, error),
     },
   });
+  worker.on("completed", (job) => observe.eventProcessed(channel, job.data.event.type, "ok"));
   worker.on("failed", (job, error) => {
     if (!job || error instanceof DelayedError) return;
     const final =
       error.name === "UnrecoverableError" || job.attemptsMade >= (job.opts.attempts ?? 1);
-    if (!final) return;
     const { event } = job.data;
+    observe.eventProcessed(channel, event.type, final ? "dead_letter" : "retry");
+    if (!final) return;
     logger.error(
-      { err: error, jobId: job.id, webhookEventId: event.webhookEventId },
+      { err: error, webhookEventId: event.webhookEventId, channel, jobId: job.id },
       "event dead-lettered",
     );
     const lane = laneOf(job.data.destination, event.source);
@@ -152,6 +164,7 @@ export function createEventWorker(options: EventWorkerOptions): Worker<LineEvent
   return worker;
 }
 
+/** Each line about a send carries LINE's request ids (in `send`), beside the event's own ids. */
 function logged(log: Logger, report: SendReport): SendReport {
   if (report.status === "unknown") log.warn({ send: report }, "reply outcome unknown; not re-sent");
   else log.info({ send: report }, "answer sent");
