@@ -27,7 +27,7 @@ export type SendReport =
   /** Sent by an earlier attempt of this event; nothing was sent again. */
   | { status: "skipped"; via: SendVia; reason: "already_sent" | "standby" }
   /** A reply may or may not have arrived (its retry found the token used, or too old); not pushed. */
-  | { status: "unknown"; via: "reply"; error: string };
+  | { status: "unknown"; via: "reply"; error: string; requestId?: string | undefined };
 
 export interface OutboxPolicy {
   /** A reply token older than this (from the event's timestamp) is not used; the message is pushed. */
@@ -166,7 +166,9 @@ export class Outbox {
       this.#observe.lineApiError(statusOf(error));
       if (error.code === "invalid_reply_token") {
         // After an unknown outcome a refused token most likely means the first reply arrived.
-        if (afterUnknown) return this.#unknownReply(position, messages, error.message);
+        if (afterUnknown) {
+          return this.#unknownReply(position, messages, error.message, error.requestId);
+        }
         await this.#ledger.record(id, position, {
           status: "rejected",
           via: "reply",
@@ -195,7 +197,12 @@ export class Outbox {
   }
 
   /** A reply that may or may not have arrived: settle for not knowing rather than risk a double. */
-  async #unknownReply(position: number, messages: Message[], reason: string): Promise<SendReport> {
+  async #unknownReply(
+    position: number,
+    messages: Message[],
+    reason: string,
+    requestId?: string,
+  ): Promise<SendReport> {
     if (this.#policy.pushAfterUnknownReply) return this.#push(position, messages, false);
     await this.#ledger.record(this.#event.webhookEventId, position, {
       status: "unknown",
@@ -204,7 +211,7 @@ export class Outbox {
       error: reason,
     });
     this.#observe.sent("reply", "unknown");
-    return { status: "unknown", via: "reply", error: reason };
+    return { status: "unknown", via: "reply", error: reason, ...(requestId ? { requestId } : {}) };
   }
 
   /** `claimed`: the ledger already records this position as a push being sent. */
