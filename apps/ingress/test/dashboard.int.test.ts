@@ -98,6 +98,15 @@ describe("queue dashboard at /admin/queues", () => {
       expect(page.statusCode).toBe(200);
       expect(page.headers["content-type"]).toMatch(/text\/html/);
     }
+    // The UI's own files load from under the same path (the page's <base>), behind the same
+    // credentials.
+    const page = await ingress.inject({ url: "/admin/queues/", headers: { authorization } });
+    expect(page.body).toContain('<base href="/admin/queues/');
+    const script = `/admin/queues/${/<script[^>]+src="(static\/[^"]+\.js)"/.exec(page.body)?.[1]}`;
+    const asset = await ingress.inject({ url: script, headers: { authorization } });
+    expect(asset.statusCode).toBe(200);
+    expect(asset.headers["content-type"]).toMatch(/javascript/);
+    expect((await ingress.inject({ url: script })).statusCode).toBe(401);
 
     const listed = await ingress.inject({
       url: `/admin/queues/api/queues?activeQueue=${lineEventsQueue.name}&status=failed`,
