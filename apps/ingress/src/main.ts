@@ -1,15 +1,19 @@
-import { parseEnv } from "@linefleet/config";
+import { parseEnvOrExit } from "@linefleet/config";
 import { createWebhookHandler, withTimeout } from "@linefleet/ingress";
 import { createLogger } from "@linefleet/log";
+import { createIngressMetrics, createRegistry } from "@linefleet/metrics";
 import { createEventEnqueuer, createProducerConnection } from "@linefleet/queue";
 import { buildApp } from "./app.ts";
 import { ingressEnvSchema } from "./env.ts";
 
-const env = parseEnv(ingressEnvSchema);
+const env = parseEnvOrExit(ingressEnvSchema);
 const logger = createLogger({ name: "ingress", level: env.LOG_LEVEL });
 const redis = createProducerConnection(env.REDIS_URL);
 redis.on("error", (error) => logger.warn({ err: error }, "redis connection error"));
 const enqueuer = createEventEnqueuer({ connection: redis, prefix: env.QUEUE_PREFIX });
+const channel = "default";
+const registry = createRegistry();
+const metrics = createIngressMetrics(registry);
 
 const app = buildApp({
   logger,
@@ -17,13 +21,25 @@ const app = buildApp({
   handleWebhook: createWebhookHandler({
     channelSecret: env.LINE_CHANNEL_SECRET,
     enqueueTimeoutMs: env.ENQUEUE_TIMEOUT_MS,
-    enqueue: (envelope, receivedAt) =>
-      enqueuer.enqueue(envelope.destination, envelope.events, receivedAt),
+    enqueue: async (envelope, receivedAt) => {
+      const report = await enqueuer.enqueue(envelope.destination, envelope.events, receivedAt);
+      metrics.eventsAdmitted(channel, report);
+    },
     onEnqueueError: (error) => logger.error({ err: error }, "enqueue failed; answered 503"),
   }),
   checkReady: async () => {
     await withTimeout(redis.ping(), env.ENQUEUE_TIMEOUT_MS, "Redis PING");
   },
+  metrics: { registry, observe: metrics, channel },
+  ...(env.DASHBOARD_USER && env.DASHBOARD_PASSWORD
+    ? {
+        dashboard: {
+          connection: redis,
+          queuePrefix: env.QUEUE_PREFIX,
+          credentials: { user: env.DASHBOARD_USER, password: env.DASHBOARD_PASSWORD },
+        },
+      }
+    : {}),
 });
 
 let stopping = false;

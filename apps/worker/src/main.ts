@@ -1,12 +1,19 @@
-import { parseEnv } from "@linefleet/config";
+import type { AddressInfo } from "node:net";
+import { parseEnvOrExit } from "@linefleet/config";
 import { createLineClient, useLineDispatcher, withRateLimit } from "@linefleet/line-client";
 import { createLogger } from "@linefleet/log";
-import { createWorkerConnection, redisKeys } from "@linefleet/queue";
+import {
+  createRegistry,
+  createWorkerMetrics,
+  registerQueueGauges,
+  serveMetrics,
+} from "@linefleet/metrics";
+import { createQueueDepthReader, createWorkerConnection, redisKeys } from "@linefleet/queue";
 import { createEventWorker, createRedisLedger, createRedisRateLimiter } from "@linefleet/worker";
 import { workerEnvSchema } from "./env.ts";
 import { loadBot } from "./load-bot.ts";
 
-const env = parseEnv(workerEnvSchema);
+const env = parseEnvOrExit(workerEnvSchema);
 const logger = createLogger({ name: "worker", level: env.LOG_LEVEL });
 const redis = createWorkerConnection(env.REDIS_URL);
 redis.on("error", (error) => logger.warn({ err: error }, "redis connection error"));
@@ -31,6 +38,9 @@ const rateLimiter =
       })
     : undefined;
 
+const registry = createRegistry();
+registerQueueGauges(registry, { readDepth: createQueueDepthReader(redis, env.QUEUE_PREFIX) });
+
 const worker = createEventWorker({
   connection: redis,
   keys,
@@ -43,6 +53,22 @@ const worker = createEventWorker({
   pushAfterUnknownReply: env.PUSH_AFTER_UNKNOWN_REPLY,
   laneMaxWaitMs: env.LANE_MAX_WAIT_MS,
   lockDurationMs: env.WORKER_LOCK_DURATION_MS,
+  channel: "default",
+  observe: createWorkerMetrics(registry),
+});
+
+const metricsServer = await serveMetrics({
+  registry,
+  port: env.METRICS_PORT,
+  host: env.METRICS_HOST,
+  // The worker's connection never gives up on a command; serveMetrics bounds the wait.
+  checkReady: async () => {
+    await redis.ping();
+  },
+  onNotReady: (error) => logger.warn({ err: error }, "not ready"),
+}).catch((error: unknown) => {
+  logger.fatal({ err: error }, `cannot serve metrics on METRICS_PORT ${env.METRICS_PORT}`);
+  process.exit(1);
 });
 
 let stopping = false;
@@ -58,6 +84,7 @@ async function shutdown(signal: string) {
   );
   const clean = await Promise.race([closed, graceOver]);
   if (!clean) logger.warn("grace period over; in-flight events left to other workers");
+  metricsServer.close();
   redis.disconnect();
   await lineDispatcher.close().catch(() => {});
   process.exit(clean ? 0 : 1);
@@ -66,4 +93,11 @@ process.on("SIGTERM", () => void shutdown("SIGTERM"));
 process.on("SIGINT", () => void shutdown("SIGINT"));
 
 await worker.waitUntilReady();
-logger.info({ concurrency: env.WORKER_CONCURRENCY, queue: env.QUEUE_PREFIX }, "worker ready");
+logger.info(
+  {
+    concurrency: env.WORKER_CONCURRENCY,
+    queue: env.QUEUE_PREFIX,
+    metricsPort: (metricsServer.address() as AddressInfo).port,
+  },
+  "worker ready",
+);

@@ -1,4 +1,4 @@
-import { Outbox, type SendLedger } from "@linefleet/line-client";
+import { Outbox, type SendLedger, type SendObserver } from "@linefleet/line-client";
 import { laneOf, type RedisKeys, SESSION_TTL_SECONDS } from "@linefleet/queue";
 import { chatIdOf, type WebhookEvent } from "@linefleet/webhook";
 import type { Redis } from "ioredis";
@@ -25,6 +25,8 @@ export interface BotRuntimeOptions {
   keys: RedisKeys;
   replyTokenMaxAgeMs: number;
   pushAfterUnknownReply?: boolean;
+  /** Where each channel's sends are counted (metrics); nothing by default. */
+  observeSends?: (channel: string) => SendObserver;
   now?: () => number;
 }
 
@@ -54,7 +56,8 @@ export function createBotRuntime(options: BotRuntimeOptions): BotRuntime {
   return {
     async run({ destination, event, replay }, parentLog) {
       const { channel, client } = options.channels(destination);
-      const log = parentLog.child({ channel: channel.name });
+      // The worker's logger already carries the event's ids and its channel.
+      const log = parentLog;
       const chatLane = laneOf(destination, event.source);
       const outbox = new Outbox(
         {
@@ -70,6 +73,7 @@ export function createBotRuntime(options: BotRuntimeOptions): BotRuntime {
           replyTokenMaxAgeMs: options.replyTokenMaxAgeMs,
           pushAfterUnknownReply: options.pushAfterUnknownReply ?? false,
           now,
+          ...(options.observeSends ? { observe: options.observeSends(channel.name) } : {}),
         },
       );
 

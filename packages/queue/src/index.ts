@@ -2,9 +2,16 @@ export { type LineEventJob, lineEventJobSchema, lineEventsQueue } from "./catalo
 export { createProducerConnection, createWorkerConnection } from "./connection.ts";
 export {
   createEventEnqueuer,
+  type EnqueueReport,
   type EventEnqueuer,
   type EventEnqueuerOptions,
 } from "./enqueue.ts";
+export {
+  createQueueDepthReader,
+  type QueueDepth,
+  type QueueState,
+  queueStates,
+} from "./queue-depth.ts";
 export {
   ADMIT_TO_LANE,
   DEFAULT_DEDUPE_TTL_MS,

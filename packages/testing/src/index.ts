@@ -27,6 +27,7 @@ export {
   type ScriptedAnswer,
   startLineRecorder,
 } from "./line-recorder.ts";
+export { type Scrape, scrape } from "./metrics.ts";
 export { type AppProcess, repoRoot, startApp, waitForHttp } from "./process.ts";
 export {
   type StartRedisOptions,
@@ -34,5 +35,5 @@ export {
   startRedis,
   type TestRedis,
 } from "./redis-server.ts";
-export { type Stack, type StackOptions, startStack } from "./stack.ts";
+export { type Stack, type StackOptions, startStack, workerMetricsUrl } from "./stack.ts";
 export { waitFor } from "./wait-for.ts";

@@ -14,6 +14,7 @@ import { retryDelayMs } from "./backoff.ts";
 import { Lanes } from "./lane.ts";
 import type { RedisLedger } from "./redis-ledger.ts";
 import { steerError } from "./steer-error.ts";
+import { noWorkerObserver, type WorkerObserver } from "./worker-observer.ts";
 
 export interface EventWorkerOptions {
   connection: Redis;
@@ -37,12 +38,18 @@ export interface EventWorkerOptions {
   /** How long a job holds its lock; a crashed worker's events are taken over after about this. */
   lockDurationMs?: number;
   now?: () => number;
+  /** The channel's name in logs and metrics ("default" for the single channel of the env). */
+  channel?: string;
+  /** Told of every processed event, send and lane wait, for metrics. */
+  observe?: WorkerObserver;
 }
 
 /** A BullMQ worker that hands each queued LINE event to the bot, answering through an Outbox. */
 export function createEventWorker(options: EventWorkerOptions): Worker<LineEventJob> {
   const { logger } = options;
   const now = options.now ?? Date.now;
+  const channel = options.channel ?? "default";
+  const observe = options.observe ?? noWorkerObserver;
   const runtime = createBotRuntime({
     bot: options.bot,
     channels: options.channels ?? singleChannel(options.client),
@@ -51,6 +58,7 @@ export function createEventWorker(options: EventWorkerOptions): Worker<LineEvent
     keys: options.keys,
     replyTokenMaxAgeMs: options.replyTokenMaxAgeMs,
     pushAfterUnknownReply: options.pushAfterUnknownReply ?? false,
+    observeSends: (channelName) => observe.sends(channelName),
     now,
   });
   const laneMaxWaitMs = options.laneMaxWaitMs ?? 30_000;
@@ -90,6 +98,7 @@ export function createEventWorker(options: EventWorkerOptions): Worker<LineEvent
       return;
     }
     log.debug({ blockedBy: turn.head }, "waiting for its turn");
+    observe.laneWait();
     await job.moveToDelayed(now() + pauseMs, token);
     throw new DelayedError();
   }
@@ -98,6 +107,7 @@ export function createEventWorker(options: EventWorkerOptions): Worker<LineEvent
     const { destination, event } = job.data;
     const log = logger.child({
       webhookEventId: event.webhookEventId,
+      channel,
       jobId: job.id,
       type: event.type,
     });
@@ -123,14 +133,16 @@ export function createEventWorker(options: EventWorkerOptions): Worker<LineEvent
       backoffStrategy: (attemptsMade, _type, error) => retryDelayMs(attemptsMade, error),
     },
   });
+  worker.on("completed", (job) => observe.eventProcessed(channel, job.data.event.type, "ok"));
   worker.on("failed", (job, error) => {
     if (!job || error instanceof DelayedError) return;
     const final =
       error.name === "UnrecoverableError" || job.attemptsMade >= (job.opts.attempts ?? 1);
-    if (!final) return;
     const { event } = job.data;
+    observe.eventProcessed(channel, event.type, final ? "dead_letter" : "retry");
+    if (!final) return;
     logger.error(
-      { err: error, jobId: job.id, webhookEventId: event.webhookEventId },
+      { err: error, webhookEventId: event.webhookEventId, channel, jobId: job.id },
       "event dead-lettered",
     );
     const lane = laneOf(job.data.destination, event.source);

@@ -43,7 +43,13 @@ export { ADMIT_TO_LANE, LANE_TTL_SECONDS, LEAVE_LANE, laneOf, TAKE_TURN } from "
 export { LEDGER_CLAIM, LEDGER_RECORD, LEDGER_TTL_SECONDS } from "./ledger.ts";
 export { MESSAGE_LOG_TTL_SECONDS } from "./message-log.ts";
 export { PROFILE_TTL_SECONDS } from "./profiles.ts";
-export { DEFAULT_DEDUPE_TTL_MS, EVENTS_QUEUE_NAME, jobIdFor } from "./queue.ts";
+export {
+  DEFAULT_DEDUPE_TTL_MS,
+  EVENTS_QUEUE_NAME,
+  jobIdFor,
+  queueKey,
+  READ_QUEUE_DEPTH,
+} from "./queue.ts";
 export { RATE_ACQUIRE } from "./rate-limit.ts";
 export type { ScriptSpec } from "./script.ts";
 export { SESSION_COMMIT, SESSION_TTL_SECONDS } from "./sessions.ts";
