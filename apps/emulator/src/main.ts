@@ -1,9 +1,9 @@
-import { parseEnv } from "@linefleet/config";
+import { parseEnvOrExit } from "@linefleet/config";
 import { createEmulator } from "@linefleet/emulator";
 import { createLogger } from "@linefleet/log";
 import { botUserIdFor, emulatorEnvSchema, localCredentials } from "./env.ts";
 
-const env = parseEnv(emulatorEnvSchema);
+const env = parseEnvOrExit(emulatorEnvSchema);
 const logger = createLogger({ name: "emulator", level: env.LOG_LEVEL });
 
 const channelSecret = env.LINE_CHANNEL_SECRET ?? localCredentials.channelSecret;

@@ -9,7 +9,8 @@ import { ingressEnvSchema } from "./env.ts";
 const env = parseEnvOrExit(ingressEnvSchema);
 const logger = createLogger({ name: "ingress", level: env.LOG_LEVEL });
 const redis = createProducerConnection(env.REDIS_URL);
-redis.on("error", (error) => logger.warn({ err: error }, "redis connection error"));
+// A message, not a stack trace: while Redis is away this repeats on every reconnect attempt.
+redis.on("error", (error) => logger.warn({ reason: error.message }, "redis connection error"));
 const enqueuer = createEventEnqueuer({ connection: redis, prefix: env.QUEUE_PREFIX });
 const channel = "default";
 const registry = createRegistry();
