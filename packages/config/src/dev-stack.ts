@@ -28,8 +28,14 @@ export function writeDevStack(file: string, stack: DevStack): void {
   renameSync(`${file}.tmp`, file);
 }
 
-export function removeDevStack(file: string): void {
-  rmSync(file, { force: true });
+/** Removes the file if it is `pid`'s: a second `pnpm dev` that fails to start leaves the first's. */
+export function removeDevStack(file: string, pid: number): void {
+  try {
+    const stack = JSON.parse(readFileSync(file, "utf8")) as Partial<DevStack>;
+    if (stack.pid === pid) rmSync(file, { force: true });
+  } catch {
+    // No file, or not ours to judge: leave it; readers ignore a stale one.
+  }
 }
 
 /** The running `pnpm dev`'s services; undefined without one (no file, unreadable, or stale). */

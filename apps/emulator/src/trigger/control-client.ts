@@ -26,7 +26,8 @@ export function createControlClient(baseUrl: string) {
       });
     } catch (error) {
       // fetch says only "fetch failed"; the reason (ECONNREFUSED, …) is its cause.
-      const reason = ((error as Error).cause as Error | undefined)?.message ?? (error as Error).message;
+      const reason =
+        ((error as Error).cause as Error | undefined)?.message ?? (error as Error).message;
       throw new ControlApiError(0, `cannot reach the emulator at ${baseUrl}: ${reason}`);
     }
     const text = await response.text();
