@@ -1,0 +1,79 @@
+import { execFile } from "node:child_process";
+import { freePort, repoRoot } from "@linefleet/testing";
+import { describe, expect, it } from "vitest";
+
+/** Runs an app's main as a process with exactly `env`; resolves with its exit code and stderr. */
+function runApp(script: string, env: Record<string, string>, args: string[] = []) {
+  return new Promise<{ code: number | null; stderr: string }>((resolve) => {
+    const child = execFile(
+      process.execPath,
+      [script, ...args],
+      { cwd: repoRoot, env: { PATH: process.env.PATH ?? "", ...env }, timeout: 20_000 },
+      (_error, _stdout, stderr) => resolve({ code: child.exitCode, stderr }),
+    );
+  });
+}
+
+/** A line of a stack trace, as Node prints one. */
+const stackLine = /^\s+at /m;
+
+describe("a process started with a bad configuration", () => {
+  it("ingress: names every bad variable, prints no stack trace, exits 1", async () => {
+    const { code, stderr } = await runApp("apps/ingress/src/main.ts", {
+      PORT: "eighty",
+      REDIS_URL: "not a url",
+    });
+    expect(code).toBe(1);
+    expect(stderr).toContain("LINE_CHANNEL_SECRET is required");
+    expect(stderr).toContain("PORT is invalid");
+    expect(stderr).toContain("REDIS_URL is invalid");
+    expect(stderr).not.toMatch(stackLine);
+    expect(stderr).not.toContain("ConfigError");
+  });
+
+  it("worker: names the missing access token, prints no stack trace, exits 1", async () => {
+    const { code, stderr } = await runApp("apps/worker/src/main.ts", {
+      BOT_MODULE: "./my-bot.ts",
+      WORKER_CONCURRENCY: "0",
+    });
+    expect(code).toBe(1);
+    expect(stderr).toContain("LINE_CHANNEL_ACCESS_TOKEN is required");
+    expect(stderr).toContain("WORKER_CONCURRENCY is invalid");
+    expect(stderr).not.toMatch(stackLine);
+  });
+
+  it("worker: a BOT_MODULE that does not exist is a config error too", async () => {
+    const { code, stderr } = await runApp("apps/worker/src/main.ts", {
+      LINE_CHANNEL_ACCESS_TOKEN: "token",
+      REDIS_URL: `redis://127.0.0.1:${await freePort()}`,
+      BOT_MODULE: "./no-such-bot.ts",
+    });
+    expect(code).toBe(1);
+    expect(stderr).toContain("BOT_MODULE is invalid: no file");
+    expect(stderr).toContain("no-such-bot.ts");
+    expect(stderr).not.toMatch(stackLine);
+  });
+
+  it("emulator: needs no LINE credentials, but names a bad port without a stack trace", async () => {
+    const { code, stderr } = await runApp("apps/emulator/src/main.ts", {
+      EMULATOR_PORT: "70000",
+      EMULATOR_WEBHOOK_URL: "nowhere",
+    });
+    expect(code).toBe(1);
+    expect(stderr).toContain("EMULATOR_PORT is invalid");
+    expect(stderr).toContain("EMULATOR_WEBHOOK_URL is invalid");
+    expect(stderr).not.toContain("LINE_CHANNEL");
+    expect(stderr).not.toMatch(stackLine);
+  });
+
+  it("pnpm dead-letters: names a bad variable without a stack trace", async () => {
+    const { code, stderr } = await runApp(
+      "apps/worker/src/dead-letters.ts",
+      { REDIS_URL: "not a url" },
+      ["list"],
+    );
+    expect(code).toBe(1);
+    expect(stderr).toContain("REDIS_URL is invalid");
+    expect(stderr).not.toMatch(stackLine);
+  });
+});
