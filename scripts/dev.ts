@@ -90,8 +90,11 @@ async function stop(code: number) {
   await stopAll(services.filter((s) => s.last));
   process.exit(code);
 }
-process.on("SIGINT", () => void stop(0));
-process.on("SIGTERM", () => void stop(0));
+for (const signal of ["SIGINT", "SIGTERM"] as const)
+  process.on(signal, () => {
+    if (!stopping) console.log(`\nlinefleet: ${signal}: stopping the stack`);
+    void stop(0);
+  });
 // However this script ends, it leaves no process of the stack behind.
 process.on("exit", () => {
   removeDevStack(stateFile, process.pid);

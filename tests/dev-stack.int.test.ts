@@ -76,6 +76,7 @@ describe("pnpm dev", () => {
     // Nothing of the stack is left running.
     expect(await portOpen(port)).toBe(false);
     expect(await portOpen(emulatorPort)).toBe(false);
-    expect(app.output()).not.toContain("stopping the stack");
+    expect(app.output()).toContain("linefleet: SIGINT: stopping the stack");
+    expect(app.output()).not.toContain("exited (");
   });
 });
