@@ -77,3 +77,28 @@ describe("a process started with a bad configuration", () => {
     expect(stderr).not.toMatch(stackLine);
   });
 });
+
+describe("docker compose's preflight (scripts/compose-preflight.ts)", () => {
+  const preflight = "scripts/compose-preflight.ts";
+
+  it("refuses real LINE without credentials, naming what is missing and the dev profile", async () => {
+    const { code, stderr } = await runApp(preflight, {
+      LINE_CHANNEL_SECRET: "",
+      LINE_API_BASE_URL: "https://api.line.me",
+    });
+    expect(code).toBe(1);
+    expect(stderr).toContain("LINE_CHANNEL_SECRET and LINE_CHANNEL_ACCESS_TOKEN unset");
+    expect(stderr).toContain("docker compose --profile dev up");
+    expect(stderr).not.toMatch(stackLine);
+  });
+
+  it("lets real LINE with credentials, and the emulator without them, through", async () => {
+    const real = await runApp(preflight, {
+      LINE_CHANNEL_SECRET: "secret",
+      LINE_CHANNEL_ACCESS_TOKEN: "token",
+    });
+    expect(real.code).toBe(0);
+    const emulated = await runApp(preflight, { LINE_API_BASE_URL: "http://emulator:8090" });
+    expect(emulated.code).toBe(0);
+  });
+});
