@@ -14,7 +14,7 @@ export async function waitForIdle(
   { timeoutMs = 20_000 } = {},
 ): Promise<void> {
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
-  // The queue's BullMQ keys (its name is lineEventsQueue.name in @linefleet/queue).
+  // BullMQ's keys of the event queue (EVENTS_QUEUE_NAME in @linefleet/queue's Redis model).
   const queue = `${prefix}:line-events`;
   try {
     await waitFor(
