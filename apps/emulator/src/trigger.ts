@@ -98,6 +98,8 @@ async function main(argv: string[]): Promise<number> {
     ? { url: flagUrl, source: "--url" }
     : locateService("EMULATOR_URL", "http://127.0.0.1:8090");
   console.error(`trigger: emulator ${printableUrl(emulatorAt.url)} (${emulatorAt.source})`);
+  if (!URL.canParse(emulatorAt.url))
+    throw new TriggerUsageError(`${emulatorAt.source} is invalid: not a URL`);
   const client = createControlClient(emulatorAt.url);
 
   if (event === "verify") {
