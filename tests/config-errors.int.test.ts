@@ -1,4 +1,5 @@
 import { execFile } from "node:child_process";
+import { createServer } from "node:net";
 import { freePort, repoRoot } from "@linefleet/testing";
 import { describe, expect, it } from "vitest";
 
@@ -75,6 +76,31 @@ describe("a process started with a bad configuration", () => {
     expect(code).toBe(1);
     expect(stderr).toContain("REDIS_URL is invalid");
     expect(stderr).not.toMatch(stackLine);
+  });
+});
+
+describe("a process whose port is taken", () => {
+  it("ingress and emulator: say so in one line naming the address, and exit 1", async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", resolve));
+    const { port } = taken.address() as { port: number };
+    try {
+      const ingress = await runApp("apps/ingress/src/main.ts", {
+        LINE_CHANNEL_SECRET: "secret",
+        HOST: "127.0.0.1",
+        PORT: String(port),
+        REDIS_URL: `redis://127.0.0.1:${await freePort()}`,
+      });
+      expect(ingress.code).toBe(1);
+      expect(ingress.stderr).toContain(`ingress: cannot listen on 127.0.0.1:${port}`);
+      expect(ingress.stderr).not.toMatch(stackLine);
+      const emulator = await runApp("apps/emulator/src/main.ts", { EMULATOR_PORT: String(port) });
+      expect(emulator.code).toBe(1);
+      expect(emulator.stderr).toContain(`emulator: cannot listen on 127.0.0.1:${port}`);
+      expect(emulator.stderr).not.toMatch(stackLine);
+    } finally {
+      taken.close();
+    }
   });
 });
 

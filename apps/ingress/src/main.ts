@@ -60,4 +60,8 @@ async function shutdown(signal: string) {
 process.on("SIGTERM", () => void shutdown("SIGTERM"));
 process.on("SIGINT", () => void shutdown("SIGINT"));
 
-await app.listen({ port: env.PORT, host: env.HOST });
+// A port in use is the operator's to fix: one line naming it, not a stack trace.
+await app.listen({ port: env.PORT, host: env.HOST }).catch((error: Error) => {
+  process.stderr.write(`ingress: cannot listen on ${env.HOST}:${env.PORT}: ${error.message}\n`);
+  process.exit(1);
+});
