@@ -66,7 +66,8 @@ export function buildApp(deps: IngressAppDeps) {
       await deps.checkReady();
       return { ok: true };
     } catch (error) {
-      request.log.warn({ err: error }, "not ready");
+      // One line: why it is not ready is news, a stack trace of a refused connection is not.
+      request.log.warn({ reason: (error as Error).message }, "not ready");
       return reply.code(503).send({ ok: false, error: "redis_unavailable" });
     }
   });

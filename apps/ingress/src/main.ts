@@ -9,7 +9,8 @@ import { ingressEnvSchema } from "./env.ts";
 const env = parseEnvOrExit(ingressEnvSchema);
 const logger = createLogger({ name: "ingress", level: env.LOG_LEVEL });
 const redis = createProducerConnection(env.REDIS_URL);
-redis.on("error", (error) => logger.warn({ err: error }, "redis connection error"));
+// A message, not a stack trace: while Redis is away this repeats on every reconnect attempt.
+redis.on("error", (error) => logger.warn({ reason: error.message }, "redis connection error"));
 const enqueuer = createEventEnqueuer({ connection: redis, prefix: env.QUEUE_PREFIX });
 const channel = "default";
 const registry = createRegistry();
@@ -59,4 +60,8 @@ async function shutdown(signal: string) {
 process.on("SIGTERM", () => void shutdown("SIGTERM"));
 process.on("SIGINT", () => void shutdown("SIGINT"));
 
-await app.listen({ port: env.PORT, host: env.HOST });
+// A port in use is the operator's to fix: one line naming it, not a stack trace.
+await app.listen({ port: env.PORT, host: env.HOST }).catch((error: Error) => {
+  process.stderr.write(`ingress: cannot listen on ${env.HOST}:${env.PORT}: ${error.message}\n`);
+  process.exit(1);
+});

@@ -1,5 +1,5 @@
 import type { AddressInfo } from "node:net";
-import { parseEnvOrExit } from "@linefleet/config";
+import { exitOnConfigError, parseEnvOrExit } from "@linefleet/config";
 import { createLineClient, useLineDispatcher, withRateLimit } from "@linefleet/line-client";
 import { createLogger } from "@linefleet/log";
 import {
@@ -16,7 +16,8 @@ import { loadBot } from "./load-bot.ts";
 const env = parseEnvOrExit(workerEnvSchema);
 const logger = createLogger({ name: "worker", level: env.LOG_LEVEL });
 const redis = createWorkerConnection(env.REDIS_URL);
-redis.on("error", (error) => logger.warn({ err: error }, "redis connection error"));
+// A message, not a stack trace: while Redis is away this repeats on every reconnect attempt.
+redis.on("error", (error) => logger.warn({ reason: error.message }, "redis connection error"));
 const keys = redisKeys(env.QUEUE_PREFIX);
 
 // Every LINE call (the SDK's included) goes through one keep-alive pool with network timeouts.
@@ -44,7 +45,7 @@ registerQueueGauges(registry, { readDepth: createQueueDepthReader(redis, env.QUE
 const worker = createEventWorker({
   connection: redis,
   keys,
-  bot: await loadBot(env.BOT_MODULE),
+  bot: await loadBot(env.BOT_MODULE).catch(exitOnConfigError),
   client: rateLimiter ? withRateLimit(lineClient, rateLimiter.acquire) : lineClient,
   ledger: createRedisLedger(redis, keys),
   logger,

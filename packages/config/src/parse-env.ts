@@ -35,9 +35,17 @@ export function parseEnv<S extends z.ZodObject>(
 }
 
 /**
- * parseEnv for a process's `main`: a configuration error is printed as the list of bad variables
- * (no stack trace: it is the operator's to fix, not the code's) and the process exits with 1.
+ * For a process's `main`: a bad configuration is the operator's to fix, not a bug, so a
+ * ConfigError prints the message naming each variable (no stack trace) and exits 1. Anything
+ * else is rethrown.
  */
+export function exitOnConfigError(error: unknown): never {
+  if (!(error instanceof ConfigError)) throw error;
+  process.stderr.write(`${error.message}\n`);
+  process.exit(1);
+}
+
+/** `parseEnv` for a process's `main`: exits 1 with the message on a bad environment. */
 export function parseEnvOrExit<S extends z.ZodObject>(
   schema: S,
   source: NodeJS.ProcessEnv = process.env,
@@ -45,8 +53,6 @@ export function parseEnvOrExit<S extends z.ZodObject>(
   try {
     return parseEnv(schema, source);
   } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`${error.message}\n`);
-    process.exit(1);
+    return exitOnConfigError(error);
   }
 }

@@ -21,6 +21,7 @@ export {
   signedWebhook,
 } from "./events.ts";
 export { freePort } from "./free-port.ts";
+export { waitForIdle } from "./idle.ts";
 export {
   type LineRecorder,
   type RecordedCall,
