@@ -2,7 +2,7 @@
 import { parseArgs } from "node:util";
 import { parseEnv, redisEnv } from "@linefleet/config";
 import { createWorkerConnection, redisKeys } from "@linefleet/queue";
-import { createDeadLetters, createRedisLedger } from "@linefleet/worker";
+import { createDeadLetters } from "@linefleet/worker";
 import { z } from "zod";
 
 const usage = `Usage: pnpm dead-letters <command>
@@ -35,8 +35,7 @@ const env = parseEnv(z.object(redisEnv));
 const redis = createWorkerConnection(env.REDIS_URL);
 const deadLetters = createDeadLetters({
   connection: redis,
-  prefix: env.QUEUE_PREFIX,
-  ledger: createRedisLedger(redis, redisKeys(env.QUEUE_PREFIX)),
+  keys: redisKeys(env.QUEUE_PREFIX),
 });
 
 try {

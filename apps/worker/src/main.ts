@@ -2,7 +2,7 @@ import { parseEnv } from "@linefleet/config";
 import { createLineClient, useLineDispatcher, withRateLimit } from "@linefleet/line-client";
 import { createLogger } from "@linefleet/log";
 import { createWorkerConnection, redisKeys } from "@linefleet/queue";
-import { createEventWorker, createRedisLedger, createRedisRateLimiter } from "@linefleet/worker";
+import { createEventWorker, createRedisRateLimiter } from "@linefleet/worker";
 import { workerEnvSchema } from "./env.ts";
 import { loadBot } from "./load-bot.ts";
 
@@ -36,7 +36,6 @@ const worker = createEventWorker({
   keys,
   bot: await loadBot(env.BOT_MODULE),
   client: rateLimiter ? withRateLimit(lineClient, rateLimiter.acquire) : lineClient,
-  ledger: createRedisLedger(redis, keys),
   logger,
   concurrency: env.WORKER_CONCURRENCY,
   replyTokenMaxAgeMs: env.REPLY_TOKEN_MAX_AGE_MS,

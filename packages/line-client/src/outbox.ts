@@ -92,6 +92,7 @@ export class Outbox {
       position,
       useReply ? "reply" : "push",
       this.#now(),
+      preferred,
     );
     if (!earlier)
       return useReply

@@ -7,14 +7,15 @@ export {
 } from "./enqueue.ts";
 export {
   ADMIT_TO_LANE,
+  BEGIN_EVENT,
+  DEAD_LETTER_TTL_SECONDS,
   DEFAULT_DEDUPE_TTL_MS,
+  DONE_GRACE_SECONDS,
   EVENTS_QUEUE_NAME,
+  FINISH_EVENT,
   hashTag,
   jobIdFor,
   LANE_TTL_SECONDS,
-  LEAVE_LANE,
-  LEDGER_CLAIM,
-  LEDGER_RECORD,
   LEDGER_TTL_SECONDS,
   laneOf,
   PROFILE_TTL_SECONDS,
@@ -23,7 +24,7 @@ export {
   redisKeys,
   type ScriptSpec,
   SESSION_TTL_SECONDS,
-  TAKE_TURN,
+  STEP_ASIDE,
   TOKEN_EXPIRY_MARGIN_SECONDS,
   tokenTtlSeconds,
 } from "./redis-model/keys.ts";
