@@ -82,6 +82,26 @@ describe("the worker's Redis round trips per event", () => {
     expect(ratePerEvent).toBeLessThanOrEqual(0.3);
   });
 
+  it("leaves of each answered event only its dedupe mark and a short-lived done mark", async () => {
+    const client = new Redis(redis.url);
+    try {
+      const keys = await client.keys(`${stack.prefix}:*`);
+      const of = (part: string) => keys.filter((key) => key.includes(part));
+      expect(of(":line-events:de:")).toHaveLength(EVENTS + 1);
+      expect(of(":lane:")).toEqual([]);
+      expect(of(":lane-waiting:")).toEqual([]);
+      const ledgers = of(":ledger:");
+      expect(ledgers).toHaveLength(EVENTS + 1);
+      // A done event's ledger is gone: what is left is the string "1", expiring within minutes.
+      for (const key of ledgers.slice(0, 10)) {
+        expect(await client.type(key)).toBe("string");
+        expect(await client.ttl(key)).toBeLessThanOrEqual(180);
+      }
+    } finally {
+      client.disconnect();
+    }
+  });
+
   /** Calls of one of linefleet's scripts, by SHA (EVALSHA) or text (EVAL, when Redis lacks it). */
   function countOf(name: string): number {
     return seen.filter((args) => {

@@ -9,7 +9,11 @@ const env = parseEnv(ingressEnvSchema);
 const logger = createLogger({ name: "ingress", level: env.LOG_LEVEL });
 const redis = createProducerConnection(env.REDIS_URL);
 redis.on("error", (error) => logger.warn({ err: error }, "redis connection error"));
-const enqueuer = createEventEnqueuer({ connection: redis, prefix: env.QUEUE_PREFIX });
+const enqueuer = createEventEnqueuer({
+  connection: redis,
+  prefix: env.QUEUE_PREFIX,
+  dedupeTtlMs: env.DEDUPE_TTL_MS,
+});
 
 const app = buildApp({
   logger,

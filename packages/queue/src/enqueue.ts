@@ -4,6 +4,7 @@ import type { ChainableCommander, Redis } from "ioredis";
 import { type LineEventJob, lineEventsQueue } from "./catalog.ts";
 import {
   ADMIT_TO_LANE,
+  dedupeIdFor,
   jobIdFor,
   LANE_TTL_SECONDS,
   laneOf,
@@ -20,6 +21,8 @@ export interface EventEnqueuer {
 export interface EventEnqueuerOptions {
   connection: Redis;
   prefix: string;
+  /** How long an event's id is remembered to refuse redeliveries (default 24 h). */
+  dedupeTtlMs?: number;
 }
 
 interface Pending {
@@ -40,7 +43,11 @@ interface Pending {
  * load this spreads the round trip and its socket writes over many requests, and no request waits
  * longer than the current turn for its batch to leave.
  */
-export function createEventEnqueuer({ connection, prefix }: EventEnqueuerOptions): EventEnqueuer {
+export function createEventEnqueuer({
+  connection,
+  prefix,
+  dedupeTtlMs = lineEventsQueue.dedupeTtlMs,
+}: EventEnqueuerOptions): EventEnqueuer {
   const queue = new Queue<LineEventJob>(lineEventsQueue.name, {
     connection,
     prefix,
@@ -79,7 +86,7 @@ export function createEventEnqueuer({ connection, prefix }: EventEnqueuerOptions
           { destination, event, receivedAt },
           {
             ...lineEventsQueue.jobOptions,
-            deduplication: { id: event.webhookEventId, ttl: lineEventsQueue.dedupeTtlMs },
+            deduplication: { id: dedupeIdFor(event.webhookEventId), ttl: dedupeTtlMs },
           },
           jobIdFor(event.webhookEventId),
         );

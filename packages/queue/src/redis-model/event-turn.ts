@@ -8,7 +8,8 @@ import type { ScriptSpec } from "./script.ts";
  *
  * Ledger fields: a send position ("0", "1", …) → its entry (JSON); "~open" → when the attempt in
  * progress began (ms): found at the start of an attempt, it tells of an earlier attempt that never
- * finished (its worker died), whose sends are unknown; "~done" → the event is done.
+ * finished (its worker died), whose sends are unknown. Once the event is done the key holds the
+ * string "1" instead: the smallest value Redis stores (a shared integer).
  */
 
 /**
@@ -32,7 +33,7 @@ if redis.call("ZSCORE", KEYS[1], id) then
   end
   redis.call("ZREM", KEYS[2], id)
 end
-if redis.call("HEXISTS", KEYS[3], "~done") == 1 then return {2} end
+if redis.call("TYPE", KEYS[3]).ok == "string" then return {2} end
 local earlier = redis.call("HGET", KEYS[3], "~open") or ""
 redis.call("HSET", KEYS[3], "~open", ARGV[2])
 redis.call("EXPIRE", KEYS[3], ARGV[3])
@@ -66,7 +67,7 @@ return 0
 /**
  * KEYS: lane, waiting set, ledger. ARGV: webhookEventId, outcome, ledger ttl (s), then position,
  * entry, … (the attempt's sends).
- * outcome "done": the ledger shrinks to "~done" for a short grace (a job whose completion was lost
+ * outcome "done": the ledger becomes a done mark ("1") for a short grace (a job whose completion was lost
  * and is run again finds it), the event leaves its lane. "retry": the sends are recorded, the
  * attempt closed, the event keeps its place. "dead": recorded and closed, kept for a replay; the
  * event leaves its lane. On leaving, returns the next event of the lane if it is waiting for its
@@ -78,8 +79,7 @@ export const FINISH_EVENT: ScriptSpec = {
   lua: `
 local id = ARGV[1]
 if ARGV[2] == "done" then
-  redis.call("DEL", KEYS[3])
-  redis.call("HSET", KEYS[3], "~done", "1")
+  redis.call("SET", KEYS[3], "1")
 else
   for i = 4, #ARGV, 2 do redis.call("HSET", KEYS[3], ARGV[i], ARGV[i + 1]) end
   redis.call("HDEL", KEYS[3], "~open")

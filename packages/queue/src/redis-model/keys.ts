@@ -57,7 +57,7 @@ export { BEGIN_EVENT, FINISH_EVENT, STEP_ASIDE } from "./event-turn.ts";
 export { ADMIT_TO_LANE, LANE_TTL_SECONDS, laneOf } from "./lanes.ts";
 export { DEAD_LETTER_TTL_SECONDS, DONE_GRACE_SECONDS, LEDGER_TTL_SECONDS } from "./ledger.ts";
 export { PROFILE_TTL_SECONDS } from "./profiles.ts";
-export { DEFAULT_DEDUPE_TTL_MS, EVENTS_QUEUE_NAME, jobIdFor } from "./queue.ts";
+export { DEFAULT_DEDUPE_TTL_MS, dedupeIdFor, EVENTS_QUEUE_NAME, jobIdFor } from "./queue.ts";
 export { RATE_ACQUIRE } from "./rate-limit.ts";
 export type { ScriptSpec } from "./script.ts";
 export { SESSION_TTL_SECONDS } from "./sessions.ts";

@@ -13,7 +13,7 @@ export const LEDGER_TTL_SECONDS = 24 * 60 * 60;
 export const DEAD_LETTER_TTL_SECONDS = 7 * 24 * 60 * 60;
 
 /**
- * How long a done event's "~done" mark stays by default: past the time a job whose completion
+ * How long a done event's mark stays by default: past the time a job whose completion
  * was lost (its worker died right after the handler) takes to be found stalled and run again.
  */
 export const DONE_GRACE_SECONDS = 120;
