@@ -23,7 +23,11 @@ const app = buildApp({
     enqueueTimeoutMs: env.ENQUEUE_TIMEOUT_MS,
     enqueue: (envelope, receivedAt) =>
       enqueuer.enqueue(envelope.destination, envelope.events, receivedAt),
-    onEnqueueError: (error) => logger.error({ err: error }, "enqueue failed; answered 503"),
+    onEnqueueError: (error) =>
+      logger.error(
+        { err: error },
+        "enqueue failed; answered 503 (400 if the events cannot be stored)",
+      ),
   }),
   checkReady: async () => {
     await withTimeout(redis.ping(), env.ENQUEUE_TIMEOUT_MS, "Redis PING");

@@ -2,8 +2,10 @@ export { type LineEventJob, lineEventJobSchema, lineEventsQueue } from "./catalo
 export { createProducerConnection, createWorkerConnection } from "./connection.ts";
 export {
   createEventEnqueuer,
+  EVENTS_PER_TRANSACTION,
   type EventEnqueuer,
   type EventEnqueuerOptions,
+  EventsNotStorableError,
 } from "./enqueue.ts";
 export {
   ADMIT_TO_LANE,
