@@ -36,6 +36,7 @@ const worker = createEventWorker({
   keys,
   bot: await loadBot(env.BOT_MODULE),
   client: rateLimiter ? withRateLimit(lineClient, rateLimiter.acquire) : lineClient,
+  ...(rateLimiter ? { rateLimiter } : {}),
   logger,
   concurrency: env.WORKER_CONCURRENCY,
   replyTokenMaxAgeMs: env.REPLY_TOKEN_MAX_AGE_MS,

@@ -15,6 +15,7 @@ import type { Redis } from "ioredis";
 import type { AttemptLedger } from "./attempt-ledger.ts";
 import { retryDelayMs } from "./backoff.ts";
 import { createEventState, type Outcome } from "./event-state.ts";
+import type { RateLimiter } from "./rate-limiter.ts";
 import { steerError } from "./steer-error.ts";
 import { stepAside } from "./step-aside.ts";
 
@@ -23,6 +24,8 @@ export interface EventWorkerOptions {
   keys: RedisKeys;
   bot: Bot;
   client: LineClient;
+  /** The fleet rate limit `client` waits on, if any: its lease is fetched as each event starts. */
+  rateLimiter?: RateLimiter;
   logger: Logger;
   concurrency: number;
   replyTokenMaxAgeMs: number;
@@ -82,6 +85,8 @@ export function createEventWorker(options: EventWorkerOptions): Worker<LineEvent
     const waitedMs = started - job.data.receivedAt;
     const replyDeadline = event.timestamp + options.replyTokenMaxAgeMs;
 
+    // Sent in the same tick as the event's first script: one round trip for both.
+    options.rateLimiter?.prefetch();
     const begun = await state.begin(lane, event.webhookEventId, {
       now: started,
       force: waitedMs >= laneMaxWaitMs,
