@@ -1,4 +1,5 @@
 import { env, lineChannelEnv, logEnv, redisEnv } from "@linefleet/config";
+import { DEFAULT_DEDUPE_TTL_MS } from "@linefleet/queue";
 import { z } from "zod";
 
 export const ingressEnvSchema = z
@@ -12,6 +13,11 @@ export const ingressEnvSchema = z
     WEBHOOK_BODY_LIMIT: env.int(1024 * 1024, 1),
     /** How long the ingress waits on Redis before answering 503; well inside LINE's 2 s. */
     ENQUEUE_TIMEOUT_MS: env.ms(1000),
+    /**
+     * How long an event's webhookEventId is remembered, so redeliveries are refused: one small
+     * mark per event. LINE redelivers for a limited time only; far shorter windows risk doubles.
+     */
+    DEDUPE_TTL_MS: env.int(DEFAULT_DEDUPE_TTL_MS, 1_000),
     /**
      * How long SIGTERM waits for in-flight webhooks before cutting the connections still open. A
      * webhook is answered within ENQUEUE_TIMEOUT_MS, and LINE stops waiting after 2 s anyway.

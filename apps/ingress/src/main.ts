@@ -11,7 +11,11 @@ const logger = createLogger({ name: "ingress", level: env.LOG_LEVEL });
 const redis = createProducerConnection(env.REDIS_URL);
 // A message, not a stack trace: while Redis is away this repeats on every reconnect attempt.
 redis.on("error", (error) => logger.warn({ reason: error.message }, "redis connection error"));
-const enqueuer = createEventEnqueuer({ connection: redis, prefix: env.QUEUE_PREFIX });
+const enqueuer = createEventEnqueuer({
+  connection: redis,
+  prefix: env.QUEUE_PREFIX,
+  dedupeTtlMs: env.DEDUPE_TTL_MS,
+});
 const channel = "default";
 const registry = createRegistry();
 const metrics = createIngressMetrics(registry);
@@ -26,7 +30,11 @@ const app = buildApp({
       const report = await enqueuer.enqueue(envelope.destination, envelope.events, receivedAt);
       metrics.eventsAdmitted(channel, report);
     },
-    onEnqueueError: (error) => logger.error({ err: error }, "enqueue failed; answered 503"),
+    onEnqueueError: (error) =>
+      logger.error(
+        { err: error },
+        "enqueue failed; answered 503 (400 if the events cannot be stored)",
+      ),
   }),
   checkReady: async () => {
     await withTimeout(redis.ping(), env.ENQUEUE_TIMEOUT_MS, "Redis PING");

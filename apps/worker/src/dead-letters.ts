@@ -2,7 +2,7 @@
 import { parseArgs } from "node:util";
 import { locateService, parseEnvOrExit, printableUrl, redisEnv } from "@linefleet/config";
 import { createWorkerConnection, redisKeys } from "@linefleet/queue";
-import { createDeadLetters, createRedisLedger } from "@linefleet/worker";
+import { createDeadLetters } from "@linefleet/worker";
 import { z } from "zod";
 
 const usage = `Usage: pnpm dead-letters <command>
@@ -46,8 +46,7 @@ const redis = createWorkerConnection(env.REDIS_URL);
 await reachRedis();
 const deadLetters = createDeadLetters({
   connection: redis,
-  prefix: env.QUEUE_PREFIX,
-  ledger: createRedisLedger(redis, redisKeys(env.QUEUE_PREFIX)),
+  keys: redisKeys(env.QUEUE_PREFIX),
 });
 
 try {

@@ -9,7 +9,7 @@ import {
   serveMetrics,
 } from "@linefleet/metrics";
 import { createQueueDepthReader, createWorkerConnection, redisKeys } from "@linefleet/queue";
-import { createEventWorker, createRedisLedger, createRedisRateLimiter } from "@linefleet/worker";
+import { createEventWorker, createRedisRateLimiter } from "@linefleet/worker";
 import { workerEnvSchema } from "./env.ts";
 import { loadBot } from "./load-bot.ts";
 
@@ -47,7 +47,7 @@ const worker = createEventWorker({
   keys,
   bot: await loadBot(env.BOT_MODULE).catch(exitOnConfigError),
   client: rateLimiter ? withRateLimit(lineClient, rateLimiter.acquire) : lineClient,
-  ledger: createRedisLedger(redis, keys),
+  ...(rateLimiter ? { rateLimiter } : {}),
   logger,
   concurrency: env.WORKER_CONCURRENCY,
   replyTokenMaxAgeMs: env.REPLY_TOKEN_MAX_AGE_MS,

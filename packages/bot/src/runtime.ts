@@ -19,8 +19,6 @@ export interface BotRuntimeOptions {
   bot: Bot<any, any>;
   /** The channel of each event and the LINE client answering for it, looked up per event. */
   channels: ChannelResolver;
-  /** The send ledgers, by lane (each event's lives in its lane's slot). */
-  ledger: { of(lane: string | undefined): SendLedger };
   redis: Redis;
   keys: RedisKeys;
   replyTokenMaxAgeMs: number;
@@ -42,19 +40,20 @@ export interface BotRuntime {
   /**
    * Runs one event: loads the chat's session, builds the context, runs the bot, then saves the
    * session if the handlers changed it. Throws what a handler threw (nothing is saved then), or
-   * `SessionConflictError` when another event saved the chat's session meanwhile.
+   * `SessionConflictError` when another event saved the chat's session meanwhile. `ledger` is
+   * the event's send ledger for this attempt (the worker loads it with the lane turn).
    */
-  run(job: RuntimeEvent, log: ParentLogger): Promise<void>;
+  run(job: RuntimeEvent, log: ParentLogger, ledger: SendLedger): Promise<void>;
 }
 
 /** What turns a queued event into a bot's handlers running: the worker calls `run` per event. */
 export function createBotRuntime(options: BotRuntimeOptions): BotRuntime {
-  const { bot, ledger, redis, keys } = options;
+  const { bot, redis, keys } = options;
   const sessions = new SessionStore(redis);
   const now = options.now ?? Date.now;
 
   return {
-    async run({ destination, event, replay }, parentLog) {
+    async run({ destination, event, replay }, parentLog, ledger) {
       const { channel, client } = options.channels(destination);
       // The worker's logger already carries the event's ids and its channel.
       const log = parentLog;
@@ -68,7 +67,7 @@ export function createBotRuntime(options: BotRuntimeOptions): BotRuntime {
           mode: event.mode,
         },
         client,
-        ledger.of(chatLane),
+        ledger,
         {
           replyTokenMaxAgeMs: options.replyTokenMaxAgeMs,
           pushAfterUnknownReply: options.pushAfterUnknownReply ?? false,

@@ -15,11 +15,16 @@ export type WebhookErrorCode =
   | "invalid_signature"
   | "invalid_json"
   | "invalid_envelope"
+  | "unstorable_events"
   | "queue_unavailable";
 
 export interface WebhookHandlerDeps {
   channelSecret: string;
-  /** Makes the events durable; must reject when they may not be. */
+  /**
+   * Makes the events durable; must reject when they may not be — with an error whose `code` is
+   * `LF_EVENTS_NOT_STORABLE` when the request's own events cannot be stored (a 400: resending
+   * them would not help).
+   */
   enqueue(envelope: WebhookEnvelope, receivedAt: number): Promise<void>;
   /**
    * LINE gives up after 2 s. Past this bound the ingress answers 503 rather than 200, so an
@@ -54,6 +59,9 @@ export function createWebhookHandler(deps: WebhookHandlerDeps) {
       await withTimeout(deps.enqueue(envelope, now()), deps.enqueueTimeoutMs, "enqueue");
     } catch (error) {
       deps.onEnqueueError?.(error);
+      if ((error as { code?: unknown } | undefined)?.code === "LF_EVENTS_NOT_STORABLE") {
+        return failure(400, "unstorable_events", (error as Error).message);
+      }
       return failure(503, "queue_unavailable", "events could not be queued; LINE may redeliver");
     }
     return { status: 200, body: { ok: true, events: envelope.events.length }, envelope };

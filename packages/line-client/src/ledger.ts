@@ -13,12 +13,17 @@ export interface LedgerEntry {
 }
 
 export interface SendLedger {
-  /** Marks a send as started unless one is recorded; returns the earlier record if there was one. */
+  /**
+   * Marks a send as started unless one is recorded; returns the earlier record if there was one.
+   * `via` is how this send would go, `preferred` how the handler asked for it (a reply may have to
+   * go by push): a ledger that only knows an earlier attempt died uses both to guess what it sent.
+   */
   claim(
     webhookEventId: string,
     position: number,
     via: SendVia,
     at: number,
+    preferred?: SendVia,
   ): Promise<LedgerEntry | undefined>;
   record(webhookEventId: string, position: number, entry: LedgerEntry): Promise<void>;
   entries(webhookEventId: string): Promise<Map<number, LedgerEntry>>;

@@ -105,6 +105,7 @@ export class Outbox {
       position,
       useReply ? "reply" : "push",
       this.#now(),
+      preferred,
     );
     if (!earlier) {
       if (useReply) return this.#reply(position, messages, false);

@@ -1,9 +1,10 @@
 import type { WebhookEvent } from "@linefleet/webhook";
-import { Job, Queue } from "bullmq";
+import { Job, type JobJson, Queue } from "bullmq";
 import type { ChainableCommander, Redis } from "ioredis";
 import { type LineEventJob, lineEventsQueue } from "./catalog.ts";
 import {
   ADMIT_TO_LANE,
+  dedupeIdFor,
   jobIdFor,
   LANE_TTL_SECONDS,
   laneOf,
@@ -18,7 +19,11 @@ export interface EnqueueReport {
 }
 
 export interface EventEnqueuer {
-  /** Resolves once every event is durably in Redis, new or already there (a redelivery). */
+  /**
+   * Resolves once every event is durably in Redis, new or already there (a redelivery), saying
+   * how many were which. Rejects with an EventsNotStorableError when the request's own events
+   * cannot be stored.
+   */
   enqueue(
     destination: string,
     events: readonly WebhookEvent[],
@@ -30,7 +35,31 @@ export interface EventEnqueuer {
 export interface EventEnqueuerOptions {
   connection: Redis;
   prefix: string;
+  /** How long an event's id is remembered to refuse redeliveries (default 24 h). */
+  dedupeTtlMs?: number;
 }
+
+/** The request's own events cannot be stored (nested too deeply to serialise, say): a 400. */
+export class EventsNotStorableError extends Error {
+  readonly code = "LF_EVENTS_NOT_STORABLE";
+  constructor(cause: unknown) {
+    super(`the request's events cannot be stored: ${(cause as Error)?.message ?? cause}`, {
+      cause,
+    });
+    this.name = "EventsNotStorableError";
+  }
+}
+
+/**
+ * Events per transaction, at most. Each costs two script calls (its lane, BullMQ's add) of about
+ * 25–130 µs, so no transaction blocks Redis for more than a few milliseconds.
+ */
+export const EVENTS_PER_TRANSACTION = 100;
+/**
+ * A request with more events is split into transactions sent this many at a time, so that the
+ * batches of other requests, on the same connection, get in between.
+ */
+const LARGE_REQUEST_TRANSACTIONS_IN_FLIGHT = 4;
 
 interface Pending {
   destination: string;
@@ -40,17 +69,41 @@ interface Pending {
   reject(error: unknown): void;
 }
 
+/** An event ready to be written: its lane and BullMQ's serialised job. */
+interface Prepared {
+  webhookEventId: string;
+  timestamp: number;
+  lane: string | undefined;
+  job: JobJson;
+  jobId: string;
+}
+
+/** The events of one request (all, or a slice of a large one) in one transaction. */
+interface Part {
+  events: Prepared[];
+  resolve(report: EnqueueReport): void;
+  reject(error: unknown): void;
+}
+
 /**
- * Admits webhook events into the queue in one MULTI: one round trip, applied whole. For each
- * event, its lane entry (see lanes.ts) and its job with its dedupe mark (BullMQ's deduplication
- * id, set by BullMQ's own add script) are written together, so an event is never marked without
- * being queued, never queued twice, and never re-enters its lane once handled.
+ * Admits webhook events into the queue in MULTIs: one round trip each, applied whole. For each
+ * event, its lane entry (see redis-model/lanes.ts) and its job with its dedupe mark (BullMQ's
+ * deduplication id, set by BullMQ's own add script) are written together, so an event is never
+ * marked without being queued, never queued twice, and never re-enters its lane once handled.
  *
- * The events of every request that arrives in one turn of the event loop share that MULTI: under
- * load this spreads the round trip and its socket writes over many requests, and no request waits
- * longer than the current turn for its batch to leave.
+ * The requests that arrive in one turn of the event loop share MULTIs: under load this spreads
+ * the round trip and its socket writes over many requests, and no request waits longer than the
+ * current turn for its batch to leave. Yet one request never hurts another: each request's jobs
+ * are serialised before anything is written, so one that cannot be fails alone; a transaction
+ * holds at most EVENTS_PER_TRANSACTION events, a larger request being split (atomic per
+ * transaction: if one fails the request is answered 503, and LINE's redelivery finds the events
+ * that did land deduped); and each request learns the outcome of its own commands only.
  */
-export function createEventEnqueuer({ connection, prefix }: EventEnqueuerOptions): EventEnqueuer {
+export function createEventEnqueuer({
+  connection,
+  prefix,
+  dedupeTtlMs = lineEventsQueue.dedupeTtlMs,
+}: EventEnqueuerOptions): EventEnqueuer {
   const queue = new Queue<LineEventJob>(lineEventsQueue.name, {
     connection,
     prefix,
@@ -62,85 +115,151 @@ export function createEventEnqueuer({ connection, prefix }: EventEnqueuerOptions
   // EVALSHA instead of the script's text for every event.
   const admitToLane = defineScript(connection, ADMIT_TO_LANE);
   const keys = redisKeys(prefix);
+  const jobOptions = { ...lineEventsQueue.jobOptions };
 
   let batch: Pending[] = [];
 
-  /** Returns, per request, how many of its events were new. */
-  async function write(requests: Pending[]): Promise<EnqueueReport[]> {
-    const client = await queue.getBackend().client;
+  /** BullMQ's job for each event; throws if one cannot be serialised. */
+  function prepare({ destination, events, receivedAt }: Pending): Prepared[] {
+    return events.map((event) => {
+      const jobId = jobIdFor(event.webhookEventId);
+      const job = new Job<LineEventJob>(
+        queue,
+        event.type,
+        { destination, event, receivedAt },
+        {
+          ...jobOptions,
+          deduplication: { id: dedupeIdFor(event.webhookEventId), ttl: dedupeTtlMs },
+        },
+        jobId,
+      );
+      return {
+        webhookEventId: event.webhookEventId,
+        timestamp: event.timestamp,
+        lane: laneOf(destination, event.source),
+        job: job.asJSON(),
+        jobId,
+      };
+    });
+  }
+
+  /** One MULTI for the parts; each part settles by its own commands' results. Never rejects. */
+  function write(parts: Part[]): Promise<void> {
+    return writeParts(parts).catch((error: unknown) => {
+      for (const part of parts) part.reject(error);
+    });
+  }
+
+  async function writeParts(parts: Part[]) {
+    const backend = queue.getBackend();
+    const client = await backend.client;
     const multi = client.multi();
     // BullMQ's transaction type omits defined commands; underneath it is an ioredis MULTI.
     const commands = multi as unknown as ChainableCommander;
-    // Each event queues exactly two commands: a check that tells new from duplicate (its answer
-    // arrives with the same exec, so telling them apart costs no round trip), then BullMQ's add.
-    // The add itself cannot tell: job ids are derived from webhookEventId, so BullMQ returns the
-    // same id whether it stored the job or found it deduplicated.
-    const checks: Array<"admitted" | "exists"> = [];
-    for (const { destination, events, receivedAt } of requests) {
-      for (const event of events) {
+    const ranges: number[] = [];
+    // Per event, where the answer that tells new from duplicate lands, and how to read it. That
+    // answer comes with the same exec, so telling them apart costs no round trip. BullMQ's add
+    // cannot tell: job ids derive from webhookEventId, so it returns the same id either way.
+    const checks: Array<{ at: number; newIf: 0 | 1 }> = [];
+    let count = 0;
+    for (const part of parts) {
+      for (const event of part.events) {
         const dedupeKey = keys.dedupe(queue.name, event.webhookEventId);
-        const lane = laneOf(destination, event.source);
-        if (lane) {
+        if (event.lane) {
           // Answers 1 when the event is new (and enters its lane), 0 for a duplicate.
           admitToLane.queue(
             commands,
             dedupeKey,
-            keys.lane(lane),
+            keys.lane(event.lane),
             event.timestamp,
             event.webhookEventId,
             LANE_TTL_SECONDS,
           );
-          checks.push("admitted");
+          checks.push({ at: count, newIf: 1 });
         } else {
           commands.exists(dedupeKey);
-          checks.push("exists");
+          checks.push({ at: count, newIf: 0 });
         }
-        const job = new Job<LineEventJob>(
-          queue,
-          event.type,
-          { destination, event, receivedAt },
-          {
-            ...lineEventsQueue.jobOptions,
-            deduplication: { id: event.webhookEventId, ttl: lineEventsQueue.dedupeTtlMs },
-          },
-          jobIdFor(event.webhookEventId),
-        );
+        count++;
         // Queues BullMQ's add script into the transaction; its result arrives with exec().
-        void job.addJob(multi).catch(() => {});
+        void backend.addJobToTransaction(multi, event.job, event.jobId).catch(() => {});
+        count++;
       }
+      ranges.push(count);
     }
-    const results = await multi.exec();
-    if (!results) throw new Error("the enqueue transaction was aborted");
-    const failed = results.find(([error]) => error);
-    if (failed) throw failed[0];
-    let position = 0;
-    return requests.map(({ events }) => {
+    let results: Array<[Error | null, unknown]> | null;
+    try {
+      results = (await multi.exec()) as Array<[Error | null, unknown]> | null;
+      if (!results) throw new Error("the enqueue transaction was aborted");
+    } catch (error) {
+      for (const part of parts) part.reject(error);
+      return;
+    }
+    let start = 0;
+    let event = 0;
+    parts.forEach((part, index) => {
+      const end = ranges[index] ?? start;
+      const failed = results.slice(start, end).find(([error]) => error);
       const report: EnqueueReport = { enqueued: 0, duplicates: 0 };
-      for (let i = 0; i < events.length; i++, position++) {
-        const answer = Number(results[position * 2]?.[1]);
-        const isNew = checks[position] === "admitted" ? answer === 1 : answer === 0;
-        if (isNew) report.enqueued++;
+      for (let i = 0; i < part.events.length; i++, event++) {
+        const check = checks[event] as { at: number; newIf: 0 | 1 };
+        if (Number(results[check.at]?.[1]) === check.newIf) report.enqueued++;
         else report.duplicates++;
       }
-      return report;
+      if (failed) part.reject(failed[0]);
+      else part.resolve(report);
+      start = end;
     });
+  }
+
+  /** The transactions of a request too large for one, a few at a time. */
+  async function writeLarge(events: Prepared[]): Promise<EnqueueReport> {
+    const total: EnqueueReport = { enqueued: 0, duplicates: 0 };
+    const chunks: Prepared[][] = [];
+    for (let i = 0; i < events.length; i += EVENTS_PER_TRANSACTION) {
+      chunks.push(events.slice(i, i + EVENTS_PER_TRANSACTION));
+    }
+    let next = 0;
+    const lane = async () => {
+      while (next < chunks.length) {
+        const chunk = chunks[next++] ?? [];
+        const report = await new Promise<EnqueueReport>((resolve, reject) => {
+          void write([{ events: chunk, resolve, reject }]);
+        });
+        total.enqueued += report.enqueued;
+        total.duplicates += report.duplicates;
+      }
+    };
+    await Promise.all(Array.from({ length: LARGE_REQUEST_TRANSACTIONS_IN_FLIGHT }, lane));
+    return total;
   }
 
   function flush() {
     const requests = batch;
     batch = [];
-    // A failed batch fails every request in it: each answers 503 and LINE redelivers; the
-    // events that did land are deduped then.
-    write(requests).then(
-      (reports) => {
-        requests.forEach((request, index) => {
-          request.resolve(reports[index] ?? { enqueued: 0, duplicates: 0 });
-        });
-      },
-      (error: unknown) => {
-        for (const request of requests) request.reject(error);
-      },
-    );
+    let transaction: Part[] = [];
+    let size = 0;
+    for (const request of requests) {
+      let events: Prepared[];
+      try {
+        events = prepare(request);
+      } catch (error) {
+        request.reject(new EventsNotStorableError(error));
+        continue;
+      }
+      if (events.length > EVENTS_PER_TRANSACTION) {
+        writeLarge(events).then(request.resolve, request.reject);
+        continue;
+      }
+      if (size + events.length > EVENTS_PER_TRANSACTION) {
+        void write(transaction);
+        transaction = [];
+        size = 0;
+      }
+      transaction.push({ events, resolve: request.resolve, reject: request.reject });
+      size += events.length;
+    }
+    if (transaction.length > 0) void write(transaction);
   }
 
   return {

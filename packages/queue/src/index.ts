@@ -3,8 +3,10 @@ export { createProducerConnection, createWorkerConnection } from "./connection.t
 export {
   createEventEnqueuer,
   type EnqueueReport,
+  EVENTS_PER_TRANSACTION,
   type EventEnqueuer,
   type EventEnqueuerOptions,
+  EventsNotStorableError,
 } from "./enqueue.ts";
 export {
   createQueueDepthReader,
@@ -14,25 +16,28 @@ export {
 } from "./queue-depth.ts";
 export {
   ADMIT_TO_LANE,
+  BEGIN_EVENT,
+  DEAD_LETTER_TTL_SECONDS,
   DEFAULT_DEDUPE_TTL_MS,
+  DONE_GRACE_SECONDS,
+  dedupeIdFor,
   EVENTS_QUEUE_NAME,
+  FINISH_EVENT,
   hashTag,
   jobIdFor,
   LANE_TTL_SECONDS,
-  LEAVE_LANE,
-  LEDGER_CLAIM,
-  LEDGER_RECORD,
   LEDGER_TTL_SECONDS,
   laneOf,
   MESSAGE_LOG_TTL_SECONDS,
   PROFILE_TTL_SECONDS,
+  queueKey,
   RATE_ACQUIRE,
   type RedisKeys,
   redisKeys,
   type ScriptSpec,
   SESSION_COMMIT,
   SESSION_TTL_SECONDS,
-  TAKE_TURN,
+  STEP_ASIDE,
   TOKEN_EXPIRY_MARGIN_SECONDS,
   tokenTtlSeconds,
 } from "./redis-model/keys.ts";

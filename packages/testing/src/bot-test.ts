@@ -16,7 +16,7 @@ import {
   lineEventsQueue,
   redisKeys,
 } from "@linefleet/queue";
-import { createEventWorker, createRedisLedger } from "@linefleet/worker";
+import { createEventWorker } from "@linefleet/worker";
 import type { Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import { startRedis, type TestRedis } from "./redis-server.ts";
@@ -163,7 +163,6 @@ export async function startBotTest(options: BotTestOptions): Promise<BotTest> {
         keys,
         bot: options.bot as Bot,
         client,
-        ledger: createRedisLedger(redis, keys),
         logger: createLogger({ name: "worker", level: process.env.LOG_LEVEL ?? "silent" }),
         concurrency: 8,
         replyTokenMaxAgeMs: options.replyTokenMaxAgeMs ?? 50_000,

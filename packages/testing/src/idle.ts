@@ -1,3 +1,4 @@
+import { EVENTS_QUEUE_NAME, queueKey, redisKeys } from "@linefleet/queue";
 import { Redis } from "ioredis";
 import { waitFor } from "./wait-for.ts";
 
@@ -14,19 +15,17 @@ export async function waitForIdle(
   { timeoutMs = 20_000 } = {},
 ): Promise<void> {
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
-  // BullMQ's keys of the event queue (EVENTS_QUEUE_NAME in @linefleet/queue's Redis model).
-  const queue = `${prefix}:line-events`;
+  const key = (state: string) => queueKey(prefix, EVENTS_QUEUE_NAME, state);
   try {
     await waitFor(
       async () => {
-        const [wait, active, paused, delayed, prioritized] = await Promise.all([
-          redis.llen(`${queue}:wait`),
-          redis.llen(`${queue}:active`),
-          redis.llen(`${queue}:paused`),
-          redis.zcard(`${queue}:delayed`),
-          redis.zcard(`${queue}:prioritized`),
+        const [wait, active, delayed, prioritized] = await Promise.all([
+          redis.llen(key("wait")),
+          redis.llen(key("active")),
+          redis.zcard(key("delayed")),
+          redis.zcard(key("prioritized")),
         ]);
-        if (wait + active + paused + delayed + prioritized > 0) return false;
+        if (wait + active + delayed + prioritized > 0) return false;
         return (await laneKeys(redis, prefix)) === 0;
       },
       { timeoutMs, what: `the queue ${prefix} to be idle (no job pending, every lane empty)` },
@@ -40,7 +39,9 @@ async function laneKeys(redis: Redis, prefix: string): Promise<number> {
   let cursor = "0";
   let found = 0;
   do {
-    const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}:lane:*`, "COUNT", 1000);
+    // A lane key with "*" for its lane: Redis's glob treats the tag's braces as plain characters.
+    const pattern = redisKeys(prefix).lane("*");
+    const [next, keys] = await redis.scan(cursor, "MATCH", pattern, "COUNT", 1000);
     cursor = next;
     found += keys.length;
   } while (cursor !== "0");

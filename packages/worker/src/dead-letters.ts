@@ -1,8 +1,15 @@
 import type { LedgerEntry } from "@linefleet/line-client";
-import { jobIdFor, type LineEventJob, laneOf, lineEventsQueue } from "@linefleet/queue";
+import {
+  DONE_GRACE_SECONDS,
+  jobIdFor,
+  type LineEventJob,
+  laneOf,
+  lineEventsQueue,
+  type RedisKeys,
+} from "@linefleet/queue";
 import { type Job, Queue } from "bullmq";
 import type { Redis } from "ioredis";
-import type { RedisLedger } from "./redis-ledger.ts";
+import { createEventState } from "./event-state.ts";
 
 export interface DeadLetter {
   jobId: string;
@@ -23,16 +30,9 @@ export interface DeadLetter {
  * their payload and errors. Replaying one runs it again, answering by push only with the same
  * retry keys and ledger, so whatever it had already sent is not sent again.
  */
-export function createDeadLetters({
-  connection,
-  prefix,
-  ledger,
-}: {
-  connection: Redis;
-  prefix: string;
-  ledger: RedisLedger;
-}) {
-  const queue = new Queue<LineEventJob>(lineEventsQueue.name, { connection, prefix });
+export function createDeadLetters({ connection, keys }: { connection: Redis; keys: RedisKeys }) {
+  const queue = new Queue<LineEventJob>(lineEventsQueue.name, { connection, prefix: keys.prefix });
+  const state = createEventState(connection, keys, DONE_GRACE_SECONDS);
   queue.on("error", () => {});
 
   async function describe(job: Job<LineEventJob>): Promise<DeadLetter> {
@@ -48,7 +48,7 @@ export function createDeadLetters({
       error: job.failedReason,
       errors: job.stacktrace ?? [],
       event,
-      sends: [...(await ledger.of(laneOf(destination, source)).entries(event.webhookEventId))],
+      sends: [...(await state.sends(laneOf(destination, source), event.webhookEventId))],
     };
   }
 

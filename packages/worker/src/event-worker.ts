@@ -2,18 +2,21 @@ import { type Bot, type ChannelResolver, createBotRuntime, singleChannel } from 
 import type { LineClient } from "@linefleet/line-client";
 import type { Logger } from "@linefleet/log";
 import {
+  DONE_GRACE_SECONDS,
   jobIdFor,
   type LineEventJob,
   laneOf,
   lineEventsQueue,
   type RedisKeys,
 } from "@linefleet/queue";
-import { DelayedError, type Job, Queue, Worker } from "bullmq";
+import { DelayedError, type Job, Queue, UnrecoverableError, Worker } from "bullmq";
 import type { Redis } from "ioredis";
+import type { AttemptLedger } from "./attempt-ledger.ts";
 import { retryDelayMs } from "./backoff.ts";
-import { Lanes } from "./lane.ts";
-import type { RedisLedger } from "./redis-ledger.ts";
+import { createEventState, type Outcome } from "./event-state.ts";
+import type { RateLimiter } from "./rate-limiter.ts";
 import { steerError } from "./steer-error.ts";
+import { stepAside } from "./step-aside.ts";
 import { noWorkerObserver, type WorkerObserver } from "./worker-observer.ts";
 
 export interface EventWorkerOptions {
@@ -25,7 +28,8 @@ export interface EventWorkerOptions {
   client: LineClient;
   /** The channel and LINE client of each event, by its `destination`; default: `client` for all. */
   channels?: ChannelResolver;
-  ledger: RedisLedger;
+  /** The fleet rate limit `client` waits on, if any: its lease is fetched as each event starts. */
+  rateLimiter?: RateLimiter;
   logger: Logger;
   concurrency: number;
   replyTokenMaxAgeMs: number;
@@ -44,7 +48,13 @@ export interface EventWorkerOptions {
   observe?: WorkerObserver;
 }
 
-/** A BullMQ worker that hands each queued LINE event to the bot, answering through an Outbox. */
+/**
+ * A BullMQ worker that hands each queued LINE event to the bot runtime (@linefleet/bot), which
+ * answers through an Outbox. Beyond BullMQ's own calls it makes two Redis round trips per event:
+ * one script before the handler (lane turn, ledger), one after (ledger, leaving the lane, the
+ * next event to wake); an event that must wait for its turn costs one more, and waking it one
+ * BullMQ promote.
+ */
 export function createEventWorker(options: EventWorkerOptions): Worker<LineEventJob> {
   const { logger } = options;
   const now = options.now ?? Date.now;
@@ -53,7 +63,6 @@ export function createEventWorker(options: EventWorkerOptions): Worker<LineEvent
   const runtime = createBotRuntime({
     bot: options.bot,
     channels: options.channels ?? singleChannel(options.client),
-    ledger: options.ledger,
     redis: options.connection,
     keys: options.keys,
     replyTokenMaxAgeMs: options.replyTokenMaxAgeMs,
@@ -62,45 +71,26 @@ export function createEventWorker(options: EventWorkerOptions): Worker<LineEvent
     now,
   });
   const laneMaxWaitMs = options.laneMaxWaitMs ?? 30_000;
-  const lanes = new Lanes(options.connection, options.keys);
+  const lockDurationMs = options.lockDurationMs ?? 30_000;
+  // Past the time a job whose completion was lost takes to be found stalled and run again.
+  const doneGraceSeconds = Math.max(DONE_GRACE_SECONDS, Math.ceil((lockDurationMs * 3) / 1000));
+  const state = createEventState(options.connection, options.keys, doneGraceSeconds);
   const queue = new Queue<LineEventJob>(lineEventsQueue.name, {
     connection: options.connection,
     prefix: options.keys.prefix,
   });
   queue.on("error", () => {});
+  /** Errors whose event already left its lane (or kept its place) as it should. */
+  const settled = new WeakSet<Error>();
 
   /** Wakes the next event of a lane at once rather than at the end of its wait. */
   async function wake(webhookEventId: string | undefined) {
     if (!webhookEventId) return;
     try {
-      await (await queue.getJob(jobIdFor(webhookEventId)))?.promote();
+      await queue.getBackend().promote(jobIdFor(webhookEventId));
     } catch {
-      // Not waiting in the delayed set (already queued or running): nothing to wake.
+      // No longer delayed (its own wait ran out meanwhile): nothing to wake.
     }
-  }
-
-  /**
-   * Returns when the event may run: it heads its chat's lane, or has waited past the bound.
-   * Otherwise the job steps aside (delayed, without using an attempt) and this throws.
-   */
-  async function waitForTurn(job: Job<LineEventJob>, lane: string, log: Logger, token?: string) {
-    const { webhookEventId } = job.data.event;
-    const waitedMs = now() - job.data.receivedAt;
-    // Back off gently while the lane stays blocked; the event ahead wakes this one when done.
-    const pauseMs = Math.min(Math.max(waitedMs / 4, 50), 2_000);
-    const turn = await lanes.takeTurn(lane, webhookEventId, pauseMs);
-    if (turn.go) return;
-    if (waitedMs >= laneMaxWaitMs) {
-      log.warn(
-        { blockedBy: turn.head, waitedMs },
-        "lane moved on: an earlier event of this chat is still pending",
-      );
-      return;
-    }
-    log.debug({ blockedBy: turn.head }, "waiting for its turn");
-    observe.laneWait();
-    await job.moveToDelayed(now() + pauseMs, token);
-    throw new DelayedError();
   }
 
   async function processEvent(job: Job<LineEventJob>, token?: string): Promise<void> {
@@ -111,24 +101,81 @@ export function createEventWorker(options: EventWorkerOptions): Worker<LineEvent
       jobId: job.id,
       type: event.type,
     });
-
     const lane = laneOf(destination, event.source);
-    if (lane) await waitForTurn(job, lane, log, token);
+    const started = now();
+    const waitedMs = started - job.data.receivedAt;
+    const replyDeadline = event.timestamp + options.replyTokenMaxAgeMs;
+
+    // Sent in the same tick as the event's first script: one round trip for both.
+    options.rateLimiter?.prefetch();
+    const begun = await state.begin(lane, event.webhookEventId, {
+      now: started,
+      force: waitedMs >= laneMaxWaitMs,
+      replyDeadline,
+    });
+    if (begun.status === "done") return;
+    if (begun.status === "wait") {
+      log.debug({ blockedBy: begun.head }, "waiting for its turn");
+      observe.laneWait();
+      // Back off gently while the lane stays blocked; the event ahead wakes this one when done.
+      const pauseMs = Math.min(Math.max(waitedMs / 4, 50), 2_000);
+      await stepAside(job, token, {
+        state,
+        lane: lane as string,
+        until: started + pauseMs,
+        now: started,
+      });
+      throw new DelayedError();
+    }
+    if (begun.overtook) {
+      log.warn(
+        { blockedBy: begun.overtook, waitedMs },
+        "lane moved on: an earlier event of this chat is still pending",
+      );
+    }
+
+    const ledger = begun.ledger;
     try {
-      await runtime.run(job.data, log);
+      await runtime.run(job.data, log, ledger);
     } catch (error) {
       log.warn({ err: error, attempt: job.attemptsMade + 1 }, "handler failed");
-      throw steerError(error);
+      const steered = steerError(error);
+      const final =
+        steered instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      await end(lane, event.webhookEventId, final ? "dead" : "retry", ledger, log);
+      if (steered instanceof Error) settled.add(steered);
+      throw steered;
     }
-    if (lane) await wake(await lanes.leave(lane, event.webhookEventId));
+    await end(lane, event.webhookEventId, "done", ledger, log);
+  }
+
+  async function end(
+    lane: string | undefined,
+    webhookEventId: string,
+    outcome: Outcome,
+    ledger: AttemptLedger | undefined,
+    log: Logger,
+  ) {
+    let next: string | undefined;
+    try {
+      next = await state.finish(lane, webhookEventId, outcome, ledger);
+    } catch (error) {
+      // The attempt stays open in the ledger: whoever runs the event next treats its sends as
+      // unknown rather than repeating them.
+      log.warn({ err: error }, "could not record the attempt's end");
+      if (outcome === "done") throw error;
+      return;
+    }
+    // Not awaited by the event's completion: the next event's wake-up is its own business.
+    void wake(next);
   }
 
   const worker = new Worker<LineEventJob>(lineEventsQueue.name, processEvent, {
     connection: options.connection,
     prefix: options.keys.prefix,
     concurrency: options.concurrency,
-    lockDuration: options.lockDurationMs ?? 30_000,
-    stalledInterval: options.lockDurationMs ?? 30_000,
+    lockDuration: lockDurationMs,
+    stalledInterval: lockDurationMs,
     settings: {
       backoffStrategy: (attemptsMade, _type, error) => retryDelayMs(attemptsMade, error),
     },
@@ -145,9 +192,11 @@ export function createEventWorker(options: EventWorkerOptions): Worker<LineEvent
       { err: error, webhookEventId: event.webhookEventId, channel, jobId: job.id },
       "event dead-lettered",
     );
+    if (settled.has(error)) return;
+    // Failed outside the handler (stalled too often, say): it still leaves its lane, so the
+    // chat's later events go on.
     const lane = laneOf(job.data.destination, event.source);
-    // A dead letter leaves its lane, so the chat's later events go on.
-    if (lane) void lanes.leave(lane, event.webhookEventId).then(wake, () => {});
+    void state.finish(lane, event.webhookEventId, "dead").then(wake, () => {});
   });
   worker.on("error", (error) => logger.warn({ err: error }, "worker error"));
   worker.on("closed", () => void queue.close());

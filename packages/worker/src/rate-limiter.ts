@@ -4,6 +4,11 @@ import type { Redis } from "ioredis";
 export interface RateLimiter {
   /** Resolves when one more request fits under the limit. */
   acquire(): Promise<void>;
+  /**
+   * Starts taking a lease now unless one is held or coming, so a send soon after finds a permit
+   * waiting: called as an event starts, the call shares the round trip of the event's first script.
+   */
+  prefetch(): void;
 }
 
 export interface RateLimitOptions {
@@ -49,19 +54,27 @@ export function createRedisRateLimiter(
     }
   }
 
+  const holding = () => permits > 0 && Date.now() < validUntil;
+  // One refill at a time per process; concurrent callers share it.
+  const refilling = () => {
+    refill ??= take().finally(() => {
+      refill = undefined;
+    });
+    return refill;
+  };
+
   return {
     async acquire() {
       for (;;) {
-        if (permits > 0 && Date.now() < validUntil) {
+        if (holding()) {
           permits--;
           return;
         }
-        // One refill at a time per process; concurrent callers share it.
-        refill ??= take().finally(() => {
-          refill = undefined;
-        });
-        await refill;
+        await refilling();
       }
+    },
+    prefetch() {
+      if (!holding()) refilling().catch(() => {});
     },
   };
 }

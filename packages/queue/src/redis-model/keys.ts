@@ -9,20 +9,36 @@ import { assertPlainPrefix, hashTag } from "./tags.ts";
 
 export function redisKeys(prefix: string) {
   assertPlainPrefix(prefix);
+  const lane = (lane: string) => `${prefix}:lane:${hashTag(lane)}`;
+  const laneWaiting = (lane: string) => `${prefix}:lane-waiting:${hashTag(lane)}`;
+  const ledger = (lane: string | undefined, webhookEventId: string) =>
+    lane === undefined
+      ? `${prefix}:ledger:${hashTag(webhookEventId)}`
+      : `${prefix}:ledger:${hashTag(lane)}:${webhookEventId}`;
   return {
     prefix,
     /** BullMQ's dedupe mark of an event (string; written by BullMQ's add script). */
     dedupe: (queueName: string, webhookEventId: string) =>
       dedupeKey(prefix, queueName, webhookEventId),
     /** A lane: its pending events (sorted set, scored by timestamp). */
-    lane: (lane: string) => `${prefix}:lane:${hashTag(lane)}`,
+    lane,
     /** The lane's events waiting for their turn (sorted set, scored by when the mark lapses). */
-    laneWaiting: (lane: string) => `${prefix}:lane-waiting:${hashTag(lane)}`,
-    /** An event's send ledger (hash: send position → entry), in its lane's slot. */
-    ledger: (lane: string | undefined, webhookEventId: string) =>
-      lane === undefined
-        ? `${prefix}:ledger:${hashTag(webhookEventId)}`
-        : `${prefix}:ledger:${hashTag(lane)}:${webhookEventId}`,
+    laneWaiting,
+    /** An event's send ledger (hash: send position → entry, see event-turn.ts), in its lane's slot. */
+    ledger,
+    /**
+     * The keys an event's worker scripts touch, all in one slot: its lane, the lane's waiting set
+     * and its ledger. An event without a chat gets a lane and waiting set tagged by its own id,
+     * which stay empty.
+     */
+    event: (laneOfEvent: string | undefined, webhookEventId: string) => {
+      const tagged = laneOfEvent ?? webhookEventId;
+      return {
+        lane: lane(tagged),
+        laneWaiting: laneWaiting(tagged),
+        ledger: ledger(laneOfEvent, webhookEventId),
+      };
+    },
     /** A chat's bot session (string or hash, the bot runtime's choice), in its lane's slot. */
     session: (lane: string) => `${prefix}:session:${hashTag(lane)}`,
     /** A fleet-wide rate limit (string: GCRA arrival time). */
@@ -39,12 +55,14 @@ export function redisKeys(prefix: string) {
 
 export type RedisKeys = ReturnType<typeof redisKeys>;
 
-export { ADMIT_TO_LANE, LANE_TTL_SECONDS, LEAVE_LANE, laneOf, TAKE_TURN } from "./lanes.ts";
-export { LEDGER_CLAIM, LEDGER_RECORD, LEDGER_TTL_SECONDS } from "./ledger.ts";
+export { BEGIN_EVENT, FINISH_EVENT, STEP_ASIDE } from "./event-turn.ts";
+export { ADMIT_TO_LANE, LANE_TTL_SECONDS, laneOf } from "./lanes.ts";
+export { DEAD_LETTER_TTL_SECONDS, DONE_GRACE_SECONDS, LEDGER_TTL_SECONDS } from "./ledger.ts";
 export { MESSAGE_LOG_TTL_SECONDS } from "./message-log.ts";
 export { PROFILE_TTL_SECONDS } from "./profiles.ts";
 export {
   DEFAULT_DEDUPE_TTL_MS,
+  dedupeIdFor,
   EVENTS_QUEUE_NAME,
   jobIdFor,
   queueKey,

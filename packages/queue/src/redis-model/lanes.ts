@@ -10,7 +10,7 @@ import type { ScriptSpec } from "./script.ts";
  * an event only while it heads its lane and removes it once the event is done or dead-lettered.
  * Beside it, the lane's waiting set holds the events that stepped aside for their turn (scored by
  * when their mark lapses), so the event ahead can wake them: a fixed key per lane, declared in
- * KEYS like every key a script touches.
+ * KEYS like every key a script touches. The worker's scripts are in event-turn.ts.
  */
 
 /**
@@ -40,51 +40,5 @@ if redis.call("EXISTS", KEYS[1]) == 0 then
   return 1
 end
 return 0
-`,
-};
-
-/**
- * KEYS[1] the lane, KEYS[2] its waiting set. ARGV: webhookEventId, mark ttl ms, lane ttl seconds.
- * Returns {1} when the event may run (it is the head, or not in the lane at all), else marks the
- * event as waiting for its turn and returns {0, headEventId}.
- */
-export const TAKE_TURN: ScriptSpec = {
-  name: "linefleetTakeTurn",
-  keys: 2,
-  lua: `
-if not redis.call("ZSCORE", KEYS[1], ARGV[1]) then return {1} end
-local head = redis.call("ZRANGE", KEYS[1], 0, 0)[1]
-if head == ARGV[1] then
-  redis.call("ZREM", KEYS[2], ARGV[1])
-  return {1}
-end
-local t = redis.call("TIME")
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-redis.call("ZADD", KEYS[2], now + tonumber(ARGV[2]), ARGV[1])
-redis.call("EXPIRE", KEYS[2], ARGV[3])
-return {0, head}
-`,
-};
-
-/**
- * KEYS[1] the lane, KEYS[2] its waiting set. ARGV[1] the finished webhookEventId.
- * Leaves the lane; returns the next event if it is waiting for its turn (its mark not lapsed), so
- * its job can be woken at once. An event backing off after an error is not returned: waking it
- * would cut its wait short.
- */
-export const LEAVE_LANE: ScriptSpec = {
-  name: "linefleetLeaveLane",
-  keys: 2,
-  lua: `
-redis.call("ZREM", KEYS[1], ARGV[1])
-redis.call("ZREM", KEYS[2], ARGV[1])
-local next = redis.call("ZRANGE", KEYS[1], 0, 0)[1]
-if not next then return false end
-local deadline = redis.call("ZSCORE", KEYS[2], next)
-if not deadline then return false end
-redis.call("ZREM", KEYS[2], next)
-local t = redis.call("TIME")
-if tonumber(deadline) < tonumber(t[1]) * 1000 then return false end
-return next
 `,
 };

@@ -1,37 +1,19 @@
-import type { ScriptSpec } from "./script.ts";
-
 /**
  * The send ledger: one hash per event, a field per send position (JSON: status, via, at, …), so a
- * retried or replayed event never shows the user a message twice. Tagged with the event's lane,
- * so the lane's scripts can read and write it in the same call.
+ * retried or replayed event never shows the user a message twice. Tagged with the event's lane, so
+ * the event's two scripts (event-turn.ts) read and write it with the lane, in one call each.
+ * An event that is done needs no ledger (its dedupe mark refuses redeliveries): only a grace mark
+ * is left. Dead letters keep theirs for a replay.
  */
 
-/** As long as LINE remembers retry keys: after that a replayed push would be new to LINE anyway. */
+/** While an event is retried: as long as LINE remembers retry keys. */
 export const LEDGER_TTL_SECONDS = 24 * 60 * 60;
 
-/**
- * KEYS[1] the ledger. ARGV: position, entry (JSON), ttl seconds.
- * Marks a send as started unless one is recorded; returns the earlier entry if there was one.
- */
-export const LEDGER_CLAIM: ScriptSpec = {
-  name: "linefleetLedgerClaim",
-  keys: 1,
-  lua: `
-local earlier = redis.call("HGET", KEYS[1], ARGV[1])
-if earlier then return earlier end
-redis.call("HSET", KEYS[1], ARGV[1], ARGV[2])
-redis.call("EXPIRE", KEYS[1], ARGV[3])
-return false
-`,
-};
+/** A dead letter's ledger lives as long as the dead letter (BullMQ's failed job, 7 days). */
+export const DEAD_LETTER_TTL_SECONDS = 7 * 24 * 60 * 60;
 
-/** KEYS[1] the ledger. ARGV: position, entry (JSON), ttl seconds. HSET and EXPIRE together. */
-export const LEDGER_RECORD: ScriptSpec = {
-  name: "linefleetLedgerRecord",
-  keys: 1,
-  lua: `
-redis.call("HSET", KEYS[1], ARGV[1], ARGV[2])
-redis.call("EXPIRE", KEYS[1], ARGV[3])
-return 1
-`,
-};
+/**
+ * How long a done event's mark stays by default: past the time a job whose completion
+ * was lost (its worker died right after the handler) takes to be found stalled and run again.
+ */
+export const DONE_GRACE_SECONDS = 120;

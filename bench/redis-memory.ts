@@ -1,0 +1,93 @@
+/**
+ * Bytes Redis keeps per answered event: N events from N chats go through the real ingress and
+ * worker (the emulator standing in for LINE), then every key under the run's prefix is weighed
+ * with MEMORY USAGE, by family. Run: node bench/redis-memory.ts [events]
+ */
+import { randomUUID } from "node:crypto";
+import { createEmulator } from "@linefleet/emulator";
+import { startLocalRedisServer, startStack, waitFor } from "@linefleet/testing";
+import { Redis } from "ioredis";
+
+const EVENTS = Number(process.argv[2] ?? 2_000);
+
+const redisServer = await startLocalRedisServer();
+const emulator = createEmulator({
+  channelSecret: "memory-bench-channel-secret",
+  channelAccessToken: "memory-bench-access-token",
+  users: Array.from({ length: EVENTS }, (_, i) => ({ displayName: `user ${i}` })),
+});
+await emulator.listen({ port: 0, host: "127.0.0.1" });
+const prefix = `m-${randomUUID().slice(0, 8)}`;
+const stack = await startStack({
+  redisUrl: redisServer.url,
+  prefix,
+  lineApiUrl: emulator.url,
+  channelSecret: emulator.channelSecret,
+  channelAccessToken: emulator.channelAccessToken,
+  // "worker ready" is an info line, which startStack waits for.
+  env: { LOG_LEVEL: "info" },
+});
+emulator.configure({ webhookUrl: `${stack.ingressUrl}/webhook` });
+const redis = new Redis(redisServer.url);
+
+try {
+  const users = emulator.state().users.map((user) => user.userId);
+  for (let i = 0; i < users.length; i += 10) {
+    emulator.sendEvents({
+      events: users.slice(i, i + 10).map((from) => ({ type: "text" as const, from, text: "hi" })),
+    });
+    if (i % 200 === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  const answered = () =>
+    users.filter((user) => emulator.messages(user).some((m) => m.from === "bot")).length;
+  await waitFor(() => answered() === EVENTS, { timeoutMs: 120_000, what: "every answer" });
+  // Done means BullMQ has removed every job: nothing waits, runs or is delayed.
+  await waitFor(
+    async () => (await redis.keys(`${prefix}:line-events:[0-9A-Z]*`)).length === 0 || undefined,
+    { timeoutMs: 30_000, what: "every job removed" },
+  );
+
+  const families = new Map<string, { keys: number; bytes: number }>();
+  let cursor = "0";
+  do {
+    const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1_000);
+    cursor = next;
+    for (const key of keys) {
+      const family = familyOf(key.slice(prefix.length + 1));
+      const bytes = Number(await redis.memory("USAGE", key, "SAMPLES", "0"));
+      const sum = families.get(family) ?? { keys: 0, bytes: 0 };
+      families.set(family, { keys: sum.keys + 1, bytes: sum.bytes + bytes });
+    }
+  } while (cursor !== "0");
+
+  console.log(`events answered: ${EVENTS}`);
+  console.log("family | keys | bytes | bytes per event");
+  for (const [family, { keys, bytes }] of [...families].sort()) {
+    console.log(`${family} | ${keys} | ${bytes} | ${(bytes / EVENTS).toFixed(1)}`);
+  }
+  const per = (name: string) => (families.get(name)?.bytes ?? 0) / EVENTS;
+  const kept = [...families.keys()].filter(
+    (name) => name !== "done mark (2 min grace)" && !name.startsWith("BullMQ events"),
+  );
+  const retained = kept.reduce((sum, name) => sum + per(name), 0);
+  console.log(
+    `retained per answered event once done: ${retained.toFixed(1)} B (besides BullMQ's events stream, capped at 10,000 entries whatever the traffic)`,
+  );
+  console.log(`of which dedupe marks: ${per("dedupe mark").toFixed(1)} B (kept DEDUPE_TTL_MS)`);
+  console.log(
+    `at 1,000 events/s for 24 h: ${((per("dedupe mark") * 1_000 * 86_400) / 2 ** 30).toFixed(2)} GiB of dedupe marks`,
+  );
+} finally {
+  redis.disconnect();
+  await stack.stop();
+  await emulator.close();
+  await redisServer.close();
+}
+
+function familyOf(key: string): string {
+  if (key.startsWith("line-events:de:")) return "dedupe mark";
+  if (key === "line-events:events") return "BullMQ events stream (capped)";
+  if (key.startsWith("line-events:")) return `BullMQ ${key.slice("line-events:".length)}`;
+  if (key.startsWith("ledger:")) return "done mark (2 min grace)";
+  return key.split(":")[0] ?? key;
+}

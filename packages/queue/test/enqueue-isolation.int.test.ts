@@ -1,0 +1,102 @@
+import { randomUUID } from "node:crypto";
+import { makeBotUserId, makeTextMessageEvent, makeUserId } from "@linefleet/testing";
+import type { WebhookEvent } from "@linefleet/webhook";
+import { Redis } from "ioredis";
+import { afterEach, describe, expect, inject, it } from "vitest";
+import {
+  createEventEnqueuer,
+  EVENTS_PER_TRANSACTION,
+  EventsNotStorableError,
+  jobIdFor,
+} from "../src/index.ts";
+
+/** Requests enqueued in one tick share a batch: these tests put a hostile one among them. */
+describe("one request never hurts another in the ingress's batch", () => {
+  const closers: Array<() => Promise<unknown> | unknown> = [];
+  afterEach(async () => {
+    for (const close of closers.splice(0).reverse()) await close();
+  });
+
+  function setup() {
+    const prefix = `t-${randomUUID()}`;
+    const connection = new Redis(inject("redisUrl"));
+    closers.push(() => connection.disconnect());
+    const enqueuer = createEventEnqueuer({ connection, prefix });
+    closers.push(() => enqueuer.close());
+    const jobExists = async (event: WebhookEvent) =>
+      (await connection.exists(`${prefix}:line-events:${jobIdFor(event.webhookEventId)}`)) === 1;
+    return { connection, enqueuer, jobExists };
+  }
+
+  const destination = makeBotUserId();
+  const event = (text: string) =>
+    makeTextMessageEvent(text, {
+      source: { type: "user", userId: makeUserId() },
+    }) as unknown as WebhookEvent;
+
+  it("fails only the request whose event cannot be serialised", async () => {
+    const { enqueuer, jobExists } = setup();
+    let nested: unknown = 1;
+    for (let i = 0; i < 5_000; i++) nested = { a: nested };
+    const hostile = { ...event("deep"), deep: nested } as WebhookEvent;
+    const before = event("before");
+    const after = event("after");
+
+    const outcomes = await Promise.allSettled([
+      enqueuer.enqueue(destination, [before], Date.now()),
+      enqueuer.enqueue(destination, [event("same request"), hostile], Date.now()),
+      enqueuer.enqueue(destination, [after], Date.now()),
+    ]);
+
+    expect(outcomes.map((outcome) => outcome.status)).toEqual([
+      "fulfilled",
+      "rejected",
+      "fulfilled",
+    ]);
+    expect((outcomes[1] as PromiseRejectedResult).reason).toBeInstanceOf(EventsNotStorableError);
+    expect(await jobExists(before)).toBe(true);
+    expect(await jobExists(after)).toBe(true);
+  });
+
+  it("splits a 10,000-event request into small transactions that others get in between", async () => {
+    const { connection, enqueuer, jobExists } = setup();
+    await connection.ping();
+    const watcher = new Redis(inject("redisUrl"));
+    const monitor = await watcher.monitor();
+    closers.push(() => {
+      monitor.disconnect();
+      watcher.disconnect();
+    });
+    const ours = `${connection.stream?.localAddress}:${connection.stream?.localPort}`;
+    /** Commands queued in each of our MULTIs. */
+    const transactions: number[] = [];
+    let open: number | undefined;
+    monitor.on("monitor", (_time: string, args: string[], source: string) => {
+      if (source !== ours) return;
+      const command = args[0]?.toLowerCase();
+      if (command === "multi") open = 0;
+      else if (command === "exec" && open !== undefined) {
+        transactions.push(open);
+        open = undefined;
+      } else if (open !== undefined) open++;
+    });
+
+    const huge = Array.from({ length: 10_000 }, (_, i) => event(`huge ${i}`));
+    const small = event("small");
+    let hugeDone = false;
+    const hugeEnqueued = enqueuer.enqueue(destination, huge, Date.now()).then(() => {
+      hugeDone = true;
+    });
+    await enqueuer.enqueue(destination, [small], Date.now());
+    // The small request, batched with the huge one, did not wait for all of it.
+    expect(hugeDone).toBe(false);
+    expect(await jobExists(small)).toBe(true);
+
+    await hugeEnqueued;
+    expect(await jobExists(huge[0] as WebhookEvent)).toBe(true);
+    expect(await jobExists(huge[9_999] as WebhookEvent)).toBe(true);
+    // Each event is two script calls (its lane, BullMQ's add): no MULTI held more than the bound.
+    expect(transactions.length).toBeGreaterThanOrEqual(10_000 / EVENTS_PER_TRANSACTION);
+    expect(Math.max(...transactions)).toBeLessThanOrEqual(2 * EVENTS_PER_TRANSACTION);
+  });
+});
