@@ -195,9 +195,11 @@ describe("createLineClient's reply and push against the emulator", () => {
     expect(first.alreadyAccepted).toBe(false);
     expect(second).toEqual({
       sentMessages: first.sentMessages,
-      requestId: first.requestId,
+      requestId: expect.stringMatching(uuidPattern),
+      acceptedRequestId: first.requestId,
       alreadyAccepted: true,
     });
+    expect(second.requestId).not.toBe(first.requestId);
     const delivered = emulator.messages(alice.userId).filter((m) => m.from === "bot");
     expect(delivered.map((m) => m.message.text)).toEqual(["once"]);
   });
