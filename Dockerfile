@@ -19,4 +19,4 @@ USER node
 EXPOSE 3000 8090 9464
 # The same image runs every process; docker-compose.yml picks one per service. The commands run
 # there too: `node apps/worker/src/dead-letters.ts list`, `node apps/emulator/src/trigger.ts --help`.
-CMD ["node", "apps/ingress/src/main.ts"]
+CMD ["node", "--max-semi-space-size=16", "apps/ingress/src/main.ts"]

@@ -63,7 +63,10 @@ export function buildApp(deps: IngressAppDeps) {
       signature: Array.isArray(signature) ? signature[0] : signature,
     });
     if (outcome.status === 200) {
-      request.log.debug({ events: outcome.envelope.events.length }, "webhook accepted");
+      // Guarded: the bindings object would otherwise be built for every request at level info.
+      if (request.log.isLevelEnabled("debug")) {
+        request.log.debug({ events: outcome.envelope.events.length }, "webhook accepted");
+      }
     } else {
       request.log.warn({ status: outcome.status, error: outcome.body.error }, "webhook refused");
     }

@@ -20,7 +20,8 @@ const redis = createWorkerConnection(env.REDIS_URL);
 redis.on("error", (error) => logger.warn({ reason: error.message }, "redis connection error"));
 const keys = redisKeys(env.QUEUE_PREFIX);
 
-// Every LINE call (the SDK's included) goes through one keep-alive pool with network timeouts.
+// Every LINE call goes through one keep-alive pool with network timeouts: reply and push directly,
+// the SDK's other calls as the global dispatcher of its `fetch`.
 const lineDispatcher = useLineDispatcher({
   headersTimeoutMs: env.LINE_API_HEADERS_TIMEOUT_MS ?? env.LINE_API_TIMEOUT_MS,
   bodyTimeoutMs: env.LINE_API_BODY_TIMEOUT_MS ?? env.LINE_API_TIMEOUT_MS,
@@ -31,6 +32,7 @@ const lineClient = createLineClient({
   apiBaseUrl: env.LINE_API_BASE_URL,
   dataApiBaseUrl: env.LINE_DATA_API_BASE_URL,
   timeoutMs: env.LINE_API_TIMEOUT_MS,
+  dispatcher: lineDispatcher,
 });
 const rateLimiter =
   env.LINE_RATE_LIMIT_PER_SECOND > 0

@@ -1,4 +1,6 @@
 import { HTTPFetchError, messagingApi } from "@line/bot-sdk";
+import type { Dispatcher } from "undici";
+import { createDirectSender } from "./direct-send.ts";
 import { LineApiError, toLineApiError } from "./errors.ts";
 
 export type Message = messagingApi.Message;
@@ -33,6 +35,11 @@ export interface LineClientOptions {
   dataApiBaseUrl?: string;
   /** The SDK has no timeout of its own; a call that takes longer fails with an unknown outcome. */
   timeoutMs?: number;
+  /**
+   * The pool reply and push go through (see `createLineDispatcher`); by default the global
+   * dispatcher, the one the SDK's `fetch` uses for every other call.
+   */
+  dispatcher?: Dispatcher;
 }
 
 export function createLineClient(options: LineClientOptions): LineClient {
@@ -45,31 +52,27 @@ export function createLineClient(options: LineClientOptions): LineClient {
     ...(options.dataApiBaseUrl ? { baseURL: options.dataApiBaseUrl } : {}),
   });
   const timeoutMs = options.timeoutMs ?? 10_000;
+  // Reply and push are the hot path: sent through undici directly, as the SDK would send them.
+  const send = createDirectSender(options);
 
   return {
     api,
     blob,
     async reply(replyToken, messages) {
       // No retry key here: LINE rejects X-Line-Retry-Key on reply with a 400.
-      const response = await call(
-        () => api.replyMessageWithHttpInfo({ replyToken, messages }),
-        timeoutMs,
-      );
+      const response = await call(() => send.reply({ replyToken, messages }), timeoutMs);
       return {
         sentMessages: response.body.sentMessages ?? [],
-        requestId: response.httpResponse.headers.get("x-line-request-id") ?? undefined,
+        requestId: response.requestId,
         alreadyAccepted: false,
       };
     },
     async push(to, messages, retryKey) {
       try {
-        const response = await call(
-          () => api.pushMessageWithHttpInfo({ to, messages }, retryKey),
-          timeoutMs,
-        );
+        const response = await call(() => send.push({ to, messages }, retryKey), timeoutMs);
         return {
           sentMessages: response.body.sentMessages ?? [],
-          requestId: response.httpResponse.headers.get("x-line-request-id") ?? undefined,
+          requestId: response.requestId,
           alreadyAccepted: false,
         };
       } catch (error) {

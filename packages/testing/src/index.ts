@@ -36,5 +36,11 @@ export {
   startRedis,
   type TestRedis,
 } from "./redis-server.ts";
-export { type Stack, type StackOptions, startStack, workerMetricsUrl } from "./stack.ts";
+export {
+  nodeFlagsOf,
+  type Stack,
+  type StackOptions,
+  startStack,
+  workerMetricsUrl,
+} from "./stack.ts";
 export { waitFor } from "./wait-for.ts";

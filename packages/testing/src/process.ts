@@ -21,9 +21,17 @@ export interface AppProcess {
   kill(): Promise<void>;
 }
 
-/** Runs one of linefleet's apps as a real process, with Node's built-in TypeScript support. */
-export function startApp(name: string, script: string, env: Record<string, string>): AppProcess {
-  const child = spawn(process.execPath, [script], {
+/**
+ * Runs one of linefleet's apps as a real process, with Node's built-in TypeScript support;
+ * `nodeFlags` go before the script (e.g. the GC settings of the app's start script).
+ */
+export function startApp(
+  name: string,
+  script: string,
+  env: Record<string, string>,
+  nodeFlags: readonly string[] = [],
+): AppProcess {
+  const child = spawn(process.execPath, [...nodeFlags, script], {
     cwd: repoRoot,
     env: { PATH: process.env.PATH ?? "", LOG_LEVEL: "info", ...env },
     stdio: ["ignore", "pipe", "pipe"],

@@ -1,6 +1,20 @@
 import { randomBytes, randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { freePort } from "./free-port.ts";
-import { type AppProcess, startApp, waitForHttp } from "./process.ts";
+import { type AppProcess, repoRoot, startApp, waitForHttp } from "./process.ts";
+
+/**
+ * The Node flags of a root package.json start script (`node --flag … app.ts`), so that tests and
+ * benchmarks run an app exactly as `pnpm start:…` and the image do (e.g. the ingress's GC setting).
+ */
+export function nodeFlagsOf(script: string): string[] {
+  const pkg = JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8")) as {
+    scripts: Record<string, string>;
+  };
+  const words = (pkg.scripts[script] ?? "").split(/\s+/);
+  return words.slice(1).filter((word) => word.startsWith("--"));
+}
 
 /** A running ingress and worker fleet, as real processes, for tests and benchmarks that cross both. */
 export interface Stack {
@@ -39,12 +53,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     LINE_CHANNEL_SECRET: channelSecret,
     LINE_CHANNEL_ACCESS_TOKEN: options.channelAccessToken ?? `token-${randomUUID()}`,
   };
-  const ingress = startApp("ingress", "apps/ingress/src/main.ts", {
-    ...common,
-    PORT: String(port),
-    HOST: "127.0.0.1",
-    ...options.ingressEnv,
-  });
+  const ingress = startApp(
+    "ingress",
+    "apps/ingress/src/main.ts",
+    { ...common, PORT: String(port), HOST: "127.0.0.1", ...options.ingressEnv },
+    nodeFlagsOf("start:ingress"),
+  );
   const workerEnv = {
     ...common,
     LINE_API_BASE_URL: options.lineApiUrl,

@@ -38,9 +38,7 @@ export type ParsedEnvelope =
 export function parseEnvelope(rawBody: Uint8Array | string): ParsedEnvelope {
   let json: unknown;
   try {
-    json = JSON.parse(
-      typeof rawBody === "string" ? rawBody : Buffer.from(rawBody).toString("utf8"),
-    );
+    json = JSON.parse(typeof rawBody === "string" ? rawBody : utf8(rawBody));
   } catch (error) {
     return { ok: false, reason: "invalid_json", detail: (error as Error).message };
   }
@@ -49,4 +47,12 @@ export function parseEnvelope(rawBody: Uint8Array | string): ParsedEnvelope {
     return { ok: false, reason: "invalid_envelope", detail: z.prettifyError(result.error) };
   }
   return { ok: true, envelope: result.data };
+}
+
+/** Decodes the bytes in place: `Buffer.from(uint8Array)` would copy the whole body first. */
+function utf8(bytes: Uint8Array): string {
+  const buffer = Buffer.isBuffer(bytes)
+    ? bytes
+    : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return buffer.toString("utf8");
 }

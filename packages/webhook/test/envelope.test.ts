@@ -13,6 +13,19 @@ const event = {
 };
 
 describe("parseEnvelope", () => {
+  it("reads exactly the bytes of a view into a larger buffer, multi-byte text included", () => {
+    const body = JSON.stringify({
+      destination: "Ubot",
+      events: [{ ...event, message: { ...event.message, text: "こんにちは 👋" } }],
+    });
+    const bytes = Buffer.from(`garbage before${body}garbage after`);
+    const start = "garbage before".length;
+    const view = new Uint8Array(bytes.buffer, bytes.byteOffset + start, Buffer.byteLength(body));
+    const parsed = parseEnvelope(view);
+    if (!parsed.ok) throw new Error(parsed.detail);
+    expect(parsed.envelope.events[0]).toMatchObject({ message: { text: "こんにちは 👋" } });
+  });
+
   it("keeps fields and event types it does not know, untouched", () => {
     const body = {
       destination: "Ubot",
