@@ -4,6 +4,7 @@ import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { createConnection } from "node:net";
 import { fileURLToPath } from "node:url";
+import { localDev } from "@linefleet/config";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const env = { ...process.env };
@@ -68,7 +69,7 @@ function hasCommand(command: string): boolean {
 }
 
 if (!env.REDIS_URL) {
-  const port = Number(env.DEV_REDIS_PORT ?? 6390);
+  const port = Number(env.DEV_REDIS_PORT ?? localDev.redisPort);
   if (await portOpen(port)) {
     console.log(`Using the Redis already listening on 127.0.0.1:${port}`);
   } else if (hasCommand("redis-server")) {
@@ -107,9 +108,9 @@ const port = env.PORT ?? "3000";
 const emulated = !env.LINE_CHANNEL_SECRET && !env.LINE_CHANNEL_ACCESS_TOKEN;
 if (emulated) {
   // No LINE credentials: talk to the local emulator with development-only ones.
-  env.LINE_CHANNEL_SECRET = "linefleet-dev-channel-secret";
-  env.LINE_CHANNEL_ACCESS_TOKEN = "linefleet-dev-channel-access-token";
-  const emulatorPort = env.EMULATOR_PORT ?? "8090";
+  env.LINE_CHANNEL_SECRET = localDev.channelSecret;
+  env.LINE_CHANNEL_ACCESS_TOKEN = localDev.channelAccessToken;
+  const emulatorPort = env.EMULATOR_PORT ?? String(localDev.emulatorPort);
   env.LINE_API_BASE_URL = `http://127.0.0.1:${emulatorPort}`;
   env.LINE_DATA_API_BASE_URL = `http://127.0.0.1:${emulatorPort}`;
   run("emulator", process.execPath, ["apps/emulator/src/main.ts"], {

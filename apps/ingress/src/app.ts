@@ -1,5 +1,6 @@
 import type { WebhookOutcome } from "@linefleet/ingress";
 import type { Logger } from "@linefleet/log";
+import { RedisMayEvictError } from "@linefleet/queue";
 import Fastify, { LogController } from "fastify";
 
 export interface IngressAppDeps {
@@ -9,8 +10,13 @@ export interface IngressAppDeps {
     rawBody: Uint8Array;
     signature: string | undefined;
   }): Promise<WebhookOutcome>;
-  /** Resolves when Redis answers; rejects otherwise. */
+  /**
+   * Resolves when Redis answers and is safe to queue in; rejects otherwise, with a
+   * `RedisMayEvictError` when its maxmemory-policy may evict queued events.
+   */
   checkReady(): Promise<void>;
+  /** Serve HTTPS with this certificate chain and key (PEM) instead of plain HTTP. */
+  tls?: { cert: string; key: string };
 }
 
 /** The HTTP face of the ingress: transport only, the webhook logic lives in @linefleet/ingress. */
@@ -24,6 +30,7 @@ export function buildApp(deps: IngressAppDeps) {
     // LINE sends a webhook in one go and gives up after 2 s: a request still arriving after 10 s is
     // not LINE's, and must not hold a socket (or a graceful shutdown) open.
     requestTimeout: 10_000,
+    https: deps.tls ?? null,
   });
 
   // Keep every body as raw bytes: the signature must be checked before anything parses them.
@@ -52,6 +59,11 @@ export function buildApp(deps: IngressAppDeps) {
       await deps.checkReady();
       return { ok: true };
     } catch (error) {
+      if (error instanceof RedisMayEvictError) {
+        // An error, not a warning: events acknowledged to LINE could vanish without a trace.
+        request.log.error({ policy: error.policy }, error.message);
+        return reply.code(503).send({ ok: false, error: "redis_may_evict", reason: error.message });
+      }
       request.log.warn({ err: error }, "not ready");
       return reply.code(503).send({ ok: false, error: "redis_unavailable" });
     }

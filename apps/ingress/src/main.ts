@@ -1,15 +1,24 @@
 import { parseEnv } from "@linefleet/config";
 import { createWebhookHandler, withTimeout } from "@linefleet/ingress";
 import { createLogger } from "@linefleet/log";
-import { createEventEnqueuer, createProducerConnection } from "@linefleet/queue";
+import {
+  assertRedisKeepsKeys,
+  createEventEnqueuer,
+  createProducerConnection,
+  watchEvictionPolicy,
+} from "@linefleet/queue";
 import { buildApp } from "./app.ts";
 import { ingressEnvSchema } from "./env.ts";
+import { loadTls } from "./tls.ts";
 
 const env = parseEnv(ingressEnvSchema);
 const logger = createLogger({ name: "ingress", level: env.LOG_LEVEL });
 const redis = createProducerConnection(env.REDIS_URL);
 redis.on("error", (error) => logger.warn({ err: error }, "redis connection error"));
 const enqueuer = createEventEnqueuer({ connection: redis, prefix: env.QUEUE_PREFIX });
+const allowEvicting = env.ALLOW_EVICTING_REDIS;
+watchEvictionPolicy(redis, { allowEvicting, logger });
+const tls = await loadTls(env, logger);
 
 const app = buildApp({
   logger,
@@ -22,8 +31,13 @@ const app = buildApp({
     onEnqueueError: (error) => logger.error({ err: error }, "enqueue failed; answered 503"),
   }),
   checkReady: async () => {
-    await withTimeout(redis.ping(), env.ENQUEUE_TIMEOUT_MS, "Redis PING");
+    await withTimeout(
+      assertRedisKeepsKeys(redis, { allowEvicting }),
+      env.ENQUEUE_TIMEOUT_MS,
+      "Redis readiness check",
+    );
   },
+  ...(tls ? { tls } : {}),
 });
 
 let stopping = false;

@@ -1,7 +1,7 @@
 import { parseEnv } from "@linefleet/config";
 import { createLineClient, withRateLimit } from "@linefleet/line-client";
 import { createLogger } from "@linefleet/log";
-import { createWorkerConnection } from "@linefleet/queue";
+import { createWorkerConnection, watchEvictionPolicy } from "@linefleet/queue";
 import { createEventWorker, createRedisLedger, createRedisRateLimiter } from "@linefleet/worker";
 import { workerEnvSchema } from "./env.ts";
 import { loadBot } from "./load-bot.ts";
@@ -10,6 +10,12 @@ const env = parseEnv(workerEnvSchema);
 const logger = createLogger({ name: "worker", level: env.LOG_LEVEL });
 const redis = createWorkerConnection(env.REDIS_URL);
 redis.on("error", (error) => logger.warn({ err: error }, "redis connection error"));
+// Logged as an error at start and after each reconnect when Redis may evict queued events;
+// `redisPolicy.check()` is what a worker readiness probe answers from.
+const redisPolicy = watchEvictionPolicy(redis, {
+  allowEvicting: env.ALLOW_EVICTING_REDIS,
+  logger,
+});
 
 const lineClient = createLineClient({
   channelAccessToken: env.LINE_CHANNEL_ACCESS_TOKEN,
@@ -58,4 +64,8 @@ process.on("SIGTERM", () => void shutdown("SIGTERM"));
 process.on("SIGINT", () => void shutdown("SIGINT"));
 
 await worker.waitUntilReady();
-logger.info({ concurrency: env.WORKER_CONCURRENCY, queue: env.QUEUE_PREFIX }, "worker ready");
+const { policy } = await redisPolicy.check();
+logger.info(
+  { concurrency: env.WORKER_CONCURRENCY, queue: env.QUEUE_PREFIX, redisMaxmemoryPolicy: policy },
+  "worker ready",
+);

@@ -1,4 +1,10 @@
 export {
+  createTestPki,
+  type LeafOptions,
+  type TestCertificate,
+  type TestPki,
+} from "./certificates.ts";
+export {
   type FixtureEvent,
   makeBotUserId,
   makeEnvelope,
