@@ -12,7 +12,7 @@ Checks the configuration, Redis, the channel at LINE, the webhook URL's TLS as L
 the ingress; one line per check, exit code 1 on any failure.
 
   --url URL           the public webhook URL whose TLS to check (default: the one set at LINE)
-  --ingress-url URL   where the ingress listens (default: http://127.0.0.1:$PORT/webhook)
+  --ingress-url URL   where the ingress listens (default: http(s)://127.0.0.1:$PORT/webhook)
   --json              the results as JSON
 
 Reads the same variables as the ingress and workers. With no LINE credentials set it checks the
@@ -54,7 +54,9 @@ const results = await runDoctor({
   ...(env.LINE_CHANNEL_SECRET ? { channelSecret: env.LINE_CHANNEL_SECRET } : {}),
   ...(env.LINE_BOT_USER_ID ? { botUserId: env.LINE_BOT_USER_ID } : {}),
   ...(values.url ? { url: values.url } : {}),
-  ingressUrl: values["ingress-url"] ?? `http://127.0.0.1:${env.PORT}/webhook`,
+  ingressUrl:
+    values["ingress-url"] ??
+    `${env.TLS_CERT_FILE ? "https" : "http"}://127.0.0.1:${env.PORT}/webhook`,
   publicRoots: publicRootCertificates(),
 });
 

@@ -81,7 +81,7 @@ export async function checkRedis(options: RedisCheckOptions): Promise<CheckResul
           : {
               name: "Redis maxmemory-policy",
               status: "fail",
-              detail: verdict.problem.message,
+              detail: `${verdict.policy}: Redis may evict queued events under memory pressure, silently`,
               hint: "CONFIG SET maxmemory-policy noeviction, and maxmemory-policy noeviction in redis.conf",
             },
     );
