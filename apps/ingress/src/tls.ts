@@ -24,7 +24,7 @@ export async function loadTls(
   ]);
   const chain = parsePemBundle(cert);
   for (const [check, finding] of [
-    ["TLS certificate chain", judgeChain(chain, publicRootCertificates())],
+    ["TLS certificate chain", judgeChain(chain, publicRootCertificates(), "TLS_CERT_FILE holds")],
     ["TLS certificate expiry", judgeValidity(chain, new Date())],
   ] as const) {
     if (finding.status === "ok") logger.info({ check, file: env.TLS_CERT_FILE }, finding.detail);

@@ -99,6 +99,15 @@ async function checkProtocol(target: Target): Promise<CheckResult> {
     }
     return { name, status: "ok", detail: `${protocol} with ${cipher}` };
   } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? "";
+    if (["ECONNREFUSED", "ENOTFOUND", "EHOSTUNREACH", "ETIMEDOUT", "EAI_AGAIN"].includes(code)) {
+      return {
+        name,
+        status: "fail",
+        detail: `cannot connect to ${target.host}:${target.port}: ${(error as Error).message}`,
+        hint: "is the server running, and reachable from the internet on that port?",
+      };
+    }
     const legacy = await legacyProtocol(target).catch(() => null);
     if (legacy === "TLSv1" || legacy === "TLSv1.1") {
       return {

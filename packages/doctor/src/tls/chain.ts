@@ -42,10 +42,12 @@ function pathFromLeaf(sent: readonly X509Certificate[]): X509Certificate[] {
 export function judgeChain(
   sent: readonly X509Certificate[],
   publicRoots: readonly X509Certificate[],
+  /** Who holds the certificates, for the report: a live server, or a chain file. */
+  holder = "the server sends",
 ): Finding {
   const [leaf] = sent;
-  if (!leaf) return { status: "fail", detail: "the server sends no certificate" };
-  const count = `the server sends ${sent.length} certificate${sent.length === 1 ? "" : "s"}`;
+  if (!leaf) return { status: "fail", detail: `${holder} no certificate` };
+  const count = `${holder} ${sent.length} certificate${sent.length === 1 ? "" : "s"}`;
   const isPublicRoot = (cert: X509Certificate) =>
     publicRoots.some((root) => root.fingerprint256 === cert.fingerprint256);
 
