@@ -147,6 +147,22 @@ describe("the webhook endpoint's TLS as LINE sees it", () => {
     expect(result?.detail).toBe("the server speaks TLSv1.1 at best; LINE needs TLS 1.2 or 1.3");
   });
 
+  it("TLS 1.2 with no cipher suite LINE accepts: fails, and the chain is still read", async () => {
+    const leaf = await pki.leaf({ hostnames: ["localhost"] });
+    const url = await serve({
+      cert: leaf.cert + pki.intermediate.cert,
+      key: leaf.key,
+      maxVersion: "TLSv1.2",
+      ciphers: "ECDHE-ECDSA-AES128-SHA256",
+    });
+    const results = await check(url);
+    expect(results["TLS version and cipher"]?.status).toBe("fail");
+    expect(results["TLS version and cipher"]?.detail).toContain(
+      "no TLS 1.2/1.3 handshake with a cipher suite LINE accepts",
+    );
+    expect(results["TLS certificate chain"]?.status).toBe("ok");
+  });
+
   it("plain HTTP: fails unless on loopback", async () => {
     const remote = await checkEndpointTls({
       url: "http://bot.example.com/webhook",

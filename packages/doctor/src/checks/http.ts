@@ -2,9 +2,10 @@ import { Agent, fetch } from "undici";
 
 /**
  * For calls whose certificate is judged elsewhere (the ingress's, by the TLS lines): an
- * unverifiable chain must not hide whether the ingress itself answers.
+ * unverifiable chain must not hide whether the ingress itself answers. No keep-alive (pipelining
+ * 0): the doctor sends one request, and an idle socket would hold the process open.
  */
-const unverified = new Agent({ connect: { rejectUnauthorized: false } });
+const unverified = new Agent({ connect: { rejectUnauthorized: false }, pipelining: 0 });
 
 /** One bounded HTTP call; the body read as JSON when it is JSON, else as text. */
 export async function request(

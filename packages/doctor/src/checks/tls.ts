@@ -71,13 +71,17 @@ export async function checkEndpointTls(options: TlsCheckOptions): Promise<CheckR
   ];
 }
 
-/** TLS 1.2 shows the Certificate message in the clear; a TLS 1.3-only server needs Node's view. */
+/** TLS 1.2 shows the Certificate message in the clear; other servers need Node's view. */
 async function readChain(target: Target): Promise<X509Certificate[]> {
   try {
     const sent = await readSentChain({ ...target, servername: target.host });
     return sent.certificates;
   } catch (error) {
-    if (error instanceof HandshakeError && error.code === "LF_TLS_ALERT") {
+    // Refused or cut off mid-hello (TLS 1.3 only, or none of LINE's 1.2 suites): ask Node instead.
+    if (
+      error instanceof HandshakeError &&
+      ["LF_TLS_ALERT", "LF_TLS_PROTOCOL"].includes(error.code)
+    ) {
       return sentChainThroughNode(target);
     }
     throw error;
