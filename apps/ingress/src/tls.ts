@@ -1,4 +1,5 @@
 import { readFile } from "node:fs/promises";
+import { ConfigError } from "@linefleet/config";
 import {
   judgeChain,
   judgeValidity,
@@ -18,11 +19,21 @@ export async function loadTls(
   logger: Logger,
 ): Promise<{ cert: string; key: string } | undefined> {
   if (!env.TLS_CERT_FILE || !env.TLS_KEY_FILE) return undefined;
+  const problems: string[] = [];
+  const read = (name: "TLS_CERT_FILE" | "TLS_KEY_FILE", path: string) =>
+    readFile(path, "utf8").catch((error: Error) => {
+      problems.push(`${name} cannot be read: ${error.message}`);
+      return "";
+    });
   const [cert, key] = await Promise.all([
-    readFile(env.TLS_CERT_FILE, "utf8"),
-    readFile(env.TLS_KEY_FILE, "utf8"),
+    read("TLS_CERT_FILE", env.TLS_CERT_FILE),
+    read("TLS_KEY_FILE", env.TLS_KEY_FILE),
   ]);
   const chain = parsePemBundle(cert);
+  if (cert && chain.length === 0) {
+    problems.push("TLS_CERT_FILE is invalid: it holds no PEM certificate");
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
   for (const [check, finding] of [
     ["TLS certificate chain", judgeChain(chain, publicRootCertificates(), "TLS_CERT_FILE holds")],
     ["TLS certificate expiry", judgeValidity(chain, new Date())],
