@@ -3,7 +3,7 @@
 
 FROM node:24-bookworm-slim AS deps
 WORKDIR /app
-RUN npm install --global --no-fund --no-audit pnpm@10.34.9
+RUN npm install --global --no-fund --no-audit pnpm@12.4.2
 COPY pnpm-lock.yaml pnpm-workspace.yaml ./
 RUN pnpm fetch --prod
 COPY . .

@@ -2,6 +2,7 @@
  * Scenario 4a, cost: CPU time per event end to end (ingress + Redis + one worker), from the
  * kernel's accounting of each process (utime + stime in /proc/<pid>/stat), at a fixed rate, over
  * the window from the first webhook to the last answer. The emulator (LINE) is not counted.
+ * linefleet and the naive pipeline run the same load, one after the other, in the same run.
  */
 import {
   type Flags,
@@ -10,44 +11,99 @@ import {
   type SteadyResult,
   settle,
   startLineSide,
+  startNaiveOn,
   startStackOn,
   steady,
 } from "./lib.ts";
 
 export const COST_RATE = 1_000;
 
-export interface CostResults extends SteadyResult {
+export interface PipelineCost extends SteadyResult {
   /** CPU µs per event, per process and in total. */
   usPerEvent: Record<string, number>;
   totalUsPerEvent: number;
 }
 
-export async function runCost(redisUrl: string, redisPid: number, flags: Flags) {
-  const line = await startLineSide(1_000);
-  const stack = await startStackOn(line, { redisUrl, prefix: "bench-cost", workers: 1 });
+export interface CostResults extends PipelineCost {
+  /** The naive durable pipeline on the same load. */
+  naive: PipelineCost;
+  /** linefleet's CPU per event over the naive pipeline's. */
+  vsNaive: number;
+}
+
+type Running = { pids: Record<string, number>; stop(): Promise<void> };
+
+async function measure(
+  name: string,
+  line: Awaited<ReturnType<typeof startLineSide>>,
+  running: Running,
+  flags: Flags,
+): Promise<PipelineCost> {
   try {
-    const pids = {
-      ingress: pidOf(stack.ingress),
-      worker: pidOf(stack.workers[0] as (typeof stack.workers)[number]),
-      redis: redisPid,
-    };
-    await steady(line, COST_RATE, flags.quick ? 1 : 3, pids); // warm-up
+    await steady(line, COST_RATE, flags.quick ? 1 : 3, running.pids); // warm-up
     await settle(line);
-    const result = await steady(line, COST_RATE, flags.quick ? 3 : 15, pids);
+    const result = await steady(line, COST_RATE, flags.quick ? 3 : 15, running.pids);
     const usPerEvent = Object.fromEntries(
-      Object.entries(result.cpuMs).map(([name, ms]) => [name, (ms * 1000) / result.answered]),
+      Object.entries(result.cpuMs).map(([process, ms]) => [process, (ms * 1000) / result.answered]),
     );
     const totalUsPerEvent = Object.values(usPerEvent).reduce((a, b) => a + b, 0);
     log(
-      `cost: ${totalUsPerEvent.toFixed(0)} µs CPU/event at ${COST_RATE}/s (${Object.entries(
+      `cost (${name}): ${totalUsPerEvent.toFixed(0)} µs CPU/event at ${COST_RATE}/s (${Object.entries(
         usPerEvent,
       )
         .map(([k, v]) => `${k} ${v.toFixed(0)}`)
-        .join(", ")}), p99 ${result.p99.toFixed(1)} ms`,
+        .join(
+          ", ",
+        )}), answered ${result.answered}/${result.events}, p99 ${result.p99.toFixed(1)} ms`,
     );
-    return { ...result, usPerEvent, totalUsPerEvent } satisfies CostResults;
+    return { ...result, usPerEvent, totalUsPerEvent };
   } finally {
-    await stack.stop();
+    await running.stop();
+    await settle(line);
+  }
+}
+
+export async function runCost(redisUrl: string, redisPid: number, flags: Flags) {
+  const line = await startLineSide(1_000);
+  try {
+    const stack = await startStackOn(line, { redisUrl, prefix: "bench-cost", workers: 1 });
+    const linefleet = await measure(
+      "linefleet",
+      line,
+      {
+        pids: {
+          ingress: pidOf(stack.ingress),
+          worker: pidOf(stack.workers[0] as (typeof stack.workers)[number]),
+          redis: redisPid,
+        },
+        stop: () => stack.stop(),
+      },
+      flags,
+    );
+    const naivePipeline = await startNaiveOn(line, {
+      redisUrl,
+      prefix: "bench-cost-naive",
+      workers: 1,
+    });
+    const naive = await measure(
+      "naive",
+      line,
+      {
+        pids: {
+          ingress: pidOf(naivePipeline.ingress),
+          worker: pidOf(naivePipeline.workers[0] as (typeof naivePipeline.workers)[number]),
+          redis: redisPid,
+        },
+        stop: () => naivePipeline.stop(),
+      },
+      flags,
+    );
+    return {
+      ...linefleet,
+      naive,
+      vsNaive: linefleet.totalUsPerEvent / naive.totalUsPerEvent,
+    } satisfies CostResults;
+  } finally {
     await line.close();
   }
 }

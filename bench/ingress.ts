@@ -14,6 +14,7 @@ import {
   type PacedResult,
   paced,
   pidOf,
+  startNaivePipeline,
   startServer,
   startStack,
   type ThroughputResult,
@@ -22,7 +23,7 @@ import {
 export const FIXED_RATE = 2_000;
 
 export interface IngressTarget {
-  name: "linefleet" | "bare-fastify" | "sdk-express";
+  name: "linefleet" | "naive" | "bare-fastify" | "sdk-express";
   label: string;
   rounds: ThroughputResult[];
   /** Median of the rounds' requests/s. */
@@ -38,6 +39,7 @@ export interface IngressResults {
   targets: IngressTarget[];
   vsSdk: number;
   vsBare: number;
+  vsNaive: number;
 }
 
 export async function runIngress(redisUrl: string, redisPid: number, flags: Flags) {
@@ -45,6 +47,7 @@ export async function runIngress(redisUrl: string, redisPid: number, flags: Flag
   const stack = await startStack({ redisUrl, prefix: "bench-ingress", workers: 0 });
   const bare = await startServer("bare-fastify");
   const sdk = await startServer("sdk-express");
+  const naive = await startNaivePipeline({ redisUrl, prefix: "bench-ingress-naive", workers: 0 });
   const durationS = flags.quick ? 2 : 8;
   const rounds = flags.quick ? 1 : 3;
   const fixedS = flags.quick ? 2 : 10;
@@ -59,6 +62,12 @@ export async function runIngress(redisUrl: string, redisPid: number, flags: Flag
       label: "linefleet /webhook (verify + dedupe + enqueue)",
       url: `${stack.ingressUrl}/webhook`,
       pids: { server: pidOf(stack.ingress), redis: redisPid },
+    },
+    {
+      name: "naive",
+      label: "naive pipeline (Fastify + HMAC + SET NX + queue.add)",
+      url: `${naive.ingressUrl}/webhook`,
+      pids: { server: pidOf(naive.ingress), redis: redisPid },
     },
     {
       name: "sdk-express",
@@ -119,9 +128,10 @@ export async function runIngress(redisUrl: string, redisPid: number, flags: Flag
       targets,
       vsSdk: rps("linefleet") / rps("sdk-express"),
       vsBare: rps("linefleet") / rps("bare-fastify"),
+      vsNaive: rps("linefleet") / rps("naive"),
     } satisfies IngressResults;
   } finally {
-    await Promise.all([stack.stop(), bare.app.stop(), sdk.app.stop()]);
+    await Promise.all([stack.stop(), bare.app.stop(), sdk.app.stop(), naive.stop()]);
     await redis.flushall();
     redis.disconnect();
   }

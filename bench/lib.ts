@@ -457,6 +457,10 @@ export interface SteadyResult extends LatencyStats {
   answered: number;
   viaReply: number;
   failedWebhooks: number;
+  /** Answers per second, from the first webhook to the last answer: below `rate`, it fell behind. */
+  answerRate: number;
+  /** Whether the stack kept up: every event answered, at (nearly) the offered rate. */
+  keptUp: boolean;
   /** CPU ms used over the phase (until its last answer), per process. */
   cpuMs: Record<string, number>;
 }
@@ -516,13 +520,18 @@ export async function steady(
   unsubscribe();
   const latencies: number[] = [];
   let viaReply = 0;
+  let lastAnswerAt = start;
   for (const answer of line.answers.slice(answersBefore)) {
     const index = answer.seq - firstSeq;
     if (index < 0 || index >= total) continue;
     latencies.push(answer.at - (sentAt[index] as number));
+    lastAnswerAt = Math.max(lastAnswerAt, answer.at);
     if (answer.via === "reply") viaReply++;
   }
+  const answerRate = (latencies.length * 1000) / Math.max(1, lastAnswerAt - start);
   return {
+    answerRate,
+    keptUp: latencies.length === total && answerRate >= rate * 0.95,
     rate,
     durationS,
     events: total,
@@ -549,4 +558,51 @@ export async function settle(line: LineSide, quietMs = 500): Promise<void> {
     count = line.answers.length;
     await sleep(quietMs);
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The naive durable pipeline (comparison c), wired like linefleet: same Redis, same LINE side
+
+export interface NaivePipeline {
+  ingressUrl: string;
+  ingress: AppProcess;
+  workers: AppProcess[];
+  stop(): Promise<void>;
+}
+
+/** Fastify + HMAC + `SET NX` + `queue.add`, and plain BullMQ workers replying through the SDK. */
+export async function startNaivePipeline(options: {
+  redisUrl: string;
+  prefix: string;
+  workers: number;
+  lineApiUrl?: string;
+}): Promise<NaivePipeline> {
+  const env = { REDIS_URL: options.redisUrl, QUEUE_PREFIX: options.prefix };
+  const ingress = await startServer("naive-ingress", env);
+  const workers = Array.from({ length: options.workers }, (_, i) =>
+    startApp(`naive-worker-${i + 1}`, "bench/servers/naive-worker.ts", {
+      ...env,
+      LINE_CHANNEL_ACCESS_TOKEN: "bench-access-token",
+      LINE_API_BASE_URL: options.lineApiUrl ?? "http://127.0.0.1:9",
+    }),
+  );
+  await Promise.all(workers.map((w) => w.waitForLine((line) => line.msg === "worker ready")));
+  return {
+    ingressUrl: ingress.url,
+    ingress: ingress.app,
+    workers,
+    stop: async () => {
+      await Promise.all([ingress.app.stop(), ...workers.map((w) => w.stop())]);
+    },
+  };
+}
+
+/** The naive pipeline wired to the emulator as LINE, as startStackOn does for linefleet. */
+export async function startNaiveOn(
+  line: LineSide,
+  options: { redisUrl: string; prefix: string; workers: number },
+): Promise<NaivePipeline> {
+  const naive = await startNaivePipeline({ ...options, lineApiUrl: line.emulator.url });
+  line.emulator.configure({ webhookUrl: `${naive.ingressUrl}/webhook` });
+  return naive;
 }

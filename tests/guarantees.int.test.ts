@@ -148,7 +148,9 @@ describe("delivery guarantees (emulated LINE, real ingress and workers)", () => 
     ]);
     expect(callsTo(stack, PUSH)).toHaveLength(0);
     const redis = new Redis(inject("redisUrl"));
-    const ledger = await redis.hgetall(`${stack.prefix}:ledger:${sent.webhookEventId}`);
+    // The ledger lives in the slot of the event's lane: its key ends with the event id.
+    const [key] = await redis.keys(`${stack.prefix}:ledger:*${sent.webhookEventId}`);
+    const ledger = key ? await redis.hgetall(key) : {};
     redis.disconnect();
     expect(JSON.parse(ledger["0"] ?? "{}")).toMatchObject({ status: "unknown", via: "reply" });
   });

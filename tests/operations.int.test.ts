@@ -38,11 +38,17 @@ describe("operations", () => {
       .filter((c) => c.path === "/v2/bot/message/reply")
       .map((c) => c.at)
       .sort((a, b) => a - b);
-    // In any one-second window, no more than the rate plus the one-request burst allowance.
+    // The limiter grants permits by Redis's clock; LINE counts them as they arrive, after
+    // scheduling and network delays that can bring two grants closer. So: over the whole run no
+    // faster than the rate (30 permits span at least 2.9 s once granted; 10% slack for those
+    // delays), and in any one-second window the rate plus the one-request burst allowance, plus
+    // one request that a delay moved into the window.
+    const spanMs = (times.at(-1) ?? 0) - (times[0] ?? 0);
+    expect(((times.length - 1) / spanMs) * 1_000).toBeLessThanOrEqual(perSecond * 1.1);
     const busiest = Math.max(
       ...times.map((t) => times.filter((u) => u >= t && u < t + 1_000).length),
     );
-    expect(busiest).toBeLessThanOrEqual(perSecond + 1);
+    expect(busiest).toBeLessThanOrEqual(perSecond + 2);
   });
 
   it("keeps a failed event as a dead letter, lists it, and replays it by push without repeating what it sent", async () => {

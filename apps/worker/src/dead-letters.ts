@@ -1,7 +1,7 @@
 // pnpm dead-letters <list|show|replay|prune> — inspect and recover events that failed for good.
 import { parseArgs } from "node:util";
 import { parseEnv, redisEnv } from "@linefleet/config";
-import { createWorkerConnection } from "@linefleet/queue";
+import { createWorkerConnection, redisKeys } from "@linefleet/queue";
 import { createDeadLetters, createRedisLedger } from "@linefleet/worker";
 import { z } from "zod";
 
@@ -36,7 +36,7 @@ const redis = createWorkerConnection(env.REDIS_URL);
 const deadLetters = createDeadLetters({
   connection: redis,
   prefix: env.QUEUE_PREFIX,
-  ledger: createRedisLedger(redis, env.QUEUE_PREFIX),
+  ledger: createRedisLedger(redis, redisKeys(env.QUEUE_PREFIX)),
 });
 
 try {

@@ -17,6 +17,12 @@ export const workerEnvSchema = z.object({
   PUSH_AFTER_UNKNOWN_REPLY: env.flag(false),
   /** A LINE API call that takes longer has an unknown outcome. */
   LINE_API_TIMEOUT_MS: env.ms(10_000),
+  /** How long LINE may take to start answering before the socket is dropped (default: LINE_API_TIMEOUT_MS). */
+  LINE_API_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(1).optional(),
+  /** How long a LINE response body may stay idle before the socket is dropped (default: LINE_API_TIMEOUT_MS). */
+  LINE_API_BODY_TIMEOUT_MS: z.coerce.number().int().min(1).optional(),
+  /** Keep-alive sockets per LINE host, shared by every call of the process. */
+  LINE_API_CONNECTIONS: env.int(64, 1),
   /** How long an event waits behind an earlier, still pending event of its chat before going ahead. */
   LANE_MAX_WAIT_MS: env.ms(30_000),
   /** How long a job's lock lasts; a crashed worker's events are taken over after about this. */

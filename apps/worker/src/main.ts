@@ -1,7 +1,7 @@
 import { parseEnv } from "@linefleet/config";
-import { createLineClient, withRateLimit } from "@linefleet/line-client";
+import { createLineClient, useLineDispatcher, withRateLimit } from "@linefleet/line-client";
 import { createLogger } from "@linefleet/log";
-import { createWorkerConnection, watchEvictionPolicy } from "@linefleet/queue";
+import { createWorkerConnection, redisKeys, watchEvictionPolicy } from "@linefleet/queue";
 import { createEventWorker, createRedisLedger, createRedisRateLimiter } from "@linefleet/worker";
 import { workerEnvSchema } from "./env.ts";
 import { loadBot } from "./load-bot.ts";
@@ -16,7 +16,14 @@ const redisPolicy = watchEvictionPolicy(redis, {
   allowEvicting: env.ALLOW_EVICTING_REDIS,
   logger,
 });
+const keys = redisKeys(env.QUEUE_PREFIX);
 
+// Every LINE call (the SDK's included) goes through one keep-alive pool with network timeouts.
+const lineDispatcher = useLineDispatcher({
+  headersTimeoutMs: env.LINE_API_HEADERS_TIMEOUT_MS ?? env.LINE_API_TIMEOUT_MS,
+  bodyTimeoutMs: env.LINE_API_BODY_TIMEOUT_MS ?? env.LINE_API_TIMEOUT_MS,
+  connections: env.LINE_API_CONNECTIONS,
+});
 const lineClient = createLineClient({
   channelAccessToken: env.LINE_CHANNEL_ACCESS_TOKEN,
   apiBaseUrl: env.LINE_API_BASE_URL,
@@ -25,17 +32,17 @@ const lineClient = createLineClient({
 });
 const rateLimiter =
   env.LINE_RATE_LIMIT_PER_SECOND > 0
-    ? createRedisRateLimiter(redis, `${env.QUEUE_PREFIX}:rate:line-api`, {
+    ? createRedisRateLimiter(redis, keys.rateLimit("line-api"), {
         perSecond: env.LINE_RATE_LIMIT_PER_SECOND,
       })
     : undefined;
 
 const worker = createEventWorker({
   connection: redis,
-  prefix: env.QUEUE_PREFIX,
+  keys,
   bot: await loadBot(env.BOT_MODULE),
   client: rateLimiter ? withRateLimit(lineClient, rateLimiter.acquire) : lineClient,
-  ledger: createRedisLedger(redis, env.QUEUE_PREFIX),
+  ledger: createRedisLedger(redis, keys),
   logger,
   concurrency: env.WORKER_CONCURRENCY,
   replyTokenMaxAgeMs: env.REPLY_TOKEN_MAX_AGE_MS,
@@ -58,6 +65,7 @@ async function shutdown(signal: string) {
   const clean = await Promise.race([closed, graceOver]);
   if (!clean) logger.warn("grace period over; in-flight events left to other workers");
   redis.disconnect();
+  await lineDispatcher.close().catch(() => {});
   process.exit(clean ? 0 : 1);
 }
 process.on("SIGTERM", () => void shutdown("SIGTERM"));

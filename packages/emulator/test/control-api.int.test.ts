@@ -189,6 +189,53 @@ describe("control API", () => {
     });
   });
 
+  it("keeps a postback's displayText as the user's message; the bot gets only the postback", async () => {
+    const { call, emulator } = await start();
+    const alice = emulator.state().users[0]?.userId;
+    const sent = await call("POST", "/emulator/events", {
+      type: "postback",
+      data: "size=L",
+      displayText: "Large, please",
+    });
+    expect(sent.status).toBe(202);
+    expect(sent.body.messageId).toBeUndefined();
+
+    const history = await call("GET", `/emulator/chats/${alice}/messages`);
+    expect(history.body.messages).toEqual([
+      expect.objectContaining({
+        chatId: alice,
+        from: "user",
+        userId: alice,
+        webhookEventId: sent.body.webhookEventId,
+        message: { type: "text", text: "Large, please" },
+        postback: { data: "size=L" },
+      }),
+    ]);
+    const [delivery] = await emulator.waitForDeliveries(
+      (d) => d.deliveryId === sent.body.deliveryId,
+    );
+    const events = JSON.parse(delivery?.body ?? "{}").events;
+    expect(events).toEqual([
+      expect.objectContaining({ type: "postback", postback: { data: "size=L" } }),
+    ]);
+
+    // It is not a message the bot knows, so it cannot be unsent; and only postbacks carry one.
+    const storedId = history.body.messages[0].id;
+    const unsend = await call("POST", "/emulator/events", { type: "unsend", messageId: storedId });
+    expect(unsend.status).toBe(400);
+    expect(unsend.body.message).toContain("displayText");
+    const onText = await call("POST", "/emulator/events", {
+      type: "text",
+      text: "hi",
+      displayText: "x",
+    });
+    expect(onText.status).toBe(400);
+    expect(onText.body.message).toContain("displayText goes only with a postback");
+    // Without displayText nothing shows in the chat, as at LINE.
+    await call("POST", "/emulator/events", { type: "postback", data: "quiet" });
+    expect((await call("GET", `/emulator/chats/${alice}/messages`)).body.messages).toHaveLength(1);
+  });
+
   it("sends batches in one request and Verify", async () => {
     const { call, receiver } = await start();
     const batch = await call("POST", "/emulator/events/batch", {

@@ -4,7 +4,8 @@ import { toast } from "./toast.js";
 
 /**
  * What happens when the user taps an action of a template, flex message, imagemap or quick
- * reply, as the LINE app does it.
+ * reply, as the LINE app does it. Resolves with the emulator's answer when the tap sent an
+ * event to the bot, else with undefined.
  */
 export async function runAction(action) {
   if (!action || typeof action !== "object") return;

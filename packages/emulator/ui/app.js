@@ -1,6 +1,7 @@
 import { api } from "./api.js";
 import { mountChatHeader } from "./chat-header.js";
 import { mountComposer } from "./composer.js";
+import { mountLayout } from "./layout.js";
 import { mountLogPanel, upsert } from "./log-panel.js";
 import { mountMessages } from "./messages.js";
 import { mountSidebar } from "./sidebar.js";
@@ -152,7 +153,12 @@ async function main() {
   mountMessages($("messages"));
   const composer = mountComposer($("composer"));
   mountLogPanel($("log-panel"), { resync });
-  $("toggle-logs").addEventListener("click", () => document.body.classList.toggle("logs-hidden"));
+  mountLayout({
+    sidebarButton: $("toggle-sidebar"),
+    logsButton: $("toggle-logs"),
+    backdrop: $("backdrop"),
+    sidebar: $("sidebar"),
+  });
 
   const saved = loadSelection();
   store.userId = saved.userId ?? "";

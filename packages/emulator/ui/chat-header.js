@@ -10,7 +10,7 @@ import { toast } from "./toast.js";
  */
 export function mountChatHeader(root, { select }) {
   const title = h("h2", { class: "chat-title", dataset: { testid: "chat-title" } });
-  const subtitle = h("div", { class: "chat-subtitle" });
+  const subtitle = h("div", { class: "chat-subtitle", dataset: { testid: "chat-subtitle" } });
   const speaker = h("select", {
     "aria-label": "Speaking as",
     dataset: { testid: "speaker-select" },
@@ -32,10 +32,8 @@ export function mountChatHeader(root, { select }) {
   function render() {
     const chat = store.chat;
     title.textContent = chat ? chatTitle(chat) : "No chat";
-    subtitle.textContent = store.bot.basicId
-      ? `${store.bot.displayName} ${store.bot.basicId}`
-      : store.bot.displayName;
     const members = membersOf(chat);
+    subtitle.textContent = subtitleOf(chat, members);
     speakerLabel.hidden = !chat || chat.type === "user";
     speaker.replaceChildren(
       ...members.map((id) =>
@@ -56,18 +54,13 @@ export function mountChatHeader(root, { select }) {
                 "unfollow event",
               ),
             ]
-          : [
+          : // The emulator's users start as friends, so one who is not has blocked the bot.
+            [
               button(
                 "Unblock",
                 "unblock",
                 () => sendAsUser("follow", { isUnblocked: true }).then(done("follow (unblocked)")),
                 "follow event with isUnblocked: true",
-              ),
-              button(
-                "Add friend",
-                "follow",
-                () => sendAsUser("follow").then(done("follow")),
-                "follow event",
               ),
             ]),
       );
@@ -124,4 +117,14 @@ export function mountChatHeader(root, { select }) {
   store.on("state", render);
   store.on("selection", render);
   render();
+}
+
+/** A 1:1 chat shows whom you talk to (the bot and its handle); a group or room, who is in it. */
+function subtitleOf(chat, members) {
+  if (!chat || chat.type === "user") {
+    return [store.bot.displayName, store.bot.basicId].filter(Boolean).join(" ");
+  }
+  const names = members.map(userName).join(", ");
+  const count = `${members.length} ${members.length === 1 ? "member" : "members"}`;
+  return chat.type === "group" ? `${count}: ${names}` : `Room · ${count}`;
 }

@@ -2,8 +2,9 @@ import { h } from "./dom.js";
 import { rememberContent } from "./render/media.js";
 import { hasQuickReplies, quickReplyBar, renderQuickReplies } from "./render/quick-reply.js";
 import { sendAsUser } from "./send.js";
+import { stickerArt } from "./sticker-art.js";
 import { STICKER_PALETTE } from "./stickers.js";
-import { store } from "./store.js";
+import { markQuickRepliesUsed, quickRepliesUsed, store } from "./store.js";
 import { showError } from "./toast.js";
 
 const MAX_IMAGE_BYTES = 10 * 1024 * 1024;
@@ -158,7 +159,7 @@ export function mountComposer(root) {
                 toggleTray(false);
             },
           },
-          h("span", { class: "sticker-face" }, s.face),
+          stickerArt(s.packageId, s.stickerId, { size: 44 }),
           h("span", { class: "sticker-ids" }, `${s.packageId}/${s.stickerId}`),
         ),
       ),
@@ -234,11 +235,21 @@ export function mountComposer(root) {
     else toggleTray(true, event.detail);
   });
 
+  // As in LINE: the chips of the chat's latest message only, until the next message arrives
+  // or one of them sends something (a camera, location or link chip alone keeps them).
   function renderQuickReplySlot() {
     const last = store.messages.at(-1);
-    const show = last?.from === "bot" && !last.unsent && hasQuickReplies(last.message);
+    const show =
+      last?.from === "bot" &&
+      !last.unsent &&
+      hasQuickReplies(last.message) &&
+      !quickRepliesUsed(last.id);
+    const onSent = () => {
+      markQuickRepliesUsed(last.id);
+      renderQuickReplySlot();
+    };
     quickReplies.replaceChildren(
-      ...(show ? [quickReplyBar(renderQuickReplies(last.message.quickReply))] : []),
+      ...(show ? [quickReplyBar(renderQuickReplies(last.message.quickReply, { onSent }))] : []),
     );
   }
 

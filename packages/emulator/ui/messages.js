@@ -11,17 +11,6 @@ import { store, userName } from "./store.js";
 export function mountMessages(list) {
   const rendered = new Map();
 
-  function visibleMessages() {
-    const fromServer = store.messages;
-    const shown = new Set(fromServer.filter((m) => m.webhookEventId).map((m) => m.webhookEventId));
-    // A postback's displayText, until (if ever) the server shows a message for that event.
-    const echoes = store.echoes.filter(
-      (e) => e.chatId === store.chat?.id && !shown.has(e.webhookEventId),
-    );
-    if (echoes.length === 0) return fromServer;
-    return [...fromServer, ...echoes].sort((a, b) => time(a) - time(b));
-  }
-
   function render() {
     const nearBottom = pinned || list.scrollHeight - list.scrollTop - list.clientHeight < 80;
     const nodes = [];
@@ -29,7 +18,7 @@ export function mountMessages(list) {
     if (!store.chat) {
       nodes.push(h("div", { class: "empty-chat" }, "Choose or create a user to start chatting."));
     }
-    for (const message of visibleMessages()) {
+    for (const message of store.messages) {
       const day = new Date(message.sentAt).toDateString();
       if (day !== lastDay && day !== "Invalid Date") {
         nodes.push(h("div", { class: "day-separator" }, h("span", {}, day)));
@@ -111,19 +100,20 @@ function row(message, mine) {
           message.via,
         )
       : null,
-    message.echo
+    message.postback
       ? h(
           "span",
           {
-            class: "via-badge via-echo",
-            title: "A postback's displayText: no message event was sent",
+            class: "via-badge via-postback",
+            dataset: { testid: "postback-badge" },
+            title: `A postback's displayText (data: ${message.postback.data}); no message event was sent`,
           },
           "postback",
         )
       : null,
     message.edited && !message.unsent ? h("span", { class: "edited" }, "edited") : null,
     h("time", { datetime: isoTime(message.sentAt) }, formatTime(message.sentAt)),
-    mine && !message.unsent && !message.echo ? ownMessageTools(message) : null,
+    mine && !message.unsent && !message.postback ? ownMessageTools(message) : null,
   );
 
   return h(
@@ -186,9 +176,4 @@ function ownMessageTools(message) {
 function isoTime(value) {
   const date = new Date(value);
   return Number.isNaN(date.getTime()) ? "" : date.toISOString();
-}
-
-function time(message) {
-  const t = new Date(message.sentAt).getTime();
-  return Number.isNaN(t) ? 0 : t;
 }

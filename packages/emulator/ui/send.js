@@ -33,37 +33,12 @@ export async function sendChatEvent(type, fields = {}) {
 }
 
 /**
- * A postback whose action has a displayText: LINE shows that text as the user's message, but
- * no message event is sent. The text is kept here until the server shows a message for it.
+ * A postback. With a displayText, LINE shows that text as the user's message (no message event
+ * is sent); the emulator keeps it in the chat's history.
  */
-export async function sendPostback(data, { displayText, params } = {}) {
+export function sendPostback(data, { displayText, params } = {}) {
   const fields = { data };
   if (params) fields.params = params;
-  const sentAt = Date.now();
-  const result = await sendAsUser("postback", fields);
-  if (result && displayText) {
-    store.echoes.push({
-      id: `echo-${result.webhookEventId}`,
-      chatId: store.chat.id,
-      from: "user",
-      userId: store.userId,
-      message: { type: "text", text: displayText },
-      // The event's own time (a ULID starts with it), so the bot's answer sorts after it.
-      sentAt: ulidTime(result.webhookEventId) ?? sentAt,
-      webhookEventId: result.webhookEventId,
-      echo: true,
-    });
-    store.emit("messages");
-  }
-  return result;
-}
-
-const CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-
-/** The millisecond timestamp a ULID begins with, or undefined for anything else. */
-export function ulidTime(id) {
-  if (typeof id !== "string" || !/^[0-9A-HJKMNP-TV-Z]{26}$/i.test(id)) return undefined;
-  let time = 0;
-  for (const char of id.slice(0, 10).toUpperCase()) time = time * 32 + CROCKFORD.indexOf(char);
-  return time;
+  if (displayText) fields.displayText = displayText;
+  return sendAsUser("postback", fields);
 }

@@ -17,8 +17,6 @@ export const store = {
   messages: [],
   /** Unread bot messages per chat id, for chats that are not open. */
   unread: new Map(),
-  /** What the user did that the server shows no message for (a postback's displayText). */
-  echoes: [],
   deliveries: [],
   apiCalls: [],
   listeners: new Map(),
@@ -78,5 +76,31 @@ export function loadSelection() {
     return JSON.parse(localStorage.getItem(SAVED) ?? "null") ?? {};
   } catch {
     return {};
+  }
+}
+
+const USED_QUICK_REPLIES = "linefleet.emulator.usedQuickReplies";
+/** Bot messages whose quick reply was used; kept for the tab, so a reload agrees. */
+const usedQuickReplies = new Set(savedList(USED_QUICK_REPLIES));
+
+export const quickRepliesUsed = (messageId) => usedQuickReplies.has(messageId);
+
+export function markQuickRepliesUsed(messageId) {
+  usedQuickReplies.add(messageId);
+  // Only the newest few matter: chips show for a chat's latest message alone.
+  const newest = [...usedQuickReplies].slice(-50);
+  try {
+    sessionStorage.setItem(USED_QUICK_REPLIES, JSON.stringify(newest));
+  } catch {
+    // Without storage the chips stay hidden until a reload only.
+  }
+}
+
+function savedList(key) {
+  try {
+    const saved = JSON.parse(sessionStorage.getItem(key) ?? "null");
+    return Array.isArray(saved) ? saved : [];
+  } catch {
+    return [];
   }
 }

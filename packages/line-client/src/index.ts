@@ -7,6 +7,11 @@ export {
   type SentMessage,
 } from "./client.ts";
 export {
+  createLineDispatcher,
+  type LineDispatcherOptions,
+  useLineDispatcher,
+} from "./dispatcher.ts";
+export {
   LineApiError,
   type LineErrorCode,
   parseRetryAfter,

@@ -1,6 +1,7 @@
 import { webhookEventSchema } from "@linefleet/webhook";
 import type { JobsOptions } from "bullmq";
 import { z } from "zod";
+import { DEFAULT_DEDUPE_TTL_MS, EVENTS_QUEUE_NAME } from "./redis-model/keys.ts";
 
 /**
  * The one job type that flows from the ingress (producer) to the workers (consumers).
@@ -19,9 +20,9 @@ export const lineEventJobSchema = z.object({
 export type LineEventJob = z.infer<typeof lineEventJobSchema>;
 
 export const lineEventsQueue = {
-  name: "line-events",
-  /** How long a webhookEventId is remembered. LINE stops redelivering long before this. */
-  dedupeTtlMs: 24 * 60 * 60 * 1000,
+  name: EVENTS_QUEUE_NAME,
+  /** How long a webhookEventId is remembered by default (DEDUPE_TTL_MS). */
+  dedupeTtlMs: DEFAULT_DEDUPE_TTL_MS,
   jobOptions: {
     attempts: 8,
     // "linefleet" names the workers' own strategy: Retry-After when asked, else jittered exponential.

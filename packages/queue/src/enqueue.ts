@@ -2,7 +2,13 @@ import type { WebhookEvent } from "@linefleet/webhook";
 import { Job, Queue } from "bullmq";
 import type { ChainableCommander, Redis } from "ioredis";
 import { type LineEventJob, lineEventsQueue } from "./catalog.ts";
-import { ADMIT_TO_LANE, jobIdFor, LANE_TTL_SECONDS, laneKey, laneOf } from "./lanes.ts";
+import {
+  ADMIT_TO_LANE,
+  jobIdFor,
+  LANE_TTL_SECONDS,
+  laneOf,
+  redisKeys,
+} from "./redis-model/keys.ts";
 import { defineScript } from "./scripts.ts";
 
 export interface EventEnqueuer {
@@ -44,12 +50,13 @@ export function createEventEnqueuer({ connection, prefix }: EventEnqueuerOptions
   queue.on("error", () => {});
   // Defined on the connection itself, so the MULTIs BullMQ's client makes from it carry it:
   // EVALSHA instead of the script's text for every event.
-  const admitToLane = defineScript(connection, "linefleetAdmitToLane", ADMIT_TO_LANE, 2);
+  const admitToLane = defineScript(connection, ADMIT_TO_LANE);
+  const keys = redisKeys(prefix);
 
   let batch: Pending[] = [];
 
   async function write(requests: Pending[]) {
-    const client = await queue.client;
+    const client = await queue.getBackend().client;
     const multi = client.multi();
     // BullMQ's transaction type omits defined commands; underneath it is an ioredis MULTI.
     const commands = multi as unknown as ChainableCommander;
@@ -59,8 +66,8 @@ export function createEventEnqueuer({ connection, prefix }: EventEnqueuerOptions
         if (lane) {
           admitToLane.queue(
             commands,
-            `${queue.keys.de}:${event.webhookEventId}`,
-            laneKey(prefix, lane),
+            keys.dedupe(queue.name, event.webhookEventId),
+            keys.lane(lane),
             event.timestamp,
             event.webhookEventId,
             LANE_TTL_SECONDS,

@@ -15,5 +15,26 @@ export {
   readEvictionPolicy,
   watchEvictionPolicy,
 } from "./eviction-policy.ts";
-export { jobIdFor, LEAVE_LANE, laneKey, laneOf, TAKE_TURN, turnWaitKey } from "./lanes.ts";
+export {
+  ADMIT_TO_LANE,
+  DEFAULT_DEDUPE_TTL_MS,
+  EVENTS_QUEUE_NAME,
+  hashTag,
+  jobIdFor,
+  LANE_TTL_SECONDS,
+  LEAVE_LANE,
+  LEDGER_CLAIM,
+  LEDGER_RECORD,
+  LEDGER_TTL_SECONDS,
+  laneOf,
+  PROFILE_TTL_SECONDS,
+  RATE_ACQUIRE,
+  type RedisKeys,
+  redisKeys,
+  type ScriptSpec,
+  SESSION_TTL_SECONDS,
+  TAKE_TURN,
+  TOKEN_EXPIRY_MARGIN_SECONDS,
+  tokenTtlSeconds,
+} from "./redis-model/keys.ts";
 export { defineScript, type RedisScript, type ScriptArg } from "./scripts.ts";

@@ -1,4 +1,5 @@
 import type { ChainableCommander, Redis } from "ioredis";
+import type { ScriptSpec } from "./redis-model/keys.ts";
 
 export type ScriptArg = string | number;
 
@@ -14,18 +15,14 @@ export interface RedisScript {
 type ScriptFunction = (...keysAndArgs: ScriptArg[]) => Promise<unknown>;
 
 /**
- * Registers `lua` on `redis` with ioredis `defineCommand`: each socket gets the text once (EVAL,
- * which loads it), then only its SHA (EVALSHA); a NOSCRIPT answer (Redis restarted or flushed its
- * scripts) falls back to EVAL. Pipelines and MULTIs created from `redis` afterwards carry it too.
+ * Registers a script of the data model on `redis` with ioredis `defineCommand`: each socket gets
+ * the text once (EVAL, which loads it), then only its SHA (EVALSHA); a NOSCRIPT answer (Redis
+ * restarted or flushed its scripts) falls back to EVAL. Pipelines and MULTIs created from `redis`
+ * afterwards carry it too.
  */
-export function defineScript(
-  redis: Redis,
-  name: string,
-  lua: string,
-  numberOfKeys: number,
-): RedisScript {
+export function defineScript(redis: Redis, { name, lua, keys }: ScriptSpec): RedisScript {
   const commands = redis as unknown as Record<string, ScriptFunction | undefined>;
-  if (typeof commands[name] !== "function") redis.defineCommand(name, { lua, numberOfKeys });
+  if (typeof commands[name] !== "function") redis.defineCommand(name, { lua, numberOfKeys: keys });
   const run = commands[name]?.bind(redis);
   if (!run) throw new Error(`Redis script ${name} could not be defined`);
   return {

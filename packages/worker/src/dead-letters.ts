@@ -1,7 +1,8 @@
-import type { LedgerEntry, SendLedger } from "@linefleet/line-client";
-import { type LineEventJob, lineEventsQueue } from "@linefleet/queue";
+import type { LedgerEntry } from "@linefleet/line-client";
+import { jobIdFor, type LineEventJob, laneOf, lineEventsQueue } from "@linefleet/queue";
 import { type Job, Queue } from "bullmq";
 import type { Redis } from "ioredis";
+import type { RedisLedger } from "./redis-ledger.ts";
 
 export interface DeadLetter {
   jobId: string;
@@ -29,13 +30,13 @@ export function createDeadLetters({
 }: {
   connection: Redis;
   prefix: string;
-  ledger: SendLedger;
+  ledger: RedisLedger;
 }) {
   const queue = new Queue<LineEventJob>(lineEventsQueue.name, { connection, prefix });
   queue.on("error", () => {});
 
   async function describe(job: Job<LineEventJob>): Promise<DeadLetter> {
-    const { event } = job.data;
+    const { destination, event } = job.data;
     const source = event.source;
     return {
       jobId: job.id ?? "",
@@ -47,12 +48,12 @@ export function createDeadLetters({
       error: job.failedReason,
       errors: job.stacktrace ?? [],
       event,
-      sends: [...(await ledger.entries(event.webhookEventId))],
+      sends: [...(await ledger.of(laneOf(destination, source)).entries(event.webhookEventId))],
     };
   }
 
   async function find(id: string): Promise<Job<LineEventJob> | undefined> {
-    const job = await queue.getJob(id.replaceAll(":", "_"));
+    const job = await queue.getJob(jobIdFor(id));
     if (!job || !(await job.isFailed())) return undefined;
     return job;
   }

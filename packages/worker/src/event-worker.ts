@@ -1,20 +1,27 @@
 import { type Bot, type BotContext, toMessages } from "@linefleet/bot";
-import { type LineClient, Outbox, type SendLedger, type SendReport } from "@linefleet/line-client";
+import { type LineClient, Outbox, type SendReport } from "@linefleet/line-client";
 import type { Logger } from "@linefleet/log";
-import { jobIdFor, type LineEventJob, laneOf, lineEventsQueue } from "@linefleet/queue";
+import {
+  jobIdFor,
+  type LineEventJob,
+  laneOf,
+  lineEventsQueue,
+  type RedisKeys,
+} from "@linefleet/queue";
 import { chatIdOf } from "@linefleet/webhook";
 import { DelayedError, type Job, Queue, Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import { retryDelayMs } from "./backoff.ts";
 import { Lanes } from "./lane.ts";
+import type { RedisLedger } from "./redis-ledger.ts";
 import { steerError } from "./steer-error.ts";
 
 export interface EventWorkerOptions {
   connection: Redis;
-  prefix: string;
+  keys: RedisKeys;
   bot: Bot;
   client: LineClient;
-  ledger: SendLedger;
+  ledger: RedisLedger;
   logger: Logger;
   concurrency: number;
   replyTokenMaxAgeMs: number;
@@ -34,10 +41,10 @@ export function createEventWorker(options: EventWorkerOptions): Worker<LineEvent
   const { bot, client, ledger, logger } = options;
   const now = options.now ?? Date.now;
   const laneMaxWaitMs = options.laneMaxWaitMs ?? 30_000;
-  const lanes = new Lanes(options.connection, options.prefix);
+  const lanes = new Lanes(options.connection, options.keys);
   const queue = new Queue<LineEventJob>(lineEventsQueue.name, {
     connection: options.connection,
-    prefix: options.prefix,
+    prefix: options.keys.prefix,
   });
   queue.on("error", () => {});
 
@@ -94,7 +101,7 @@ export function createEventWorker(options: EventWorkerOptions): Worker<LineEvent
         mode: event.mode,
       },
       client,
-      ledger,
+      ledger.of(lane),
       {
         replyTokenMaxAgeMs: options.replyTokenMaxAgeMs,
         pushAfterUnknownReply: options.pushAfterUnknownReply ?? false,
@@ -125,7 +132,7 @@ export function createEventWorker(options: EventWorkerOptions): Worker<LineEvent
 
   const worker = new Worker<LineEventJob>(lineEventsQueue.name, processEvent, {
     connection: options.connection,
-    prefix: options.prefix,
+    prefix: options.keys.prefix,
     concurrency: options.concurrency,
     lockDuration: options.lockDurationMs ?? 30_000,
     stalledInterval: options.lockDurationMs ?? 30_000,

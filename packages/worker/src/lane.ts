@@ -1,25 +1,25 @@
 import {
   defineScript,
+  LANE_TTL_SECONDS,
   LEAVE_LANE,
-  laneKey,
+  type RedisKeys,
   type RedisScript,
   TAKE_TURN,
-  turnWaitKey,
 } from "@linefleet/queue";
 import type { Redis } from "ioredis";
 
 export type Turn = { go: true } | { go: false; head: string };
 
-/** One worker's view of the per-chat lanes (see @linefleet/queue lanes.ts for the design). */
+/** One worker's view of the per-chat lanes (see @linefleet/queue redis-model/lanes.ts). */
 export class Lanes {
   readonly #takeTurn: RedisScript;
   readonly #leave: RedisScript;
-  readonly #prefix: string;
+  readonly #keys: RedisKeys;
 
-  constructor(redis: Redis, prefix: string) {
-    this.#takeTurn = defineScript(redis, "linefleetTakeTurn", TAKE_TURN, 2);
-    this.#leave = defineScript(redis, "linefleetLeaveLane", LEAVE_LANE, 1);
-    this.#prefix = prefix;
+  constructor(redis: Redis, keys: RedisKeys) {
+    this.#takeTurn = defineScript(redis, TAKE_TURN);
+    this.#leave = defineScript(redis, LEAVE_LANE);
+    this.#keys = keys;
   }
 
   /**
@@ -28,10 +28,11 @@ export class Lanes {
    */
   async takeTurn(lane: string, webhookEventId: string, waitMs: number): Promise<Turn> {
     const [go, head] = (await this.#takeTurn.run(
-      laneKey(this.#prefix, lane),
-      turnWaitKey(this.#prefix, webhookEventId),
+      this.#keys.lane(lane),
+      this.#keys.laneWaiting(lane),
       webhookEventId,
       Math.ceil(waitMs) + 1_000,
+      LANE_TTL_SECONDS,
     )) as [number, string?];
     return go === 1 ? { go: true } : { go: false, head: head ?? "" };
   }
@@ -39,9 +40,9 @@ export class Lanes {
   /** Removes a finished (or dead-lettered) event; returns the next event if it awaits its turn. */
   async leave(lane: string, webhookEventId: string): Promise<string | undefined> {
     const next = (await this.#leave.run(
-      laneKey(this.#prefix, lane),
+      this.#keys.lane(lane),
+      this.#keys.laneWaiting(lane),
       webhookEventId,
-      turnWaitKey(this.#prefix, ""),
     )) as string | null;
     return next ?? undefined;
   }

@@ -1,25 +1,5 @@
-import { defineScript } from "@linefleet/queue";
+import { defineScript, RATE_ACQUIRE } from "@linefleet/queue";
 import type { Redis } from "ioredis";
-
-/**
- * A rate limit shared by every worker process: a generic cell rate algorithm (GCRA) in one Lua
- * script, timed by Redis's own clock so the workers' clocks need not agree.
- * ARGV: the interval between permits (ms), the burst tolerance (ms), how many permits to take.
- * Returns 0 when they are granted, else how many ms to wait before asking again.
- */
-const ACQUIRE = `
-local t = redis.call("TIME")
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local interval = tonumber(ARGV[1])
-local burst = tonumber(ARGV[2])
-local tat = tonumber(redis.call("GET", KEYS[1]) or now)
-if tat < now then tat = now end
-local wait = tat - burst - now
-if wait > 0 then return math.ceil(wait) end
-local next = tat + interval * tonumber(ARGV[3])
-redis.call("SET", KEYS[1], next, "PX", math.ceil(next - now + burst) + 1)
-return 0
-`;
 
 export interface RateLimiter {
   /** Resolves when one more request fits under the limit. */
@@ -37,6 +17,10 @@ export interface RateLimitOptions {
   lease?: number;
 }
 
+/**
+ * A rate limit shared by every worker process (the GCRA script of @linefleet/queue's data model);
+ * `key` is the limit's key, from `redisKeys(prefix).rateLimit(name)`.
+ */
 export function createRedisRateLimiter(
   redis: Redis,
   key: string,
@@ -48,7 +32,7 @@ export function createRedisRateLimiter(
 ): RateLimiter {
   const intervalMs = 1000 / perSecond;
   const toleranceMs = intervalMs * (burst - 1);
-  const script = defineScript(redis, "linefleetRateAcquire", ACQUIRE, 1);
+  const script = defineScript(redis, RATE_ACQUIRE);
   let permits = 0;
   let validUntil = 0;
   let refill: Promise<void> | undefined;

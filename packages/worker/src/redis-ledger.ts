@@ -1,52 +1,54 @@
 import type { LedgerEntry, SendLedger, SendVia } from "@linefleet/line-client";
-import { defineScript } from "@linefleet/queue";
+import {
+  defineScript,
+  LEDGER_CLAIM,
+  LEDGER_RECORD,
+  LEDGER_TTL_SECONDS,
+  type RedisKeys,
+} from "@linefleet/queue";
 import type { Redis } from "ioredis";
 
-/** As long as LINE remembers retry keys: after that a replayed push would be new to LINE anyway. */
-const LEDGER_TTL_SECONDS = 24 * 60 * 60;
+/** The send ledgers in Redis; each event's lives in its lane's slot, so it is found by lane. */
+export interface RedisLedger {
+  /** The ledger of the events of `lane` (undefined: events without a chat). */
+  of(lane: string | undefined): SendLedger;
+}
 
-const CLAIM = `
-local earlier = redis.call("HGET", KEYS[1], ARGV[1])
-if earlier then return earlier end
-redis.call("HSET", KEYS[1], ARGV[1], ARGV[2])
-redis.call("EXPIRE", KEYS[1], ARGV[3])
-return false
-`;
-
-/** HSET and EXPIRE together, as a MULTI would, without building an ioredis transaction per send. */
-const RECORD = `
-redis.call("HSET", KEYS[1], ARGV[1], ARGV[2])
-redis.call("EXPIRE", KEYS[1], ARGV[3])
-return 1
-`;
-
-/** The send ledger in Redis: one hash per event, a field per send position. */
-export function createRedisLedger(redis: Redis, prefix: string): SendLedger {
-  const key = (id: string) => `${prefix}:ledger:${id}`;
-  const claim = defineScript(redis, "linefleetLedgerClaim", CLAIM, 1);
-  const recordScript = defineScript(redis, "linefleetLedgerRecord", RECORD, 1);
+export function createRedisLedger(redis: Redis, keys: RedisKeys): RedisLedger {
+  const claim = defineScript(redis, LEDGER_CLAIM);
+  const recordScript = defineScript(redis, LEDGER_RECORD);
   return {
-    async claim(id: string, position: number, via: SendVia, at: number) {
-      const entry: LedgerEntry = { status: "sending", via, at };
-      const earlier = (await claim.run(
-        key(id),
-        String(position),
-        JSON.stringify(entry),
-        LEDGER_TTL_SECONDS,
-      )) as string | null;
-      return earlier ? (JSON.parse(earlier) as LedgerEntry) : undefined;
-    },
-    async record(id, position, entry) {
-      await recordScript.run(key(id), String(position), JSON.stringify(entry), LEDGER_TTL_SECONDS);
-    },
-    async entries(id) {
-      const all = await redis.hgetall(key(id));
-      return new Map(
-        Object.entries(all).map(([position, json]) => [
-          Number(position),
-          JSON.parse(json) as LedgerEntry,
-        ]),
-      );
+    of(lane) {
+      const key = (id: string) => keys.ledger(lane, id);
+      return {
+        async claim(id: string, position: number, via: SendVia, at: number) {
+          const entry: LedgerEntry = { status: "sending", via, at };
+          const earlier = (await claim.run(
+            key(id),
+            String(position),
+            JSON.stringify(entry),
+            LEDGER_TTL_SECONDS,
+          )) as string | null;
+          return earlier ? (JSON.parse(earlier) as LedgerEntry) : undefined;
+        },
+        async record(id, position, entry) {
+          await recordScript.run(
+            key(id),
+            String(position),
+            JSON.stringify(entry),
+            LEDGER_TTL_SECONDS,
+          );
+        },
+        async entries(id) {
+          const all = await redis.hgetall(key(id));
+          return new Map(
+            Object.entries(all).map(([position, json]) => [
+              Number(position),
+              JSON.parse(json) as LedgerEntry,
+            ]),
+          );
+        },
+      };
     },
   };
 }

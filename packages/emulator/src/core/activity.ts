@@ -13,6 +13,11 @@ export interface ChatMessage {
   webhookEventId?: string;
   unsent?: boolean;
   edited?: boolean;
+  /**
+   * Set on a postback's displayText: LINE shows it as the user's message, but the bot gets only
+   * the postback event (with this data), never a message event.
+   */
+  postback?: { data: string };
 }
 
 export interface DeliveryAttempt {

@@ -87,8 +87,15 @@ export class Platform {
     this.activity.announceState(this.state());
   }
 
+  /**
+   * Counts resets. Work begun before a reset (a webhook in flight, a pending redelivery) belongs to
+   * the world before it and must leave no trace in the one after.
+   */
+  generation = 0;
+
   /** Forgets chats, logs, tokens, retry keys, faults and rate-limit buckets; keeps users and chats' members. */
   reset() {
+    this.generation++;
     this.activity.clear();
     this.content.clear();
     this.replyTokens.clear();

@@ -83,6 +83,8 @@ function checkAllowed(platform: Platform, input: EventInput, chat: ChatRef, user
   }
   if (input.type === "messageEdited" && chat.type !== "group")
     throw invalid("messageEdited happens only in groups");
+  if (input.displayText !== undefined && input.type !== "postback")
+    throw invalid("displayText goes only with a postback");
   if (chat.type === "user" && !platform.world.user(userId).isFriend && input.type !== "follow") {
     throw invalid(`${userId} has blocked the bot; send a follow event first`);
   }
@@ -102,6 +104,11 @@ function ownMessage(platform: Platform, input: EventInput, chatId: string, userI
     original.userId !== userId
   ) {
     throw invalid(`${userId} sent no message ${input.messageId} in ${chatId}`);
+  }
+  if (original.postback) {
+    throw invalid(
+      `${input.messageId} is a postback's displayText; the bot never got it as a message`,
+    );
   }
   return original;
 }
@@ -181,9 +188,21 @@ export function buildEvent(
       m.unsent = true;
     });
   } else if (input.type === "postback") {
-    payload = {
-      postback: { data: input.data ?? "", ...(input.params ? { params: input.params } : {}) },
-    };
+    const data = input.data ?? "";
+    payload = { postback: { data, ...(input.params ? { params: input.params } : {}) } };
+    // Kept in the history so the chat shows it as LINE does, also after a reload.
+    if (input.displayText) {
+      platform.activity.addMessage({
+        id: newMessageId(),
+        chatId,
+        from: "user",
+        userId,
+        message: { type: "text", text: input.displayText },
+        sentAt: timestamp,
+        webhookEventId,
+        postback: { data },
+      });
+    }
   } else if (input.type === "follow") {
     platform.world.user(userId).isFriend = true;
     payload = { follow: { isUnblocked: input.isUnblocked ?? false } };

@@ -65,6 +65,8 @@ export const eventInputSchema = z.object({
   stickerResourceType: z.string().optional(),
   keywords: z.array(z.string()).optional(),
   data: z.string().max(300).optional(),
+  /** A postback action's displayText: LINE shows it in the chat as the user's message. */
+  displayText: z.string().min(1).max(300).optional(),
   params: z.record(z.string(), z.string()).optional(),
   isUnblocked: z.boolean().optional(),
   memberIds: z.array(z.string()).optional(),

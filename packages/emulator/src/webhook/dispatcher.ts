@@ -55,6 +55,7 @@ export class WebhookDispatcher {
   }
 
   private async run(deliveryId: string, events: WebhookEventObject[], options: DeliveryOptions) {
+    const generation = this.platform.generation;
     const original = this.envelope(events);
     const first = await this.attempt(deliveryId, events, original, 1, "original", false);
     for (let i = 0; i < (options.duplicates ?? 0); i++) {
@@ -71,7 +72,7 @@ export class WebhookDispatcher {
       failed && redelivery.enabled ? redelivery.delaysMs : redelivery.delaysMs.slice(0, 1);
     for (const [index, delay] of (delays.length > 0 ? delays : [0]).entries()) {
       await new Promise<void>((resolve) => this.later(delay, resolve));
-      if (this.aborter.signal.aborted) return;
+      if (this.aborter.signal.aborted || this.platform.generation !== generation) return;
       const outcome = await this.attempt(
         deliveryId,
         events,
@@ -97,8 +98,11 @@ export class WebhookDispatcher {
     for (const event of events) {
       if (event.replyToken) this.platform.replyTokens.sent(event.replyToken, sentAt, isRedelivery);
     }
+    const generation = this.platform.generation;
     const outcome = await this.send(this.platform.config.webhookUrl, body);
-    this.record(deliveryId, events, attempt, kind, isRedelivery, outcome, body);
+    // A reset while the request was in flight: the delivery belongs to the forgotten world.
+    if (this.platform.generation === generation)
+      this.record(deliveryId, events, attempt, kind, isRedelivery, outcome, body);
     return outcome;
   }
 

@@ -1,8 +1,11 @@
 import { actionLabel, runAction } from "../actions.js";
 import { h } from "../dom.js";
 
-/** A button that runs a LINE action when pressed; `testid` names it for tests. */
-export function actionButton(action, { className = "", testid = "action", label } = {}) {
+/**
+ * A button that runs a LINE action when pressed; `testid` names it for tests. `onSent` is
+ * called once the press has sent an event to the bot.
+ */
+export function actionButton(action, { className = "", testid = "action", label, onSent } = {}) {
   return h(
     "button",
     {
@@ -10,9 +13,10 @@ export function actionButton(action, { className = "", testid = "action", label 
       class: className,
       title: describe(action),
       dataset: { testid, actionType: action?.type ?? "" },
-      onclick: (event) => {
+      onclick: async (event) => {
         event.stopPropagation();
-        runAction(action);
+        const sent = await runAction(action);
+        if (sent && onSent) onSent(sent);
       },
     },
     label ?? actionLabel(action),

@@ -1,7 +1,7 @@
 import { h } from "../dom.js";
-import { stickerFace } from "../stickers.js";
+import { stickerArt } from "../sticker-art.js";
 
-/** Sticker pictures live on LINE's servers; a tile stands in, naming the package and sticker. */
+/** Sticker pictures live on LINE's servers; a drawn tile stands in, naming the package and sticker. */
 export function renderSticker(message) {
   return h(
     "div",
@@ -10,7 +10,7 @@ export function renderSticker(message) {
       title: `Sticker ${message.packageId}/${message.stickerId}`,
       dataset: { testid: "sticker" },
     },
-    h("div", { class: "sticker-face" }, stickerFace(message.packageId, message.stickerId)),
+    stickerArt(message.packageId, message.stickerId, { size: 72 }),
     h("div", { class: "sticker-ids" }, `${message.packageId} / ${message.stickerId}`),
     message.text ? h("div", { class: "sticker-text" }, message.text) : null,
   );

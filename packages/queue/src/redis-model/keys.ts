@@ -1,0 +1,48 @@
+/**
+ * The Redis data model, in one place: every key linefleet writes, its builder, its TTL and the
+ * Lua scripts that touch it (docs/redis-data-model.md has the table). Everything of one lane —
+ * the lane, its waiting set, its events' ledgers, its session — shares the lane's hash tag, so
+ * one script may touch it all, on one Redis or on a Cluster shard.
+ */
+import { dedupeKey } from "./queue.ts";
+import { assertPlainPrefix, hashTag } from "./tags.ts";
+
+export function redisKeys(prefix: string) {
+  assertPlainPrefix(prefix);
+  return {
+    prefix,
+    /** BullMQ's dedupe mark of an event (string; written by BullMQ's add script). */
+    dedupe: (queueName: string, webhookEventId: string) =>
+      dedupeKey(prefix, queueName, webhookEventId),
+    /** A lane: its pending events (sorted set, scored by timestamp). */
+    lane: (lane: string) => `${prefix}:lane:${hashTag(lane)}`,
+    /** The lane's events waiting for their turn (sorted set, scored by when the mark lapses). */
+    laneWaiting: (lane: string) => `${prefix}:lane-waiting:${hashTag(lane)}`,
+    /** An event's send ledger (hash: send position → entry), in its lane's slot. */
+    ledger: (lane: string | undefined, webhookEventId: string) =>
+      lane === undefined
+        ? `${prefix}:ledger:${hashTag(webhookEventId)}`
+        : `${prefix}:ledger:${hashTag(lane)}:${webhookEventId}`,
+    /** A chat's bot session (string or hash, the bot runtime's choice), in its lane's slot. */
+    session: (lane: string) => `${prefix}:session:${hashTag(lane)}`,
+    /** A fleet-wide rate limit (string: GCRA arrival time). */
+    rateLimit: (name: string) => `${prefix}:rate:${hashTag(name)}`,
+    /** A channel's cached access token (string). */
+    token: (channelId: string) => `${prefix}:token:${hashTag(channelId)}`,
+    /** A user's cached profile as seen by one bot (string, JSON), in the slot of their 1:1 lane. */
+    profile: (destination: string, userId: string) =>
+      `${prefix}:profile:${hashTag(`${destination}:${userId}`)}`,
+  };
+}
+
+export type RedisKeys = ReturnType<typeof redisKeys>;
+
+export { ADMIT_TO_LANE, LANE_TTL_SECONDS, LEAVE_LANE, laneOf, TAKE_TURN } from "./lanes.ts";
+export { LEDGER_CLAIM, LEDGER_RECORD, LEDGER_TTL_SECONDS } from "./ledger.ts";
+export { PROFILE_TTL_SECONDS } from "./profiles.ts";
+export { DEFAULT_DEDUPE_TTL_MS, EVENTS_QUEUE_NAME, jobIdFor } from "./queue.ts";
+export { RATE_ACQUIRE } from "./rate-limit.ts";
+export type { ScriptSpec } from "./script.ts";
+export { SESSION_TTL_SECONDS } from "./sessions.ts";
+export { hashTag } from "./tags.ts";
+export { TOKEN_EXPIRY_MARGIN_SECONDS, tokenTtlSeconds } from "./tokens.ts";

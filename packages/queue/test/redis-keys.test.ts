@@ -1,0 +1,45 @@
+import { describe, expect, it } from "vitest";
+import { laneOf, redisKeys } from "../src/index.ts";
+
+/** The part of a key Redis hashes: between the first "{" and the next "}". */
+function slotPart(key: string): string {
+  const open = key.indexOf("{");
+  const close = key.indexOf("}", open + 1);
+  return open >= 0 && close > open + 1 ? key.slice(open + 1, close) : key;
+}
+
+describe("redisKeys", () => {
+  const bot = `U${"b".repeat(32)}`;
+  const user = `U${"1".repeat(32)}`;
+  const keys = redisKeys("lf");
+
+  it("puts a lane, its waiting set, its events' ledgers and its session behind one hash tag", () => {
+    const lane = laneOf(bot, { type: "user", userId: user }) ?? "";
+    const tags = [
+      keys.lane(lane),
+      keys.laneWaiting(lane),
+      keys.ledger(lane, "01EVENTA"),
+      keys.ledger(lane, "01EVENTB"),
+      keys.session(lane),
+      keys.profile(bot, user),
+    ].map(slotPart);
+    expect(new Set(tags)).toEqual(new Set([`${bot}:${user}`]));
+  });
+
+  it("spreads the ledgers of events without a chat by event id", () => {
+    expect(slotPart(keys.ledger(undefined, "01EVENTA"))).toBe("01EVENTA");
+    expect(slotPart(keys.ledger(undefined, "01EVENTB"))).toBe("01EVENTB");
+  });
+
+  it("keeps different chats and different bots in different tags", () => {
+    const other = `U${"2".repeat(32)}`;
+    const a = laneOf(bot, { type: "user", userId: user }) ?? "";
+    const b = laneOf(bot, { type: "user", userId: other }) ?? "";
+    const c = laneOf(`U${"c".repeat(32)}`, { type: "user", userId: user }) ?? "";
+    expect(new Set([a, b, c].map((lane) => slotPart(keys.lane(lane)))).size).toBe(3);
+  });
+
+  it("refuses a prefix that carries a hash tag of its own", () => {
+    expect(() => redisKeys("lf{x}")).toThrow(/QUEUE_PREFIX must not contain/);
+  });
+});
