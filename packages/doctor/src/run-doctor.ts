@@ -46,52 +46,12 @@ export async function runDoctor(options: DoctorOptions): Promise<CheckResult[]> 
     )),
   );
 
-  let botUserId = options.botUserId;
-  let endpoint: string | undefined;
-  const token = options.channelAccessToken;
-  if (!token) {
-    results.push(skipped("access token (bot info)", "LINE_CHANNEL_ACCESS_TOKEN"));
-  } else {
-    const line = { apiBaseUrl: options.lineApiBaseUrl, accessToken: token, timeoutMs };
-    const lineHint = `check LINE_API_BASE_URL (${options.lineApiBaseUrl}) and the network`;
-    results.push(
-      ...(await bounded(
-        "access token (bot info)",
-        timeoutMs,
-        async () => {
-          const info = await checkBotInfo({
-            ...line,
-            ...(options.botUserId ? { expectedBotUserId: options.botUserId } : {}),
-          });
-          botUserId ??= info.botUserId;
-          return [info.result];
-        },
-        lineHint,
-      )),
-      ...(await bounded(
-        "webhook URL at LINE",
-        timeoutMs,
-        async () => {
-          const set = await checkWebhookEndpoint(line);
-          endpoint = set.endpoint;
-          return [set.result];
-        },
-        lineHint,
-      )),
-      // LINE's test waits for the endpoint (up to its own timeout): allow for that.
-      ...(await bounded(
-        "LINE's webhook test",
-        timeoutMs * 2,
-        async () => [
-          await checkLineWebhookTest({
-            ...line,
-            ...(options.url ? { endpoint: options.url } : {}),
-          }),
-        ],
-        lineHint,
-      )),
-    );
-  }
+  const line = options.channelAccessToken
+    ? await lineChecks(options, options.channelAccessToken, timeoutMs)
+    : { results: [skipped("access token (bot info)", "LINE_CHANNEL_ACCESS_TOKEN")] };
+  results.push(...line.results);
+  const botUserId = options.botUserId ?? line.botUserId;
+  const endpoint = line.endpoint;
 
   const tlsUrl = options.url ?? endpoint;
   if (tlsUrl) {
@@ -123,4 +83,71 @@ export async function runDoctor(options: DoctorOptions): Promise<CheckResult[]> 
     );
   }
   return results;
+}
+
+/**
+ * The channel as LINE has it: the token, the webhook URL set, LINE's own test of it. When LINE
+ * does not answer at all, the later calls would only wait out the same timeout: they are skipped.
+ */
+async function lineChecks(
+  options: DoctorOptions,
+  accessToken: string,
+  timeoutMs: number,
+): Promise<{ results: CheckResult[]; botUserId?: string; endpoint?: string }> {
+  const line = { apiBaseUrl: options.lineApiBaseUrl, accessToken, timeoutMs };
+  const hint = `check LINE_API_BASE_URL (${options.lineApiBaseUrl}) and the network`;
+  let botUserId: string | undefined;
+  let endpoint: string | undefined;
+  let answered = false;
+  const results = await bounded(
+    "access token (bot info)",
+    timeoutMs,
+    async () => {
+      const info = await checkBotInfo({
+        ...line,
+        ...(options.botUserId ? { expectedBotUserId: options.botUserId } : {}),
+      });
+      answered = true;
+      botUserId = info.botUserId;
+      return [info.result];
+    },
+    hint,
+  );
+  if (!answered) {
+    for (const name of ["webhook URL at LINE", "LINE's webhook test"]) {
+      results.push({
+        name,
+        status: "fail",
+        detail: "not checked: LINE's API did not answer",
+        hint,
+      });
+    }
+    return { results };
+  }
+  results.push(
+    ...(await bounded(
+      "webhook URL at LINE",
+      timeoutMs,
+      async () => {
+        const set = await checkWebhookEndpoint(line);
+        endpoint = set.endpoint;
+        return [set.result];
+      },
+      hint,
+    )),
+    // LINE's test waits for the endpoint (up to its own timeout): allow for that.
+    ...(await bounded(
+      "LINE's webhook test",
+      timeoutMs * 2,
+      async () => [
+        await checkLineWebhookTest({ ...line, ...(options.url ? { endpoint: options.url } : {}) }),
+      ],
+      hint,
+    )),
+  );
+  return {
+    results,
+    ...(botUserId ? { botUserId } : {}),
+    ...(endpoint ? { endpoint } : {}),
+  };
 }
