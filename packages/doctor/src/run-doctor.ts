@@ -48,7 +48,11 @@ export async function runDoctor(options: DoctorOptions): Promise<CheckResult[]> 
 
   const line = options.channelAccessToken
     ? await lineChecks(options, options.channelAccessToken, timeoutMs)
-    : { results: [skipped("access token (bot info)", "LINE_CHANNEL_ACCESS_TOKEN")] };
+    : {
+        results: ["access token (bot info)", "webhook URL at LINE", "LINE's webhook test"].map(
+          (name) => skipped(name, "LINE_CHANNEL_ACCESS_TOKEN"),
+        ),
+      };
   results.push(...line.results);
   const botUserId = options.botUserId ?? line.botUserId;
   const endpoint = line.endpoint;
@@ -69,14 +73,15 @@ export async function runDoctor(options: DoctorOptions): Promise<CheckResult[]> 
     });
   }
 
-  if (!options.channelSecret) {
+  const channelSecret = options.channelSecret;
+  if (!channelSecret) {
     results.push(skipped("ingress signed test webhook", "LINE_CHANNEL_SECRET"));
   } else {
     results.push(
       ...(await bounded("ingress signed test webhook", timeoutMs, async () => [
         await checkIngressWebhook({
           url: options.ingressUrl,
-          channelSecret: options.channelSecret as string,
+          channelSecret,
           destination: botUserId ?? `U${"0".repeat(32)}`,
         }),
       ])),
