@@ -14,6 +14,6 @@ ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=deps --chown=node:node /app /app
 USER node
-EXPOSE 3000 8090
+EXPOSE 3000 8090 9464
 # The same image runs every process; docker-compose.yml picks one per service.
 CMD ["node", "apps/ingress/src/main.ts"]

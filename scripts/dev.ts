@@ -8,6 +8,7 @@ import { localDev } from "@linefleet/config";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const env = { ...process.env };
+env.BOT_MODULE ??= "packages/bot/src/demo/main.ts"; // the demo bot, unless you name yours
 const children: ChildProcess[] = [];
 const colors = [36, 35, 33, 32, 34, 31];
 
@@ -130,8 +131,13 @@ if (emulated) {
 
 run("ingress", process.execPath, ["apps/ingress/src/main.ts"], { PORT: port });
 const workers = Number(env.DEV_WORKERS ?? 2);
+// Each worker serves its metrics on a port of its own, counting up from METRICS_PORT.
+const metricsPort = Number(env.METRICS_PORT ?? 9464);
 for (let i = 1; i <= workers; i++)
-  run(`worker-${i}`, process.execPath, ["apps/worker/src/main.ts"]);
+  run(`worker-${i}`, process.execPath, ["apps/worker/src/main.ts"], {
+    METRICS_PORT: String(metricsPort + i - 1),
+  });
 console.log(
-  `linefleet: ingress on http://127.0.0.1:${port}/webhook, ${workers} workers, Redis at ${env.REDIS_URL}`,
+  `linefleet: ingress on http://127.0.0.1:${port}/webhook (metrics: /metrics), ${workers} workers ` +
+    `(metrics on ports ${metricsPort}-${metricsPort + workers - 1}), Redis at ${env.REDIS_URL}`,
 );

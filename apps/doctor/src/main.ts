@@ -2,7 +2,7 @@
 import { parseArgs } from "node:util";
 import { ingressEnvSchema } from "@linefleet/app-ingress/env";
 import { workerEnvSchema } from "@linefleet/app-worker/env";
-import { ConfigError, parseEnv, withLocalDevDefaults } from "@linefleet/config";
+import { parseEnvOrExit, withLocalDevDefaults } from "@linefleet/config";
 import { formatResults, hasFailure, publicRootCertificates, runDoctor } from "@linefleet/doctor";
 import { doctorEnvSchema } from "./env.ts";
 
@@ -32,14 +32,7 @@ if (values.help) {
 }
 
 const { env: source, local } = withLocalDevDefaults(process.env);
-let env: ReturnType<typeof doctorEnvSchema.parse>;
-try {
-  env = parseEnv(doctorEnvSchema, source);
-} catch (error) {
-  if (!(error instanceof ConfigError)) throw error;
-  console.error(error.message);
-  process.exit(1);
-}
+const env = parseEnvOrExit(doctorEnvSchema, source);
 
 const results = await runDoctor({
   configs: [

@@ -1,7 +1,9 @@
+import { type QueueDashboardOptions, queueDashboard } from "@linefleet/dashboard";
 import type { WebhookOutcome } from "@linefleet/ingress";
 import type { Logger } from "@linefleet/log";
+import type { IngressMetrics, Registry } from "@linefleet/metrics";
 import { RedisMayEvictError } from "@linefleet/queue";
-import Fastify, { LogController } from "fastify";
+import Fastify, { type FastifyReply, type FastifyRequest, LogController } from "fastify";
 
 export interface IngressAppDeps {
   logger: Logger;
@@ -15,6 +17,10 @@ export interface IngressAppDeps {
    * `RedisMayEvictError` when its maxmemory-policy may evict queued events.
    */
   checkReady(): Promise<void>;
+  /** Served at GET /metrics; every webhook answer is counted in `observe`. */
+  metrics?: { registry: Registry; observe: IngressMetrics; channel: string };
+  /** Mounts the queue dashboard at /admin/queues; absent, the path does not exist. */
+  dashboard?: QueueDashboardOptions;
   /** Serve HTTPS with this certificate chain and key (PEM) instead of plain HTTP. */
   tls?: { cert: string; key: string };
 }
@@ -37,7 +43,15 @@ export function buildApp(deps: IngressAppDeps) {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser("*", { parseAs: "buffer" }, (_request, body, done) => done(null, body));
 
-  app.post("/webhook", async (request, reply) => {
+  const metrics = deps.metrics;
+  // Counted when the answer is sent, so refusals Fastify makes before the handler (413) count too.
+  const countWebhook = {
+    onResponse: async (_request: FastifyRequest, reply: FastifyReply) => {
+      metrics?.observe.webhookAnswered(metrics.channel, reply.statusCode, reply.elapsedTime / 1000);
+    },
+  };
+
+  app.post("/webhook", countWebhook, async (request, reply) => {
     const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
     const signature = request.headers["x-line-signature"];
     const outcome = await deps.handleWebhook({
@@ -68,6 +82,14 @@ export function buildApp(deps: IngressAppDeps) {
       return reply.code(503).send({ ok: false, error: "redis_unavailable" });
     }
   });
+
+  if (metrics) {
+    app.get("/metrics", async (_request, reply) =>
+      reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
+    );
+  }
+
+  if (deps.dashboard) void app.register(queueDashboard, deps.dashboard);
 
   return app;
 }

@@ -17,21 +17,27 @@ export const ingressEnvSchema = z
      * webhook is answered within ENQUEUE_TIMEOUT_MS, and LINE stops waiting after 2 s anyway.
      */
     SHUTDOWN_GRACE_MS: env.ms(2_000),
+    /** With DASHBOARD_PASSWORD, turns on the queue dashboard at /admin/queues (basic auth). */
+    DASHBOARD_USER: z.string().optional(),
+    DASHBOARD_PASSWORD: z.string().optional(),
     /** Serve HTTPS with this certificate chain (PEM: the leaf, then its intermediates) ... */
     TLS_CERT_FILE: z.string().min(1).optional(),
     /** ... and this private key (PEM). Set both, or neither for plain HTTP behind a proxy. */
     TLS_KEY_FILE: z.string().min(1).optional(),
   })
-  .superRefine((value, context) => {
-    for (const [missing, other] of [
-      ["TLS_KEY_FILE", "TLS_CERT_FILE"],
-      ["TLS_CERT_FILE", "TLS_KEY_FILE"],
+  .superRefine((env, context) => {
+    // One without the other is a typo, not a choice: say so rather than silently stay off.
+    for (const [name, other, message] of [
+      ["DASHBOARD_USER", "DASHBOARD_PASSWORD", "(or neither) to turn on the dashboard"],
+      ["DASHBOARD_PASSWORD", "DASHBOARD_USER", "(or neither) to turn on the dashboard"],
+      ["TLS_KEY_FILE", "TLS_CERT_FILE", "(or neither) to serve HTTPS"],
+      ["TLS_CERT_FILE", "TLS_KEY_FILE", "(or neither) to serve HTTPS"],
     ] as const) {
-      if (value[other] && !value[missing]) {
+      if (!env[name] && env[other]) {
         context.addIssue({
           code: "custom",
-          path: [missing],
-          message: `set it together with ${other}`,
+          path: [name],
+          message: `set together with ${other} ${message}`,
         });
       }
     }

@@ -1,6 +1,7 @@
-import { parseEnv } from "@linefleet/config";
+import { ConfigError, parseEnvOrExit } from "@linefleet/config";
 import { createWebhookHandler, withTimeout } from "@linefleet/ingress";
 import { createLogger } from "@linefleet/log";
+import { createIngressMetrics, createRegistry } from "@linefleet/metrics";
 import {
   assertRedisKeepsKeys,
   createEventEnqueuer,
@@ -11,14 +12,22 @@ import { buildApp } from "./app.ts";
 import { ingressEnvSchema } from "./env.ts";
 import { loadTls } from "./tls.ts";
 
-const env = parseEnv(ingressEnvSchema);
+const env = parseEnvOrExit(ingressEnvSchema);
 const logger = createLogger({ name: "ingress", level: env.LOG_LEVEL });
 const redis = createProducerConnection(env.REDIS_URL);
 redis.on("error", (error) => logger.warn({ err: error }, "redis connection error"));
 const enqueuer = createEventEnqueuer({ connection: redis, prefix: env.QUEUE_PREFIX });
+const channel = "default";
+const registry = createRegistry();
+const metrics = createIngressMetrics(registry);
 const allowEvicting = env.ALLOW_EVICTING_REDIS;
 watchEvictionPolicy(redis, { allowEvicting, logger });
-const tls = await loadTls(env, logger);
+const tls = await loadTls(env, logger).catch((error: unknown) => {
+  // As parseEnvOrExit does: unreadable TLS files are the operator's to fix, not a stack trace.
+  if (!(error instanceof ConfigError)) throw error;
+  process.stderr.write(`${error.message}\n`);
+  process.exit(1);
+});
 
 const app = buildApp({
   logger,
@@ -26,8 +35,10 @@ const app = buildApp({
   handleWebhook: createWebhookHandler({
     channelSecret: env.LINE_CHANNEL_SECRET,
     enqueueTimeoutMs: env.ENQUEUE_TIMEOUT_MS,
-    enqueue: (envelope, receivedAt) =>
-      enqueuer.enqueue(envelope.destination, envelope.events, receivedAt),
+    enqueue: async (envelope, receivedAt) => {
+      const report = await enqueuer.enqueue(envelope.destination, envelope.events, receivedAt);
+      metrics.eventsAdmitted(channel, report);
+    },
     onEnqueueError: (error) => logger.error({ err: error }, "enqueue failed; answered 503"),
   }),
   checkReady: async () => {
@@ -37,6 +48,16 @@ const app = buildApp({
       "Redis readiness check",
     );
   },
+  metrics: { registry, observe: metrics, channel },
+  ...(env.DASHBOARD_USER && env.DASHBOARD_PASSWORD
+    ? {
+        dashboard: {
+          connection: redis,
+          queuePrefix: env.QUEUE_PREFIX,
+          credentials: { user: env.DASHBOARD_USER, password: env.DASHBOARD_PASSWORD },
+        },
+      }
+    : {}),
   ...(tls ? { tls } : {}),
 });
 

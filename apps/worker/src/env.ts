@@ -31,6 +31,9 @@ export const workerEnvSchema = z.object({
   LINE_RATE_LIMIT_PER_SECOND: env.int(1_000, 0),
   /** How long SIGTERM waits for in-flight events before closing. */
   SHUTDOWN_GRACE_MS: env.ms(10_000),
+  /** Port of the worker's own HTTP server: GET /metrics, /healthz, /readyz. */
+  METRICS_PORT: env.port(9464),
+  METRICS_HOST: z.string().default("0.0.0.0"),
   /** Which bot to run: the module's default export or `bot` export must be a Bot. */
   BOT_MODULE: z.string().optional(),
 });

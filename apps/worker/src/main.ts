@@ -1,17 +1,31 @@
-import { parseEnv } from "@linefleet/config";
+import type { AddressInfo } from "node:net";
+import { parseEnvOrExit } from "@linefleet/config";
 import { createLineClient, useLineDispatcher, withRateLimit } from "@linefleet/line-client";
 import { createLogger } from "@linefleet/log";
-import { createWorkerConnection, redisKeys, watchEvictionPolicy } from "@linefleet/queue";
+import {
+  createRegistry,
+  createWorkerMetrics,
+  registerQueueGauges,
+  serveMetrics,
+} from "@linefleet/metrics";
+import {
+  assertRedisKeepsKeys,
+  createQueueDepthReader,
+  createWorkerConnection,
+  RedisMayEvictError,
+  redisKeys,
+  watchEvictionPolicy,
+} from "@linefleet/queue";
 import { createEventWorker, createRedisLedger, createRedisRateLimiter } from "@linefleet/worker";
 import { workerEnvSchema } from "./env.ts";
 import { loadBot } from "./load-bot.ts";
 
-const env = parseEnv(workerEnvSchema);
+const env = parseEnvOrExit(workerEnvSchema);
 const logger = createLogger({ name: "worker", level: env.LOG_LEVEL });
 const redis = createWorkerConnection(env.REDIS_URL);
 redis.on("error", (error) => logger.warn({ err: error }, "redis connection error"));
-// Logged as an error at start and after each reconnect when Redis may evict queued events;
-// `redisPolicy.check()` is what a worker readiness probe answers from.
+// Logged as an error at start and after each reconnect when Redis may evict queued events (the
+// metrics server's /readyz checks it again on every probe).
 const redisPolicy = watchEvictionPolicy(redis, {
   allowEvicting: env.ALLOW_EVICTING_REDIS,
   logger,
@@ -37,6 +51,9 @@ const rateLimiter =
       })
     : undefined;
 
+const registry = createRegistry();
+registerQueueGauges(registry, { readDepth: createQueueDepthReader(redis, env.QUEUE_PREFIX) });
+
 const worker = createEventWorker({
   connection: redis,
   keys,
@@ -49,6 +66,26 @@ const worker = createEventWorker({
   pushAfterUnknownReply: env.PUSH_AFTER_UNKNOWN_REPLY,
   laneMaxWaitMs: env.LANE_MAX_WAIT_MS,
   lockDurationMs: env.WORKER_LOCK_DURATION_MS,
+  channel: "default",
+  observe: createWorkerMetrics(registry),
+});
+
+const metricsServer = await serveMetrics({
+  registry,
+  port: env.METRICS_PORT,
+  host: env.METRICS_HOST,
+  // The worker's connection never gives up on a command; serveMetrics bounds the wait.
+  checkReady: async () => {
+    await assertRedisKeepsKeys(redis, { allowEvicting: env.ALLOW_EVICTING_REDIS });
+  },
+  onNotReady: (error) => {
+    // An error, not a warning: events acknowledged to LINE could vanish without a trace.
+    if (error instanceof RedisMayEvictError) logger.error({ policy: error.policy }, error.message);
+    else logger.warn({ err: error }, "not ready");
+  },
+}).catch((error: unknown) => {
+  logger.fatal({ err: error }, `cannot serve metrics on METRICS_PORT ${env.METRICS_PORT}`);
+  process.exit(1);
 });
 
 let stopping = false;
@@ -64,6 +101,7 @@ async function shutdown(signal: string) {
   );
   const clean = await Promise.race([closed, graceOver]);
   if (!clean) logger.warn("grace period over; in-flight events left to other workers");
+  metricsServer.close();
   redis.disconnect();
   await lineDispatcher.close().catch(() => {});
   process.exit(clean ? 0 : 1);
@@ -74,6 +112,11 @@ process.on("SIGINT", () => void shutdown("SIGINT"));
 await worker.waitUntilReady();
 const { policy } = await redisPolicy.check();
 logger.info(
-  { concurrency: env.WORKER_CONCURRENCY, queue: env.QUEUE_PREFIX, redisMaxmemoryPolicy: policy },
+  {
+    concurrency: env.WORKER_CONCURRENCY,
+    queue: env.QUEUE_PREFIX,
+    metricsPort: (metricsServer.address() as AddressInfo).port,
+    redisMaxmemoryPolicy: policy,
+  },
   "worker ready",
 );

@@ -1,3 +1,3 @@
 export { env, lineApiEnv, lineChannelEnv, logEnv, redisEnv } from "./fields.ts";
 export { localDev, withLocalDevDefaults } from "./local-dev.ts";
-export { ConfigError, parseEnv } from "./parse-env.ts";
+export { ConfigError, parseEnv, parseEnvOrExit } from "./parse-env.ts";

@@ -33,3 +33,20 @@ export function parseEnv<S extends z.ZodObject>(
   });
   throw new ConfigError(problems);
 }
+
+/**
+ * parseEnv for a process's `main`: a configuration error is printed as the list of bad variables
+ * (no stack trace: it is the operator's to fix, not the code's) and the process exits with 1.
+ */
+export function parseEnvOrExit<S extends z.ZodObject>(
+  schema: S,
+  source: NodeJS.ProcessEnv = process.env,
+): z.infer<S> {
+  try {
+    return parseEnv(schema, source);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
+}

@@ -11,9 +11,19 @@ import {
 } from "./redis-model/keys.ts";
 import { defineScript } from "./scripts.ts";
 
+/** How many of a request's events were new, and how many were already queued or handled. */
+export interface EnqueueReport {
+  enqueued: number;
+  duplicates: number;
+}
+
 export interface EventEnqueuer {
   /** Resolves once every event is durably in Redis, new or already there (a redelivery). */
-  enqueue(destination: string, events: readonly WebhookEvent[], receivedAt: number): Promise<void>;
+  enqueue(
+    destination: string,
+    events: readonly WebhookEvent[],
+    receivedAt: number,
+  ): Promise<EnqueueReport>;
   close(): Promise<void>;
 }
 
@@ -26,7 +36,7 @@ interface Pending {
   destination: string;
   events: readonly WebhookEvent[];
   receivedAt: number;
-  resolve(): void;
+  resolve(report: EnqueueReport): void;
   reject(error: unknown): void;
 }
 
@@ -55,23 +65,35 @@ export function createEventEnqueuer({ connection, prefix }: EventEnqueuerOptions
 
   let batch: Pending[] = [];
 
-  async function write(requests: Pending[]) {
+  /** Returns, per request, how many of its events were new. */
+  async function write(requests: Pending[]): Promise<EnqueueReport[]> {
     const client = await queue.getBackend().client;
     const multi = client.multi();
     // BullMQ's transaction type omits defined commands; underneath it is an ioredis MULTI.
     const commands = multi as unknown as ChainableCommander;
+    // Each event queues exactly two commands: a check that tells new from duplicate (its answer
+    // arrives with the same exec, so telling them apart costs no round trip), then BullMQ's add.
+    // The add itself cannot tell: job ids are derived from webhookEventId, so BullMQ returns the
+    // same id whether it stored the job or found it deduplicated.
+    const checks: Array<"admitted" | "exists"> = [];
     for (const { destination, events, receivedAt } of requests) {
       for (const event of events) {
+        const dedupeKey = keys.dedupe(queue.name, event.webhookEventId);
         const lane = laneOf(destination, event.source);
         if (lane) {
+          // Answers 1 when the event is new (and enters its lane), 0 for a duplicate.
           admitToLane.queue(
             commands,
-            keys.dedupe(queue.name, event.webhookEventId),
+            dedupeKey,
             keys.lane(lane),
             event.timestamp,
             event.webhookEventId,
             LANE_TTL_SECONDS,
           );
+          checks.push("admitted");
+        } else {
+          commands.exists(dedupeKey);
+          checks.push("exists");
         }
         const job = new Job<LineEventJob>(
           queue,
@@ -91,6 +113,17 @@ export function createEventEnqueuer({ connection, prefix }: EventEnqueuerOptions
     if (!results) throw new Error("the enqueue transaction was aborted");
     const failed = results.find(([error]) => error);
     if (failed) throw failed[0];
+    let position = 0;
+    return requests.map(({ events }) => {
+      const report: EnqueueReport = { enqueued: 0, duplicates: 0 };
+      for (let i = 0; i < events.length; i++, position++) {
+        const answer = Number(results[position * 2]?.[1]);
+        const isNew = checks[position] === "admitted" ? answer === 1 : answer === 0;
+        if (isNew) report.enqueued++;
+        else report.duplicates++;
+      }
+      return report;
+    });
   }
 
   function flush() {
@@ -99,8 +132,10 @@ export function createEventEnqueuer({ connection, prefix }: EventEnqueuerOptions
     // A failed batch fails every request in it: each answers 503 and LINE redelivers; the
     // events that did land are deduped then.
     write(requests).then(
-      () => {
-        for (const request of requests) request.resolve();
+      (reports) => {
+        requests.forEach((request, index) => {
+          request.resolve(reports[index] ?? { enqueued: 0, duplicates: 0 });
+        });
       },
       (error: unknown) => {
         for (const request of requests) request.reject(error);
@@ -110,8 +145,8 @@ export function createEventEnqueuer({ connection, prefix }: EventEnqueuerOptions
 
   return {
     enqueue(destination, events, receivedAt) {
-      if (events.length === 0) return Promise.resolve();
-      return new Promise<void>((resolve, reject) => {
+      if (events.length === 0) return Promise.resolve({ enqueued: 0, duplicates: 0 });
+      return new Promise<EnqueueReport>((resolve, reject) => {
         if (batch.length === 0) setImmediate(flush);
         batch.push({ destination, events, receivedAt, resolve, reject });
       });

@@ -2,6 +2,7 @@ export { type LineEventJob, lineEventJobSchema, lineEventsQueue } from "./catalo
 export { createProducerConnection, createWorkerConnection } from "./connection.ts";
 export {
   createEventEnqueuer,
+  type EnqueueReport,
   type EventEnqueuer,
   type EventEnqueuerOptions,
 } from "./enqueue.ts";
@@ -16,6 +17,12 @@ export {
   watchEvictionPolicy,
 } from "./eviction-policy.ts";
 export {
+  createQueueDepthReader,
+  type QueueDepth,
+  type QueueState,
+  queueStates,
+} from "./queue-depth.ts";
+export {
   ADMIT_TO_LANE,
   DEFAULT_DEDUPE_TTL_MS,
   EVENTS_QUEUE_NAME,
@@ -27,11 +34,13 @@ export {
   LEDGER_RECORD,
   LEDGER_TTL_SECONDS,
   laneOf,
+  MESSAGE_LOG_TTL_SECONDS,
   PROFILE_TTL_SECONDS,
   RATE_ACQUIRE,
   type RedisKeys,
   redisKeys,
   type ScriptSpec,
+  SESSION_COMMIT,
   SESSION_TTL_SECONDS,
   TAKE_TURN,
   TOKEN_EXPIRY_MARGIN_SECONDS,

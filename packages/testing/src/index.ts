@@ -1,4 +1,14 @@
 export {
+  type BotAnswer,
+  type BotAnswers,
+  BotFailedError,
+  type BotTest,
+  type BotTestOptions,
+  startBotTest,
+  type TestClock,
+  type TestUser,
+} from "./bot-test.ts";
+export {
   createTestPki,
   type LeafOptions,
   type TestCertificate,
@@ -23,6 +33,7 @@ export {
   type ScriptedAnswer,
   startLineRecorder,
 } from "./line-recorder.ts";
+export { type Scrape, scrape } from "./metrics.ts";
 export { type AppProcess, repoRoot, startApp, waitForHttp } from "./process.ts";
 export {
   type StartRedisOptions,
@@ -30,5 +41,5 @@ export {
   startRedis,
   type TestRedis,
 } from "./redis-server.ts";
-export { type Stack, type StackOptions, startStack } from "./stack.ts";
+export { type Stack, type StackOptions, startStack, workerMetricsUrl } from "./stack.ts";
 export { waitFor } from "./wait-for.ts";

@@ -29,6 +29,8 @@ export function redisKeys(prefix: string) {
     rateLimit: (name: string) => `${prefix}:rate:${hashTag(name)}`,
     /** A channel's cached access token (string). */
     token: (channelId: string) => `${prefix}:token:${hashTag(channelId)}`,
+    /** A chat's messages as a bot keeps them (hash: message id → text; the demo bot's), in its lane's slot. */
+    messageLog: (lane: string) => `${prefix}:messages:${hashTag(lane)}`,
     /** A user's cached profile as seen by one bot (string, JSON), in the slot of their 1:1 lane. */
     profile: (destination: string, userId: string) =>
       `${prefix}:profile:${hashTag(`${destination}:${userId}`)}`,
@@ -39,10 +41,17 @@ export type RedisKeys = ReturnType<typeof redisKeys>;
 
 export { ADMIT_TO_LANE, LANE_TTL_SECONDS, LEAVE_LANE, laneOf, TAKE_TURN } from "./lanes.ts";
 export { LEDGER_CLAIM, LEDGER_RECORD, LEDGER_TTL_SECONDS } from "./ledger.ts";
+export { MESSAGE_LOG_TTL_SECONDS } from "./message-log.ts";
 export { PROFILE_TTL_SECONDS } from "./profiles.ts";
-export { DEFAULT_DEDUPE_TTL_MS, EVENTS_QUEUE_NAME, jobIdFor } from "./queue.ts";
+export {
+  DEFAULT_DEDUPE_TTL_MS,
+  EVENTS_QUEUE_NAME,
+  jobIdFor,
+  queueKey,
+  READ_QUEUE_DEPTH,
+} from "./queue.ts";
 export { RATE_ACQUIRE } from "./rate-limit.ts";
 export type { ScriptSpec } from "./script.ts";
-export { SESSION_TTL_SECONDS } from "./sessions.ts";
+export { SESSION_COMMIT, SESSION_TTL_SECONDS } from "./sessions.ts";
 export { hashTag } from "./tags.ts";
 export { TOKEN_EXPIRY_MARGIN_SECONDS, tokenTtlSeconds } from "./tokens.ts";
