@@ -13,6 +13,7 @@ import {
   startLocalRedisServer,
   startStack,
   type TestRedis,
+  workerMetricsUrl,
 } from "@linefleet/testing";
 import { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -61,7 +62,7 @@ describe("Redis that may evict queued events", () => {
     expect(allowed.find((r) => r.name === "Redis maxmemory-policy")?.status).toBe("warn");
   });
 
-  it("the ingress's /readyz answers 503 with the reason and logs an error; the worker logs one at start", async () => {
+  it("the ingress's and the worker's /readyz answer 503 with the reason, logged as errors", async () => {
     const stack = await startStack({ redisUrl: redis.url, lineApiUrl: "http://127.0.0.1:9" });
     processes.push(stack);
     const response = await fetch(`${stack.ingressUrl}/readyz`);
@@ -70,9 +71,14 @@ describe("Redis that may evict queued events", () => {
     expect(body.error).toBe("redis_may_evict");
     expect(body.reason).toContain("maxmemory-policy is allkeys-lru");
     await stack.ingress.waitForLine((line) => line.level === 50 && line.policy === "allkeys-lru");
-    await stack.workers[0]?.waitForLine(
-      (line) => line.level === 50 && line.policy === "allkeys-lru",
-    );
+    const worker = stack.workers[0] as AppProcess;
+    await worker.waitForLine((line) => line.level === 50 && line.policy === "allkeys-lru");
+    const workerReady = await fetch(`${await workerMetricsUrl(worker)}/readyz`);
+    expect(workerReady.status).toBe(503);
+    expect(await workerReady.json()).toMatchObject({
+      error: "redis_may_evict",
+      reason: expect.stringContaining("maxmemory-policy is allkeys-lru"),
+    });
   });
 
   it("with ALLOW_EVICTING_REDIS=true the ingress is ready, and says why it warns", async () => {
