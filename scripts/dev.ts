@@ -10,6 +10,7 @@ import { fileURLToPath } from "node:url";
 // By path, through the package's index: the workspace root is not a package that depends on it.
 import {
   devStackFile,
+  localDev,
   printableUrl,
   removeDevStack,
   writeDevStack,
@@ -131,7 +132,7 @@ function readiness() {
 }
 
 if (!env.REDIS_URL) {
-  const port = Number(env.DEV_REDIS_PORT ?? 6390);
+  const port = Number(env.DEV_REDIS_PORT ?? localDev.redisPort);
   if (await portOpen(port)) {
     console.log(`Using the Redis already listening on 127.0.0.1:${port}`);
   } else if (hasCommand("redis-server")) {
@@ -177,9 +178,9 @@ const emulated = !env.LINE_CHANNEL_SECRET && !env.LINE_CHANNEL_ACCESS_TOKEN;
 let emulatorUrl: string | undefined;
 if (emulated) {
   // No LINE credentials: talk to the local emulator with development-only ones.
-  env.LINE_CHANNEL_SECRET = "linefleet-dev-channel-secret";
-  env.LINE_CHANNEL_ACCESS_TOKEN = "linefleet-dev-channel-access-token";
-  const emulatorPort = env.EMULATOR_PORT ?? "8090";
+  env.LINE_CHANNEL_SECRET = localDev.channelSecret;
+  env.LINE_CHANNEL_ACCESS_TOKEN = localDev.channelAccessToken;
+  const emulatorPort = env.EMULATOR_PORT ?? String(localDev.emulatorPort);
   env.LINE_API_BASE_URL = `http://127.0.0.1:${emulatorPort}`;
   env.LINE_DATA_API_BASE_URL = `http://127.0.0.1:${emulatorPort}`;
   const emulator = readiness();

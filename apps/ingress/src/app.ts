@@ -2,6 +2,7 @@ import { type QueueDashboardOptions, queueDashboard } from "@linefleet/dashboard
 import type { WebhookOutcome } from "@linefleet/ingress";
 import type { Logger } from "@linefleet/log";
 import type { IngressMetrics, Registry } from "@linefleet/metrics";
+import { RedisMayEvictError } from "@linefleet/queue";
 import Fastify, { type FastifyReply, type FastifyRequest, LogController } from "fastify";
 
 export interface IngressAppDeps {
@@ -11,16 +12,32 @@ export interface IngressAppDeps {
     rawBody: Uint8Array;
     signature: string | undefined;
   }): Promise<WebhookOutcome>;
-  /** Resolves when Redis answers; rejects otherwise. */
+  /**
+   * Resolves when Redis answers and is safe to queue in; rejects otherwise, with a
+   * `RedisMayEvictError` when its maxmemory-policy may evict queued events.
+   */
   checkReady(): Promise<void>;
   /** Served at GET /metrics; every webhook answer is counted in `observe`. */
   metrics?: { registry: Registry; observe: IngressMetrics; channel: string };
   /** Mounts the queue dashboard at /admin/queues; absent, the path does not exist. */
   dashboard?: QueueDashboardOptions;
+  /** Serve HTTPS with this certificate chain and key (PEM) instead of plain HTTP. */
+  tls?: { cert: string; key: string };
 }
 
 /** A request still arriving after this is cut with 408 (LINE sends a webhook in one go). */
 const REQUEST_TIMEOUT_MS = 10_000;
+
+/**
+ * Node checks requestTimeout only every connectionsCheckingInterval (30 s by default), so the
+ * bound would hold only after 10–40 s; checked every second, it holds within 11 s. And Node
+ * applies the bound only if the server is created with it: setting it afterwards, as Fastify
+ * does, is not enough. So both go to the server's constructor, HTTP or HTTPS.
+ */
+function serverOptions(tls: IngressAppDeps["tls"]) {
+  const bounds = { connectionsCheckingInterval: 1_000, requestTimeout: REQUEST_TIMEOUT_MS };
+  return tls ? { https: { ...tls, ...bounds } } : { https: null, http: bounds };
+}
 
 /** The HTTP face of the ingress: transport only, the webhook logic lives in @linefleet/ingress. */
 export function buildApp(deps: IngressAppDeps) {
@@ -33,14 +50,7 @@ export function buildApp(deps: IngressAppDeps) {
     // LINE sends a webhook in one go and gives up after 2 s: a request still arriving after 10 s is
     // not LINE's, and must not hold a socket (or a graceful shutdown) open.
     requestTimeout: REQUEST_TIMEOUT_MS,
-    http: {
-      // Node checks requestTimeout only every connectionsCheckingInterval (30 s by default), so
-      // the bound would hold only after 10–40 s; checked every second, it holds within 11 s. And
-      // Node applies the bound only if the server is created with it: setting it afterwards, as
-      // Fastify does, is not enough.
-      connectionsCheckingInterval: 1_000,
-      requestTimeout: REQUEST_TIMEOUT_MS,
-    },
+    ...serverOptions(deps.tls),
   });
 
   // Keep every body as raw bytes: the signature must be checked before anything parses them.
@@ -80,6 +90,11 @@ export function buildApp(deps: IngressAppDeps) {
       await deps.checkReady();
       return { ok: true };
     } catch (error) {
+      if (error instanceof RedisMayEvictError) {
+        // An error, not a warning: events acknowledged to LINE could vanish without a trace.
+        request.log.error({ policy: error.policy }, error.message);
+        return reply.code(503).send({ ok: false, error: "redis_may_evict", reason: error.message });
+      }
       // One line: why it is not ready is news, a stack trace of a refused connection is not.
       request.log.warn({ reason: (error as Error).message }, "not ready");
       return reply.code(503).send({ ok: false, error: "redis_unavailable" });

@@ -26,18 +26,24 @@ export const ingressEnvSchema = z
     /** With DASHBOARD_PASSWORD, turns on the queue dashboard at /admin/queues (basic auth). */
     DASHBOARD_USER: z.string().optional(),
     DASHBOARD_PASSWORD: z.string().optional(),
+    /** Serve HTTPS with this certificate chain (PEM: the leaf, then its intermediates) ... */
+    TLS_CERT_FILE: z.string().min(1).optional(),
+    /** ... and this private key (PEM). Set both, or neither for plain HTTP behind a proxy. */
+    TLS_KEY_FILE: z.string().min(1).optional(),
   })
   .superRefine((env, context) => {
     // One without the other is a typo, not a choice: say so rather than silently stay off.
-    for (const [name, other] of [
-      ["DASHBOARD_USER", "DASHBOARD_PASSWORD"],
-      ["DASHBOARD_PASSWORD", "DASHBOARD_USER"],
+    for (const [name, other, message] of [
+      ["DASHBOARD_USER", "DASHBOARD_PASSWORD", "(or neither) to turn on the dashboard"],
+      ["DASHBOARD_PASSWORD", "DASHBOARD_USER", "(or neither) to turn on the dashboard"],
+      ["TLS_KEY_FILE", "TLS_CERT_FILE", "(or neither) to serve HTTPS"],
+      ["TLS_CERT_FILE", "TLS_KEY_FILE", "(or neither) to serve HTTPS"],
     ] as const) {
       if (!env[name] && env[other]) {
         context.addIssue({
           code: "custom",
           path: [name],
-          message: `set together with ${other} (or neither) to turn on the dashboard`,
+          message: `set together with ${other} ${message}`,
         });
       }
     }

@@ -1,10 +1,16 @@
-import { parseEnvOrExit } from "@linefleet/config";
+import { ConfigError, parseEnvOrExit } from "@linefleet/config";
 import { createWebhookHandler, withTimeout } from "@linefleet/ingress";
 import { createLogger } from "@linefleet/log";
 import { createIngressMetrics, createRegistry } from "@linefleet/metrics";
-import { createEventEnqueuer, createProducerConnection } from "@linefleet/queue";
+import {
+  assertRedisKeepsKeys,
+  createEventEnqueuer,
+  createProducerConnection,
+  watchEvictionPolicy,
+} from "@linefleet/queue";
 import { buildApp } from "./app.ts";
 import { ingressEnvSchema } from "./env.ts";
+import { loadTls } from "./tls.ts";
 
 const env = parseEnvOrExit(ingressEnvSchema);
 const logger = createLogger({ name: "ingress", level: env.LOG_LEVEL });
@@ -19,6 +25,14 @@ const enqueuer = createEventEnqueuer({
 const channel = "default";
 const registry = createRegistry();
 const metrics = createIngressMetrics(registry);
+const allowEvicting = env.ALLOW_EVICTING_REDIS;
+watchEvictionPolicy(redis, { allowEvicting, logger });
+const tls = await loadTls(env, logger).catch((error: unknown) => {
+  // As parseEnvOrExit does: unreadable TLS files are the operator's to fix, not a stack trace.
+  if (!(error instanceof ConfigError)) throw error;
+  process.stderr.write(`${error.message}\n`);
+  process.exit(1);
+});
 
 const app = buildApp({
   logger,
@@ -37,7 +51,11 @@ const app = buildApp({
       ),
   }),
   checkReady: async () => {
-    await withTimeout(redis.ping(), env.ENQUEUE_TIMEOUT_MS, "Redis PING");
+    await withTimeout(
+      assertRedisKeepsKeys(redis, { allowEvicting }),
+      env.ENQUEUE_TIMEOUT_MS,
+      "Redis readiness check",
+    );
   },
   metrics: { registry, observe: metrics, channel },
   ...(env.DASHBOARD_USER && env.DASHBOARD_PASSWORD
@@ -49,6 +67,7 @@ const app = buildApp({
         },
       }
     : {}),
+  ...(tls ? { tls } : {}),
 });
 
 let stopping = false;

@@ -2,10 +2,12 @@ import { PassThrough } from "node:stream";
 import { createWebhookHandler } from "@linefleet/ingress";
 import { createLogger } from "@linefleet/log";
 import { createIngressMetrics, createRegistry } from "@linefleet/metrics";
+import { RedisMayEvictError } from "@linefleet/queue";
 import { makeEnvelope, makeTextMessageEvent, signedWebhook } from "@linefleet/testing";
 import type { WebhookEnvelope } from "@linefleet/webhook";
 import { describe, expect, it } from "vitest";
 import { buildApp } from "../src/app.ts";
+import { ingressEnvSchema } from "../src/env.ts";
 
 const SECRET = "test-channel-secret-0123456789ab";
 
@@ -149,6 +151,47 @@ describe("health", () => {
     redisUp = false;
     expect((await app.inject("/readyz")).statusCode).toBe(503);
     expect((await app.inject("/healthz")).statusCode).toBe(200);
+  });
+});
+
+describe("readiness on a Redis that may evict", () => {
+  it("/readyz answers 503 with the policy and the fix, and logs it as an error", async () => {
+    const logs = new PassThrough();
+    let logged = "";
+    logs.on("data", (chunk: Buffer) => {
+      logged += chunk.toString();
+    });
+    const app = buildApp({
+      logger: createLogger({ name: "ingress", level: "info", destination: logs }),
+      bodyLimit: 1024,
+      handleWebhook: async () => ({
+        status: 503,
+        body: { ok: false, error: "queue_unavailable", message: "" },
+      }),
+      checkReady: async () => {
+        throw new RedisMayEvictError("volatile-lru");
+      },
+    });
+    const response = await app.inject("/readyz");
+    expect(response.statusCode).toBe(503);
+    expect(response.json()).toMatchObject({ ok: false, error: "redis_may_evict" });
+    expect(response.json().reason).toContain("maxmemory-policy is volatile-lru");
+    expect(response.json().reason).toContain("noeviction");
+    const line = JSON.parse(logged.trim().split("\n").at(-1) ?? "{}");
+    expect(line).toMatchObject({ level: 50, policy: "volatile-lru" });
+  });
+});
+
+describe("TLS settings", () => {
+  const base = { LINE_CHANNEL_SECRET: SECRET };
+  it("takes TLS_CERT_FILE and TLS_KEY_FILE together, and names the one missing", () => {
+    expect(
+      ingressEnvSchema.parse({ ...base, TLS_CERT_FILE: "a.pem", TLS_KEY_FILE: "k.pem" }),
+    ).toMatchObject({ TLS_CERT_FILE: "a.pem", TLS_KEY_FILE: "k.pem" });
+    const alone = ingressEnvSchema.safeParse({ ...base, TLS_CERT_FILE: "a.pem" });
+    expect(alone.error?.issues.map((issue) => issue.path.join("."))).toEqual(["TLS_KEY_FILE"]);
+    const keyOnly = ingressEnvSchema.safeParse({ ...base, TLS_KEY_FILE: "k.pem" });
+    expect(keyOnly.error?.issues.map((issue) => issue.path.join("."))).toEqual(["TLS_CERT_FILE"]);
   });
 });
 

@@ -8,7 +8,14 @@ import {
   registerQueueGauges,
   serveMetrics,
 } from "@linefleet/metrics";
-import { createQueueDepthReader, createWorkerConnection, redisKeys } from "@linefleet/queue";
+import {
+  assertRedisKeepsKeys,
+  createQueueDepthReader,
+  createWorkerConnection,
+  RedisMayEvictError,
+  redisKeys,
+  watchEvictionPolicy,
+} from "@linefleet/queue";
 import { createEventWorker, createRedisRateLimiter } from "@linefleet/worker";
 import { workerEnvSchema } from "./env.ts";
 import { loadBot } from "./load-bot.ts";
@@ -18,6 +25,12 @@ const logger = createLogger({ name: "worker", level: env.LOG_LEVEL });
 const redis = createWorkerConnection(env.REDIS_URL);
 // A message, not a stack trace: while Redis is away this repeats on every reconnect attempt.
 redis.on("error", (error) => logger.warn({ reason: error.message }, "redis connection error"));
+// Logged as an error at start and after each reconnect when Redis may evict queued events (the
+// metrics server's /readyz checks it again on every probe).
+const redisPolicy = watchEvictionPolicy(redis, {
+  allowEvicting: env.ALLOW_EVICTING_REDIS,
+  logger,
+});
 const keys = redisKeys(env.QUEUE_PREFIX);
 
 // Every LINE call goes through one keep-alive pool with network timeouts: reply and push directly,
@@ -66,9 +79,13 @@ const metricsServer = await serveMetrics({
   host: env.METRICS_HOST,
   // The worker's connection never gives up on a command; serveMetrics bounds the wait.
   checkReady: async () => {
-    await redis.ping();
+    await assertRedisKeepsKeys(redis, { allowEvicting: env.ALLOW_EVICTING_REDIS });
   },
-  onNotReady: (error) => logger.warn({ err: error }, "not ready"),
+  onNotReady: (error) => {
+    // An error, not a warning: events acknowledged to LINE could vanish without a trace.
+    if (error instanceof RedisMayEvictError) logger.error({ policy: error.policy }, error.message);
+    else logger.warn({ err: error }, "not ready");
+  },
 }).catch((error: unknown) => {
   logger.fatal({ err: error }, `cannot serve metrics on METRICS_PORT ${env.METRICS_PORT}`);
   process.exit(1);
@@ -96,11 +113,13 @@ process.on("SIGTERM", () => void shutdown("SIGTERM"));
 process.on("SIGINT", () => void shutdown("SIGINT"));
 
 await worker.waitUntilReady();
+const { policy } = await redisPolicy.check();
 logger.info(
   {
     concurrency: env.WORKER_CONCURRENCY,
     queue: env.QUEUE_PREFIX,
     metricsPort: (metricsServer.address() as AddressInfo).port,
+    redisMaxmemoryPolicy: policy,
   },
   "worker ready",
 );

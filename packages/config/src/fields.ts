@@ -32,6 +32,8 @@ export const redisEnv = {
   REDIS_URL: env.url("redis://127.0.0.1:6379"),
   /** Key prefix for every linefleet key, so several deployments can share one Redis. */
   QUEUE_PREFIX: z.string().min(1).default("linefleet"),
+  /** Run on a Redis whose maxmemory-policy may evict keys (and so queued events) anyway. */
+  ALLOW_EVICTING_REDIS: env.flag(false),
 };
 
 export const logEnv = {

@@ -9,4 +9,5 @@ export {
   writeDevStack,
 } from "./dev-stack.ts";
 export { env, lineApiEnv, lineChannelEnv, logEnv, redisEnv } from "./fields.ts";
+export { localDev, withLocalDevDefaults } from "./local-dev.ts";
 export { ConfigError, exitOnConfigError, parseEnv, parseEnvOrExit } from "./parse-env.ts";

@@ -30,6 +30,12 @@ export async function serveMetrics(options: MetricsServerOptions): Promise<Serve
         () => json(200, { ok: true }),
         (error: unknown) => {
           options.onNotReady?.(error);
+          // Same answers as the ingress's /readyz; branch on the error's code, not its class, so
+          // this package needs no queue import.
+          const { code, message } = error as { code?: string; message?: string };
+          if (code === "LF_REDIS_MAY_EVICT") {
+            return json(503, { ok: false, error: "redis_may_evict", reason: message });
+          }
           json(503, { ok: false, error: "redis_unavailable" });
         },
       );

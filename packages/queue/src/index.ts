@@ -9,6 +9,16 @@ export {
   EventsNotStorableError,
 } from "./enqueue.ts";
 export {
+  assertRedisKeepsKeys,
+  checkEvictionPolicy,
+  type EvictionPolicyVerdict,
+  type EvictionPolicyWatch,
+  judgeEvictionPolicy,
+  RedisMayEvictError,
+  readEvictionPolicy,
+  watchEvictionPolicy,
+} from "./eviction-policy.ts";
+export {
   createQueueDepthReader,
   type QueueDepth,
   type QueueState,

@@ -9,6 +9,12 @@ export {
   type TestUser,
 } from "./bot-test.ts";
 export {
+  createTestPki,
+  type LeafOptions,
+  type TestCertificate,
+  type TestPki,
+} from "./certificates.ts";
+export {
   type FixtureEvent,
   makeBotUserId,
   makeEnvelope,

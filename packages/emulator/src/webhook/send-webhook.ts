@@ -55,6 +55,16 @@ export async function sendWebhook(input: {
       };
     }
     const cause = (error as { cause?: { code?: string } }).cause?.code;
+    // LINE reports a certificate it cannot verify as a failed connection (its test API's
+    // detail reads "TLS handshake failure: <url>"), as for a leaf served without its intermediate.
+    if (cause && /CERT|SSL|TLS|UNABLE_TO_VERIFY|SELF_SIGNED/.test(cause)) {
+      return {
+        status: 0,
+        durationMs: elapsed(),
+        error: "could_not_connect",
+        detail: `TLS handshake failure: ${input.url}`,
+      };
+    }
     const refused = cause === "ECONNREFUSED" || cause === "ENOTFOUND" || cause === "ECONNRESET";
     return {
       status: 0,

@@ -1,0 +1,62 @@
+// pnpm run doctor [--url https://…] [--ingress-url http://…] [--json]
+import { parseArgs } from "node:util";
+import { ingressEnvSchema } from "@linefleet/app-ingress/env";
+import { workerEnvSchema } from "@linefleet/app-worker/env";
+import { parseEnvOrExit, withLocalDevDefaults } from "@linefleet/config";
+import { formatResults, hasFailure, publicRootCertificates, runDoctor } from "@linefleet/doctor";
+import { doctorEnvSchema } from "./env.ts";
+
+const usage = `Usage: pnpm run doctor [--url https://host/webhook] [--ingress-url URL] [--json]
+
+Checks the configuration, Redis, the channel at LINE, the webhook URL's TLS as LINE sees it and
+the ingress; one line per check, exit code 1 on any failure.
+
+  --url URL           the public webhook URL whose TLS to check (default: the one set at LINE)
+  --ingress-url URL   where the ingress listens (default: http(s)://127.0.0.1:$PORT/webhook)
+  --json              the results as JSON
+
+Reads the same variables as the ingress and workers. With no LINE credentials set it checks the
+local stack of pnpm dev (emulator, Redis on 6390), as pnpm dev runs it.`;
+
+const { values } = parseArgs({
+  options: {
+    url: { type: "string" },
+    "ingress-url": { type: "string" },
+    json: { type: "boolean", default: false },
+    help: { type: "boolean", short: "h", default: false },
+  },
+});
+if (values.help) {
+  console.log(usage);
+  process.exit(0);
+}
+
+const { env: source, local } = withLocalDevDefaults(process.env);
+const env = parseEnvOrExit(doctorEnvSchema, source);
+
+const results = await runDoctor({
+  configs: [
+    { name: "ingress", schema: ingressEnvSchema },
+    { name: "worker", schema: workerEnvSchema },
+  ],
+  env: source,
+  redisUrl: env.REDIS_URL,
+  allowEvictingRedis: env.ALLOW_EVICTING_REDIS,
+  lineApiBaseUrl: env.LINE_API_BASE_URL,
+  ...(env.LINE_CHANNEL_ACCESS_TOKEN ? { channelAccessToken: env.LINE_CHANNEL_ACCESS_TOKEN } : {}),
+  ...(env.LINE_CHANNEL_SECRET ? { channelSecret: env.LINE_CHANNEL_SECRET } : {}),
+  ...(env.LINE_BOT_USER_ID ? { botUserId: env.LINE_BOT_USER_ID } : {}),
+  ...(values.url ? { url: values.url } : {}),
+  ingressUrl:
+    values["ingress-url"] ??
+    `${env.TLS_CERT_FILE ? "https" : "http"}://127.0.0.1:${env.PORT}/webhook`,
+  publicRoots: publicRootCertificates(),
+});
+
+if (values.json) {
+  console.log(JSON.stringify({ ok: !hasFailure(results), local, results }, null, 2));
+} else {
+  if (local) console.log("No LINE credentials set: checking the local pnpm dev stack (emulator).");
+  console.log(formatResults(results));
+}
+process.exitCode = hasFailure(results) ? 1 : 0;
