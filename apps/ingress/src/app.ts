@@ -5,13 +5,16 @@ import Fastify, { LogController } from "fastify";
 export interface IngressAppDeps {
   logger: Logger;
   bodyLimit: number;
-  handleWebhook(request: {
-    rawBody: Uint8Array;
-    signature: string | undefined;
-  }): Promise<WebhookOutcome>;
+  /** The webhook handler of each path: `/webhook/<channel>`, and `/webhook` for "default". */
+  webhooks: Record<string, WebhookHandler>;
   /** Resolves when Redis answers; rejects otherwise. */
   checkReady(): Promise<void>;
 }
+
+export type WebhookHandler = (request: {
+  rawBody: Uint8Array;
+  signature: string | undefined;
+}) => Promise<WebhookOutcome>;
 
 /** The HTTP face of the ingress: transport only, the webhook logic lives in @linefleet/ingress. */
 export function buildApp(deps: IngressAppDeps) {
@@ -30,20 +33,25 @@ export function buildApp(deps: IngressAppDeps) {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser("*", { parseAs: "buffer" }, (_request, body, done) => done(null, body));
 
-  app.post("/webhook", async (request, reply) => {
-    const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-    const signature = request.headers["x-line-signature"];
-    const outcome = await deps.handleWebhook({
-      rawBody,
-      signature: Array.isArray(signature) ? signature[0] : signature,
+  for (const [path, handleWebhook] of Object.entries(deps.webhooks)) {
+    app.post(path, async (request, reply) => {
+      const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+      const signature = request.headers["x-line-signature"];
+      const outcome = await handleWebhook({
+        rawBody,
+        signature: Array.isArray(signature) ? signature[0] : signature,
+      });
+      if (outcome.status === 200) {
+        request.log.debug({ path, events: outcome.envelope.events.length }, "webhook accepted");
+      } else {
+        request.log.warn(
+          { path, status: outcome.status, error: outcome.body.error },
+          "webhook refused",
+        );
+      }
+      return reply.code(outcome.status).send(outcome.body);
     });
-    if (outcome.status === 200) {
-      request.log.debug({ events: outcome.envelope.events.length }, "webhook accepted");
-    } else {
-      request.log.warn({ status: outcome.status, error: outcome.body.error }, "webhook refused");
-    }
-    return reply.code(outcome.status).send(outcome.body);
-  });
+  }
 
   app.get("/healthz", async () => ({ ok: true }));
 

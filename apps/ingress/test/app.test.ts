@@ -21,14 +21,16 @@ function setup(
   const app = buildApp({
     logger: createLogger({ name: "ingress", level: "debug", destination: logs }),
     bodyLimit,
-    handleWebhook: createWebhookHandler({
-      channelSecret: SECRET,
-      enqueueTimeoutMs: 100,
-      enqueue: async (envelope) => {
-        await enqueue(envelope);
-        enqueued.push(envelope);
-      },
-    }),
+    webhooks: {
+      "/webhook": createWebhookHandler({
+        channelSecret: SECRET,
+        enqueueTimeoutMs: 100,
+        enqueue: async (envelope) => {
+          await enqueue(envelope);
+          enqueued.push(envelope);
+        },
+      }),
+    },
     checkReady: async () => {},
   });
   return { app, enqueued, logs: () => logged };
@@ -135,10 +137,12 @@ describe("health", () => {
     const app = buildApp({
       logger: createLogger({ name: "ingress", level: "silent" }),
       bodyLimit: 1024,
-      handleWebhook: async () => ({
-        status: 503,
-        body: { ok: false, error: "queue_unavailable", message: "" },
-      }),
+      webhooks: {
+        "/webhook": async () => ({
+          status: 503,
+          body: { ok: false, error: "queue_unavailable", message: "" },
+        }),
+      },
       checkReady: async () => {
         if (!redisUp) throw new Error("down");
       },

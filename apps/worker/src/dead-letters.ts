@@ -36,7 +36,7 @@ const redis = createWorkerConnection(env.REDIS_URL);
 const deadLetters = createDeadLetters({
   connection: redis,
   prefix: env.QUEUE_PREFIX,
-  ledger: createRedisLedger(redis, env.QUEUE_PREFIX),
+  ledgerFor: (channel) => createRedisLedger(redis, env.QUEUE_PREFIX, channel),
 });
 
 try {

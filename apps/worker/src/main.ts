@@ -1,12 +1,17 @@
-import { parseEnv } from "@linefleet/config";
-import { createLineClient, useLineDispatcher, withRateLimit } from "@linefleet/line-client";
+import { loadChannels } from "@linefleet/channels";
+import { exitOnConfigError, parseEnv } from "@linefleet/config";
+import { useLineDispatcher } from "@linefleet/line-client";
 import { createLogger } from "@linefleet/log";
 import { createWorkerConnection } from "@linefleet/queue";
-import { createEventWorker, createRedisLedger, createRedisRateLimiter } from "@linefleet/worker";
+import { createEventWorker } from "@linefleet/worker";
+import { createChannelRuntimes } from "./channel-runtimes.ts";
 import { workerEnvSchema } from "./env.ts";
 import { loadBot } from "./load-bot.ts";
 
-const env = parseEnv(workerEnvSchema);
+const { env, channels } = exitOnConfigError(() => ({
+  env: parseEnv(workerEnvSchema),
+  channels: loadChannels(process.env, { needs: { secret: false, token: true } }),
+}));
 const logger = createLogger({ name: "worker", level: env.LOG_LEVEL });
 const redis = createWorkerConnection(env.REDIS_URL);
 redis.on("error", (error) => logger.warn({ err: error }, "redis connection error"));
@@ -17,25 +22,13 @@ const lineDispatcher = useLineDispatcher({
   bodyTimeoutMs: env.LINE_API_BODY_TIMEOUT_MS ?? env.LINE_API_TIMEOUT_MS,
   connections: env.LINE_API_CONNECTIONS,
 });
-const lineClient = createLineClient({
-  channelAccessToken: env.LINE_CHANNEL_ACCESS_TOKEN,
-  apiBaseUrl: env.LINE_API_BASE_URL,
-  dataApiBaseUrl: env.LINE_DATA_API_BASE_URL,
-  timeoutMs: env.LINE_API_TIMEOUT_MS,
-});
-const rateLimiter =
-  env.LINE_RATE_LIMIT_PER_SECOND > 0
-    ? createRedisRateLimiter(redis, `${env.QUEUE_PREFIX}:rate:line-api`, {
-        perSecond: env.LINE_RATE_LIMIT_PER_SECOND,
-      })
-    : undefined;
+const runtimes = createChannelRuntimes(channels, { env, redis, logger });
 
 const worker = createEventWorker({
   connection: redis,
   prefix: env.QUEUE_PREFIX,
   bot: await loadBot(env.BOT_MODULE),
-  client: rateLimiter ? withRateLimit(lineClient, rateLimiter.acquire) : lineClient,
-  ledger: createRedisLedger(redis, env.QUEUE_PREFIX),
+  forChannel: runtimes.forChannel,
   logger,
   concurrency: env.WORKER_CONCURRENCY,
   replyTokenMaxAgeMs: env.REPLY_TOKEN_MAX_AGE_MS,
@@ -64,5 +57,13 @@ async function shutdown(signal: string) {
 process.on("SIGTERM", () => void shutdown("SIGTERM"));
 process.on("SIGINT", () => void shutdown("SIGINT"));
 
+await runtimes.warmUp();
 await worker.waitUntilReady();
-logger.info({ concurrency: env.WORKER_CONCURRENCY, queue: env.QUEUE_PREFIX }, "worker ready");
+logger.info(
+  {
+    concurrency: env.WORKER_CONCURRENCY,
+    queue: env.QUEUE_PREFIX,
+    channels: channels.map((channel) => `${channel.name} (${channel.token.kind} token)`),
+  },
+  "worker ready",
+);

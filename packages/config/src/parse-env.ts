@@ -33,3 +33,17 @@ export function parseEnv<S extends z.ZodObject>(
   });
   throw new ConfigError(problems);
 }
+
+/**
+ * Runs a process's configuration step; on a ConfigError prints its list of problems (no stack
+ * trace: the problems are the whole story) and exits with status 1.
+ */
+export function exitOnConfigError<T>(configure: () => T): T {
+  try {
+    return configure();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
+}

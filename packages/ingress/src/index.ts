@@ -1,4 +1,9 @@
 export {
+  botUserIdKey,
+  createDestinationGuard,
+  type DestinationGuardOptions,
+} from "./destination-guard.ts";
+export {
   createWebhookHandler,
   type WebhookErrorCode,
   type WebhookHandlerDeps,

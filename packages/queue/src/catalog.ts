@@ -7,6 +7,11 @@ import { z } from "zod";
  * Both sides import it from here, so a payload change is a type error on both.
  */
 export const lineEventJobSchema = z.object({
+  /**
+   * The name of the channel the webhook came to (CHANNELS_FILE's `name`; "default" for the
+   * single-channel variables, and for jobs queued before channels had names).
+   */
+  channel: z.string().default("default"),
   /** The bot's user ID the webhook was sent to; tells channels apart once there are several. */
   destination: z.string(),
   event: webhookEventSchema,

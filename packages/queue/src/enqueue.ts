@@ -7,7 +7,13 @@ import { defineScript } from "./scripts.ts";
 
 export interface EventEnqueuer {
   /** Resolves once every event is durably in Redis, new or already there (a redelivery). */
-  enqueue(destination: string, events: readonly WebhookEvent[], receivedAt: number): Promise<void>;
+  enqueue(
+    destination: string,
+    events: readonly WebhookEvent[],
+    receivedAt: number,
+    /** The channel the webhook came to; workers answer with its token. */
+    channel?: string,
+  ): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -17,6 +23,7 @@ export interface EventEnqueuerOptions {
 }
 
 interface Pending {
+  channel: string;
   destination: string;
   events: readonly WebhookEvent[];
   receivedAt: number;
@@ -53,7 +60,7 @@ export function createEventEnqueuer({ connection, prefix }: EventEnqueuerOptions
     const multi = client.multi();
     // BullMQ's transaction type omits defined commands; underneath it is an ioredis MULTI.
     const commands = multi as unknown as ChainableCommander;
-    for (const { destination, events, receivedAt } of requests) {
+    for (const { channel, destination, events, receivedAt } of requests) {
       for (const event of events) {
         const lane = laneOf(destination, event.source);
         if (lane) {
@@ -69,7 +76,7 @@ export function createEventEnqueuer({ connection, prefix }: EventEnqueuerOptions
         const job = new Job<LineEventJob>(
           queue,
           event.type,
-          { destination, event, receivedAt },
+          { channel, destination, event, receivedAt },
           {
             ...lineEventsQueue.jobOptions,
             deduplication: { id: event.webhookEventId, ttl: lineEventsQueue.dedupeTtlMs },
@@ -102,11 +109,11 @@ export function createEventEnqueuer({ connection, prefix }: EventEnqueuerOptions
   }
 
   return {
-    enqueue(destination, events, receivedAt) {
+    enqueue(destination, events, receivedAt, channel = "default") {
       if (events.length === 0) return Promise.resolve();
       return new Promise<void>((resolve, reject) => {
         if (batch.length === 0) setImmediate(flush);
-        batch.push({ destination, events, receivedAt, resolve, reject });
+        batch.push({ channel, destination, events, receivedAt, resolve, reject });
       });
     },
     close: () => queue.close(),

@@ -25,11 +25,12 @@ export interface DeadLetter {
 export function createDeadLetters({
   connection,
   prefix,
-  ledger,
+  ledgerFor,
 }: {
   connection: Redis;
   prefix: string;
-  ledger: SendLedger;
+  /** The send ledger of a channel. */
+  ledgerFor(channel: string): SendLedger;
 }) {
   const queue = new Queue<LineEventJob>(lineEventsQueue.name, { connection, prefix });
   queue.on("error", () => {});
@@ -47,7 +48,7 @@ export function createDeadLetters({
       error: job.failedReason,
       errors: job.stacktrace ?? [],
       event,
-      sends: [...(await ledger.entries(event.webhookEventId))],
+      sends: [...(await ledgerFor(job.data.channel ?? "default").entries(event.webhookEventId))],
     };
   }
 

@@ -13,8 +13,11 @@ export interface EventWorkerOptions {
   connection: Redis;
   prefix: string;
   bot: Bot;
-  client: LineClient;
-  ledger: SendLedger;
+  /**
+   * The LINE client (with that channel's token and rate limit) and send ledger of the channel an
+   * event came to. Rejects for a channel this deployment does not serve.
+   */
+  forChannel(channel: string): Promise<{ client: LineClient; ledger: SendLedger }>;
   logger: Logger;
   concurrency: number;
   replyTokenMaxAgeMs: number;
@@ -31,7 +34,7 @@ export interface EventWorkerOptions {
 
 /** A BullMQ worker that hands each queued LINE event to the bot, answering through an Outbox. */
 export function createEventWorker(options: EventWorkerOptions): Worker<LineEventJob> {
-  const { bot, client, ledger, logger } = options;
+  const { bot, logger } = options;
   const now = options.now ?? Date.now;
   const laneMaxWaitMs = options.laneMaxWaitMs ?? 30_000;
   const lanes = new Lanes(options.connection, options.prefix);
@@ -76,15 +79,18 @@ export function createEventWorker(options: EventWorkerOptions): Worker<LineEvent
 
   async function processEvent(job: Job<LineEventJob>, token?: string): Promise<void> {
     const { destination, event } = job.data;
+    const channel = job.data.channel ?? "default";
     const chatId = chatIdOf(event.source);
     const log = logger.child({
       webhookEventId: event.webhookEventId,
       jobId: job.id,
       type: event.type,
+      channel,
     });
 
     const lane = laneOf(destination, event.source);
     if (lane) await waitForTurn(job, lane, log, token);
+    const { client, ledger } = await options.forChannel(channel);
     const outbox = new Outbox(
       {
         webhookEventId: event.webhookEventId,

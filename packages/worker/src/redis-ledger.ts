@@ -20,9 +20,14 @@ redis.call("EXPIRE", KEYS[1], ARGV[3])
 return 1
 `;
 
-/** The send ledger in Redis: one hash per event, a field per send position. */
-export function createRedisLedger(redis: Redis, prefix: string): SendLedger {
-  const key = (id: string) => `${prefix}:ledger:${id}`;
+/**
+ * The send ledger in Redis: one hash per event, a field per send position, kept per channel.
+ * The "default" channel keeps the key it had before there were channels, so events in flight
+ * across an upgrade still find what they sent.
+ */
+export function createRedisLedger(redis: Redis, prefix: string, channel = "default"): SendLedger {
+  const scope = channel === "default" ? `${prefix}:ledger` : `${prefix}:ledger:${channel}`;
+  const key = (id: string) => `${scope}:${id}`;
   const claim = defineScript(redis, "linefleetLedgerClaim", CLAIM, 1);
   const recordScript = defineScript(redis, "linefleetLedgerRecord", RECORD, 1);
   return {

@@ -1,0 +1,14 @@
+export {
+  type Channel,
+  type ChannelEntry,
+  channelEntrySchema,
+  DEFAULT_CHANNEL,
+  type TokenMode,
+} from "./channel-schema.ts";
+export {
+  type ChannelSource,
+  type LoadChannelsOptions,
+  loadChannels,
+  parseChannelsFile,
+} from "./load-channels.ts";
+export { webhookPathsOf } from "./webhook-paths.ts";
