@@ -1,7 +1,9 @@
 import type { BotIdentity, EmulatorConfig } from "../config.ts";
 import { defaults } from "../config.ts";
 import { newMessageId, newQuoteToken } from "../ids.ts";
+import { AccessTokens } from "./access-tokens.ts";
 import { Activity, type ChatMessage } from "./activity.ts";
+import type { Channels } from "./channels.ts";
 import { ContentStore } from "./content-store.ts";
 import { Faults } from "./faults.ts";
 import { RateLimiter } from "./rate-limiter.ts";
@@ -27,9 +29,9 @@ export interface SentMessage {
  * control API. Framework-neutral: nothing here knows about HTTP.
  */
 export class Platform {
-  readonly channelSecret: string;
-  readonly channelAccessToken: string;
-  readonly bot: BotIdentity;
+  readonly channels: Channels;
+  /** Tokens issued by the OAuth endpoints, for every channel. */
+  readonly accessTokens = new AccessTokens();
   readonly config: EmulatorConfig;
   readonly now: () => number;
   readonly world = new World();
@@ -46,18 +48,31 @@ export class Platform {
   /** Messages counted against the monthly quota: push-like sends, per recipient. */
   quotaUsage = 0;
 
-  constructor(input: {
-    channelSecret: string;
-    channelAccessToken: string;
-    bot: BotIdentity;
-    config: EmulatorConfig;
-    now: () => number;
-  }) {
-    this.channelSecret = input.channelSecret;
-    this.channelAccessToken = input.channelAccessToken;
-    this.bot = input.bot;
+  constructor(input: { channels: Channels; config: EmulatorConfig; now: () => number }) {
+    this.channels = input.channels;
     this.config = input.config;
     this.now = input.now;
+  }
+
+  /** The default channel's secret. */
+  get channelSecret(): string {
+    return this.channels.default.channelSecret;
+  }
+
+  /** The default channel's long-lived token. */
+  get channelAccessToken(): string {
+    return this.channels.default.channelAccessToken ?? "";
+  }
+
+  /** The default channel's bot. */
+  get bot(): BotIdentity {
+    return this.channels.default.bot;
+  }
+
+  /** Where a channel's webhooks go. */
+  webhookUrlOf(name?: string): string {
+    const channel = this.channels.get(name);
+    return channel.webhookUrl ?? this.config.webhookUrl;
   }
 
   /** Records the bot's messages in a chat; returns LINE's `sentMessages` (ids as strings). */
@@ -79,6 +94,11 @@ export class Platform {
     return {
       bot: { ...this.bot },
       webhookUrl: this.config.webhookUrl,
+      channels: this.channels.list().map((channel) => ({
+        name: channel.name,
+        bot: { ...channel.bot },
+        webhookUrl: this.webhookUrlOf(channel.name),
+      })),
       ...this.world.snapshot(),
     };
   }
@@ -97,6 +117,7 @@ export class Platform {
     this.faults.clear();
     this.markAsReadTokens.clear();
     this.narrowcasts.clear();
+    this.accessTokens.clear();
     this.quotaUsage = 0;
     this.announceState();
   }
