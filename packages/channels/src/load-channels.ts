@@ -73,9 +73,13 @@ export function parseChannelsFile(text: string, origin = "CHANNELS_FILE"): Chann
       for (const issue of result.error.issues) {
         const field = issue.path.join(".");
         const keys = issue.code === "unrecognized_keys" ? issue.keys.join(", ") : "";
+        const message =
+          issue.code === "invalid_type" && /received undefined/.test(issue.message)
+            ? "is required"
+            : issue.message;
         problems.push(
           field
-            ? `${label}: "${field}" ${issue.message}`
+            ? `${label}: "${field}" ${message}`
             : keys
               ? `${label}: unknown field(s) ${keys}`
               : `${label}: ${issue.message}`,
