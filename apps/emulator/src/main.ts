@@ -53,6 +53,7 @@ logger.info(
     url,
     chatUiUrl: `${url}/`,
     webhookUrl: env.EMULATOR_WEBHOOK_URL,
+    botUserId: emulator.bot.userId,
     channels: emulator.channels().map((channel) => ({
       name: channel.name,
       botUserId: channel.bot.userId,
