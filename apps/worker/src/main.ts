@@ -22,7 +22,7 @@ const lineDispatcher = useLineDispatcher({
   bodyTimeoutMs: env.LINE_API_BODY_TIMEOUT_MS ?? env.LINE_API_TIMEOUT_MS,
   connections: env.LINE_API_CONNECTIONS,
 });
-const runtimes = createChannelRuntimes(channels, { env, redis, logger });
+const runtimes = exitOnConfigError(() => createChannelRuntimes(channels, { env, redis, logger }));
 
 const worker = createEventWorker({
   connection: redis,

@@ -1,6 +1,8 @@
+import { createPrivateKey } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { channelAccessToken } from "@line/bot-sdk";
 import type { TokenMode } from "@linefleet/channels";
+import { ConfigError } from "@linefleet/config";
 import { signAssertion } from "./assertion.ts";
 
 /** An access token as LINE issued it. */
@@ -78,10 +80,8 @@ export function createTokenIssuer(
       },
     };
   }
-  // Read once: a missing key file is a configuration error at the first issuance, not per call.
-  const privateKey = (options.readFile ?? ((path) => readFileSync(path, "utf8")))(
-    mode.privateKeyFile,
-  );
+  // Read once, at start: a missing or unreadable key is a configuration error, not an event's.
+  const privateKey = readPrivateKey(mode.privateKeyFile, options.readFile);
   return {
     kind: "v2.1",
     revocable: true,
@@ -104,4 +104,17 @@ export function createTokenIssuer(
       await client.revokeChannelTokenByJWT(mode.channelId, channelSecret, accessToken);
     },
   };
+}
+
+function readPrivateKey(path: string, readFile = (p: string) => readFileSync(p, "utf8")): string {
+  try {
+    const pem = readFile(path);
+    createPrivateKey(pem);
+    return pem;
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new ConfigError([
+      `CHANNELS_FILE: privateKeyFile ${path} is not a readable private key (${reason})`,
+    ]);
+  }
 }
