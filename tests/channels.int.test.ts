@@ -50,6 +50,7 @@ describe("several channels in one deployment", () => {
       lineApiUrl: emulator.url,
       workers: 2,
       env: { CHANNELS_FILE: channelsFile },
+      workerEnv: { BOT_MODULE: "tests/bots/by-channel.ts" },
     });
     emulator.configure({
       webhookUrl: `${stack.ingressUrl}/webhook/shop`,
@@ -86,7 +87,8 @@ describe("several channels in one deployment", () => {
       ]),
     );
     // The emulator tells channels apart by the bearer token each reply carried.
-    expect(byChannel).toEqual({ shop: "to the shop", support: "to support" });
+    // The bot routed by ctx.channel, and each answer went with its channel's token.
+    expect(byChannel).toEqual({ shop: "shop: to the shop", support: "support: to support" });
     expect(replies.every((call) => call.status === 200)).toBe(true);
   });
 

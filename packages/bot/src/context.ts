@@ -16,6 +16,8 @@ export interface BotContext<E = WebhookEvent> {
   readonly event: E;
   /** The bot's user ID the webhook was addressed to. */
   readonly destination: string;
+  /** The channel the event came to: its name in CHANNELS_FILE ("default" for one channel). */
+  readonly channel: { readonly name: string; readonly botUserId?: string | undefined };
   /** The group, room or user the event came from; undefined for events without a source. */
   readonly chatId: string | undefined;
   /** Whether LINE sent this event before (a redelivery); handlers run once per event anyway. */

@@ -15,6 +15,7 @@ function contextFor(event: Record<string, unknown>) {
   const context: BotContext = {
     event: { webhookEventId: "01E", timestamp: 0, ...event } as WebhookEvent,
     destination: "Ubot",
+    channel: { name: "default", botUserId: "Ubot" },
     chatId: "Uuser",
     isRedelivery: false,
     replyDeadline: 0,

@@ -110,6 +110,7 @@ export function createEventWorker(options: EventWorkerOptions): Worker<LineEvent
     const context: BotContext = {
       event,
       destination,
+      channel: { name: channel, botUserId: destination },
       chatId,
       isRedelivery: event.deliveryContext?.isRedelivery ?? false,
       replyDeadline: outbox.replyDeadline,
