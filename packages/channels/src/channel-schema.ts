@@ -51,31 +51,37 @@ export const channelEntrySchema = z
       .regex(/^U[0-9a-f]{32}$/, "must be a bot user id (U followed by 32 hex digits)")
       .optional(),
   })
-  .strict()
-  .superRefine((entry, ctx) => {
-    const fail = (path: string, message: string) =>
-      ctx.addIssue({ code: "custom", path: [path], message });
-    const assertion = entry.kid !== undefined || entry.privateKeyFile !== undefined;
-    const modes = [entry.channelAccessToken !== undefined, entry.token !== undefined, assertion];
-    const given = modes.filter(Boolean).length;
-    if (given === 0) {
-      fail(
-        "channelAccessToken",
-        'is required, unless "channelId" with "token" ("stateless" or "short-lived") or "kid" with "privateKeyFile" is given',
-      );
-    } else if (given > 1) {
-      fail(
-        "channelAccessToken",
-        'give one of "channelAccessToken", "token", or "kid" + "privateKeyFile", not several',
-      );
-    }
-    if ((entry.token !== undefined || assertion) && entry.channelId === undefined) {
-      fail("channelId", "is required to issue access tokens");
-    }
-    if (assertion && entry.kid === undefined) fail("kid", "is required with privateKeyFile");
-    if (assertion && entry.privateKeyFile === undefined)
-      fail("privateKeyFile", "is required with kid");
-  });
+  .strict();
+
+/**
+ * The rules across fields: exactly one way to get a token, and what each way needs. Checked on
+ * the raw entry, apart from the schema, so an entry with other bad fields still reports these.
+ */
+export function tokenModeProblems(entry: unknown): Array<{ field: string; message: string }> {
+  if (typeof entry !== "object" || entry === null) return [];
+  const has = (key: string) => (entry as Record<string, unknown>)[key] !== undefined;
+  const problems: Array<{ field: string; message: string }> = [];
+  const fail = (field: string, message: string) => problems.push({ field, message });
+  const assertion = has("kid") || has("privateKeyFile");
+  const given = [has("channelAccessToken"), has("token"), assertion].filter(Boolean).length;
+  if (given === 0) {
+    fail(
+      "channelAccessToken",
+      'is required, unless "channelId" with "token" ("stateless" or "short-lived") or "kid" with "privateKeyFile" is given',
+    );
+  } else if (given > 1) {
+    fail(
+      "channelAccessToken",
+      'give one of "channelAccessToken", "token", or "kid" + "privateKeyFile", not several',
+    );
+  }
+  if ((has("token") || assertion) && !has("channelId")) {
+    fail("channelId", "is required to issue access tokens");
+  }
+  if (assertion && !has("kid")) fail("kid", "is required with privateKeyFile");
+  if (assertion && !has("privateKeyFile")) fail("privateKeyFile", "is required with kid");
+  return problems;
+}
 
 export type ChannelEntry = z.infer<typeof channelEntrySchema>;
 

@@ -4,6 +4,7 @@ export {
   channelEntrySchema,
   DEFAULT_CHANNEL,
   type TokenMode,
+  tokenModeProblems,
 } from "./channel-schema.ts";
 export {
   type ChannelSource,

@@ -1,6 +1,12 @@
 import { readFileSync } from "node:fs";
 import { ConfigError } from "@linefleet/config";
-import { type Channel, channelEntrySchema, DEFAULT_CHANNEL, toChannel } from "./channel-schema.ts";
+import {
+  type Channel,
+  channelEntrySchema,
+  DEFAULT_CHANNEL,
+  toChannel,
+  tokenModeProblems,
+} from "./channel-schema.ts";
 
 export interface ChannelSource {
   /** Path of a JSON file holding a top-level array of channels. */
@@ -69,6 +75,8 @@ export function parseChannelsFile(text: string, origin = "CHANNELS_FILE"): Chann
   json.forEach((entry: unknown, index) => {
     const label = describe(entry, index);
     const result = channelEntrySchema.safeParse(entry);
+    const modeProblems = tokenModeProblems(entry);
+    for (const { field, message } of modeProblems) problems.push(`${label}: "${field}" ${message}`);
     if (!result.success) {
       for (const issue of result.error.issues) {
         const field = issue.path.join(".");
@@ -87,6 +95,7 @@ export function parseChannelsFile(text: string, origin = "CHANNELS_FILE"): Chann
       }
       return;
     }
+    if (modeProblems.length > 0) return;
     if (seen.has(result.data.name)) {
       problems.push(`${label}: "name" is used by an earlier channel`);
       return;

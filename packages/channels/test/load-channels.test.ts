@@ -65,6 +65,7 @@ describe("CHANNELS_FILE", () => {
       parseChannelsFile(
         JSON.stringify([
           { name: "shop", channelAccessToken: "t1" },
+          { name: "nothing", channelSecret: 42 },
           { name: "support", channelSecret: "s2", token: "stateless" },
           { name: "bad name!", channelSecret: "s3", channelAccessToken: "t3" },
           { name: "ops", channelSecret: "s4", channelId: "1", kid: "key-1" },
@@ -83,12 +84,15 @@ describe("CHANNELS_FILE", () => {
     expect(problems).toEqual(
       expect.arrayContaining([
         expect.stringMatching(/channel 0 "shop": "channelSecret" is required/),
-        expect.stringMatching(/channel 1 "support": "channelId" is required/),
-        expect.stringMatching(/channel 2 "bad name!": "name" must be/),
-        expect.stringMatching(/channel 3 "ops": "privateKeyFile" is required/),
-        expect.stringMatching(/channel 4 "shop": "botUserId" must be a bot user id/),
-        expect.stringMatching(/channel 5 "twice": "channelAccessToken" give one of/),
-        expect.stringMatching(/channel 6 "typo": unknown field\(s\) channelAcessToken/),
+        // Every problem of one entry, the field types and the cross-field rules alike.
+        expect.stringMatching(/channel 1 "nothing": "channelSecret" Invalid input/),
+        expect.stringMatching(/channel 1 "nothing": "channelAccessToken" is required, unless/),
+        expect.stringMatching(/channel 2 "support": "channelId" is required/),
+        expect.stringMatching(/channel 3 "bad name!": "name" must be/),
+        expect.stringMatching(/channel 4 "ops": "privateKeyFile" is required/),
+        expect.stringMatching(/channel 5 "shop": "botUserId" must be a bot user id/),
+        expect.stringMatching(/channel 6 "twice": "channelAccessToken" give one of/),
+        expect.stringMatching(/channel 7 "typo": unknown field\(s\) channelAcessToken/),
       ]),
     );
     for (const problem of problems) expect(problem).toMatch(/^CHANNELS_FILE: channel \d/);

@@ -142,7 +142,9 @@ export function createEmulator(options: EmulatorOptions): Emulator {
       const parsed = parseInput(eventBatchInputSchema, input);
       const mode = parsed.delivery?.mode ?? "active";
       platform.channels.get(parsed.channel);
-      const built = parsed.events.map((event) => buildEvent(platform, event, mode));
+      const built = parsed.events.map((event) =>
+        buildEvent(platform, { ...event, channel: parsed.channel }, mode),
+      );
       const deliveryId = dispatcher.dispatch(
         built.map((b) => b.event),
         parsed.delivery,
