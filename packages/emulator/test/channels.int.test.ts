@@ -52,7 +52,7 @@ describe("emulated channels", () => {
     const b = await startReceiver("secret-b");
     try {
       emulator.configure({ webhookUrl: a.url, channels: { b: { webhookUrl: b.url } } });
-      emulator.sendEvent({ type: "text", text: "to b", channel: "b" });
+      const sent = emulator.sendEvent({ type: "text", text: "to b", channel: "b" });
       const [delivery] = await emulator.waitForDeliveries((d) => d.channel === "b");
       expect(delivery?.status).toBe(200);
       const body = delivery?.body ?? "";
@@ -65,6 +65,19 @@ describe("emulated channels", () => {
         ["a", a.url],
         ["b", b.url],
       ]);
+      // b's reply token works only with b's token: a's bot cannot use it, and does not use it up.
+      const reply = (token: string) =>
+        fetch(`${emulator.url}/v2/bot/message/reply`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+          body: JSON.stringify({
+            replyToken: sent.replyToken,
+            messages: [{ type: "text", text: "hi" }],
+          }),
+        });
+      expect((await reply("token-a")).status).toBe(400);
+      const issued = await form("/oauth2/v3/token", credentials);
+      expect((await reply(String(issued.body.access_token))).status).toBe(200);
       expect(() => emulator.sendEvent({ type: "text", text: "x", channel: "nope" })).toThrow(
         /no channel named nope/,
       );

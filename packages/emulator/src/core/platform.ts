@@ -41,6 +41,8 @@ export class Platform {
   readonly retryKeys = new RetryKeys(defaults.retryKeyRetentionMs);
   readonly rateLimiter = new RateLimiter();
   readonly faults = new Faults();
+  /** Which channel's webhook carried each reply token: only that channel's bot may use it. */
+  readonly replyTokenChannels = new Map<string, string>();
   /** markAsRead tokens handed out in webhooks, by token. */
   readonly markAsReadTokens = new Map<string, ChatRef>();
   /** Narrowcasts by request id, for the progress API. */
@@ -116,6 +118,7 @@ export class Platform {
     this.rateLimiter.clear();
     this.faults.clear();
     this.markAsReadTokens.clear();
+    this.replyTokenChannels.clear();
     this.narrowcasts.clear();
     this.accessTokens.clear();
     this.quotaUsage = 0;

@@ -109,7 +109,10 @@ export class WebhookDispatcher {
   ): Promise<WebhookOutcome> {
     const sentAt = this.platform.now();
     for (const event of events) {
-      if (event.replyToken) this.platform.replyTokens.sent(event.replyToken, sentAt, isRedelivery);
+      if (event.replyToken) {
+        this.platform.replyTokens.sent(event.replyToken, sentAt, isRedelivery);
+        this.platform.replyTokenChannels.set(event.replyToken, channel.name);
+      }
     }
     const outcome = await this.send(this.platform.webhookUrlOf(channel.name), body, channel);
     this.record(deliveryId, events, attempt, kind, isRedelivery, outcome, body, channel);
