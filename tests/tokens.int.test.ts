@@ -96,6 +96,26 @@ describe("managed access tokens across a fleet of worker processes", () => {
     );
     expect(failures).toEqual([]);
   });
+
+  it("a 401 from LINE invalidates the token once; the answer goes out with a new one", async () => {
+    const { emulator, stack } = await start({ workers: 2 });
+    const alice = emulator.state().users[0]?.userId ?? "";
+    // LINE stops accepting the token (revoked at the console, say) for the next reply.
+    emulator.addFault({ match: { path: "/v2/bot/message/reply" }, status: 401, times: 1 });
+    emulator.sendEvent({ type: "text", text: "still there?" });
+    const [answer] = await emulator.waitForBotMessages(alice, { timeoutMs: 15_000 });
+    expect(answer?.via).toBe("reply");
+    const replies = await waitFor(() => {
+      const found = emulator.apiCalls().filter((c) => c.path === "/v2/bot/message/reply");
+      return found.length >= 2 && found;
+    });
+    expect(replies.map((c) => c.status)).toEqual([401, 200]);
+    expect(issuances(emulator)).toHaveLength(2);
+    const failures = stack.workers.flatMap((w) =>
+      w.lines.filter((line) => typeof line === "object" && line.msg === "handler failed"),
+    );
+    expect(failures).toEqual([]);
+  });
 });
 
 async function sleepUntil(at: number) {
