@@ -111,6 +111,13 @@ describe("managed access tokens across a fleet of worker processes", () => {
     });
     expect(replies.map((c) => c.status)).toEqual([401, 200]);
     expect(issuances(emulator)).toHaveLength(2);
+    const invalidations = stack.workers.flatMap((w) =>
+      w.lines.filter(
+        (line) =>
+          typeof line === "object" && String(line.msg).startsWith("LINE refused the access token"),
+      ),
+    );
+    expect(invalidations).toHaveLength(1);
     const failures = stack.workers.flatMap((w) =>
       w.lines.filter((line) => typeof line === "object" && line.msg === "handler failed"),
     );

@@ -26,6 +26,7 @@ export function createChannelRuntimes(
         onIssued: (token) =>
           log.info({ expiresAt: new Date(token.expiresAt).toISOString() }, "access token issued"),
         onRevokeError: (error) => log.warn({ err: error }, "revoking a replaced token failed"),
+        onInvalidated: () => log.warn("LINE refused the access token (401); issuing a new one"),
       });
       const client = createLineClient({
         tokens,

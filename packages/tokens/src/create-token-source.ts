@@ -5,7 +5,7 @@ import { createTokenManager, type TokenManagerOptions } from "./token-manager.ts
 import { staticTokenSource, type TokenSource } from "./token-source.ts";
 
 export interface TokenSourceOptions
-  extends Pick<TokenManagerOptions, "onRevokeError" | "onIssued" | "now"> {
+  extends Pick<TokenManagerOptions, "onRevokeError" | "onIssued" | "onInvalidated" | "now"> {
   redis: Redis;
   prefix: string;
   apiBaseUrl?: string;
@@ -26,5 +26,6 @@ export function createTokenSource(channel: Channel, options: TokenSourceOptions)
     ...(options.now ? { now: options.now } : {}),
     ...(options.onRevokeError ? { onRevokeError: options.onRevokeError } : {}),
     ...(options.onIssued ? { onIssued: options.onIssued } : {}),
+    ...(options.onInvalidated ? { onInvalidated: options.onInvalidated } : {}),
   });
 }

@@ -20,6 +20,8 @@ export interface TokenManagerOptions {
   now?: () => number;
   onRevokeError?: (error: unknown) => void;
   onIssued?: (token: IssuedToken) => void;
+  /** LINE refused a token (401); it is dropped for the whole fleet. */
+  onInvalidated?: () => void;
 }
 
 export class TokenUnavailableError extends Error {
@@ -107,6 +109,7 @@ export function createTokenManager(options: TokenManagerOptions): TokenSource {
     },
     async invalidate(accessToken) {
       if (memo?.accessToken === accessToken) memo = undefined;
+      options.onInvalidated?.();
       await cache.invalidate(accessToken);
     },
     current: () => memo?.accessToken,
