@@ -12,7 +12,7 @@ export const lineEventJobSchema = z.object({
    * single-channel variables, and for jobs queued before channels had names).
    */
   channel: z.string().default("default"),
-  /** The bot's user ID the webhook was sent to; tells channels apart once there are several. */
+  /** The bot's user ID the webhook was sent to (each channel has its own bot); keys the lanes. */
   destination: z.string(),
   event: webhookEventSchema,
   /** When the ingress accepted the request (epoch ms). */
