@@ -1,36 +1,62 @@
-import { parseEnvOrExit } from "@linefleet/config";
-import { createWebhookHandler, withTimeout } from "@linefleet/ingress";
+import { loadChannels, webhookPathsOf } from "@linefleet/channels";
+import { exitOnConfigError, parseEnv } from "@linefleet/config";
+import { createDestinationGuard, createWebhookHandler, withTimeout } from "@linefleet/ingress";
 import { createLogger } from "@linefleet/log";
 import { createIngressMetrics, createRegistry } from "@linefleet/metrics";
-import { createEventEnqueuer, createProducerConnection } from "@linefleet/queue";
-import { buildApp } from "./app.ts";
+import { createEventEnqueuer, createProducerConnection, redisKeys } from "@linefleet/queue";
+import { buildApp, type WebhookRoute } from "./app.ts";
 import { ingressEnvSchema } from "./env.ts";
 
-const env = parseEnvOrExit(ingressEnvSchema);
+const { env, channels } = exitOnConfigError(() => ({
+  env: parseEnv(ingressEnvSchema),
+  channels: loadChannels(process.env, { needs: { secret: true, token: false } }),
+}));
 const logger = createLogger({ name: "ingress", level: env.LOG_LEVEL });
 const redis = createProducerConnection(env.REDIS_URL);
 redis.on("error", (error) => logger.warn({ err: error }, "redis connection error"));
+const keys = redisKeys(env.QUEUE_PREFIX);
 const enqueuer = createEventEnqueuer({ connection: redis, prefix: env.QUEUE_PREFIX });
-const channel = "default";
 const registry = createRegistry();
 const metrics = createIngressMetrics(registry);
+
+// Each channel's requests are checked with its own secret and must be addressed to its own bot.
+const webhooks: Record<string, WebhookRoute> = {};
+for (const channel of channels) {
+  const guard = createDestinationGuard({
+    redis,
+    keys,
+    channel: channel.name,
+    botUserId: channel.botUserId,
+  });
+  const handler = createWebhookHandler({
+    channelSecret: channel.channelSecret,
+    enqueueTimeoutMs: env.ENQUEUE_TIMEOUT_MS,
+    checkDestination: guard.check,
+    enqueue: async (envelope, receivedAt) => {
+      const report = await enqueuer.enqueue(
+        envelope.destination,
+        envelope.events,
+        receivedAt,
+        channel.name,
+      );
+      metrics.eventsAdmitted(channel.name, report);
+    },
+    onEnqueueError: (error) =>
+      logger.error({ err: error, channel: channel.name }, "enqueue failed; answered 503"),
+  });
+  for (const path of webhookPathsOf(channel)) {
+    webhooks[path] = { channel: channel.name, handle: handler };
+  }
+}
 
 const app = buildApp({
   logger,
   bodyLimit: env.WEBHOOK_BODY_LIMIT,
-  handleWebhook: createWebhookHandler({
-    channelSecret: env.LINE_CHANNEL_SECRET,
-    enqueueTimeoutMs: env.ENQUEUE_TIMEOUT_MS,
-    enqueue: async (envelope, receivedAt) => {
-      const report = await enqueuer.enqueue(envelope.destination, envelope.events, receivedAt);
-      metrics.eventsAdmitted(channel, report);
-    },
-    onEnqueueError: (error) => logger.error({ err: error }, "enqueue failed; answered 503"),
-  }),
+  webhooks,
   checkReady: async () => {
     await withTimeout(redis.ping(), env.ENQUEUE_TIMEOUT_MS, "Redis PING");
   },
-  metrics: { registry, observe: metrics, channel },
+  metrics: { registry, observe: metrics },
   ...(env.DASHBOARD_USER && env.DASHBOARD_PASSWORD
     ? {
         dashboard: {
@@ -60,3 +86,4 @@ process.on("SIGTERM", () => void shutdown("SIGTERM"));
 process.on("SIGINT", () => void shutdown("SIGINT"));
 
 await app.listen({ port: env.PORT, host: env.HOST });
+logger.info({ webhooks: Object.keys(webhooks) }, "serving webhooks");

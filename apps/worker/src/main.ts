@@ -1,6 +1,7 @@
 import type { AddressInfo } from "node:net";
-import { parseEnvOrExit } from "@linefleet/config";
-import { createLineClient, useLineDispatcher, withRateLimit } from "@linefleet/line-client";
+import { loadChannels } from "@linefleet/channels";
+import { exitOnConfigError, parseEnv } from "@linefleet/config";
+import { useLineDispatcher } from "@linefleet/line-client";
 import { createLogger } from "@linefleet/log";
 import {
   createRegistry,
@@ -9,11 +10,15 @@ import {
   serveMetrics,
 } from "@linefleet/metrics";
 import { createQueueDepthReader, createWorkerConnection, redisKeys } from "@linefleet/queue";
-import { createEventWorker, createRedisLedger, createRedisRateLimiter } from "@linefleet/worker";
+import { createEventWorker, createRedisLedger } from "@linefleet/worker";
+import { createChannelResolver } from "./channel-resolver.ts";
 import { workerEnvSchema } from "./env.ts";
 import { loadBot } from "./load-bot.ts";
 
-const env = parseEnvOrExit(workerEnvSchema);
+const { env, channels } = exitOnConfigError(() => ({
+  env: parseEnv(workerEnvSchema),
+  channels: loadChannels(process.env, { needs: { secret: false, token: true } }),
+}));
 const logger = createLogger({ name: "worker", level: env.LOG_LEVEL });
 const redis = createWorkerConnection(env.REDIS_URL);
 redis.on("error", (error) => logger.warn({ err: error }, "redis connection error"));
@@ -25,18 +30,9 @@ const lineDispatcher = useLineDispatcher({
   bodyTimeoutMs: env.LINE_API_BODY_TIMEOUT_MS ?? env.LINE_API_TIMEOUT_MS,
   connections: env.LINE_API_CONNECTIONS,
 });
-const lineClient = createLineClient({
-  channelAccessToken: env.LINE_CHANNEL_ACCESS_TOKEN,
-  apiBaseUrl: env.LINE_API_BASE_URL,
-  dataApiBaseUrl: env.LINE_DATA_API_BASE_URL,
-  timeoutMs: env.LINE_API_TIMEOUT_MS,
-});
-const rateLimiter =
-  env.LINE_RATE_LIMIT_PER_SECOND > 0
-    ? createRedisRateLimiter(redis, keys.rateLimit("line-api"), {
-        perSecond: env.LINE_RATE_LIMIT_PER_SECOND,
-      })
-    : undefined;
+const resolver = exitOnConfigError(() =>
+  createChannelResolver(channels, { env, redis, keys, logger }),
+);
 
 const registry = createRegistry();
 registerQueueGauges(registry, { readDepth: createQueueDepthReader(redis, env.QUEUE_PREFIX) });
@@ -45,7 +41,7 @@ const worker = createEventWorker({
   connection: redis,
   keys,
   bot: await loadBot(env.BOT_MODULE),
-  client: rateLimiter ? withRateLimit(lineClient, rateLimiter.acquire) : lineClient,
+  channels: resolver.resolve,
   ledger: createRedisLedger(redis, keys),
   logger,
   concurrency: env.WORKER_CONCURRENCY,
@@ -53,7 +49,6 @@ const worker = createEventWorker({
   pushAfterUnknownReply: env.PUSH_AFTER_UNKNOWN_REPLY,
   laneMaxWaitMs: env.LANE_MAX_WAIT_MS,
   lockDurationMs: env.WORKER_LOCK_DURATION_MS,
-  channel: "default",
   observe: createWorkerMetrics(registry),
 });
 
@@ -92,12 +87,14 @@ async function shutdown(signal: string) {
 process.on("SIGTERM", () => void shutdown("SIGTERM"));
 process.on("SIGINT", () => void shutdown("SIGINT"));
 
+await resolver.warmUp();
 await worker.waitUntilReady();
 logger.info(
   {
     concurrency: env.WORKER_CONCURRENCY,
     queue: env.QUEUE_PREFIX,
     metricsPort: (metricsServer.address() as AddressInfo).port,
+    channels: channels.map((channel) => `${channel.name} (${channel.token.kind} token)`),
   },
   "worker ready",
 );

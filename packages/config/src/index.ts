@@ -1,2 +1,2 @@
 export { env, lineApiEnv, lineChannelEnv, logEnv, redisEnv } from "./fields.ts";
-export { ConfigError, parseEnv, parseEnvOrExit } from "./parse-env.ts";
+export { ConfigError, exitOnConfigError, parseEnv } from "./parse-env.ts";

@@ -35,15 +35,12 @@ export function parseEnv<S extends z.ZodObject>(
 }
 
 /**
- * parseEnv for a process's `main`: a configuration error is printed as the list of bad variables
- * (no stack trace: it is the operator's to fix, not the code's) and the process exits with 1.
+ * Runs a process's configuration step; on a ConfigError prints its list of problems (no stack
+ * trace: the problems are the whole story) and exits with status 1.
  */
-export function parseEnvOrExit<S extends z.ZodObject>(
-  schema: S,
-  source: NodeJS.ProcessEnv = process.env,
-): z.infer<S> {
+export function exitOnConfigError<T>(configure: () => T): T {
   try {
-    return parseEnv(schema, source);
+    return configure();
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     process.stderr.write(`${error.message}\n`);

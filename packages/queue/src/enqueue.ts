@@ -23,6 +23,8 @@ export interface EventEnqueuer {
     destination: string,
     events: readonly WebhookEvent[],
     receivedAt: number,
+    /** The channel the webhook came to; workers answer with its token. */
+    channel?: string,
   ): Promise<EnqueueReport>;
   close(): Promise<void>;
 }
@@ -33,6 +35,7 @@ export interface EventEnqueuerOptions {
 }
 
 interface Pending {
+  channel: string;
   destination: string;
   events: readonly WebhookEvent[];
   receivedAt: number;
@@ -76,7 +79,7 @@ export function createEventEnqueuer({ connection, prefix }: EventEnqueuerOptions
     // The add itself cannot tell: job ids are derived from webhookEventId, so BullMQ returns the
     // same id whether it stored the job or found it deduplicated.
     const checks: Array<"admitted" | "exists"> = [];
-    for (const { destination, events, receivedAt } of requests) {
+    for (const { channel, destination, events, receivedAt } of requests) {
       for (const event of events) {
         const dedupeKey = keys.dedupe(queue.name, event.webhookEventId);
         const lane = laneOf(destination, event.source);
@@ -98,7 +101,7 @@ export function createEventEnqueuer({ connection, prefix }: EventEnqueuerOptions
         const job = new Job<LineEventJob>(
           queue,
           event.type,
-          { destination, event, receivedAt },
+          { channel, destination, event, receivedAt },
           {
             ...lineEventsQueue.jobOptions,
             deduplication: { id: event.webhookEventId, ttl: lineEventsQueue.dedupeTtlMs },
@@ -144,11 +147,11 @@ export function createEventEnqueuer({ connection, prefix }: EventEnqueuerOptions
   }
 
   return {
-    enqueue(destination, events, receivedAt) {
+    enqueue(destination, events, receivedAt, channel = "default") {
       if (events.length === 0) return Promise.resolve({ enqueued: 0, duplicates: 0 });
       return new Promise<EnqueueReport>((resolve, reject) => {
         if (batch.length === 0) setImmediate(flush);
-        batch.push({ destination, events, receivedAt, resolve, reject });
+        batch.push({ channel, destination, events, receivedAt, resolve, reject });
       });
     },
     close: () => queue.close(),

@@ -19,6 +19,7 @@ export {
   hashTag,
   jobIdFor,
   LANE_TTL_SECONDS,
+  LEARN_BOT_USER_ID,
   LEAVE_LANE,
   LEDGER_CLAIM,
   LEDGER_RECORD,
@@ -33,7 +34,8 @@ export {
   SESSION_COMMIT,
   SESSION_TTL_SECONDS,
   TAKE_TURN,
-  TOKEN_EXPIRY_MARGIN_SECONDS,
-  tokenTtlSeconds,
+  TOKEN_INVALIDATE,
+  TOKEN_LOCK_RELEASE,
+  tokenTtlMs,
 } from "./redis-model/keys.ts";
 export { defineScript, type RedisScript, type ScriptArg } from "./scripts.ts";
