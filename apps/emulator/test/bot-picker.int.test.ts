@@ -46,6 +46,8 @@ describe("chat UI bot picker", () => {
     await page.waitForSelector("body[data-ready]");
     await page.getByTestId("new-group").click();
     const picker = page.getByTestId("new-chat-bot");
+    // The dialog opens once the emulator said which channels it plays.
+    await picker.waitFor({ timeout: 5_000 });
     await expect(picker.locator("option").allTextContents()).resolves.toEqual([
       "shop bot",
       "support bot",
