@@ -3,9 +3,11 @@ import {
   makeEnvelope,
   makeTextMessageEvent,
   type Stack,
+  scrape,
   signedWebhook,
   startStack,
   waitFor,
+  workerMetricsUrl,
 } from "@linefleet/testing";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { writeChannelsFile } from "./channels-file.ts";
@@ -90,6 +92,41 @@ describe("several channels in one deployment", () => {
     // The bot routed by ctx.channel, and each answer went with its channel's token.
     expect(byChannel).toEqual({ shop: "shop: to the shop", support: "support: to support" });
     expect(replies.every((call) => call.status === 200)).toBe(true);
+
+    // Metrics carry each event's own channel, at the ingress and at whichever worker ran it.
+    const ingress = await scrape(`${stack.ingressUrl}/metrics`);
+    for (const channel of ["shop", "support"]) {
+      expect(ingress.value("linefleet_webhooks_total", { channel, outcome: "accepted" })).toBe(1);
+      expect(ingress.value("linefleet_webhook_events_total", { channel, result: "enqueued" })).toBe(
+        1,
+      );
+    }
+    const workerUrls = await Promise.all(stack.workers.map(workerMetricsUrl));
+    const fleet = async (name: string, labels: Record<string, string>) => {
+      const scrapes = await Promise.all(workerUrls.map((url) => scrape(`${url}/metrics`)));
+      return scrapes.reduce((sum, one) => sum + one.value(name, labels), 0);
+    };
+    // A job is counted once it completes, just after its reply went out.
+    for (const channel of ["shop", "support"]) {
+      await waitFor(
+        async () =>
+          (await fleet("linefleet_events_processed_total", {
+            channel,
+            type: "message",
+            outcome: "ok",
+          })) === 1,
+      );
+      expect(
+        await fleet("linefleet_sends_total", { channel, method: "reply", outcome: "delivered" }),
+      ).toBe(1);
+    }
+    expect(
+      await fleet("linefleet_events_processed_total", {
+        channel: "default",
+        type: "message",
+        outcome: "ok",
+      }),
+    ).toBe(0);
   });
 
   it("refuses a request signed with another channel's secret (401)", async () => {
