@@ -1,14 +1,16 @@
-import { parseEnvOrExit } from "@linefleet/config";
+import { loadChannels } from "@linefleet/channels";
+import { exitOnConfigError, parseEnv } from "@linefleet/config";
 import { createEmulator } from "@linefleet/emulator";
 import { createLogger } from "@linefleet/log";
+import { emulatedChannels } from "./emulated-channels.ts";
 import { botUserIdFor, emulatorEnvSchema, localCredentials } from "./env.ts";
 
-const env = parseEnvOrExit(emulatorEnvSchema);
+const env = exitOnConfigError(() => parseEnv(emulatorEnvSchema));
 const logger = createLogger({ name: "emulator", level: env.LOG_LEVEL });
 
 const channelSecret = env.LINE_CHANNEL_SECRET ?? localCredentials.channelSecret;
 const channelAccessToken = env.LINE_CHANNEL_ACCESS_TOKEN ?? localCredentials.channelAccessToken;
-if (!env.LINE_CHANNEL_SECRET || !env.LINE_CHANNEL_ACCESS_TOKEN) {
+if (!process.env.CHANNELS_FILE && (!env.LINE_CHANNEL_SECRET || !env.LINE_CHANNEL_ACCESS_TOKEN)) {
   // Printed on purpose: these are public local defaults, and the bot needs the same values.
   logger.warn(
     `LINE_CHANNEL_SECRET/LINE_CHANNEL_ACCESS_TOKEN unset; using local defaults: ` +
@@ -16,12 +18,21 @@ if (!env.LINE_CHANNEL_SECRET || !env.LINE_CHANNEL_ACCESS_TOKEN) {
   );
 }
 
-const emulator = createEmulator({
-  channelSecret,
-  channelAccessToken,
-  webhookUrl: env.EMULATOR_WEBHOOK_URL,
-  bot: { userId: botUserIdFor(channelSecret), displayName: "linefleet bot" },
-});
+// With a CHANNELS_FILE the emulator plays every channel in it, each bot in the same chat UI.
+const fromFile = process.env.CHANNELS_FILE
+  ? emulatedChannels(
+      exitOnConfigError(() => loadChannels(process.env, { needs: { secret: true, token: false } })),
+      env.EMULATOR_WEBHOOK_URL,
+    )
+  : undefined;
+const emulator = createEmulator(
+  fromFile ?? {
+    channelSecret,
+    channelAccessToken,
+    webhookUrl: env.EMULATOR_WEBHOOK_URL,
+    bot: { userId: botUserIdFor(channelSecret), displayName: "linefleet bot" },
+  },
+);
 
 let stopping = false;
 async function shutdown(signal: string) {
@@ -51,6 +62,11 @@ logger.info(
     chatUiUrl: `${url}/`,
     webhookUrl: env.EMULATOR_WEBHOOK_URL,
     botUserId: emulator.bot.userId,
+    channels: emulator.channels().map((channel) => ({
+      name: channel.name,
+      botUserId: channel.bot.userId,
+      webhookUrl: channel.webhookUrl,
+    })),
   },
   `LINE emulator ready: chat UI at ${url}/ , Messaging API at ${url} , webhooks to ${env.EMULATOR_WEBHOOK_URL}`,
 );

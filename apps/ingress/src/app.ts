@@ -8,21 +8,30 @@ import Fastify, { type FastifyReply, type FastifyRequest, LogController } from "
 export interface IngressAppDeps {
   logger: Logger;
   bodyLimit: number;
-  handleWebhook(request: {
-    rawBody: Uint8Array;
-    signature: string | undefined;
-  }): Promise<WebhookOutcome>;
+  /** The webhook of each path (`/webhook/<channel>`, and `/webhook` for "default"). */
+  webhooks: Record<string, WebhookRoute>;
   /**
    * Resolves when Redis answers and is safe to queue in; rejects otherwise, with a
    * `RedisMayEvictError` when its maxmemory-policy may evict queued events.
    */
   checkReady(): Promise<void>;
   /** Served at GET /metrics; every webhook answer is counted in `observe`. */
-  metrics?: { registry: Registry; observe: IngressMetrics; channel: string };
+  metrics?: { registry: Registry; observe: IngressMetrics };
   /** Mounts the queue dashboard at /admin/queues; absent, the path does not exist. */
   dashboard?: QueueDashboardOptions;
   /** Serve HTTPS with this certificate chain and key (PEM) instead of plain HTTP. */
   tls?: { cert: string; key: string };
+}
+
+export type WebhookHandler = (request: {
+  rawBody: Uint8Array;
+  signature: string | undefined;
+}) => Promise<WebhookOutcome>;
+
+/** One channel's webhook: its handler, and its name for logs and metrics. */
+export interface WebhookRoute {
+  channel: string;
+  handle: WebhookHandler;
 }
 
 /** A request still arriving after this is cut with 408 (LINE sends a webhook in one go). */
@@ -58,30 +67,37 @@ export function buildApp(deps: IngressAppDeps) {
   app.addContentTypeParser("*", { parseAs: "buffer" }, (_request, body, done) => done(null, body));
 
   const metrics = deps.metrics;
-  // Counted when the answer is sent, so refusals Fastify makes before the handler (413) count too.
-  const countWebhook = {
-    onResponse: async (_request: FastifyRequest, reply: FastifyReply) => {
-      metrics?.observe.webhookAnswered(metrics.channel, reply.statusCode, reply.elapsedTime / 1000);
-    },
-  };
-
-  app.post("/webhook", countWebhook, async (request, reply) => {
-    const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-    const signature = request.headers["x-line-signature"];
-    const outcome = await deps.handleWebhook({
-      rawBody,
-      signature: Array.isArray(signature) ? signature[0] : signature,
-    });
-    if (outcome.status === 200) {
-      // Guarded: the bindings object would otherwise be built for every request at level info.
-      if (request.log.isLevelEnabled("debug")) {
-        request.log.debug({ events: outcome.envelope.events.length }, "webhook accepted");
+  for (const [path, { channel, handle }] of Object.entries(deps.webhooks)) {
+    // Counted when the answer is sent, so refusals Fastify makes before the handler (413) count too.
+    const countWebhook = {
+      onResponse: async (_request: FastifyRequest, reply: FastifyReply) => {
+        metrics?.observe.webhookAnswered(channel, reply.statusCode, reply.elapsedTime / 1000);
+      },
+    };
+    app.post(path, countWebhook, async (request, reply) => {
+      const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+      const signature = request.headers["x-line-signature"];
+      const outcome = await handle({
+        rawBody,
+        signature: Array.isArray(signature) ? signature[0] : signature,
+      });
+      if (outcome.status === 200) {
+        // Guarded: the bindings object would otherwise be built for every request at level info.
+        if (request.log.isLevelEnabled("debug")) {
+          request.log.debug(
+            { channel, events: outcome.envelope.events.length },
+            "webhook accepted",
+          );
+        }
+      } else {
+        request.log.warn(
+          { channel, status: outcome.status, error: outcome.body.error },
+          "webhook refused",
+        );
       }
-    } else {
-      request.log.warn({ status: outcome.status, error: outcome.body.error }, "webhook refused");
-    }
-    return reply.code(outcome.status).send(outcome.body);
-  });
+      return reply.code(outcome.status).send(outcome.body);
+    });
+  }
 
   app.get("/healthz", async () => ({ ok: true }));
 

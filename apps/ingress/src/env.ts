@@ -1,10 +1,10 @@
-import { env, lineChannelEnv, logEnv, redisEnv } from "@linefleet/config";
+import { env, logEnv, redisEnv } from "@linefleet/config";
 import { DEFAULT_DEDUPE_TTL_MS } from "@linefleet/queue";
 import { z } from "zod";
 
+/** The channels themselves (CHANNELS_FILE, or LINE_CHANNEL_SECRET) are read by @linefleet/channels. */
 export const ingressEnvSchema = z
   .object({
-    LINE_CHANNEL_SECRET: lineChannelEnv.LINE_CHANNEL_SECRET,
     ...redisEnv,
     ...logEnv,
     PORT: env.port(3000),

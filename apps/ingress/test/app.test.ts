@@ -24,14 +24,19 @@ function setup(
   const app = buildApp({
     logger: createLogger({ name: "ingress", level: "debug", destination: logs }),
     bodyLimit,
-    handleWebhook: createWebhookHandler({
-      channelSecret: SECRET,
-      enqueueTimeoutMs: 100,
-      enqueue: async (envelope) => {
-        await enqueue(envelope);
-        enqueued.push(envelope);
+    webhooks: {
+      "/webhook": {
+        channel: "default",
+        handle: createWebhookHandler({
+          channelSecret: SECRET,
+          enqueueTimeoutMs: 100,
+          enqueue: async (envelope) => {
+            await enqueue(envelope);
+            enqueued.push(envelope);
+          },
+        }),
       },
-    }),
+    },
     checkReady: async () => {},
   });
   return { app, enqueued, logs: () => logged };
@@ -138,10 +143,15 @@ describe("health", () => {
     const app = buildApp({
       logger: createLogger({ name: "ingress", level: "silent" }),
       bodyLimit: 1024,
-      handleWebhook: async () => ({
-        status: 503,
-        body: { ok: false, error: "queue_unavailable", message: "" },
-      }),
+      webhooks: {
+        "/webhook": {
+          channel: "default",
+          handle: async () => ({
+            status: 503,
+            body: { ok: false, error: "queue_unavailable", message: "" },
+          }),
+        },
+      },
       checkReady: async () => {
         if (!redisUp) throw new Error("down");
       },
@@ -164,10 +174,7 @@ describe("readiness on a Redis that may evict", () => {
     const app = buildApp({
       logger: createLogger({ name: "ingress", level: "info", destination: logs }),
       bodyLimit: 1024,
-      handleWebhook: async () => ({
-        status: 503,
-        body: { ok: false, error: "queue_unavailable", message: "" },
-      }),
+      webhooks: {},
       checkReady: async () => {
         throw new RedisMayEvictError("volatile-lru");
       },
@@ -202,15 +209,20 @@ describe("GET /metrics", () => {
     const app = buildApp({
       logger: createLogger({ name: "ingress", level: "silent" }),
       bodyLimit: 1024,
-      handleWebhook: createWebhookHandler({
-        channelSecret: SECRET,
-        enqueueTimeoutMs: 100,
-        enqueue: async () => {
-          if (!queueUp) throw new Error("Connection is closed.");
+      webhooks: {
+        "/webhook": {
+          channel: "default",
+          handle: createWebhookHandler({
+            channelSecret: SECRET,
+            enqueueTimeoutMs: 100,
+            enqueue: async () => {
+              if (!queueUp) throw new Error("Connection is closed.");
+            },
+          }),
         },
-      }),
+      },
       checkReady: async () => {},
-      metrics: { registry, observe: createIngressMetrics(registry), channel: "default" },
+      metrics: { registry, observe: createIngressMetrics(registry) },
     });
     const good = signedWebhook(makeEnvelope([makeTextMessageEvent("x")]), SECRET);
     await post(app, good.body, good.headers);

@@ -33,9 +33,7 @@ describe("queue dashboard at /admin/queues", () => {
     return buildApp({
       logger: createLogger({ name: "ingress", level: "silent" }),
       bodyLimit: 1024,
-      handleWebhook: async () => {
-        throw new Error("no webhooks in this test");
-      },
+      webhooks: {},
       checkReady: async () => {},
       ...(withDashboard
         ? { dashboard: { connection: redis, queuePrefix: prefix, credentials } }

@@ -1,8 +1,8 @@
-import { env, lineApiEnv, lineChannelEnv, logEnv, redisEnv } from "@linefleet/config";
+import { env, lineApiEnv, logEnv, redisEnv } from "@linefleet/config";
 import { z } from "zod";
 
+/** The channels themselves (CHANNELS_FILE, or LINE_CHANNEL_ACCESS_TOKEN) are read by @linefleet/channels. */
 export const workerEnvSchema = z.object({
-  LINE_CHANNEL_ACCESS_TOKEN: lineChannelEnv.LINE_CHANNEL_ACCESS_TOKEN,
   ...lineApiEnv,
   ...redisEnv,
   ...logEnv,
@@ -27,7 +27,7 @@ export const workerEnvSchema = z.object({
   LANE_MAX_WAIT_MS: env.ms(30_000),
   /** How long a job's lock lasts; a crashed worker's events are taken over after about this. */
   WORKER_LOCK_DURATION_MS: env.int(30_000, 1_000),
-  /** Calls per second to LINE's API from the whole fleet (LINE allows 2,000/s for reply and push); 0 = no limit. */
+  /** Calls per second to LINE's API from the whole fleet, per channel (LINE allows 2,000/s for reply and push); 0 = no limit. */
   LINE_RATE_LIMIT_PER_SECOND: env.int(1_000, 0),
   /** How long SIGTERM waits for in-flight events before closing. */
   SHUTDOWN_GRACE_MS: env.ms(10_000),

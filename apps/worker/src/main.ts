@@ -1,6 +1,7 @@
 import type { AddressInfo } from "node:net";
-import { exitOnConfigError, parseEnvOrExit } from "@linefleet/config";
-import { createLineClient, useLineDispatcher, withRateLimit } from "@linefleet/line-client";
+import { loadChannels } from "@linefleet/channels";
+import { exitOnConfigError, exitWithConfigError, parseEnv } from "@linefleet/config";
+import { useLineDispatcher } from "@linefleet/line-client";
 import { createLogger } from "@linefleet/log";
 import {
   createRegistry,
@@ -16,11 +17,15 @@ import {
   redisKeys,
   watchEvictionPolicy,
 } from "@linefleet/queue";
-import { createEventWorker, createRedisRateLimiter } from "@linefleet/worker";
+import { createEventWorker } from "@linefleet/worker";
+import { createChannelResolver } from "./channel-resolver.ts";
 import { workerEnvSchema } from "./env.ts";
 import { loadBot } from "./load-bot.ts";
 
-const env = parseEnvOrExit(workerEnvSchema);
+const { env, channels } = exitOnConfigError(() => ({
+  env: parseEnv(workerEnvSchema),
+  channels: loadChannels(process.env, { needs: { secret: false, token: true } }),
+}));
 const logger = createLogger({ name: "worker", level: env.LOG_LEVEL });
 const redis = createWorkerConnection(env.REDIS_URL);
 // A message, not a stack trace: while Redis is away this repeats on every reconnect attempt.
@@ -40,19 +45,10 @@ const lineDispatcher = useLineDispatcher({
   bodyTimeoutMs: env.LINE_API_BODY_TIMEOUT_MS ?? env.LINE_API_TIMEOUT_MS,
   connections: env.LINE_API_CONNECTIONS,
 });
-const lineClient = createLineClient({
-  channelAccessToken: env.LINE_CHANNEL_ACCESS_TOKEN,
-  apiBaseUrl: env.LINE_API_BASE_URL,
-  dataApiBaseUrl: env.LINE_DATA_API_BASE_URL,
-  timeoutMs: env.LINE_API_TIMEOUT_MS,
-  dispatcher: lineDispatcher,
-});
-const rateLimiter =
-  env.LINE_RATE_LIMIT_PER_SECOND > 0
-    ? createRedisRateLimiter(redis, keys.rateLimit("line-api"), {
-        perSecond: env.LINE_RATE_LIMIT_PER_SECOND,
-      })
-    : undefined;
+// Each channel's LINE client, with its own token (renewed fleet-wide when managed) and rate limit.
+const resolver = exitOnConfigError(() =>
+  createChannelResolver(channels, { env, redis, keys, logger, dispatcher: lineDispatcher }),
+);
 
 const registry = createRegistry();
 registerQueueGauges(registry, { readDepth: createQueueDepthReader(redis, env.QUEUE_PREFIX) });
@@ -60,16 +56,15 @@ registerQueueGauges(registry, { readDepth: createQueueDepthReader(redis, env.QUE
 const worker = createEventWorker({
   connection: redis,
   keys,
-  bot: await loadBot(env.BOT_MODULE).catch(exitOnConfigError),
-  client: rateLimiter ? withRateLimit(lineClient, rateLimiter.acquire) : lineClient,
-  ...(rateLimiter ? { rateLimiter } : {}),
+  bot: await loadBot(env.BOT_MODULE).catch(exitWithConfigError),
+  channels: resolver.resolve,
+  rateLimiterFor: resolver.rateLimiterFor,
   logger,
   concurrency: env.WORKER_CONCURRENCY,
   replyTokenMaxAgeMs: env.REPLY_TOKEN_MAX_AGE_MS,
   pushAfterUnknownReply: env.PUSH_AFTER_UNKNOWN_REPLY,
   laneMaxWaitMs: env.LANE_MAX_WAIT_MS,
   lockDurationMs: env.WORKER_LOCK_DURATION_MS,
-  channel: "default",
   observe: createWorkerMetrics(registry),
 });
 
@@ -112,6 +107,7 @@ async function shutdown(signal: string) {
 process.on("SIGTERM", () => void shutdown("SIGTERM"));
 process.on("SIGINT", () => void shutdown("SIGINT"));
 
+await resolver.warmUp();
 await worker.waitUntilReady();
 const { policy } = await redisPolicy.check();
 logger.info(
@@ -120,6 +116,7 @@ logger.info(
     queue: env.QUEUE_PREFIX,
     metricsPort: (metricsServer.address() as AddressInfo).port,
     redisMaxmemoryPolicy: policy,
+    channels: channels.map((channel) => `${channel.name} (${channel.token.kind} token)`),
   },
   "worker ready",
 );

@@ -9,7 +9,13 @@ export {
   type RouteOptions,
   type SessionOptions,
 } from "./bot.ts";
-export { type Channel, type ChannelResolver, singleChannel } from "./channel.ts";
+export {
+  type Channel,
+  type ChannelAddress,
+  type ChannelResolver,
+  type ResolvedChannel,
+  singleChannel,
+} from "./channel.ts";
 export {
   type BotContext,
   type BotLogger,

@@ -30,6 +30,8 @@ export interface BotRuntimeOptions {
 
 /** One event as the queue holds it. */
 export interface RuntimeEvent {
+  /** The channel the webhook came to, when the ingress recorded it. */
+  channel?: string | undefined;
   destination: string;
   event: WebhookEvent;
   /** A replayed dead letter: answers go by push only. */
@@ -53,8 +55,8 @@ export function createBotRuntime(options: BotRuntimeOptions): BotRuntime {
   const now = options.now ?? Date.now;
 
   return {
-    async run({ destination, event, replay }, parentLog, ledger) {
-      const { channel, client } = options.channels(destination);
+    async run({ channel: channelName, destination, event, replay }, parentLog, ledger) {
+      const { channel, client } = await options.channels({ channel: channelName, destination });
       // The worker's logger already carries the event's ids and its channel.
       const log = parentLog;
       const chatLane = laneOf(destination, event.source);

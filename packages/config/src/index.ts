@@ -10,4 +10,10 @@ export {
 } from "./dev-stack.ts";
 export { env, lineApiEnv, lineChannelEnv, logEnv, redisEnv } from "./fields.ts";
 export { localDev, withLocalDevDefaults } from "./local-dev.ts";
-export { ConfigError, exitOnConfigError, parseEnv, parseEnvOrExit } from "./parse-env.ts";
+export {
+  ConfigError,
+  exitOnConfigError,
+  exitWithConfigError,
+  parseEnv,
+  parseEnvOrExit,
+} from "./parse-env.ts";

@@ -37,12 +37,21 @@ export function parseEnv<S extends z.ZodObject>(
 /**
  * For a process's `main`: a bad configuration is the operator's to fix, not a bug, so a
  * ConfigError prints the message naming each variable (no stack trace) and exits 1. Anything
- * else is rethrown.
+ * else is rethrown. Usable as a promise's catch handler.
  */
-export function exitOnConfigError(error: unknown): never {
+export function exitWithConfigError(error: unknown): never {
   if (!(error instanceof ConfigError)) throw error;
   process.stderr.write(`${error.message}\n`);
   process.exit(1);
+}
+
+/** Runs a process's configuration step, exiting as `exitWithConfigError` says on a ConfigError. */
+export function exitOnConfigError<T>(configure: () => T): T {
+  try {
+    return configure();
+  } catch (error) {
+    return exitWithConfigError(error);
+  }
 }
 
 /** `parseEnv` for a process's `main`: exits 1 with the message on a bad environment. */
@@ -50,9 +59,5 @@ export function parseEnvOrExit<S extends z.ZodObject>(
   schema: S,
   source: NodeJS.ProcessEnv = process.env,
 ): z.infer<S> {
-  try {
-    return parseEnv(schema, source);
-  } catch (error) {
-    return exitOnConfigError(error);
-  }
+  return exitOnConfigError(() => parseEnv(schema, source));
 }

@@ -8,6 +8,11 @@ export interface EmulatorConfig {
   redelivery: { enabled: boolean; delaysMs: number[] };
   /** Requests per second, keyed by a path (`/v2/bot/message/push`) or route (`/v2/bot/profile/{userId}`). */
   rateLimits: Record<string, number>;
+  /**
+   * Caps the lifetime of every access token issued from now on (stateless 15 min, short-lived
+   * 30 days, v2.1 as asked), so tests can watch tokens expire and be renewed. Unset: LINE's own.
+   */
+  tokenLifetimeMs: number | undefined;
 }
 
 export interface BotIdentity {
@@ -16,9 +21,32 @@ export interface BotIdentity {
   basicId: string;
 }
 
+/** A channel besides the default one: its own bot, secret, token and webhook URL. */
+export interface ChannelOptions {
+  name: string;
+  channelSecret: string;
+  /** A long-lived token; without one the channel's bot needs issued tokens. */
+  channelAccessToken?: string;
+  /** Numeric id, the `client_id` of the token endpoints; generated when absent. */
+  channelId?: string;
+  webhookUrl?: string;
+  bot?: Partial<BotIdentity>;
+  /** v2.1 assertion signing keys: key id → public key (PEM). */
+  assertionKeys?: Record<string, string>;
+}
+
 export interface EmulatorOptions {
   channelSecret: string;
   channelAccessToken: string;
+  /** The default channel's numeric id (`client_id` for issuing tokens); generated when absent. */
+  channelId?: string;
+  /** The default channel's v2.1 assertion signing keys: key id → public key (PEM). */
+  assertionKeys?: Record<string, string>;
+  /** The default channel's name; "default" unless given. */
+  channelName?: string;
+  /** More channels, served at once by the same emulator (several bots in one chat UI). */
+  channels?: ChannelOptions[];
+  tokenLifetimeMs?: number;
   webhookUrl?: string;
   bot?: Partial<BotIdentity>;
   replyTokenTtlMs?: number;
@@ -42,6 +70,9 @@ export const defaults = {
   redeliveredTokenCapMs: 20 * 60_000,
   retryKeyRetentionMs: 24 * 60 * 60_000,
   maxApiBodyBytes: 2 * 1024 * 1024,
+  statelessTokenLifetimeMs: 15 * 60_000,
+  shortLivedTokenLifetimeMs: 30 * 24 * 60 * 60_000,
+  maxTokenLifetimeMs: 30 * 24 * 60 * 60_000,
 } as const;
 
 export function resolveConfig(options: EmulatorOptions): EmulatorConfig {
@@ -54,5 +85,6 @@ export function resolveConfig(options: EmulatorOptions): EmulatorConfig {
       delaysMs: options.redelivery?.delaysMs ?? [...defaults.redeliveryDelaysMs],
     },
     rateLimits: { ...options.rateLimits },
+    tokenLifetimeMs: options.tokenLifetimeMs,
   };
 }

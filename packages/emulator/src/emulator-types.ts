@@ -20,9 +20,23 @@ export interface SentBatch {
   deliveryId: string;
 }
 
+export interface ChannelState {
+  name: string;
+  bot: BotIdentity;
+  webhookUrl: string;
+}
+
+/** A channel as tests see it: what a bot deployment needs to speak for it. */
+export interface ChannelInfo extends ChannelState {
+  channelId: string;
+  channelSecret: string;
+  channelAccessToken: string | undefined;
+}
+
 export interface EmulatorState {
   bot: BotIdentity;
   webhookUrl: string;
+  channels: ChannelState[];
   users: User[];
   groups: Group[];
   rooms: Room[];
@@ -34,6 +48,10 @@ export interface ConfigPatch {
   webhookTimeoutMs?: number;
   redelivery?: { enabled?: boolean; delaysMs?: number[] };
   rateLimits?: Record<string, number>;
+  /** Caps the lifetime of tokens issued from now on; null goes back to LINE's lifetimes. */
+  tokenLifetimeMs?: number | null;
+  /** Per channel: where its webhooks go. */
+  channels?: Record<string, { webhookUrl?: string }>;
 }
 
 /** A running (or ready to run) emulated LINE platform; every method mirrors the control API. */
@@ -43,6 +61,9 @@ export interface Emulator {
   readonly channelSecret: string;
   readonly channelAccessToken: string;
   readonly bot: BotIdentity;
+  /** Every channel, the default first. */
+  channels(): ChannelInfo[];
+  channel(name: string): ChannelInfo;
   listen(options?: { port?: number; host?: string }): Promise<string>;
   close(): Promise<void>;
   state(): EmulatorState;
@@ -53,8 +74,8 @@ export interface Emulator {
   sendEvent(input: EventInputData): SentEvent;
   /** Several events in one webhook request. */
   sendEvents(input: EventBatchInputData): SentBatch;
-  /** The console's Verify button. */
-  verify(): Promise<{ status: number; error?: string }>;
+  /** The console's Verify button (for the default channel, or the one named). */
+  verify(channel?: string): Promise<{ status: number; error?: string }>;
   messages(chatId: string): ChatMessage[];
   /** Resolves once the chat holds at least `count` bot messages; rejects after `timeoutMs`. */
   waitForBotMessages(

@@ -2,18 +2,20 @@ import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { contentRoutes } from "./api/content-routes.ts";
 import { infoRoutes } from "./api/info-routes.ts";
+import { createOAuthHandler } from "./api/oauth.ts";
 import { createApiHandler } from "./api/pipeline.ts";
 import { sendRoutes } from "./api/send-routes.ts";
 import { webhookEndpointRoutes } from "./api/webhook-endpoint-routes.ts";
-import { type EmulatorOptions, resolveConfig } from "./config.ts";
+import { type ChannelOptions, type EmulatorOptions, resolveConfig } from "./config.ts";
+import { Channels, type EmulatedChannel } from "./core/channels.ts";
 import { faultInputSchema } from "./core/faults.ts";
 import { Platform } from "./core/platform.ts";
-import type { Emulator, SentEvent } from "./emulator-types.ts";
+import type { ChannelInfo, Emulator, SentEvent } from "./emulator-types.ts";
 import { EmulatorError, errorCodes } from "./errors.ts";
 import { buildEvent } from "./events/build-event.ts";
 import { eventBatchInputSchema, eventInputSchema } from "./events/event-input.ts";
 import { buildServer } from "./http/server.ts";
-import { newUserId } from "./ids.ts";
+import { newChannelId, newUserId } from "./ids.ts";
 import { waitUntil } from "./wait-until.ts";
 import { WebhookDispatcher } from "./webhook/dispatcher.ts";
 
@@ -37,6 +39,8 @@ const configPatchSchema = z.object({
     })
     .optional(),
   rateLimits: z.record(z.string(), z.number().positive()).optional(),
+  tokenLifetimeMs: z.number().int().min(1000).nullable().optional(),
+  channels: z.record(z.string(), z.object({ webhookUrl: z.url().optional() })).optional(),
 });
 
 const userInputSchema = z.object({
@@ -52,13 +56,21 @@ const roomInputSchema = z.object({ memberIds: z.array(z.string()).min(1) });
 /** Creates an emulated LINE channel: Messaging API, webhook sender, control API and chat UI. */
 export function createEmulator(options: EmulatorOptions): Emulator {
   const platform = new Platform({
-    channelSecret: options.channelSecret,
-    channelAccessToken: options.channelAccessToken,
-    bot: {
-      userId: options.bot?.userId ?? newUserId(),
-      displayName: options.bot?.displayName ?? "Emulated Bot",
-      basicId: options.bot?.basicId ?? "@000emu00",
-    },
+    channels: new Channels([
+      emulatedChannel({
+        name: options.channelName ?? "default",
+        channelSecret: options.channelSecret,
+        channelAccessToken: options.channelAccessToken,
+        ...(options.channelId ? { channelId: options.channelId } : {}),
+        ...(options.assertionKeys ? { assertionKeys: options.assertionKeys } : {}),
+        bot: {
+          userId: options.bot?.userId ?? newUserId(),
+          displayName: options.bot?.displayName ?? "Emulated Bot",
+          basicId: options.bot?.basicId ?? "@000emu00",
+        },
+      }),
+      ...(options.channels ?? []).map(emulatedChannel),
+    ]),
     config: resolveConfig(options),
     now: options.now ?? Date.now,
   });
@@ -71,6 +83,7 @@ export function createEmulator(options: EmulatorOptions): Emulator {
     ...contentRoutes,
     ...webhookEndpointRoutes(dispatcher),
   ]);
+  const handleOAuthRequest = createOAuthHandler(platform);
   let url = "";
 
   const emulator: Emulator = {
@@ -81,6 +94,8 @@ export function createEmulator(options: EmulatorOptions): Emulator {
     channelSecret: platform.channelSecret,
     channelAccessToken: platform.channelAccessToken,
     bot: platform.bot,
+    channels: () => platform.channels.list().map((channel) => channelInfo(platform, channel)),
+    channel: (name) => channelInfo(platform, platform.channels.get(name)),
 
     async listen({ port = 0, host = "127.0.0.1" } = {}) {
       await server.listen({ port, host });
@@ -115,7 +130,8 @@ export function createEmulator(options: EmulatorOptions): Emulator {
     sendEvent(input) {
       const parsed = parseInput(eventInputSchema, input);
       const built = buildEvent(platform, parsed, parsed.delivery?.mode ?? "active");
-      const deliveryId = dispatcher.dispatch([built.event], parsed.delivery);
+      platform.channels.get(parsed.channel);
+      const deliveryId = dispatcher.dispatch([built.event], parsed.delivery, parsed.channel);
       const sent: SentEvent = { webhookEventId: built.event.webhookEventId, deliveryId };
       if (built.replyToken) sent.replyToken = built.replyToken;
       if (built.messageId) sent.messageId = built.messageId;
@@ -125,10 +141,14 @@ export function createEmulator(options: EmulatorOptions): Emulator {
     sendEvents(input) {
       const parsed = parseInput(eventBatchInputSchema, input);
       const mode = parsed.delivery?.mode ?? "active";
-      const built = parsed.events.map((event) => buildEvent(platform, event, mode));
+      platform.channels.get(parsed.channel);
+      const built = parsed.events.map((event) =>
+        buildEvent(platform, { ...event, channel: parsed.channel }, mode),
+      );
       const deliveryId = dispatcher.dispatch(
         built.map((b) => b.event),
         parsed.delivery,
+        parsed.channel,
       );
       platform.announceState();
       return {
@@ -140,8 +160,8 @@ export function createEmulator(options: EmulatorOptions): Emulator {
         })),
       };
     },
-    async verify() {
-      const outcome = await dispatcher.verify();
+    async verify(channel) {
+      const outcome = await dispatcher.verify(undefined, channel);
       return { status: outcome.status, ...(outcome.error ? { error: outcome.error } : {}) };
     },
     messages: (chatId) => platform.activity.messages(chatId),
@@ -182,6 +202,13 @@ export function createEmulator(options: EmulatorOptions): Emulator {
       if (parsed.replyTokenTtlMs !== undefined) config.replyTokenTtlMs = parsed.replyTokenTtlMs;
       if (parsed.webhookTimeoutMs !== undefined) config.webhookTimeoutMs = parsed.webhookTimeoutMs;
       if (parsed.redelivery) config.redelivery = { ...config.redelivery, ...parsed.redelivery };
+      if (parsed.tokenLifetimeMs !== undefined) {
+        config.tokenLifetimeMs = parsed.tokenLifetimeMs ?? undefined;
+      }
+      for (const [name, patch] of Object.entries(parsed.channels ?? {})) {
+        const channel = platform.channels.get(name);
+        if (patch.webhookUrl !== undefined) channel.webhookUrl = patch.webhookUrl;
+      }
       if (parsed.rateLimits) {
         config.rateLimits = parsed.rateLimits;
         platform.rateLimiter.clear();
@@ -193,6 +220,38 @@ export function createEmulator(options: EmulatorOptions): Emulator {
     subscribe: (listener) => platform.activity.subscribe(listener),
   };
 
-  const server = buildServer({ emulator, handleApiRequest, uiDir: options.uiDir ?? defaultUiDir });
+  const server = buildServer({
+    emulator,
+    handleApiRequest,
+    handleOAuthRequest,
+    uiDir: options.uiDir ?? defaultUiDir,
+  });
   return emulator;
+}
+
+function emulatedChannel(options: ChannelOptions): EmulatedChannel {
+  return {
+    name: options.name,
+    channelId: options.channelId ?? newChannelId(),
+    channelSecret: options.channelSecret,
+    channelAccessToken: options.channelAccessToken,
+    bot: {
+      userId: options.bot?.userId ?? newUserId(),
+      displayName: options.bot?.displayName ?? `${options.name} bot`,
+      basicId: options.bot?.basicId ?? "@000emu00",
+    },
+    webhookUrl: options.webhookUrl,
+    assertionKeys: { ...options.assertionKeys },
+  };
+}
+
+function channelInfo(platform: Platform, channel: EmulatedChannel): ChannelInfo {
+  return {
+    name: channel.name,
+    channelId: channel.channelId,
+    channelSecret: channel.channelSecret,
+    channelAccessToken: channel.channelAccessToken,
+    bot: { ...channel.bot },
+    webhookUrl: platform.webhookUrlOf(channel.name),
+  };
 }

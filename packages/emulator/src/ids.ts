@@ -11,6 +11,8 @@ export const newReplyToken = () => hex(16);
 export const newQuoteToken = () => randomBytes(48).toString("base64url");
 export const newMarkAsReadToken = () => randomBytes(24).toString("base64url");
 export const newRequestId = () => randomUUID();
+/** A channel id: ten digits, as the console shows them. */
+export const newChannelId = () => String(1_000_000_000 + Math.floor(Math.random() * 9_000_000_000));
 export const newWebhookEventId = (now: number) => ulid(now);
 
 /** LINE's message ids are decimal strings of about 18 digits. */

@@ -1,9 +1,17 @@
-export { type BotIdentity, defaults, type EmulatorConfig, type EmulatorOptions } from "./config.ts";
+export {
+  type BotIdentity,
+  type ChannelOptions,
+  defaults,
+  type EmulatorConfig,
+  type EmulatorOptions,
+} from "./config.ts";
 export type { ActivityEvent, ApiCall, ChatMessage, DeliveryAttempt } from "./core/activity.ts";
 export type { FaultInput } from "./core/faults.ts";
 export type { Group, Room, User } from "./core/world.ts";
 export { createEmulator } from "./emulator.ts";
 export type {
+  ChannelInfo,
+  ChannelState,
   ConfigPatch,
   Emulator,
   EmulatorState,

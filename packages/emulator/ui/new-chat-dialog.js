@@ -3,9 +3,39 @@ import { h } from "./dom.js";
 import { store } from "./store.js";
 import { showError } from "./toast.js";
 
+/**
+ * With several channels, which bot the chat is with: a picker, shown only then. The choice is
+ * kept in `store.channel`; events go to that channel's bot.
+ */
+function botPicker(channels) {
+  if (channels.length < 2) return { field: null, apply: () => {} };
+  const picker = h(
+    "select",
+    { dataset: { testid: "new-chat-bot" } },
+    channels.map((channel) =>
+      h(
+        "option",
+        { value: channel.name, selected: channel.name === (store.channel ?? channels[0].name) },
+        channel.bot.displayName,
+      ),
+    ),
+  );
+  return {
+    field: h("label", { class: "field" }, "Bot ", picker),
+    apply: () => {
+      const chosen = channels.find((channel) => channel.name === picker.value);
+      if (!chosen) return;
+      store.channel = chosen.name;
+      store.bot = { ...store.bot, ...chosen.bot };
+      store.emit("state");
+    },
+  };
+}
+
 /** Creates a group (named) or a room from a choice of users, then opens it. */
-export function openNewChatDialog(kind, select) {
+export async function openNewChatDialog(kind, select) {
   if (store.users.length === 0) return showError("Create a user first.");
+  const bot = botPicker((await api.state().catch(() => ({}))).channels ?? []);
   const nameInput = h("input", {
     type: "text",
     value: kind === "group" ? "My group" : "",
@@ -30,6 +60,7 @@ export function openNewChatDialog(kind, select) {
       "form",
       { method: "dialog" },
       h("h3", {}, kind === "group" ? "New group" : "New room"),
+      bot.field,
       kind === "group" ? h("label", { class: "field" }, "Name ", nameInput) : null,
       h(
         "fieldset",
@@ -58,6 +89,7 @@ export function openNewChatDialog(kind, select) {
     if (dialog.returnValue !== "ok") return;
     const memberIds = boxes.filter((b) => b.checked).map((b) => b.value);
     if (memberIds.length === 0) return showError("Choose at least one member.");
+    bot.apply();
     try {
       if (kind === "group") {
         const group = await api.createGroup(nameInput.value.trim() || "Group", memberIds);

@@ -13,6 +13,8 @@ export async function sendAsUser(type, fields = {}) {
       type,
       from: store.userId,
       chat: chatInput(store.chat),
+      // The bot picked when the chat was started (several channels); else the default one.
+      ...(store.channel ? { channel: store.channel } : {}),
       ...fields,
     });
   } catch (error) {
@@ -25,7 +27,12 @@ export async function sendAsUser(type, fields = {}) {
 export async function sendChatEvent(type, fields = {}) {
   if (!store.chat) return undefined;
   try {
-    return await api.sendEvent({ type, chat: chatInput(store.chat), ...fields });
+    return await api.sendEvent({
+      type,
+      chat: chatInput(store.chat),
+      ...(store.channel ? { channel: store.channel } : {}),
+      ...fields,
+    });
   } catch (error) {
     showError(error);
     return undefined;

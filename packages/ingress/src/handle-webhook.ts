@@ -9,13 +9,17 @@ export interface WebhookRequest {
 
 export type WebhookOutcome =
   | { status: 200; body: { ok: true; events: number }; envelope: WebhookEnvelope }
-  | { status: 400 | 401 | 503; body: { ok: false; error: WebhookErrorCode; message: string } };
+  | {
+      status: 400 | 401 | 403 | 503;
+      body: { ok: false; error: WebhookErrorCode; message: string };
+    };
 
 export type WebhookErrorCode =
   | "invalid_signature"
   | "invalid_json"
   | "invalid_envelope"
   | "unstorable_events"
+  | "wrong_destination"
   | "queue_unavailable";
 
 export interface WebhookHandlerDeps {
@@ -26,6 +30,11 @@ export interface WebhookHandlerDeps {
    * them would not help).
    */
   enqueue(envelope: WebhookEnvelope, receivedAt: number): Promise<void>;
+  /**
+   * Whether a verified body's `destination` is this channel's bot (see destination-guard.ts);
+   * rejects when that cannot be told now (Redis away). Without it every destination passes.
+   */
+  checkDestination?(destination: string): Promise<boolean>;
   /**
    * LINE gives up after 2 s. Past this bound the ingress answers 503 rather than 200, so an
    * event is never acknowledged without being durably queued.
@@ -55,6 +64,20 @@ export function createWebhookHandler(deps: WebhookHandlerDeps) {
 
     const { envelope } = parsed;
     try {
+      if (
+        deps.checkDestination &&
+        !(await withTimeout(
+          deps.checkDestination(envelope.destination),
+          deps.enqueueTimeoutMs,
+          "destination check",
+        ))
+      ) {
+        return failure(
+          403,
+          "wrong_destination",
+          "destination is not this channel's bot: the webhook URL of another channel?",
+        );
+      }
       // A late enqueue may still land; that is safe, since the redelivery it provokes is deduped.
       await withTimeout(deps.enqueue(envelope, now()), deps.enqueueTimeoutMs, "enqueue");
     } catch (error) {
@@ -69,7 +92,7 @@ export function createWebhookHandler(deps: WebhookHandlerDeps) {
 }
 
 function failure(
-  status: 400 | 401 | 503,
+  status: 400 | 401 | 403 | 503,
   error: WebhookErrorCode,
   message: string,
 ): WebhookOutcome {

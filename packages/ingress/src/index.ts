@@ -1,3 +1,4 @@
+export { createDestinationGuard, type DestinationGuardOptions } from "./destination-guard.ts";
 export {
   createWebhookHandler,
   type WebhookErrorCode,

@@ -29,8 +29,23 @@ export interface LineClient {
   readonly blob: messagingApi.MessagingApiBlobClient;
 }
 
-export interface LineClientOptions {
-  channelAccessToken: string;
+/**
+ * Where the client gets its access token (a static one, or one renewed for the whole fleet).
+ * Structural, so this package needs no token manager: `@linefleet/tokens` provides them.
+ */
+export interface AccessTokens {
+  /** Whether a 401 is worth one retry with a new token. */
+  readonly renewable: boolean;
+  get(): Promise<string>;
+  invalidate(accessToken: string): Promise<void>;
+  /** The token last handed out, for the SDK clients a bot reaches directly. */
+  current(): string | undefined;
+}
+
+export type LineClientOptions = (
+  | { channelAccessToken: string; tokens?: undefined }
+  | { tokens: AccessTokens; channelAccessToken?: undefined }
+) & {
   apiBaseUrl?: string;
   dataApiBaseUrl?: string;
   /** The SDK has no timeout of its own; a call that takes longer fails with an unknown outcome. */
@@ -40,27 +55,79 @@ export interface LineClientOptions {
    * dispatcher, the one the SDK's `fetch` uses for every other call.
    */
   dispatcher?: Dispatcher;
+};
+
+interface SdkClients {
+  api: messagingApi.MessagingApiClient;
+  blob: messagingApi.MessagingApiBlobClient;
 }
 
 export function createLineClient(options: LineClientOptions): LineClient {
-  const api = new messagingApi.MessagingApiClient({
-    channelAccessToken: options.channelAccessToken,
-    ...(options.apiBaseUrl ? { baseURL: options.apiBaseUrl } : {}),
-  });
-  const blob = new messagingApi.MessagingApiBlobClient({
-    channelAccessToken: options.channelAccessToken,
-    ...(options.dataApiBaseUrl ? { baseURL: options.dataApiBaseUrl } : {}),
-  });
+  const tokens: AccessTokens = options.tokens ?? fixedToken(options.channelAccessToken);
   const timeoutMs = options.timeoutMs ?? 10_000;
   // Reply and push are the hot path: sent through undici directly, as the SDK would send them.
   const send = createDirectSender(options);
+  // The SDK's clients take a fixed token: one pair per token, rebuilt when the token changes.
+  let sdk: (SdkClients & { token: string }) | undefined;
+  const clientsFor = (token: string): SdkClients => {
+    if (sdk?.token !== token) {
+      sdk = {
+        token,
+        api: new messagingApi.MessagingApiClient({
+          channelAccessToken: token,
+          ...(options.apiBaseUrl ? { baseURL: options.apiBaseUrl } : {}),
+        }),
+        blob: new messagingApi.MessagingApiBlobClient({
+          channelAccessToken: token,
+          ...(options.dataApiBaseUrl ? { baseURL: options.dataApiBaseUrl } : {}),
+        }),
+      };
+    }
+    return sdk;
+  };
+  const currentClients = () => {
+    const token = tokens.current();
+    if (token === undefined) {
+      throw new LineApiError(
+        "unauthorized",
+        "no access token yet: call LINE through the client first",
+        {
+          retryable: true,
+          outcome: "not_sent",
+        },
+      );
+    }
+    return clientsFor(token);
+  };
+
+  /**
+   * Runs a call with the current token. A 401 means LINE did nothing, so with a renewable token
+   * the token is invalidated (for the whole fleet) and the call retried once with a new one.
+   */
+  async function withToken<T>(sendWith: (token: string) => Promise<T>): Promise<T> {
+    const token = await tokens.get();
+    try {
+      return await call(() => sendWith(token), timeoutMs);
+    } catch (error) {
+      if (!(error instanceof LineApiError && error.code === "unauthorized" && tokens.renewable)) {
+        throw error;
+      }
+      await tokens.invalidate(token);
+      const renewed = await tokens.get();
+      return call(() => sendWith(renewed), timeoutMs);
+    }
+  }
 
   return {
-    api,
-    blob,
+    get api() {
+      return currentClients().api;
+    },
+    get blob() {
+      return currentClients().blob;
+    },
     async reply(replyToken, messages) {
       // No retry key here: LINE rejects X-Line-Retry-Key on reply with a 400.
-      const response = await call(() => send.reply({ replyToken, messages }), timeoutMs);
+      const response = await withToken((token) => send.reply({ replyToken, messages }, token));
       return {
         sentMessages: response.body.sentMessages ?? [],
         requestId: response.requestId,
@@ -69,7 +136,7 @@ export function createLineClient(options: LineClientOptions): LineClient {
     },
     async push(to, messages, retryKey) {
       try {
-        const response = await call(() => send.push({ to, messages }, retryKey), timeoutMs);
+        const response = await withToken((token) => send.push({ to, messages }, retryKey, token));
         return {
           sentMessages: response.body.sentMessages ?? [],
           requestId: response.requestId,
@@ -81,6 +148,15 @@ export function createLineClient(options: LineClientOptions): LineClient {
         throw error;
       }
     },
+  };
+}
+
+function fixedToken(accessToken: string): AccessTokens {
+  return {
+    renewable: false,
+    get: async () => accessToken,
+    invalidate: async () => {},
+    current: () => accessToken,
   };
 }
 

@@ -11,8 +11,7 @@ export interface Sent<T> {
 }
 
 export interface DirectSenderOptions {
-  channelAccessToken: string;
-  apiBaseUrl?: string;
+  apiBaseUrl?: string | undefined;
   /** Defaults to the global dispatcher at the time of each call, as the SDK's `fetch` uses. */
   dispatcher?: Dispatcher;
 }
@@ -28,13 +27,15 @@ export function createDirectSender(options: DirectSenderOptions) {
   // The SDK resolves its paths with `new URL(path, baseURL)`: an absolute path keeps only the origin.
   const origin = new URL(options.apiBaseUrl || "https://api.line.me").origin;
   // The SDK's headers, in its order: Content-Type, then its lower-cased defaults.
-  const headers = {
+  const headers = (accessToken: string): Record<string, string> => ({
     "Content-Type": "application/json",
     "user-agent": userAgent,
-    authorization: `Bearer ${options.channelAccessToken}`,
-  };
-  const pushHeaders = (retryKey: string | undefined) =>
-    retryKey != null ? { ...headers, "X-Line-Retry-Key": retryKey } : headers;
+    authorization: `Bearer ${accessToken}`,
+  });
+  const pushHeaders = (retryKey: string | undefined, accessToken: string) =>
+    retryKey != null
+      ? { ...headers(accessToken), "X-Line-Retry-Key": retryKey }
+      : headers(accessToken);
 
   async function post<T>(path: string, body: unknown, sent: Record<string, string>) {
     const dispatcher = options.dispatcher ?? getGlobalDispatcher();
@@ -65,14 +66,22 @@ export function createDirectSender(options: DirectSenderOptions) {
 
   return {
     /** `MessagingApiClient.replyMessageWithHttpInfo`: never a retry key (LINE answers it 400). */
-    reply: (request: messagingApi.ReplyMessageRequest) =>
-      post<messagingApi.ReplyMessageResponse>("/v2/bot/message/reply", request, headers),
+    reply: (request: messagingApi.ReplyMessageRequest, accessToken: string) =>
+      post<messagingApi.ReplyMessageResponse>(
+        "/v2/bot/message/reply",
+        request,
+        headers(accessToken),
+      ),
     /** `MessagingApiClient.pushMessageWithHttpInfo`. */
-    push: (request: messagingApi.PushMessageRequest, retryKey?: string) =>
+    push: (
+      request: messagingApi.PushMessageRequest,
+      retryKey: string | undefined,
+      accessToken: string,
+    ) =>
       post<messagingApi.PushMessageResponse>(
         "/v2/bot/message/push",
         request,
-        pushHeaders(retryKey),
+        pushHeaders(retryKey, accessToken),
       ),
   };
 }

@@ -1,4 +1,5 @@
 export {
+  type AccessTokens,
   createLineClient,
   type LineClient,
   type LineClientOptions,

@@ -3,8 +3,13 @@ import type { LineClient } from "./client.ts";
 /** The same client, each send first waiting for a place under a (fleet-wide) rate limit. */
 export function withRateLimit(client: LineClient, acquire: () => Promise<void>): LineClient {
   return {
-    api: client.api,
-    blob: client.blob,
+    // Getters: a client with a renewed token hands out new SDK clients.
+    get api() {
+      return client.api;
+    },
+    get blob() {
+      return client.blob;
+    },
     reply: async (replyToken, messages) => {
       await acquire();
       return client.reply(replyToken, messages);

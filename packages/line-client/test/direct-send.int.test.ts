@@ -87,18 +87,18 @@ describe("reply and push through undici, against the SDK's own client", () => {
       channelAccessToken: token,
       baseURL: line.url,
     });
-    const direct = createDirectSender({ channelAccessToken: token, apiBaseUrl: line.url });
+    const direct = createDirectSender({ apiBaseUrl: line.url });
     line.answerWith({ status: 200, headers: {}, body: '{"sentMessages":[{"id":"1"}]}' });
     const reply = { replyToken: "r1", messages: text("hi") };
     const push = { to: "U1", messages: text("yo") };
     const key = "123e4567-e89b-12d3-a456-426614174000";
 
     await sdk.replyMessageWithHttpInfo(reply);
-    await direct.reply(reply);
+    await direct.reply(reply, token);
     await sdk.pushMessageWithHttpInfo(push, key);
-    await direct.push(push, key);
+    await direct.push(push, key, token);
     await sdk.pushMessageWithHttpInfo(push);
-    await direct.push(push);
+    await direct.push(push, undefined, token);
 
     const [sdkReply, directReply, sdkPush, directPush, sdkBare, directBare] = line.recorded;
     expect(directReply).toEqual(sdkReply);
@@ -116,9 +116,9 @@ describe("reply and push through undici, against the SDK's own client", () => {
   });
 
   it("keeps the SDK's path prefix rule: the base URL's path is dropped, as `new URL` does", async () => {
-    const direct = createDirectSender({ channelAccessToken: token, apiBaseUrl: `${line.url}/x/` });
+    const direct = createDirectSender({ apiBaseUrl: `${line.url}/x/` });
     line.answerWith({ status: 200, headers: {}, body: "" });
-    const sent = await direct.reply({ replyToken: "r", messages: text("a") });
+    const sent = await direct.reply({ replyToken: "r", messages: text("a") }, token);
     expect(line.recorded[0]?.url).toBe("/v2/bot/message/reply");
     expect(sent.body).toBeNull(); // an empty body reads as null, as in the SDK
   });
@@ -128,7 +128,7 @@ describe("reply and push through undici, against the SDK's own client", () => {
       channelAccessToken: token,
       baseURL: line.url,
     });
-    const direct = createDirectSender({ channelAccessToken: token, apiBaseUrl: line.url });
+    const direct = createDirectSender({ apiBaseUrl: line.url });
     line.answerWith({
       status: 409,
       headers: {
@@ -141,7 +141,7 @@ describe("reply and push through undici, against the SDK's own client", () => {
     const push = { to: "U1", messages: text("again") };
     const key = "123e4567-e89b-12d3-a456-426614174000";
     const fromSdk = await failureOf(sdk.pushMessageWithHttpInfo(push, key));
-    const fromDirect = await failureOf(direct.push(push, key));
+    const fromDirect = await failureOf(direct.push(push, key, token));
 
     expect(describeError(fromDirect)).toEqual(describeError(fromSdk));
     expect(fromDirect.message).toBe("409 - Conflict");

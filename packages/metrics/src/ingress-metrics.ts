@@ -4,6 +4,7 @@ export type WebhookOutcome =
   | "accepted"
   | "invalid_signature"
   | "invalid_body"
+  | "wrong_destination"
   | "too_large"
   | "unavailable";
 
@@ -11,6 +12,7 @@ export type WebhookOutcome =
 export function webhookOutcomeOf(status: number): WebhookOutcome {
   if (status < 300) return "accepted";
   if (status === 401) return "invalid_signature";
+  if (status === 403) return "wrong_destination";
   if (status === 413) return "too_large";
   if (status >= 500) return "unavailable";
   return "invalid_body";

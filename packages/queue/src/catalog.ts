@@ -8,7 +8,12 @@ import { DEFAULT_DEDUPE_TTL_MS, EVENTS_QUEUE_NAME } from "./redis-model/keys.ts"
  * Both sides import it from here, so a payload change is a type error on both.
  */
 export const lineEventJobSchema = z.object({
-  /** The bot's user ID the webhook was sent to; tells channels apart once there are several. */
+  /**
+   * The name of the channel the webhook came to (CHANNELS_FILE's `name`; "default" for the
+   * single-channel variables, and for jobs queued before channels had names).
+   */
+  channel: z.string().default("default"),
+  /** The bot's user ID the webhook was sent to (each channel has its own bot); keys the lanes. */
   destination: z.string(),
   event: webhookEventSchema,
   /** When the ingress accepted the request (epoch ms). */

@@ -28,6 +28,8 @@ export interface EventEnqueuer {
     destination: string,
     events: readonly WebhookEvent[],
     receivedAt: number,
+    /** The channel the webhook came to; workers answer with its token. */
+    channel?: string,
   ): Promise<EnqueueReport>;
   close(): Promise<void>;
 }
@@ -62,6 +64,7 @@ export const EVENTS_PER_TRANSACTION = 100;
 const LARGE_REQUEST_TRANSACTIONS_IN_FLIGHT = 4;
 
 interface Pending {
+  channel: string;
   destination: string;
   events: readonly WebhookEvent[];
   receivedAt: number;
@@ -120,13 +123,13 @@ export function createEventEnqueuer({
   let batch: Pending[] = [];
 
   /** BullMQ's job for each event; throws if one cannot be serialised. */
-  function prepare({ destination, events, receivedAt }: Pending): Prepared[] {
+  function prepare({ channel, destination, events, receivedAt }: Pending): Prepared[] {
     return events.map((event) => {
       const jobId = jobIdFor(event.webhookEventId);
       const job = new Job<LineEventJob>(
         queue,
         event.type,
-        { destination, event, receivedAt },
+        { channel, destination, event, receivedAt },
         {
           ...jobOptions,
           deduplication: { id: dedupeIdFor(event.webhookEventId), ttl: dedupeTtlMs },
@@ -263,11 +266,11 @@ export function createEventEnqueuer({
   }
 
   return {
-    enqueue(destination, events, receivedAt) {
+    enqueue(destination, events, receivedAt, channel = "default") {
       if (events.length === 0) return Promise.resolve({ enqueued: 0, duplicates: 0 });
       return new Promise<EnqueueReport>((resolve, reject) => {
         if (batch.length === 0) setImmediate(flush);
-        batch.push({ destination, events, receivedAt, resolve, reject });
+        batch.push({ channel, destination, events, receivedAt, resolve, reject });
       });
     },
     close: () => queue.close(),

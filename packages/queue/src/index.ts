@@ -36,6 +36,7 @@ export {
   hashTag,
   jobIdFor,
   LANE_TTL_SECONDS,
+  LEARN_BOT_USER_ID,
   LEDGER_TTL_SECONDS,
   laneOf,
   MESSAGE_LOG_TTL_SECONDS,
@@ -48,7 +49,8 @@ export {
   SESSION_COMMIT,
   SESSION_TTL_SECONDS,
   STEP_ASIDE,
-  TOKEN_EXPIRY_MARGIN_SECONDS,
-  tokenTtlSeconds,
+  TOKEN_INVALIDATE,
+  TOKEN_LOCK_RELEASE,
+  tokenTtlMs,
 } from "./redis-model/keys.ts";
 export { defineScript, type RedisScript, type ScriptArg } from "./scripts.ts";

@@ -39,6 +39,18 @@ describe("redisKeys", () => {
     expect(new Set([a, b, c].map((lane) => slotPart(keys.lane(lane)))).size).toBe(3);
   });
 
+  it("keeps a channel's token and its renewal lock in one slot, per LINE channel", () => {
+    expect(slotPart(keys.token("1657000001"))).toBe("1657000001");
+    expect(slotPart(keys.tokenLock("1657000001"))).toBe("1657000001");
+    expect(keys.token("1657000001")).not.toBe(keys.token("1657000002"));
+  });
+
+  it("gives each channel its own LINE rate limit and bot user id", () => {
+    expect(keys.lineApiRateLimit("shop")).not.toBe(keys.lineApiRateLimit("support"));
+    expect(keys.lineApiRateLimit("shop")).toBe(keys.rateLimit("line-api:shop"));
+    expect(keys.botUserId("shop")).not.toBe(keys.botUserId("support"));
+  });
+
   it("refuses a prefix that carries a hash tag of its own", () => {
     expect(() => redisKeys("lf{x}")).toThrow(/QUEUE_PREFIX must not contain/);
   });

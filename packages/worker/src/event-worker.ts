@@ -24,12 +24,18 @@ export interface EventWorkerOptions {
   keys: RedisKeys;
   // biome-ignore lint/suspicious/noExplicitAny: any bot, whatever its session and middleware types
   bot: Bot<any, any>;
-  /** Answers every event when `channels` is not given. */
-  client: LineClient;
-  /** The channel and LINE client of each event, by its `destination`; default: `client` for all. */
+  /**
+   * The channel of each event and the LINE client answering for it (with that channel's token and
+   * rate limit), by the job's `channel` (else its `destination`). Given instead of `client`.
+   */
   channels?: ChannelResolver;
-  /** The fleet rate limit `client` waits on, if any: its lease is fetched as each event starts. */
-  rateLimiter?: RateLimiter;
+  /** Answers every event, as the channel "default", when `channels` is not given. */
+  client?: LineClient;
+  /**
+   * The fleet rate limit an event's client waits on, if any: its lease is fetched as the event
+   * starts, in the round trip of its first script.
+   */
+  rateLimiterFor?: (job: LineEventJob) => RateLimiter | undefined;
   logger: Logger;
   concurrency: number;
   replyTokenMaxAgeMs: number;
@@ -42,8 +48,6 @@ export interface EventWorkerOptions {
   /** How long a job holds its lock; a crashed worker's events are taken over after about this. */
   lockDurationMs?: number;
   now?: () => number;
-  /** The channel's name in logs and metrics ("default" for the single channel of the env). */
-  channel?: string;
   /** Told of every processed event, send and lane wait, for metrics. */
   observe?: WorkerObserver;
 }
@@ -58,11 +62,10 @@ export interface EventWorkerOptions {
 export function createEventWorker(options: EventWorkerOptions): Worker<LineEventJob> {
   const { logger } = options;
   const now = options.now ?? Date.now;
-  const channel = options.channel ?? "default";
   const observe = options.observe ?? noWorkerObserver;
   const runtime = createBotRuntime({
     bot: options.bot,
-    channels: options.channels ?? singleChannel(options.client),
+    channels: options.channels ?? singleChannel(requiredClient(options.client)),
     redis: options.connection,
     keys: options.keys,
     replyTokenMaxAgeMs: options.replyTokenMaxAgeMs,
@@ -97,7 +100,7 @@ export function createEventWorker(options: EventWorkerOptions): Worker<LineEvent
     const { destination, event } = job.data;
     const log = logger.child({
       webhookEventId: event.webhookEventId,
-      channel,
+      channel: channelOf(job),
       jobId: job.id,
       type: event.type,
     });
@@ -107,7 +110,7 @@ export function createEventWorker(options: EventWorkerOptions): Worker<LineEvent
     const replyDeadline = event.timestamp + options.replyTokenMaxAgeMs;
 
     // Sent in the same tick as the event's first script: one round trip for both.
-    options.rateLimiter?.prefetch();
+    options.rateLimiterFor?.(job.data)?.prefetch();
     const begun = await state.begin(lane, event.webhookEventId, {
       now: started,
       force: waitedMs >= laneMaxWaitMs,
@@ -180,12 +183,15 @@ export function createEventWorker(options: EventWorkerOptions): Worker<LineEvent
       backoffStrategy: (attemptsMade, _type, error) => retryDelayMs(attemptsMade, error),
     },
   });
-  worker.on("completed", (job) => observe.eventProcessed(channel, job.data.event.type, "ok"));
+  worker.on("completed", (job) =>
+    observe.eventProcessed(channelOf(job), job.data.event.type, "ok"),
+  );
   worker.on("failed", (job, error) => {
     if (!job || error instanceof DelayedError) return;
     const final =
       error.name === "UnrecoverableError" || job.attemptsMade >= (job.opts.attempts ?? 1);
     const { event } = job.data;
+    const channel = channelOf(job);
     observe.eventProcessed(channel, event.type, final ? "dead_letter" : "retry");
     if (!final) return;
     logger.error(
@@ -201,4 +207,12 @@ export function createEventWorker(options: EventWorkerOptions): Worker<LineEvent
   worker.on("error", (error) => logger.warn({ err: error }, "worker error"));
   worker.on("closed", () => void queue.close());
   return worker;
+}
+
+/** The channel an event came to, as the ingress recorded it (jobs always carry one). */
+const channelOf = (job: Job<LineEventJob>) => job.data.channel ?? "default";
+
+function requiredClient(client: LineClient | undefined): LineClient {
+  if (!client) throw new TypeError("createEventWorker needs `channels` or `client`");
+  return client;
 }

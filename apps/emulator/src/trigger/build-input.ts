@@ -121,6 +121,7 @@ export async function buildEventInput(
     if (value !== undefined) input[key] = value;
   };
 
+  set("channel", str(values, "channel"));
   set("text", str(values, "text"));
   if (values.mention) input.mentionBot = true;
   set("quotedMessageId", str(values, "quote"));

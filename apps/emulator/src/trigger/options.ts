@@ -9,6 +9,10 @@ export const triggerOptions = {
   },
   group: { type: "string", help: "group id or name (a new name creates a group with the user)" },
   room: { type: "string", help: "room id" },
+  channel: {
+    type: "string",
+    help: "name of the channel whose bot gets the event (several channels)",
+  },
   mention: { type: "boolean", help: "mention the bot in the text (isSelf: true)" },
   quote: { type: "string", help: "id of a message the text quotes" },
   emoji: { type: "string", multiple: true, help: "LINE emoji as index:length:productId:emojiId" },

@@ -89,11 +89,11 @@ export const infoRoutes: Route[] = [
   {
     method: "GET",
     pattern: "/v2/bot/info",
-    handle: ({ platform }) => ({
+    handle: ({ channel }) => ({
       body: {
-        userId: platform.bot.userId,
-        basicId: platform.bot.basicId,
-        displayName: platform.bot.displayName,
+        userId: channel.bot.userId,
+        basicId: channel.bot.basicId,
+        displayName: channel.bot.displayName,
         chatMode: "bot",
         markAsReadMode: "manual",
       },

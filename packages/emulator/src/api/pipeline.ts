@@ -1,4 +1,5 @@
 import { defaults } from "../config.ts";
+import type { EmulatedChannel } from "../core/channels.ts";
 import type { Platform } from "../core/platform.ts";
 import { LineApiError } from "../errors.ts";
 import { isUuid, newRequestId } from "../ids.ts";
@@ -56,6 +57,7 @@ export function createApiHandler(platform: Platform, routes: readonly Route[]) {
     const retryKey = header(request, "x-line-retry-key");
     let parsedBody: unknown;
     let faultId: string | undefined;
+    let channel: EmulatedChannel | undefined;
 
     const finish = (response: ApiResponse): ApiResponse => {
       platform.activity.addApiCall({
@@ -65,6 +67,7 @@ export function createApiHandler(platform: Platform, routes: readonly Route[]) {
         status: response.status,
         requestId,
         ...(retryKey ? { retryKey } : {}),
+        ...(channel ? { channel: channel.name } : {}),
         body: parsedBody ?? null,
         response: Buffer.isBuffer(response.body)
           ? `<${response.body.length} bytes>`
@@ -101,14 +104,24 @@ export function createApiHandler(platform: Platform, routes: readonly Route[]) {
         ),
       );
     }
-    if (authorization !== `Bearer ${platform.channelAccessToken}`) {
+    const bearer = authorization.startsWith("Bearer ") ? authorization.slice(7) : "";
+    const auth = platform.accessTokens.authenticate(
+      bearer,
+      bearer ? platform.channels.byStaticToken(bearer) : undefined,
+      platform.now(),
+    );
+    if (!auth.ok) {
+      // An expired issued token is refused on every API, as at LINE.
       return fail(
         new LineApiError(
           401,
-          "Authentication failed. Confirm that the access token in the authorization header is valid.",
+          auth.reason === "expired"
+            ? "Authentication failed due to the following reason: expired token. Confirm that the access token in the authorization header is valid."
+            : "Authentication failed. Confirm that the access token in the authorization header is valid.",
         ),
       );
     }
+    channel = auth.channel;
     if (!found || !route) return fail(new LineApiError(404, "Not found"));
 
     const size = request.rawBody?.length ?? 0;
@@ -166,6 +179,7 @@ export function createApiHandler(platform: Platform, routes: readonly Route[]) {
     try {
       result = await route.handle({
         platform,
+        channel,
         params: found.params,
         query: request.query,
         body: parsedBody,

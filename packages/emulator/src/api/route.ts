@@ -1,7 +1,10 @@
+import type { EmulatedChannel } from "../core/channels.ts";
 import type { Platform, SentMessage } from "../core/platform.ts";
 
 export interface RouteContext {
   platform: Platform;
+  /** The channel whose access token authenticated the call. */
+  channel: EmulatedChannel;
   params: Record<string, string>;
   query: URLSearchParams;
   /** The parsed JSON body; undefined for requests without one. */

@@ -56,11 +56,16 @@ export const sendRoutes: Route[] = [
   {
     method: "POST",
     pattern: "/v2/bot/message/reply",
-    handle({ platform, body }) {
+    handle({ platform, channel, body }) {
       const request = objectBody(body);
       const messages = messagesOf(request);
       if (typeof request.replyToken !== "string") {
         throw invalidBody([{ message: "Must not be null", property: "replyToken" }]);
+      }
+      // Another channel's reply token is as good as none, and is not used up.
+      const owner = platform.replyTokenChannels.get(request.replyToken);
+      if (owner !== undefined && owner !== channel.name) {
+        throw new LineApiError(400, "Invalid reply token");
       }
       const check = platform.replyTokens.consume(
         request.replyToken,

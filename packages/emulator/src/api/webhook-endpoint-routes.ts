@@ -34,16 +34,20 @@ export function webhookEndpointRoutes(dispatcher: WebhookDispatcher): Route[] {
     {
       method: "GET",
       pattern: "/v2/bot/channel/webhook/endpoint",
-      handle({ platform }) {
-        if (!platform.config.webhookUrl) throw new LineApiError(404, "Webhook endpoint not found");
-        return { body: { endpoint: platform.config.webhookUrl, active: true } };
+      handle({ platform, channel }) {
+        const endpoint = platform.webhookUrlOf(channel.name);
+        if (!endpoint) throw new LineApiError(404, "Webhook endpoint not found");
+        return { body: { endpoint, active: true } };
       },
     },
     {
       method: "PUT",
       pattern: "/v2/bot/channel/webhook/endpoint",
-      handle({ platform, body }) {
-        platform.config.webhookUrl = checkEndpoint(objectBody(body).endpoint);
+      handle({ platform, channel, body }) {
+        const endpoint = checkEndpoint(objectBody(body).endpoint);
+        // The default channel's URL is the config's; other channels keep their own.
+        if (channel === platform.channels.default) platform.config.webhookUrl = endpoint;
+        else channel.webhookUrl = endpoint;
         platform.announceState();
         return { body: {} };
       },
@@ -51,11 +55,12 @@ export function webhookEndpointRoutes(dispatcher: WebhookDispatcher): Route[] {
     {
       method: "POST",
       pattern: "/v2/bot/channel/webhook/test",
-      async handle({ platform, body }) {
+      async handle({ platform, channel, body }) {
         const requested = body === undefined ? undefined : objectBody(body).endpoint;
-        const url = requested === undefined ? platform.config.webhookUrl : checkEndpoint(requested);
+        const url =
+          requested === undefined ? platform.webhookUrlOf(channel.name) : checkEndpoint(requested);
         if (!url) throw new LineApiError(404, "Webhook endpoint not found");
-        const outcome = await dispatcher.verify(url);
+        const outcome = await dispatcher.verify(url, channel.name);
         return {
           body: {
             success: outcome.error === undefined,

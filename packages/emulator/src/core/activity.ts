@@ -24,6 +24,8 @@ export interface DeliveryAttempt {
   id: string;
   /** Shared by the first attempt, its redeliveries and duplicates of one webhook request. */
   deliveryId: string;
+  /** The channel whose bot the request went to. */
+  channel: string;
   webhookEventIds: string[];
   attempt: number;
   kind: "original" | "redelivery" | "duplicate" | "verify";
@@ -43,6 +45,8 @@ export interface ApiCall {
   status: number;
   requestId: string;
   retryKey?: string;
+  /** The channel the call's access token belongs to (issuing calls: the channel asking). */
+  channel?: string;
   body: unknown;
   response: unknown;
   at: number;

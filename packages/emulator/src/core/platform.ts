@@ -1,7 +1,9 @@
 import type { BotIdentity, EmulatorConfig } from "../config.ts";
 import { defaults } from "../config.ts";
 import { newMessageId, newQuoteToken } from "../ids.ts";
+import { AccessTokens } from "./access-tokens.ts";
 import { Activity, type ChatMessage } from "./activity.ts";
+import type { Channels } from "./channels.ts";
 import { ContentStore } from "./content-store.ts";
 import { Faults } from "./faults.ts";
 import { RateLimiter } from "./rate-limiter.ts";
@@ -27,9 +29,9 @@ export interface SentMessage {
  * control API. Framework-neutral: nothing here knows about HTTP.
  */
 export class Platform {
-  readonly channelSecret: string;
-  readonly channelAccessToken: string;
-  readonly bot: BotIdentity;
+  readonly channels: Channels;
+  /** Tokens issued by the OAuth endpoints, for every channel. */
+  readonly accessTokens = new AccessTokens();
   readonly config: EmulatorConfig;
   readonly now: () => number;
   readonly world = new World();
@@ -39,6 +41,8 @@ export class Platform {
   readonly retryKeys = new RetryKeys(defaults.retryKeyRetentionMs);
   readonly rateLimiter = new RateLimiter();
   readonly faults = new Faults();
+  /** Which channel's webhook carried each reply token: only that channel's bot may use it. */
+  readonly replyTokenChannels = new Map<string, string>();
   /** markAsRead tokens handed out in webhooks, by token. */
   readonly markAsReadTokens = new Map<string, ChatRef>();
   /** Narrowcasts by request id, for the progress API. */
@@ -46,18 +50,31 @@ export class Platform {
   /** Messages counted against the monthly quota: push-like sends, per recipient. */
   quotaUsage = 0;
 
-  constructor(input: {
-    channelSecret: string;
-    channelAccessToken: string;
-    bot: BotIdentity;
-    config: EmulatorConfig;
-    now: () => number;
-  }) {
-    this.channelSecret = input.channelSecret;
-    this.channelAccessToken = input.channelAccessToken;
-    this.bot = input.bot;
+  constructor(input: { channels: Channels; config: EmulatorConfig; now: () => number }) {
+    this.channels = input.channels;
     this.config = input.config;
     this.now = input.now;
+  }
+
+  /** The default channel's secret. */
+  get channelSecret(): string {
+    return this.channels.default.channelSecret;
+  }
+
+  /** The default channel's long-lived token. */
+  get channelAccessToken(): string {
+    return this.channels.default.channelAccessToken ?? "";
+  }
+
+  /** The default channel's bot. */
+  get bot(): BotIdentity {
+    return this.channels.default.bot;
+  }
+
+  /** Where a channel's webhooks go. */
+  webhookUrlOf(name?: string): string {
+    const channel = this.channels.get(name);
+    return channel.webhookUrl ?? this.config.webhookUrl;
   }
 
   /** Records the bot's messages in a chat; returns LINE's `sentMessages` (ids as strings). */
@@ -79,6 +96,11 @@ export class Platform {
     return {
       bot: { ...this.bot },
       webhookUrl: this.config.webhookUrl,
+      channels: this.channels.list().map((channel) => ({
+        name: channel.name,
+        bot: { ...channel.bot },
+        webhookUrl: this.webhookUrlOf(channel.name),
+      })),
       ...this.world.snapshot(),
     };
   }
@@ -103,7 +125,9 @@ export class Platform {
     this.rateLimiter.clear();
     this.faults.clear();
     this.markAsReadTokens.clear();
+    this.replyTokenChannels.clear();
     this.narrowcasts.clear();
+    this.accessTokens.clear();
     this.quotaUsage = 0;
     this.announceState();
   }

@@ -37,6 +37,8 @@ export const deliveryInputSchema = z.object({
 
 export const eventInputSchema = z.object({
   type: z.enum(eventTypes),
+  /** Which channel's bot the event goes to (its name); the default channel when absent. */
+  channel: z.string().min(1).optional(),
   from: z.string().optional(),
   chat: chatInputSchema.optional(),
   text: z.string().optional(),
@@ -77,8 +79,9 @@ export const eventInputSchema = z.object({
 });
 
 export const eventBatchInputSchema = z.object({
+  channel: z.string().min(1).optional(),
   events: z
-    .array(eventInputSchema.omit({ delivery: true }))
+    .array(eventInputSchema.omit({ delivery: true, channel: true }))
     .min(1)
     .max(100),
   delivery: deliveryInputSchema.optional(),

@@ -33,7 +33,9 @@ function textMessage(platform: Platform, input: EventInput, chatId: string): Pay
   const extra: Payload = {};
   if (input.emojis) extra.emojis = input.emojis;
   if (input.mentionBot) {
-    const handle = `@${platform.bot.displayName}`;
+    // The bot of the channel the event goes to.
+    const bot = platform.channels.get(input.channel).bot;
+    const handle = `@${bot.displayName}`;
     if (!text.includes(handle)) text = `${handle} ${text}`;
     extra.mention = {
       mentionees: [
@@ -41,7 +43,7 @@ function textMessage(platform: Platform, input: EventInput, chatId: string): Pay
           index: text.indexOf(handle),
           length: handle.length,
           type: "user",
-          userId: platform.bot.userId,
+          userId: bot.userId,
           isSelf: true,
         },
       ],

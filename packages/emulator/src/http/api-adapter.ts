@@ -1,11 +1,18 @@
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { ApiHandler } from "../api/pipeline.ts";
 
-/** Maps Fastify requests under `/v2/` onto the framework-neutral API handler and back. */
-export function registerMessagingApi(app: FastifyInstance, handleApiRequest: ApiHandler) {
-  app.all("/v2/*", { bodyLimit: 16 * 1024 * 1024 }, async (request, reply) => {
+/**
+ * Maps Fastify requests under `/v2/` onto the framework-neutral API handler and back; the
+ * token endpoints (`/oauth2/`, `/v2/oauth/`) onto their own handler, which needs no bearer.
+ */
+export function registerMessagingApi(
+  app: FastifyInstance,
+  handleApiRequest: ApiHandler,
+  handleOAuthRequest: ApiHandler,
+) {
+  const serve = (handle: ApiHandler) => async (request: FastifyRequest, reply: FastifyReply) => {
     const url = new URL(request.url, "http://emulator");
-    const response = await handleApiRequest({
+    const response = await handle({
       method: request.method,
       path: url.pathname,
       query: url.searchParams,
@@ -22,5 +29,8 @@ export function registerMessagingApi(app: FastifyInstance, handleApiRequest: Api
     return reply.send(
       Buffer.isBuffer(response.body) ? response.body : JSON.stringify(response.body),
     );
-  });
+  };
+  app.all("/v2/*", { bodyLimit: 16 * 1024 * 1024 }, serve(handleApiRequest));
+  app.all("/v2/oauth/*", serve(handleOAuthRequest));
+  app.all("/oauth2/*", serve(handleOAuthRequest));
 }

@@ -10,6 +10,7 @@ import { registerStaticUi } from "./static-ui.ts";
 export function buildServer(deps: {
   emulator: Emulator;
   handleApiRequest: ApiHandler;
+  handleOAuthRequest: ApiHandler;
   uiDir: string;
 }) {
   // SSE streams never end by themselves; closing must cut every connection.
@@ -30,7 +31,7 @@ export function buildServer(deps: {
     reply.code(404).header("x-line-request-id", newRequestId()).send({ message: "Not found" }),
   );
 
-  registerMessagingApi(app, deps.handleApiRequest);
+  registerMessagingApi(app, deps.handleApiRequest, deps.handleOAuthRequest);
   registerControlApi(app, deps.emulator);
   registerStaticUi(app, deps.uiDir);
   return app;

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { DeliveryAttempt } from "../core/activity.ts";
+import type { EmulatedChannel } from "../core/channels.ts";
 import type { Platform } from "../core/platform.ts";
 import { sendWebhook, type WebhookOutcome } from "./send-webhook.ts";
 
@@ -33,8 +34,11 @@ export class WebhookDispatcher {
     this.platform = platform;
   }
 
-  /** Schedules delivery of one request carrying `events`; returns its delivery id at once. */
-  dispatch(events: WebhookEventObject[], options: DeliveryOptions = {}): string {
+  /**
+   * Schedules delivery of one request carrying `events` to a channel's bot (the default
+   * channel's when unnamed); returns its delivery id at once.
+   */
+  dispatch(events: WebhookEventObject[], options: DeliveryOptions = {}, channel?: string): string {
     const deliveryId = randomUUID();
     let finish = () => {};
     const done = new Promise<void>((resolve) => {
@@ -44,8 +48,12 @@ export class WebhookDispatcher {
       };
     });
     this.running.set(deliveryId, { done, finish });
+    const target = this.platform.channels.get(channel);
     // Attempts never throw (failures are outcomes), so nothing is left unhandled here.
-    this.later(options.delayMs ?? 0, () => void this.run(deliveryId, events, options).then(finish));
+    this.later(
+      options.delayMs ?? 0,
+      () => void this.run(deliveryId, events, options, target).then(finish),
+    );
     return deliveryId;
   }
 
@@ -58,10 +66,11 @@ export class WebhookDispatcher {
   }
 
   /** The console's Verify button: a signed `events: []` request, never redelivered. */
-  async verify(url = this.platform.config.webhookUrl): Promise<WebhookOutcome> {
-    const body = this.envelope([]);
-    const outcome = await this.send(url, body);
-    this.record(randomUUID(), [], 1, "verify", false, outcome, body);
+  async verify(url?: string, channel?: string): Promise<WebhookOutcome> {
+    const target = this.platform.channels.get(channel);
+    const body = this.envelope([], target);
+    const outcome = await this.send(url ?? this.platform.webhookUrlOf(target.name), body, target);
+    this.record(randomUUID(), [], 1, "verify", false, outcome, body, target);
     return outcome;
   }
 
@@ -74,12 +83,17 @@ export class WebhookDispatcher {
     for (const { finish } of [...this.running.values()]) finish();
   }
 
-  private async run(deliveryId: string, events: WebhookEventObject[], options: DeliveryOptions) {
+  private async run(
+    deliveryId: string,
+    events: WebhookEventObject[],
+    options: DeliveryOptions,
+    channel: EmulatedChannel,
+  ) {
     const generation = this.platform.generation;
-    const original = this.envelope(events);
-    const first = await this.attempt(deliveryId, events, original, 1, "original", false);
+    const original = this.envelope(events, channel);
+    const first = await this.attempt(deliveryId, events, original, 1, "original", false, channel);
     for (let i = 0; i < (options.duplicates ?? 0); i++) {
-      await this.attempt(deliveryId, events, original, 1, "duplicate", false);
+      await this.attempt(deliveryId, events, original, 1, "duplicate", false, channel);
     }
     const failed = first.status < 200 || first.status >= 300;
     const { redelivery } = this.platform.config;
@@ -87,6 +101,7 @@ export class WebhookDispatcher {
 
     const redelivered = this.envelope(
       events.map((event) => ({ ...event, deliveryContext: { isRedelivery: true } })),
+      channel,
     );
     const delays =
       failed && redelivery.enabled ? redelivery.delaysMs : redelivery.delaysMs.slice(0, 1);
@@ -100,6 +115,7 @@ export class WebhookDispatcher {
         index + 2,
         "redelivery",
         true,
+        channel,
       );
       if (outcome.status >= 200 && outcome.status < 300) return;
       if (!this.platform.config.redelivery.enabled) return;
@@ -113,24 +129,28 @@ export class WebhookDispatcher {
     attempt: number,
     kind: DeliveryAttempt["kind"],
     isRedelivery: boolean,
+    channel: EmulatedChannel,
   ): Promise<WebhookOutcome> {
     const sentAt = this.platform.now();
     for (const event of events) {
-      if (event.replyToken) this.platform.replyTokens.sent(event.replyToken, sentAt, isRedelivery);
+      if (event.replyToken) {
+        this.platform.replyTokens.sent(event.replyToken, sentAt, isRedelivery);
+        this.platform.replyTokenChannels.set(event.replyToken, channel.name);
+      }
     }
     const generation = this.platform.generation;
-    const outcome = await this.send(this.platform.config.webhookUrl, body);
+    const outcome = await this.send(this.platform.webhookUrlOf(channel.name), body, channel);
     // A reset while the request was in flight: the delivery belongs to the forgotten world.
     if (this.platform.generation === generation)
-      this.record(deliveryId, events, attempt, kind, isRedelivery, outcome, body);
+      this.record(deliveryId, events, attempt, kind, isRedelivery, outcome, body, channel);
     return outcome;
   }
 
-  private send(url: string, body: string) {
+  private send(url: string, body: string, channel: EmulatedChannel) {
     return sendWebhook({
       url,
       body,
-      channelSecret: this.platform.channelSecret,
+      channelSecret: channel.channelSecret,
       timeoutMs: this.platform.config.webhookTimeoutMs,
       signal: this.aborter.signal,
     });
@@ -144,10 +164,12 @@ export class WebhookDispatcher {
     isRedelivery: boolean,
     outcome: WebhookOutcome,
     body: string,
+    channel: EmulatedChannel,
   ) {
     this.platform.activity.addDelivery({
       id: randomUUID(),
       deliveryId,
+      channel: channel.name,
       webhookEventIds: events.map((e) => e.webhookEventId),
       attempt,
       kind,
@@ -160,8 +182,8 @@ export class WebhookDispatcher {
     });
   }
 
-  private envelope(events: WebhookEventObject[]): string {
-    return JSON.stringify({ destination: this.platform.bot.userId, events });
+  private envelope(events: WebhookEventObject[], channel: EmulatedChannel): string {
+    return JSON.stringify({ destination: channel.bot.userId, events });
   }
 
   private later(ms: number, run: () => void) {

@@ -43,8 +43,14 @@ export function redisKeys(prefix: string) {
     session: (lane: string) => `${prefix}:session:${hashTag(lane)}`,
     /** A fleet-wide rate limit (string: GCRA arrival time). */
     rateLimit: (name: string) => `${prefix}:rate:${hashTag(name)}`,
-    /** A channel's cached access token (string). */
+    /** The fleet-wide limit of one channel's calls to LINE's API (LINE limits per channel). */
+    lineApiRateLimit: (channel: string) => `${prefix}:rate:${hashTag(`line-api:${channel}`)}`,
+    /** A LINE channel's cached access token (string, JSON), by the channel's ID at LINE. */
     token: (channelId: string) => `${prefix}:token:${hashTag(channelId)}`,
+    /** The lock held by the process renewing that token (string: its owner), in the token's slot. */
+    tokenLock: (channelId: string) => `${prefix}:token-lock:${hashTag(channelId)}`,
+    /** A channel's bot user ID as learned from its first verified webhook (string), by name. */
+    botUserId: (channel: string) => `${prefix}:bot-user-id:${hashTag(channel)}`,
     /** A chat's messages as a bot keeps them (hash: message id → text; the demo bot's), in its lane's slot. */
     messageLog: (lane: string) => `${prefix}:messages:${hashTag(lane)}`,
     /** A user's cached profile as seen by one bot (string, JSON), in the slot of their 1:1 lane. */
@@ -55,6 +61,7 @@ export function redisKeys(prefix: string) {
 
 export type RedisKeys = ReturnType<typeof redisKeys>;
 
+export { LEARN_BOT_USER_ID } from "./bot-user-ids.ts";
 export { BEGIN_EVENT, FINISH_EVENT, STEP_ASIDE } from "./event-turn.ts";
 export { ADMIT_TO_LANE, LANE_TTL_SECONDS, laneOf } from "./lanes.ts";
 export { DEAD_LETTER_TTL_SECONDS, DONE_GRACE_SECONDS, LEDGER_TTL_SECONDS } from "./ledger.ts";
@@ -72,4 +79,4 @@ export { RATE_ACQUIRE } from "./rate-limit.ts";
 export type { ScriptSpec } from "./script.ts";
 export { SESSION_COMMIT, SESSION_TTL_SECONDS } from "./sessions.ts";
 export { hashTag } from "./tags.ts";
-export { TOKEN_EXPIRY_MARGIN_SECONDS, tokenTtlSeconds } from "./tokens.ts";
+export { TOKEN_INVALIDATE, TOKEN_LOCK_RELEASE, tokenTtlMs } from "./tokens.ts";

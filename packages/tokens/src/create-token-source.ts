@@ -1,0 +1,32 @@
+import type { Channel } from "@linefleet/channels";
+import type { RedisKeys } from "@linefleet/queue";
+import type { Redis } from "ioredis";
+import { createTokenIssuer } from "./issuer.ts";
+import { createTokenManager, type TokenManagerOptions } from "./token-manager.ts";
+import { staticTokenSource, type TokenSource } from "./token-source.ts";
+
+export interface TokenSourceOptions
+  extends Pick<TokenManagerOptions, "onRevokeError" | "onIssued" | "onInvalidated" | "now"> {
+  redis: Redis;
+  keys: RedisKeys;
+  apiBaseUrl?: string;
+}
+
+/** The token source a channel's configuration calls for: its static token, or a managed one. */
+export function createTokenSource(channel: Channel, options: TokenSourceOptions): TokenSource {
+  if (channel.token.kind === "static") return staticTokenSource(channel.token.channelAccessToken);
+  return createTokenManager({
+    redis: options.redis,
+    keys: options.keys,
+    channel: channel.name,
+    issuer: createTokenIssuer(channel.token, {
+      channelSecret: channel.channelSecret,
+      ...(options.apiBaseUrl ? { apiBaseUrl: options.apiBaseUrl } : {}),
+      ...(options.now ? { now: options.now } : {}),
+    }),
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.onRevokeError ? { onRevokeError: options.onRevokeError } : {}),
+    ...(options.onIssued ? { onIssued: options.onIssued } : {}),
+    ...(options.onInvalidated ? { onInvalidated: options.onInvalidated } : {}),
+  });
+}

@@ -1,0 +1,14 @@
+export { type AssertionInput, signAssertion } from "./assertion.ts";
+export { createTokenSource, type TokenSourceOptions } from "./create-token-source.ts";
+export {
+  createTokenIssuer,
+  type IssuedToken,
+  type IssuerOptions,
+  type TokenIssuer,
+} from "./issuer.ts";
+export {
+  createTokenManager,
+  type TokenManagerOptions,
+  TokenUnavailableError,
+} from "./token-manager.ts";
+export { staticTokenSource, type TokenSource } from "./token-source.ts";
