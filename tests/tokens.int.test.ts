@@ -111,13 +111,17 @@ describe("managed access tokens across a fleet of worker processes", () => {
     });
     expect(replies.map((c) => c.status)).toEqual([401, 200]);
     expect(issuances(emulator)).toHaveLength(2);
-    const invalidations = stack.workers.flatMap((w) =>
-      w.lines.filter(
-        (line) =>
-          typeof line === "object" && String(line.msg).startsWith("LINE refused the access token"),
-      ),
-    );
-    expect(invalidations).toHaveLength(1);
+    const invalidations = () =>
+      stack.workers.flatMap((w) =>
+        w.lines.filter(
+          (line) =>
+            typeof line === "object" &&
+            String(line.msg).startsWith("LINE refused the access token"),
+        ),
+      );
+    // The worker's log line may trail the answer it preceded: read the output until it shows.
+    await waitFor(() => invalidations().length > 0, { what: "the invalidation's log line" });
+    expect(invalidations()).toHaveLength(1);
     const failures = stack.workers.flatMap((w) =>
       w.lines.filter((line) => typeof line === "object" && line.msg === "handler failed"),
     );

@@ -1,5 +1,5 @@
 import { loadChannels, webhookPathsOf } from "@linefleet/channels";
-import { exitOnConfigError, exitWithConfigError, parseEnv } from "@linefleet/config";
+import { configureAll, exitOnConfigError, exitWithConfigError, parseEnv } from "@linefleet/config";
 import { createDestinationGuard, createWebhookHandler, withTimeout } from "@linefleet/ingress";
 import { createLogger } from "@linefleet/log";
 import { createIngressMetrics, createRegistry } from "@linefleet/metrics";
@@ -14,10 +14,13 @@ import { buildApp, type WebhookRoute } from "./app.ts";
 import { ingressEnvSchema } from "./env.ts";
 import { loadTls } from "./tls.ts";
 
-const { env, channels } = exitOnConfigError(() => ({
-  env: parseEnv(ingressEnvSchema),
-  channels: loadChannels(process.env, { needs: { secret: true, token: false } }),
-}));
+// Every problem of the environment and of the channels at once, not the first one found.
+const { env, channels } = exitOnConfigError(() =>
+  configureAll({
+    env: () => parseEnv(ingressEnvSchema),
+    channels: () => loadChannels(process.env, { needs: { secret: true, token: false } }),
+  }),
+);
 const logger = createLogger({ name: "ingress", level: env.LOG_LEVEL });
 const redis = createProducerConnection(env.REDIS_URL);
 // A message, not a stack trace: while Redis is away this repeats on every reconnect attempt.

@@ -1,6 +1,6 @@
 import type { AddressInfo } from "node:net";
 import { loadChannels } from "@linefleet/channels";
-import { exitOnConfigError, exitWithConfigError, parseEnv } from "@linefleet/config";
+import { configureAll, exitOnConfigError, exitWithConfigError, parseEnv } from "@linefleet/config";
 import { useLineDispatcher } from "@linefleet/line-client";
 import { createLogger } from "@linefleet/log";
 import {
@@ -22,10 +22,13 @@ import { createChannelResolver } from "./channel-resolver.ts";
 import { workerEnvSchema } from "./env.ts";
 import { loadBot } from "./load-bot.ts";
 
-const { env, channels } = exitOnConfigError(() => ({
-  env: parseEnv(workerEnvSchema),
-  channels: loadChannels(process.env, { needs: { secret: false, token: true } }),
-}));
+// Every problem of the environment and of the channels at once, not the first one found.
+const { env, channels } = exitOnConfigError(() =>
+  configureAll({
+    env: () => parseEnv(workerEnvSchema),
+    channels: () => loadChannels(process.env, { needs: { secret: false, token: true } }),
+  }),
+);
 const logger = createLogger({ name: "worker", level: env.LOG_LEVEL });
 const redis = createWorkerConnection(env.REDIS_URL);
 // A message, not a stack trace: while Redis is away this repeats on every reconnect attempt.

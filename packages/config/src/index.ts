@@ -12,6 +12,7 @@ export { env, lineApiEnv, lineChannelEnv, logEnv, redisEnv } from "./fields.ts";
 export { localDev, withLocalDevDefaults } from "./local-dev.ts";
 export {
   ConfigError,
+  configureAll,
   exitOnConfigError,
   exitWithConfigError,
   parseEnv,

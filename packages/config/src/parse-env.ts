@@ -54,6 +54,28 @@ export function exitOnConfigError<T>(configure: () => T): T {
   }
 }
 
+/**
+ * Runs several configuration steps (the environment, a channels file, …) and returns each one's
+ * result; every step runs even when an earlier one fails, so one ConfigError names every problem
+ * of all of them.
+ */
+export function configureAll<T extends Record<string, () => unknown>>(
+  steps: T,
+): { [K in keyof T]: ReturnType<T[K]> } {
+  const results: Record<string, unknown> = {};
+  const problems: string[] = [];
+  for (const [name, step] of Object.entries(steps)) {
+    try {
+      results[name] = step();
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      problems.push(...error.problems);
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return results as { [K in keyof T]: ReturnType<T[K]> };
+}
+
 /** `parseEnv` for a process's `main`: exits 1 with the message on a bad environment. */
 export function parseEnvOrExit<S extends z.ZodObject>(
   schema: S,
