@@ -26,3 +26,9 @@ export {
 } from "./redis-server.ts";
 export { type Stack, type StackOptions, startStack } from "./stack.ts";
 export { waitFor } from "./wait-for.ts";
+export {
+  CLUSTER_NODE_TIMEOUT_MS,
+  type ClusterNode,
+  startRedisCluster,
+  type TestRedisCluster,
+} from "./redis-cluster.ts";
