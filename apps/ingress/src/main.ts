@@ -7,7 +7,10 @@ import { ingressEnvSchema } from "./env.ts";
 
 const env = parseEnv(ingressEnvSchema);
 const logger = createLogger({ name: "ingress", level: env.LOG_LEVEL });
-const redis = createProducerConnection(env.REDIS_URL);
+const redis = createProducerConnection({
+  url: env.REDIS_URL,
+  clusterNodes: env.REDIS_CLUSTER_NODES,
+});
 redis.on("error", (error) => logger.warn({ err: error }, "redis connection error"));
 const enqueuer = createEventEnqueuer({ connection: redis, prefix: env.QUEUE_PREFIX });
 

@@ -13,7 +13,7 @@ const usage = `Usage: pnpm dead-letters <command>
   replay --all                  replay every dead letter
   prune --older-than <hours>    delete dead letters older than that
 
-Reads REDIS_URL and QUEUE_PREFIX like the worker.`;
+Reads REDIS_URL, REDIS_CLUSTER_NODES and QUEUE_PREFIX like the worker.`;
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
@@ -32,7 +32,7 @@ if (values.help || !command) {
 }
 
 const env = parseEnv(z.object(redisEnv));
-const redis = createWorkerConnection(env.REDIS_URL);
+const redis = createWorkerConnection({ url: env.REDIS_URL, clusterNodes: env.REDIS_CLUSTER_NODES });
 const deadLetters = createDeadLetters({
   connection: redis,
   prefix: env.QUEUE_PREFIX,

@@ -8,7 +8,7 @@ import { loadBot } from "./load-bot.ts";
 
 const env = parseEnv(workerEnvSchema);
 const logger = createLogger({ name: "worker", level: env.LOG_LEVEL });
-const redis = createWorkerConnection(env.REDIS_URL);
+const redis = createWorkerConnection({ url: env.REDIS_URL, clusterNodes: env.REDIS_CLUSTER_NODES });
 redis.on("error", (error) => logger.warn({ err: error }, "redis connection error"));
 const keys = redisKeys(env.QUEUE_PREFIX);
 

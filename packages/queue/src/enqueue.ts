@@ -1,7 +1,8 @@
 import type { WebhookEvent } from "@linefleet/webhook";
 import { Job, Queue } from "bullmq";
-import type { ChainableCommander, Redis } from "ioredis";
+import type { ChainableCommander } from "ioredis";
 import { type LineEventJob, lineEventsQueue } from "./catalog.ts";
+import type { RedisConnection } from "./connection.ts";
 import {
   ADMIT_TO_LANE,
   jobIdFor,
@@ -18,7 +19,7 @@ export interface EventEnqueuer {
 }
 
 export interface EventEnqueuerOptions {
-  connection: Redis;
+  connection: RedisConnection;
   prefix: string;
 }
 

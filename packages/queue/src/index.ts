@@ -1,5 +1,11 @@
 export { type LineEventJob, lineEventJobSchema, lineEventsQueue } from "./catalog.ts";
-export { createProducerConnection, createWorkerConnection } from "./connection.ts";
+export {
+  type ClusterSeed,
+  createProducerConnection,
+  createWorkerConnection,
+  type RedisConnection,
+  type RedisTarget,
+} from "./connection.ts";
 export {
   createEventEnqueuer,
   type EventEnqueuer,

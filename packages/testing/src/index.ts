@@ -19,6 +19,12 @@ export {
 } from "./line-recorder.ts";
 export { type AppProcess, repoRoot, startApp, waitForHttp } from "./process.ts";
 export {
+  CLUSTER_NODE_TIMEOUT_MS,
+  type ClusterNode,
+  startRedisCluster,
+  type TestRedisCluster,
+} from "./redis-cluster.ts";
+export {
   type StartRedisOptions,
   startLocalRedisServer,
   startRedis,
@@ -26,9 +32,3 @@ export {
 } from "./redis-server.ts";
 export { type Stack, type StackOptions, startStack } from "./stack.ts";
 export { waitFor } from "./wait-for.ts";
-export {
-  CLUSTER_NODE_TIMEOUT_MS,
-  type ClusterNode,
-  startRedisCluster,
-  type TestRedisCluster,
-} from "./redis-cluster.ts";

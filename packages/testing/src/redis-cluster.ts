@@ -144,7 +144,8 @@ export async function startRedisCluster(): Promise<TestRedisCluster> {
       const target = port ?? (await masters())[0]?.port;
       const child = target === undefined ? undefined : children.get(target);
       const node = nodes.find((candidate) => candidate.port === target);
-      if (!running(child) || !child || !node) throw new Error(`no running master${port ? ` on ${port}` : ""}`);
+      if (!running(child) || !child || !node)
+        throw new Error(`no running master${port ? ` on ${port}` : ""}`);
       const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
       child.kill("SIGKILL");
       await exited;

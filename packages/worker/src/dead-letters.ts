@@ -1,7 +1,7 @@
 import type { LedgerEntry } from "@linefleet/line-client";
+import type { RedisConnection } from "@linefleet/queue";
 import { jobIdFor, type LineEventJob, laneOf, lineEventsQueue } from "@linefleet/queue";
 import { type Job, Queue } from "bullmq";
-import type { Redis } from "ioredis";
 import type { RedisLedger } from "./redis-ledger.ts";
 
 export interface DeadLetter {
@@ -28,7 +28,7 @@ export function createDeadLetters({
   prefix,
   ledger,
 }: {
-  connection: Redis;
+  connection: RedisConnection;
   prefix: string;
   ledger: RedisLedger;
 }) {

@@ -1,6 +1,7 @@
 import { type Bot, type BotContext, toMessages } from "@linefleet/bot";
 import { type LineClient, Outbox, type SendReport } from "@linefleet/line-client";
 import type { Logger } from "@linefleet/log";
+import type { RedisConnection } from "@linefleet/queue";
 import {
   jobIdFor,
   type LineEventJob,
@@ -10,14 +11,13 @@ import {
 } from "@linefleet/queue";
 import { chatIdOf } from "@linefleet/webhook";
 import { DelayedError, type Job, Queue, Worker } from "bullmq";
-import type { Redis } from "ioredis";
 import { retryDelayMs } from "./backoff.ts";
 import { Lanes } from "./lane.ts";
 import type { RedisLedger } from "./redis-ledger.ts";
 import { steerError } from "./steer-error.ts";
 
 export interface EventWorkerOptions {
-  connection: Redis;
+  connection: RedisConnection;
   keys: RedisKeys;
   bot: Bot;
   client: LineClient;

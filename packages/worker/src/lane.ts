@@ -1,3 +1,4 @@
+import type { RedisConnection } from "@linefleet/queue";
 import {
   defineScript,
   LANE_TTL_SECONDS,
@@ -6,7 +7,6 @@ import {
   type RedisScript,
   TAKE_TURN,
 } from "@linefleet/queue";
-import type { Redis } from "ioredis";
 
 export type Turn = { go: true } | { go: false; head: string };
 
@@ -16,7 +16,7 @@ export class Lanes {
   readonly #leave: RedisScript;
   readonly #keys: RedisKeys;
 
-  constructor(redis: Redis, keys: RedisKeys) {
+  constructor(redis: RedisConnection, keys: RedisKeys) {
     this.#takeTurn = defineScript(redis, TAKE_TURN);
     this.#leave = defineScript(redis, LEAVE_LANE);
     this.#keys = keys;

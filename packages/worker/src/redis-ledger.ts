@@ -1,4 +1,5 @@
 import type { LedgerEntry, SendLedger, SendVia } from "@linefleet/line-client";
+import type { RedisConnection } from "@linefleet/queue";
 import {
   defineScript,
   LEDGER_CLAIM,
@@ -6,7 +7,6 @@ import {
   LEDGER_TTL_SECONDS,
   type RedisKeys,
 } from "@linefleet/queue";
-import type { Redis } from "ioredis";
 
 /** The send ledgers in Redis; each event's lives in its lane's slot, so it is found by lane. */
 export interface RedisLedger {
@@ -14,7 +14,7 @@ export interface RedisLedger {
   of(lane: string | undefined): SendLedger;
 }
 
-export function createRedisLedger(redis: Redis, keys: RedisKeys): RedisLedger {
+export function createRedisLedger(redis: RedisConnection, keys: RedisKeys): RedisLedger {
   const claim = defineScript(redis, LEDGER_CLAIM);
   const recordScript = defineScript(redis, LEDGER_RECORD);
   return {
