@@ -12,6 +12,14 @@ export const ingressEnvSchema = z.object({
   /** How long the ingress waits on Redis before answering 503; well inside LINE's 2 s. */
   ENQUEUE_TIMEOUT_MS: env.ms(1000),
   /**
+   * Where to journal the events Redis could not take within ENQUEUE_TIMEOUT_MS, to answer 200 and
+   * replay them later; unset, such requests are answered 503. Worth it when LINE's redelivery is
+   * off, or when Redis failovers outlast LINE's 2 s.
+   */
+  INGRESS_SPOOL_DIR: z.string().min(1).optional(),
+  /** Largest spool journal in bytes; past it, requests are answered 503 again. */
+  INGRESS_SPOOL_MAX_BYTES: env.int(64 * 1024 * 1024, 1024),
+  /**
    * How long SIGTERM waits for in-flight webhooks before cutting the connections still open. A
    * webhook is answered within ENQUEUE_TIMEOUT_MS, and LINE stops waiting after 2 s anyway.
    */

@@ -2,6 +2,8 @@ import { parseEnv } from "@linefleet/config";
 import { createWebhookHandler, withTimeout } from "@linefleet/ingress";
 import { createLogger } from "@linefleet/log";
 import { createEventEnqueuer, createProducerConnection } from "@linefleet/queue";
+import { openSpool } from "@linefleet/spool";
+import type { WebhookEvent } from "@linefleet/webhook";
 import { buildApp } from "./app.ts";
 import { ingressEnvSchema } from "./env.ts";
 
@@ -14,6 +16,32 @@ const redis = createProducerConnection({
 redis.on("error", (error) => logger.warn({ err: error }, "redis connection error"));
 const enqueuer = createEventEnqueuer({ connection: redis, prefix: env.QUEUE_PREFIX });
 
+interface SpooledRequest {
+  destination: string;
+  events: WebhookEvent[];
+  receivedAt: number;
+}
+// Replays go through the normal enqueue, which refuses an event it already holds: an event both
+// spooled and (late) enqueued is queued once.
+const spool = env.INGRESS_SPOOL_DIR
+  ? await openSpool<SpooledRequest>({
+      dir: env.INGRESS_SPOOL_DIR,
+      maxBytes: env.INGRESS_SPOOL_MAX_BYTES,
+      logger,
+      replay: async (requests) => {
+        await withTimeout(
+          Promise.all(
+            requests.map((request) =>
+              enqueuer.enqueue(request.destination, request.events, request.receivedAt),
+            ),
+          ),
+          env.ENQUEUE_TIMEOUT_MS,
+          "spool replay",
+        );
+      },
+    })
+  : undefined;
+
 const app = buildApp({
   logger,
   bodyLimit: env.WEBHOOK_BODY_LIMIT,
@@ -22,7 +50,18 @@ const app = buildApp({
     enqueueTimeoutMs: env.ENQUEUE_TIMEOUT_MS,
     enqueue: (envelope, receivedAt) =>
       enqueuer.enqueue(envelope.destination, envelope.events, receivedAt),
-    onEnqueueError: (error) => logger.error({ err: error }, "enqueue failed; answered 503"),
+    spool: spool && {
+      get spooling() {
+        return spool.spooling;
+      },
+      append: (envelope, receivedAt) =>
+        spool.append({ destination: envelope.destination, events: envelope.events, receivedAt }),
+    },
+    onEnqueueError: (error, fallback) => {
+      if (fallback === "refused") logger.error({ err: error }, "enqueue failed; answered 503");
+      else logger.debug({ err: error }, "enqueue failed; spooled");
+    },
+    onSpoolError: (error) => logger.error({ err: error, spool: spool?.stats() }, "spool refused"),
   }),
   checkReady: async () => {
     await withTimeout(redis.ping(), env.ENQUEUE_TIMEOUT_MS, "Redis PING");
@@ -39,6 +78,8 @@ async function shutdown(signal: string) {
   const cut = setTimeout(() => app.server.closeAllConnections(), env.SHUTDOWN_GRACE_MS);
   await app.close();
   clearTimeout(cut);
+  // What the spool cannot replay within the grace period stays in its journal for the next start.
+  await spool?.close(env.SHUTDOWN_GRACE_MS);
   await enqueuer.close();
   redis.disconnect();
   process.exit(0);
