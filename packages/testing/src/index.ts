@@ -18,6 +18,7 @@ export {
   startLineRecorder,
 } from "./line-recorder.ts";
 export { type AppProcess, repoRoot, startApp, waitForHttp } from "./process.ts";
+export { queueIsIdle } from "./queue-state.ts";
 export {
   CLUSTER_NODE_TIMEOUT_MS,
   type ClusterNode,

@@ -11,6 +11,11 @@ export interface Stack {
   workers: AppProcess[];
   /** Starts one more worker on the same queue; it is stopped with the stack. */
   addWorker(env?: Record<string, string>): Promise<AppProcess>;
+  /**
+   * Kills the ingress (`kill -9`: no shutdown, as in a crash) and starts a new one on the same
+   * port with the same environment; resolves once it answers /healthz.
+   */
+  restartIngress(): Promise<AppProcess>;
   stop(): Promise<void>;
 }
 
@@ -39,12 +44,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     LINE_CHANNEL_SECRET: channelSecret,
     LINE_CHANNEL_ACCESS_TOKEN: options.channelAccessToken ?? `token-${randomUUID()}`,
   };
-  const ingress = startApp("ingress", "apps/ingress/src/main.ts", {
+  const ingressEnv = {
     ...common,
     PORT: String(port),
     HOST: "127.0.0.1",
     ...options.ingressEnv,
-  });
+  };
+  const ingress = startApp("ingress", "apps/ingress/src/main.ts", ingressEnv);
   const workerEnv = {
     ...common,
     LINE_API_BASE_URL: options.lineApiUrl,
@@ -59,7 +65,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   await Promise.all(
     workers.map((worker) => worker.waitForLine((line) => line.msg === "worker ready")),
   );
-  return {
+  const stack: Stack = {
     ingressUrl,
     channelSecret,
     prefix,
@@ -74,8 +80,15 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       await worker.waitForLine((line) => line.msg === "worker ready");
       return worker;
     },
+    async restartIngress() {
+      await stack.ingress.kill();
+      stack.ingress = startApp("ingress", "apps/ingress/src/main.ts", ingressEnv);
+      await waitForHttp(`${ingressUrl}/healthz`);
+      return stack.ingress;
+    },
     async stop() {
-      await Promise.all([ingress.stop(), ...workers.map((worker) => worker.stop())]);
+      await Promise.all([stack.ingress.stop(), ...workers.map((worker) => worker.stop())]);
     },
   };
+  return stack;
 }
