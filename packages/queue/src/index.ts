@@ -34,3 +34,9 @@ export {
   tokenTtlSeconds,
 } from "./redis-model/keys.ts";
 export { defineScript, type RedisScript, type ScriptArg } from "./scripts.ts";
+export {
+  type ShardLayout,
+  type ShardLayoutOptions,
+  shardLayout,
+  shareConcurrency,
+} from "./shards.ts";
