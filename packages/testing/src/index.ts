@@ -31,5 +31,6 @@ export {
   startRedis,
   type TestRedis,
 } from "./redis-server.ts";
+export { type RoundRobin, startRoundRobin } from "./round-robin.ts";
 export { type Stack, type StackOptions, startStack } from "./stack.ts";
 export { waitFor } from "./wait-for.ts";
