@@ -1,7 +1,13 @@
 import { parseEnv } from "@linefleet/config";
 import { createWebhookHandler, withTimeout } from "@linefleet/ingress";
 import { createLogger } from "@linefleet/log";
-import { createEventEnqueuer, createProducerConnection } from "@linefleet/queue";
+import {
+  assertShardCount,
+  createEventEnqueuer,
+  createProducerConnection,
+  redisKeys,
+  ShardCountMismatchError,
+} from "@linefleet/queue";
 import { openSpool } from "@linefleet/spool";
 import type { WebhookEvent } from "@linefleet/webhook";
 import { buildApp } from "./app.ts";
@@ -14,7 +20,11 @@ const redis = createProducerConnection({
   clusterNodes: env.REDIS_CLUSTER_NODES,
 });
 redis.on("error", (error) => logger.warn({ err: error }, "redis connection error"));
-const enqueuer = createEventEnqueuer({ connection: redis, prefix: env.QUEUE_PREFIX });
+const keys = redisKeys(env.QUEUE_PREFIX, {
+  shards: env.QUEUE_SHARDS,
+  cluster: env.REDIS_CLUSTER_NODES !== undefined,
+});
+const enqueuer = createEventEnqueuer({ connection: redis, keys });
 
 interface SpooledRequest {
   destination: string;
@@ -87,4 +97,26 @@ async function shutdown(signal: string) {
 process.on("SIGTERM", () => void shutdown("SIGTERM"));
 process.on("SIGINT", () => void shutdown("SIGINT"));
 
+await checkShardCount();
 await app.listen({ port: env.PORT, host: env.HOST });
+
+/**
+ * Refuses to start on a queue created with another QUEUE_SHARDS. Redis may still be starting (the
+ * producer connection fails fast), so wait for it here rather than fail the process.
+ */
+async function checkShardCount() {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await assertShardCount(redis, keys);
+      return;
+    } catch (error) {
+      if (error instanceof ShardCountMismatchError) {
+        logger.fatal(error.message);
+        process.exit(78);
+      }
+      if (attempt % 20 === 0)
+        logger.warn({ err: error }, "waiting for Redis to check QUEUE_SHARDS");
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+}

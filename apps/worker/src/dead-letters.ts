@@ -1,7 +1,12 @@
 // pnpm dead-letters <list|show|replay|prune> — inspect and recover events that failed for good.
 import { parseArgs } from "node:util";
 import { parseEnv, redisEnv } from "@linefleet/config";
-import { createWorkerConnection, redisKeys } from "@linefleet/queue";
+import {
+  assertShardCount,
+  createWorkerConnection,
+  redisKeys,
+  ShardCountMismatchError,
+} from "@linefleet/queue";
 import { createDeadLetters, createRedisLedger } from "@linefleet/worker";
 import { z } from "zod";
 
@@ -13,7 +18,8 @@ const usage = `Usage: pnpm dead-letters <command>
   replay --all                  replay every dead letter
   prune --older-than <hours>    delete dead letters older than that
 
-Reads REDIS_URL, REDIS_CLUSTER_NODES and QUEUE_PREFIX like the worker.`;
+Reads REDIS_URL, REDIS_CLUSTER_NODES, QUEUE_PREFIX and QUEUE_SHARDS like the worker, and reads
+every shard.`;
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
@@ -33,14 +39,23 @@ if (values.help || !command) {
 
 const env = parseEnv(z.object(redisEnv));
 const redis = createWorkerConnection({ url: env.REDIS_URL, clusterNodes: env.REDIS_CLUSTER_NODES });
+const keys = redisKeys(env.QUEUE_PREFIX, {
+  shards: env.QUEUE_SHARDS,
+  cluster: env.REDIS_CLUSTER_NODES !== undefined,
+});
 const deadLetters = createDeadLetters({
   connection: redis,
-  prefix: env.QUEUE_PREFIX,
-  ledger: createRedisLedger(redis, redisKeys(env.QUEUE_PREFIX)),
+  keys,
+  ledger: createRedisLedger(redis, keys),
 });
 
 try {
+  await assertShardCount(redis, keys);
   process.exitCode = await run();
+} catch (error) {
+  if (!(error instanceof ShardCountMismatchError)) throw error;
+  console.error(error.message);
+  process.exitCode = 78;
 } finally {
   await deadLetters.close();
   redis.disconnect();

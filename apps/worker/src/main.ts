@@ -1,7 +1,13 @@
 import { parseEnv } from "@linefleet/config";
 import { createLineClient, useLineDispatcher, withRateLimit } from "@linefleet/line-client";
 import { createLogger } from "@linefleet/log";
-import { createWorkerConnection, redisKeys } from "@linefleet/queue";
+import {
+  assertShardCount,
+  createWorkerConnection,
+  redisKeys,
+  ShardCountMismatchError,
+  shareConcurrency,
+} from "@linefleet/queue";
 import { createEventWorker, createRedisLedger, createRedisRateLimiter } from "@linefleet/worker";
 import { workerEnvSchema } from "./env.ts";
 import { loadBot } from "./load-bot.ts";
@@ -10,7 +16,17 @@ const env = parseEnv(workerEnvSchema);
 const logger = createLogger({ name: "worker", level: env.LOG_LEVEL });
 const redis = createWorkerConnection({ url: env.REDIS_URL, clusterNodes: env.REDIS_CLUSTER_NODES });
 redis.on("error", (error) => logger.warn({ err: error }, "redis connection error"));
-const keys = redisKeys(env.QUEUE_PREFIX);
+const keys = redisKeys(env.QUEUE_PREFIX, {
+  shards: env.QUEUE_SHARDS,
+  cluster: env.REDIS_CLUSTER_NODES !== undefined,
+});
+try {
+  await assertShardCount(redis, keys);
+} catch (error) {
+  if (!(error instanceof ShardCountMismatchError)) throw error;
+  logger.fatal(error.message);
+  process.exit(78);
+}
 
 // Every LINE call (the SDK's included) goes through one keep-alive pool with network timeouts.
 const lineDispatcher = useLineDispatcher({
@@ -31,19 +47,28 @@ const rateLimiter =
       })
     : undefined;
 
-const worker = createEventWorker({
-  connection: redis,
-  keys,
-  bot: await loadBot(env.BOT_MODULE),
-  client: rateLimiter ? withRateLimit(lineClient, rateLimiter.acquire) : lineClient,
-  ledger: createRedisLedger(redis, keys),
-  logger,
-  concurrency: env.WORKER_CONCURRENCY,
-  replyTokenMaxAgeMs: env.REPLY_TOKEN_MAX_AGE_MS,
-  pushAfterUnknownReply: env.PUSH_AFTER_UNKNOWN_REPLY,
-  laneMaxWaitMs: env.LANE_MAX_WAIT_MS,
-  lockDurationMs: env.WORKER_LOCK_DURATION_MS,
-});
+const bot = await loadBot(env.BOT_MODULE);
+const client = rateLimiter ? withRateLimit(lineClient, rateLimiter.acquire) : lineClient;
+const ledger = createRedisLedger(redis, keys);
+// One BullMQ worker per shard, each with an equal share of the process's concurrency.
+const shards = env.WORKER_SHARDS ?? keys.layout.shards;
+const shares = shareConcurrency(env.WORKER_CONCURRENCY, shards.length);
+const workers = shards.map((shard, index) =>
+  createEventWorker({
+    connection: redis,
+    keys,
+    shard,
+    bot,
+    client,
+    ledger,
+    logger,
+    concurrency: shares[index] ?? 1,
+    replyTokenMaxAgeMs: env.REPLY_TOKEN_MAX_AGE_MS,
+    pushAfterUnknownReply: env.PUSH_AFTER_UNKNOWN_REPLY,
+    laneMaxWaitMs: env.LANE_MAX_WAIT_MS,
+    lockDurationMs: env.WORKER_LOCK_DURATION_MS,
+  }),
+);
 
 let stopping = false;
 async function shutdown(signal: string) {
@@ -52,7 +77,7 @@ async function shutdown(signal: string) {
   logger.info({ signal }, "shutting down: finishing in-flight events");
   // close() stops taking jobs and waits for the running ones; past the grace period, leave them:
   // their locks expire and another worker takes them over, the ledger preventing doubles.
-  const closed = worker.close().then(() => true);
+  const closed = Promise.all(workers.map((worker) => worker.close())).then(() => true);
   const graceOver = new Promise<boolean>((resolve) =>
     setTimeout(() => resolve(false), env.SHUTDOWN_GRACE_MS).unref(),
   );
@@ -65,5 +90,8 @@ async function shutdown(signal: string) {
 process.on("SIGTERM", () => void shutdown("SIGTERM"));
 process.on("SIGINT", () => void shutdown("SIGINT"));
 
-await worker.waitUntilReady();
-logger.info({ concurrency: env.WORKER_CONCURRENCY, queue: env.QUEUE_PREFIX }, "worker ready");
+await Promise.all(workers.map((worker) => worker.waitUntilReady()));
+logger.info(
+  { concurrency: env.WORKER_CONCURRENCY, queue: env.QUEUE_PREFIX, shards },
+  "worker ready",
+);

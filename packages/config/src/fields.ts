@@ -56,6 +56,11 @@ export const redisEnv = {
    * REDIS_URL lends only its credentials and scheme (`rediss:` for TLS).
    */
   REDIS_CLUSTER_NODES: clusterNodes,
+  /**
+   * How many hash-tagged event queues: a chat's events stay in one, so order holds. Fixed for the
+   * life of a deployment; a process started with another count than the first refuses to start.
+   */
+  QUEUE_SHARDS: z.coerce.number().int().min(1).max(1024).default(1),
   /** Key prefix for every linefleet key, so several deployments can share one Redis. */
   QUEUE_PREFIX: z.string().min(1).default("linefleet"),
 };

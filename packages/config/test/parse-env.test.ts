@@ -22,6 +22,7 @@ describe("parseEnv", () => {
       LINE_CHANNEL_ACCESS_TOKEN: "t",
       REDIS_URL: "redis://127.0.0.1:6379",
       QUEUE_PREFIX: "linefleet",
+      QUEUE_SHARDS: 1,
       PORT: 8080,
       VERBOSE: true,
     });

@@ -8,7 +8,7 @@ import {
   jobIdFor,
   LANE_TTL_SECONDS,
   laneOf,
-  redisKeys,
+  type RedisKeys,
 } from "./redis-model/keys.ts";
 import { defineScript } from "./scripts.ts";
 
@@ -20,7 +20,8 @@ export interface EventEnqueuer {
 
 export interface EventEnqueuerOptions {
   connection: RedisConnection;
-  prefix: string;
+  /** The data model, with the deployment's shard layout. */
+  keys: RedisKeys;
 }
 
 interface Pending {
@@ -31,62 +32,79 @@ interface Pending {
   reject(error: unknown): void;
 }
 
+interface Admission {
+  destination: string;
+  event: WebhookEvent;
+  receivedAt: number;
+  lane: string | undefined;
+}
+
 /**
- * Admits webhook events into the queue in one MULTI: one round trip, applied whole. For each
- * event, its lane entry (see lanes.ts) and its job with its dedupe mark (BullMQ's deduplication
- * id, set by BullMQ's own add script) are written together, so an event is never marked without
- * being queued, never queued twice, and never re-enters its lane once handled.
+ * Admits webhook events into the queue, one MULTI per shard: one round trip each, applied whole.
+ * For each event, its lane entry (see redis-model/lanes.ts) and its job with its dedupe mark
+ * (BullMQ's deduplication id, set by BullMQ's own add script) are written together, so an event
+ * is never marked without being queued, never queued twice, and never re-enters its lane once
+ * handled. An event goes to its lane's shard (so a chat's events stay together and in order);
+ * events without a chat take the shards in turn.
  *
- * The events of every request that arrives in one turn of the event loop share that MULTI: under
- * load this spreads the round trip and its socket writes over many requests, and no request waits
- * longer than the current turn for its batch to leave.
+ * The events of every request that arrives in one turn of the event loop share those MULTIs:
+ * under load this spreads the round trips and socket writes over many requests, and no request
+ * waits longer than the current turn for its batch to leave.
  */
-export function createEventEnqueuer({ connection, prefix }: EventEnqueuerOptions): EventEnqueuer {
-  const queue = new Queue<LineEventJob>(lineEventsQueue.name, {
-    connection,
-    prefix,
-    defaultJobOptions: lineEventsQueue.jobOptions,
+export function createEventEnqueuer({ connection, keys }: EventEnqueuerOptions): EventEnqueuer {
+  const { layout } = keys;
+  const queues = layout.shards.map((shard) => {
+    const queue = new Queue<LineEventJob>(layout.queueName(shard), {
+      connection,
+      prefix: keys.prefix,
+      defaultJobOptions: lineEventsQueue.jobOptions,
+    });
+    // Queue errors surface through the failing call; this only keeps them from being unhandled.
+    queue.on("error", () => {});
+    return queue;
   });
-  // Queue errors surface through the failing call; this only keeps them from being unhandled.
-  queue.on("error", () => {});
   // Defined on the connection itself, so the MULTIs BullMQ's client makes from it carry it:
   // EVALSHA instead of the script's text for every event.
   const admitToLane = defineScript(connection, ADMIT_TO_LANE);
-  const keys = redisKeys(prefix);
 
   let batch: Pending[] = [];
+  let nextUnlaned = 0;
+  /** Events without a chat need no order: they take the shards in turn. */
+  const takeTurnForUnlaned = () => {
+    nextUnlaned = (nextUnlaned + 1) % layout.count;
+    return nextUnlaned;
+  };
 
-  async function write(requests: Pending[]) {
+  async function write(shard: number, admissions: readonly Admission[]) {
+    const queue = queues[shard];
+    if (!queue) throw new Error(`no queue for shard ${shard}`);
     const client = await queue.getBackend().client;
     const multi = client.multi();
     // BullMQ's transaction type omits defined commands; underneath it is an ioredis MULTI.
     const commands = multi as unknown as ChainableCommander;
-    for (const { destination, events, receivedAt } of requests) {
-      for (const event of events) {
-        const lane = laneOf(destination, event.source);
-        if (lane) {
-          admitToLane.queue(
-            commands,
-            keys.dedupe(queue.name, event.webhookEventId),
-            keys.lane(lane),
-            event.timestamp,
-            event.webhookEventId,
-            LANE_TTL_SECONDS,
-          );
-        }
-        const job = new Job<LineEventJob>(
-          queue,
-          event.type,
-          { destination, event, receivedAt },
-          {
-            ...lineEventsQueue.jobOptions,
-            deduplication: { id: event.webhookEventId, ttl: lineEventsQueue.dedupeTtlMs },
-          },
-          jobIdFor(event.webhookEventId),
+    for (const { destination, event, receivedAt, lane } of admissions) {
+      if (lane) {
+        admitToLane.queue(
+          commands,
+          keys.dedupe(queue.name, event.webhookEventId),
+          keys.lane(lane),
+          event.timestamp,
+          event.webhookEventId,
+          LANE_TTL_SECONDS,
         );
-        // Queues BullMQ's add script into the transaction; its result arrives with exec().
-        void job.addJob(multi).catch(() => {});
       }
+      const job = new Job<LineEventJob>(
+        queue,
+        event.type,
+        { destination, event, receivedAt },
+        {
+          ...lineEventsQueue.jobOptions,
+          deduplication: { id: event.webhookEventId, ttl: lineEventsQueue.dedupeTtlMs },
+        },
+        jobIdFor(event.webhookEventId),
+      );
+      // Queues BullMQ's add script into the transaction; its result arrives with exec().
+      void job.addJob(multi).catch(() => {});
     }
     const results = await multi.exec();
     if (!results) throw new Error("the enqueue transaction was aborted");
@@ -97,16 +115,30 @@ export function createEventEnqueuer({ connection, prefix }: EventEnqueuerOptions
   function flush() {
     const requests = batch;
     batch = [];
-    // A failed batch fails every request in it: each answers 503 and LINE redelivers; the
-    // events that did land are deduped then.
-    write(requests).then(
-      () => {
-        for (const request of requests) request.resolve();
-      },
-      (error: unknown) => {
-        for (const request of requests) request.reject(error);
-      },
-    );
+    const byShard = new Map<number, Admission[]>();
+    const shardsOf = requests.map((request) => {
+      const shards = new Set<number>();
+      for (const event of request.events) {
+        const lane = laneOf(request.destination, event.source);
+        const shard = lane ? layout.shardOfLane(lane) : takeTurnForUnlaned();
+        shards.add(shard);
+        const admissions = byShard.get(shard) ?? [];
+        admissions.push({ ...request, event, lane });
+        byShard.set(shard, admissions);
+      }
+      return shards;
+    });
+    const outcomes = new Map<number, Promise<void>>();
+    for (const [shard, admissions] of byShard) outcomes.set(shard, write(shard, admissions));
+    // A request whose shards all took their events is queued; one a failing shard touched is not
+    // (it answers 503, or is spooled), and the events that did land are deduped when they come again.
+    requests.forEach((request, index) => {
+      const mine = [...(shardsOf[index] ?? [])].map((shard) => outcomes.get(shard));
+      Promise.all(mine).then(
+        () => request.resolve(),
+        (error: unknown) => request.reject(error),
+      );
+    });
   }
 
   return {
@@ -117,6 +149,8 @@ export function createEventEnqueuer({ connection, prefix }: EventEnqueuerOptions
         batch.push({ destination, events, receivedAt, resolve, reject });
       });
     },
-    close: () => queue.close(),
+    close: async () => {
+      await Promise.all(queues.map((queue) => queue.close()));
+    },
   };
 }

@@ -26,17 +26,17 @@ export {
   PROFILE_TTL_SECONDS,
   RATE_ACQUIRE,
   type RedisKeys,
+  type RedisKeysOptions,
   redisKeys,
   type ScriptSpec,
   SESSION_TTL_SECONDS,
+  type ShardLayout,
+  type ShardLayoutOptions,
+  shardLayout,
+  shareConcurrency,
   TAKE_TURN,
   TOKEN_EXPIRY_MARGIN_SECONDS,
   tokenTtlSeconds,
 } from "./redis-model/keys.ts";
 export { defineScript, type RedisScript, type ScriptArg } from "./scripts.ts";
-export {
-  type ShardLayout,
-  type ShardLayoutOptions,
-  shardLayout,
-  shareConcurrency,
-} from "./shards.ts";
+export { assertShardCount, ShardCountMismatchError } from "./shard-count.ts";

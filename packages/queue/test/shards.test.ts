@@ -1,6 +1,6 @@
 import calculateSlot from "cluster-key-slot";
 import { describe, expect, it } from "vitest";
-import { shardLayout, shareConcurrency } from "../src/index.ts";
+import { redisKeys, shardLayout, shareConcurrency } from "../src/index.ts";
 
 describe("shard layout", () => {
   it("keeps a single shard on a single Redis exactly as before: one untagged queue", () => {
@@ -54,5 +54,28 @@ describe("shareConcurrency", () => {
     expect(shareConcurrency(16, 6)).toEqual([3, 3, 3, 3, 2, 2]);
     expect(shareConcurrency(16, 1)).toEqual([16]);
     expect(shareConcurrency(2, 3)).toEqual([1, 1, 1]);
+  });
+});
+
+describe("redisKeys with shards", () => {
+  it("puts a lane's keys in its shard queue's slot, so one MULTI can admit and add the event", () => {
+    const keys = redisKeys("lf", { shards: 6 });
+    const lane = `U${"b".repeat(32)}:U${"1".repeat(32)}`;
+    const queue = keys.layout.queueName(keys.layout.shardOfLane(lane));
+    const slots = [
+      keys.dedupe(queue, "01EVENT"),
+      `lf:${queue}:wait`,
+      keys.lane(lane),
+      keys.laneWaiting(lane),
+      keys.ledger(lane, "01EVENT"),
+      keys.session(lane),
+    ].map((key) => calculateSlot(key));
+    expect(new Set(slots).size).toBe(1);
+    // Distinct lanes of one shard still have distinct keys.
+    expect(keys.lane(lane)).toContain(lane);
+  });
+
+  it("records the shard count under one key per deployment", () => {
+    expect(redisKeys("lf", { shards: 3 }).queueShards()).toBe("lf:queue-shards");
   });
 });

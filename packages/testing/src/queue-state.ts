@@ -1,19 +1,35 @@
-import { lineEventsQueue } from "@linefleet/queue";
+import { createWorkerConnection, type RedisTarget, redisKeys } from "@linefleet/queue";
 import { Queue } from "bullmq";
-import { Redis } from "ioredis";
+
+export interface QueueStateOptions {
+  /** QUEUE_SHARDS of the stack (default 1). */
+  shards?: number;
+}
 
 /**
- * Whether the stack's queue holds no event waiting, delayed or running: the terminal signal that
- * nothing more will be answered, so "exactly once" can be checked without sleeping.
+ * Whether the stack's queue (every shard of it) holds no event waiting, delayed or running: the
+ * terminal signal that nothing more will be answered, so "exactly once" can be checked without
+ * sleeping.
  */
-export async function queueIsIdle(redisUrl: string, prefix: string): Promise<boolean> {
-  const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
-  const queue = new Queue(lineEventsQueue.name, { connection, prefix });
+export async function queueIsIdle(
+  target: RedisTarget | string,
+  prefix: string,
+  { shards = 1 }: QueueStateOptions = {},
+): Promise<boolean> {
+  const cluster = typeof target !== "string" && Boolean(target.clusterNodes?.length);
+  const connection = createWorkerConnection(target);
+  connection.on("error", () => {});
+  const { layout } = redisKeys(prefix, { shards, cluster });
+  const queues = layout.shards.map(
+    (shard) => new Queue(layout.queueName(shard), { connection, prefix }),
+  );
   try {
-    const counts = await queue.getJobCounts("waiting", "active", "delayed", "prioritized");
-    return Object.values(counts).every((count) => count === 0);
+    const counts = await Promise.all(
+      queues.map((queue) => queue.getJobCounts("waiting", "active", "delayed", "prioritized")),
+    );
+    return counts.every((count) => Object.values(count).every((n) => n === 0));
   } finally {
-    await queue.close();
+    await Promise.all(queues.map((queue) => queue.close()));
     connection.disconnect();
   }
 }

@@ -2,13 +2,7 @@ import { type Bot, type BotContext, toMessages } from "@linefleet/bot";
 import { type LineClient, Outbox, type SendReport } from "@linefleet/line-client";
 import type { Logger } from "@linefleet/log";
 import type { RedisConnection } from "@linefleet/queue";
-import {
-  jobIdFor,
-  type LineEventJob,
-  laneOf,
-  lineEventsQueue,
-  type RedisKeys,
-} from "@linefleet/queue";
+import { jobIdFor, type LineEventJob, laneOf, type RedisKeys } from "@linefleet/queue";
 import { chatIdOf } from "@linefleet/webhook";
 import { DelayedError, type Job, Queue, Worker } from "bullmq";
 import { retryDelayMs } from "./backoff.ts";
@@ -19,6 +13,8 @@ import { steerError } from "./steer-error.ts";
 export interface EventWorkerOptions {
   connection: RedisConnection;
   keys: RedisKeys;
+  /** The shard this worker consumes (default 0, the only one without shards). */
+  shard?: number;
   bot: Bot;
   client: LineClient;
   ledger: RedisLedger;
@@ -42,7 +38,8 @@ export function createEventWorker(options: EventWorkerOptions): Worker<LineEvent
   const now = options.now ?? Date.now;
   const laneMaxWaitMs = options.laneMaxWaitMs ?? 30_000;
   const lanes = new Lanes(options.connection, options.keys);
-  const queue = new Queue<LineEventJob>(lineEventsQueue.name, {
+  const queueName = options.keys.layout.queueName(options.shard ?? 0);
+  const queue = new Queue<LineEventJob>(queueName, {
     connection: options.connection,
     prefix: options.keys.prefix,
   });
@@ -130,7 +127,7 @@ export function createEventWorker(options: EventWorkerOptions): Worker<LineEvent
     if (lane) await wake(await lanes.leave(lane, event.webhookEventId));
   }
 
-  const worker = new Worker<LineEventJob>(lineEventsQueue.name, processEvent, {
+  const worker = new Worker<LineEventJob>(queueName, processEvent, {
     connection: options.connection,
     prefix: options.keys.prefix,
     concurrency: options.concurrency,
