@@ -26,6 +26,9 @@ const failoverRetry = {
   retryDelayOnClusterDown: 500,
   retryDelayOnTryAgain: 200,
   maxRedirections: 40,
+  // A client learns of a promoted replica from a MOVED answer, or from this periodic refresh when
+  // its commands are failing fast and never reach a node that would answer MOVED.
+  slotsRefreshInterval: 2_000,
 } satisfies ClusterOptions;
 
 /**
