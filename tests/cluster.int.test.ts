@@ -120,8 +120,14 @@ describe(`on a Redis Cluster (3 masters, 3 replicas), QUEUE_SHARDS=${SHARDS}`, (
   /** Every event answered exactly once and in order: what each chat shows, against what was sent. */
   async function expectEveryChatAnsweredInOrder(f: Fleet, perChat: number) {
     await waitFor(() => f.users.every((user) => answers(f, user).length >= perChat), {
-      timeoutMs: 60_000,
+      timeoutMs: 40_000,
       what: "every answer",
+    }).catch((error: unknown) => {
+      // Say where it stuck: how many chats lack answers, and what the processes last said.
+      const short = f.users.filter((user) => answers(f, user).length < perChat).length;
+      const apps = f.stacks.flatMap((stack) => [stack.ingress, ...stack.workers]);
+      const tail = apps.map((app) => `${app.name}: ${JSON.stringify(app.lines.slice(-5))}`);
+      throw new Error(`${short} chats short of answers\n${tail.join("\n")}`, { cause: error });
     });
     await waitFor(
       () =>
