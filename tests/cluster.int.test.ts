@@ -43,10 +43,10 @@ describe(`on a Redis Cluster (3 masters, 3 replicas), QUEUE_SHARDS=${SHARDS}`, (
   });
   afterAll(async () => {
     await cluster?.close();
-    await rm(spoolDir, { recursive: true, force: true });
+    if (spoolDir) await rm(spoolDir, { recursive: true, force: true });
   });
 
-  async function startFleet(chats: number, { spool = false } = {}): Promise<Fleet> {
+  async function startFleet(chats: number, { spool = false, ingresses = 2 } = {}): Promise<Fleet> {
     const emulator = createEmulator({
       channelSecret: "cluster-channel-secret",
       channelAccessToken: "cluster-channel-access-token",
@@ -73,12 +73,14 @@ describe(`on a Redis Cluster (3 masters, 3 replicas), QUEUE_SHARDS=${SHARDS}`, (
       ...common,
       ingressEnv: spool ? { INGRESS_SPOOL_DIR: join(spoolDir, "a") } : {},
     });
+    // The second stack shares the queue: one more worker, and one more ingress or none.
     const second = await startStack({
       ...common,
       prefix: first.prefix,
       ingressEnv: spool ? { INGRESS_SPOOL_DIR: join(spoolDir, "b") } : {},
     });
-    const balancer = await startRoundRobin([first.ingressUrl, second.ingressUrl]);
+    const ingressUrls = [first.ingressUrl, second.ingressUrl].slice(0, ingresses);
+    const balancer = await startRoundRobin(ingressUrls);
     emulator.configure({ webhookUrl: `${balancer.url}/webhook` });
     return {
       emulator,
@@ -199,7 +201,9 @@ describe(`on a Redis Cluster (3 masters, 3 replicas), QUEUE_SHARDS=${SHARDS}`, (
   });
 
   it("loses nothing and doubles nothing when a master is killed mid-burst: with the spool, every webhook gets 200", async () => {
-    fleet = await startFleet(30, { spool: true });
+    // One ingress: its journal keeps its requests in order. Two ingresses each spooling their own
+    // share could answer a chat's spooled event after a later one the other took (see README).
+    fleet = await startFleet(30, { spool: true, ingresses: 1 });
     const f = fleet;
     let killed: Promise<unknown> | undefined;
     const perChat = 12;
@@ -216,10 +220,8 @@ describe(`on a Redis Cluster (3 masters, 3 replicas), QUEUE_SHARDS=${SHARDS}`, (
     expect(deliveries).toHaveLength((30 * perChat) / 10);
     expect(deliveries.filter((delivery) => delivery.status !== 200)).toEqual([]);
     // The spool did stand in for the lost shard.
-    const spooled = f.stacks.some((stack) =>
-      stack.ingress.lines.some(
-        (line) => typeof line === "object" && String(line.msg).startsWith("spooling started"),
-      ),
+    const spooled = f.stacks[0]?.ingress.lines.some(
+      (line) => typeof line === "object" && String(line.msg).startsWith("spooling started"),
     );
     expect(spooled).toBe(true);
   });

@@ -85,7 +85,15 @@ describe("the ingress spool (INGRESS_SPOOL_DIR), LINE's redelivery off", () => {
         timeoutMs: 30_000,
         what: "every answer",
       },
-    );
+    ).catch((error: unknown) => {
+      // Say where it stuck: what is missing, and what the processes last said.
+      const missing = users.flatMap((user) =>
+        (sent.get(user) ?? []).filter((text) => !answers(user).includes(text)),
+      );
+      const apps = [s.ingress, ...s.workers];
+      const tail = apps.map((app) => `${app.name}: ${JSON.stringify(app.lines.slice(-6))}`);
+      throw new Error(`unanswered: ${missing.join(" ")}\n${tail.join("\n")}`, { cause: error });
+    });
     await waitFor(() => queueIsIdle(redis.url, s.prefix), { what: "the queue idle" });
 
     const deliveries = s.emulator.deliveries();

@@ -25,6 +25,7 @@ const keys = redisKeys(env.QUEUE_PREFIX, {
   cluster: env.REDIS_CLUSTER_NODES !== undefined,
 });
 const enqueuer = createEventEnqueuer({ connection: redis, keys });
+const shardCountChecked = checkShardCount();
 
 interface SpooledRequest {
   destination: string;
@@ -42,7 +43,9 @@ const spool = env.INGRESS_SPOOL_DIR
         await withTimeout(
           Promise.all(
             requests.map((request) =>
-              enqueuer.enqueue(request.destination, request.events, request.receivedAt),
+              shardCountChecked.then(() =>
+                enqueuer.enqueue(request.destination, request.events, request.receivedAt),
+              ),
             ),
           ),
           env.ENQUEUE_TIMEOUT_MS,
@@ -59,7 +62,9 @@ const app = buildApp({
     channelSecret: env.LINE_CHANNEL_SECRET,
     enqueueTimeoutMs: env.ENQUEUE_TIMEOUT_MS,
     enqueue: (envelope, receivedAt) =>
-      enqueuer.enqueue(envelope.destination, envelope.events, receivedAt),
+      shardCountChecked.then(() =>
+        enqueuer.enqueue(envelope.destination, envelope.events, receivedAt),
+      ),
     spool: spool && {
       get spooling() {
         return spool.spooling;
@@ -97,12 +102,12 @@ async function shutdown(signal: string) {
 process.on("SIGTERM", () => void shutdown("SIGTERM"));
 process.on("SIGINT", () => void shutdown("SIGINT"));
 
-await checkShardCount();
 await app.listen({ port: env.PORT, host: env.HOST });
 
 /**
- * Refuses to start on a queue created with another QUEUE_SHARDS. Redis may still be starting (the
- * producer connection fails fast), so wait for it here rather than fail the process.
+ * Refuses to run on a queue created with another QUEUE_SHARDS. Redis may be away at start (then
+ * the spool takes the webhooks), so this waits for it in the background; nothing is written to a
+ * queue before it passes.
  */
 async function checkShardCount() {
   for (let attempt = 0; ; attempt++) {

@@ -52,9 +52,20 @@ export async function startRedisCluster(): Promise<TestRedisCluster> {
   const children = new Map<number, ChildProcess>();
   const nodes: ClusterNode[] = [];
   try {
+    // freePort can hand out the same port twice in a row (it is free again once probed).
+    const taken = new Set<number>();
+    const uniquePort = async () => {
+      for (;;) {
+        const port = await freePort();
+        if (!taken.has(port)) {
+          taken.add(port);
+          return port;
+        }
+      }
+    };
     for (let i = 0; i < 6; i++) {
-      const port = await freePort();
-      const busPort = await freePort();
+      const port = await uniquePort();
+      const busPort = await uniquePort();
       const nodeDir = join(dir, String(port));
       await mkdir(nodeDir);
       const child = spawn(
