@@ -82,7 +82,8 @@ describe("the ingress spool (INGRESS_SPOOL_DIR), LINE's redelivery off", () => {
     await waitFor(
       () => users.every((user) => answers(user).length >= (sent.get(user)?.length ?? 0)),
       {
-        timeoutMs: 30_000,
+        // As in resilience.int.test.ts: workers reconnecting after a Redis restart can take a while.
+        timeoutMs: 45_000,
         what: "every answer",
       },
     ).catch((error: unknown) => {
@@ -100,7 +101,7 @@ describe("the ingress spool (INGRESS_SPOOL_DIR), LINE's redelivery off", () => {
     expect(deliveries).toHaveLength(n);
     expect(deliveries.filter((delivery) => delivery.status !== 200)).toEqual([]);
     for (const user of users) expect(answers(user)).toEqual(sent.get(user));
-  });
+  }, 90_000);
 
   it("answers 503 once the journal is full", async () => {
     const full = await startStack({
