@@ -7,13 +7,16 @@ RUN npm install --global --no-fund --no-audit pnpm@12.4.2
 COPY pnpm-lock.yaml pnpm-workspace.yaml ./
 RUN pnpm fetch --prod
 COPY . .
-RUN pnpm install --offline --frozen-lockfile --prod
+# Only what the apps need at run time: the workspace root's and packages/testing's dependencies
+# (testcontainers, playwright-core, vitest, …) are for tests and stay out of the image.
+RUN pnpm install --offline --frozen-lockfile --prod --filter "{./apps/*}..."
 
 FROM node:24-bookworm-slim AS runtime
 ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=deps --chown=node:node /app /app
 USER node
-EXPOSE 3000 8090
-# The same image runs every process; docker-compose.yml picks one per service.
+EXPOSE 3000 8090 9464
+# The same image runs every process; docker-compose.yml picks one per service. The commands run
+# there too: `node apps/worker/src/dead-letters.ts list`, `node apps/emulator/src/trigger.ts --help`.
 CMD ["node", "apps/ingress/src/main.ts"]

@@ -1,51 +1,105 @@
 // `pnpm dev`: the whole local stack in one terminal — Redis (when REDIS_URL is unset), the LINE
 // emulator (when no LINE credentials are set), the ingress and two workers. Ctrl-C stops it all.
+// While it runs, `.linefleet-dev.json` says where its services are, for `pnpm dead-letters` and
+// `pnpm trigger` run beside it.
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { createConnection } from "node:net";
+import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
+// By path, through the package's index: the workspace root is not a package that depends on it.
+import {
+  devStackFile,
+  printableUrl,
+  removeDevStack,
+  writeDevStack,
+} from "../packages/config/src/index.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const env = { ...process.env };
-const children: ChildProcess[] = [];
+env.BOT_MODULE ??= "packages/bot/src/demo/main.ts"; // the demo bot, unless you name yours
+const stateFile = devStackFile(env);
 const colors = [36, 35, 33, 32, 34, 31];
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function run(name: string, command: string, args: string[], extraEnv: Record<string, string> = {}) {
-  const color = colors[children.length % colors.length];
+interface Service {
+  name: string;
+  child: ChildProcess;
+  exited: Promise<void>;
+  /** Redis is stopped last, once nothing uses it any more. */
+  last: boolean;
+}
+const services: Service[] = [];
+
+/** Starts one process; `onLine` sees each line it writes (JSON-parsed when it is JSON). */
+function run(
+  name: string,
+  command: string,
+  args: string[],
+  options: {
+    env?: Record<string, string>;
+    last?: boolean;
+    onLine?: (line: Record<string, unknown>) => void;
+  } = {},
+) {
+  const color = colors[services.length % colors.length];
   const child = spawn(command, args, {
     cwd: root,
-    env: { ...env, ...extraEnv },
+    env: { ...env, ...options.env },
     stdio: ["ignore", "pipe", "pipe"],
+    // Its own process group: Ctrl-C reaches this script only, which stops the stack in order
+    // (the apps first, Redis last) instead of everything at once.
+    detached: true,
   });
   const prefix = `\x1b[${color}m${name.padEnd(9)}\x1b[0m│ `;
-  const forward = (chunk: Buffer) => {
-    for (const line of chunk.toString().split("\n"))
-      if (line) process.stdout.write(`${prefix}${line}\n`);
-  };
-  child.stdout.on("data", forward);
-  child.stderr.on("data", forward);
-  child.on("exit", (code, signal) => {
+  // By lines, not by chunks: a chunk can end in the middle of a line.
+  for (const stream of [child.stdout, child.stderr]) {
+    createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY }).on("line", (line) => {
+      if (!line) return;
+      process.stdout.write(`${prefix}${line}\n`);
+      if (options.onLine && line.startsWith("{")) {
+        try {
+          options.onLine(JSON.parse(line) as Record<string, unknown>);
+        } catch {
+          // Not JSON after all: shown above, nothing to read from it.
+        }
+      }
+    });
+  }
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  child.once("exit", (code, signal) => {
     if (!stopping) {
       console.error(`${name} exited (${signal ?? code}); stopping the stack`);
-      stop(1);
+      void stop(1);
     }
   });
-  children.push(child);
+  services.push({ name, child, exited, last: options.last ?? false });
   return child;
 }
 
 let stopping = false;
-function stop(code = 0) {
+async function stop(code: number) {
   if (stopping) return;
   stopping = true;
-  for (const child of children.reverse()) child.kill("SIGTERM");
-  setTimeout(() => process.exit(code), 3_000).unref();
-  Promise.all(children.map((child) => new Promise((resolve) => child.once("exit", resolve)))).then(
-    () => process.exit(code),
-  );
+  removeDevStack(stateFile, process.pid);
+  const stopAll = async (group: Service[]) => {
+    for (const { child } of group) if (child.exitCode === null) child.kill("SIGTERM");
+    await Promise.race([Promise.all(group.map((s) => s.exited)), sleep(12_000)]);
+  };
+  await stopAll(services.filter((s) => !s.last));
+  await stopAll(services.filter((s) => s.last));
+  process.exit(code);
 }
-process.on("SIGINT", () => stop());
-process.on("SIGTERM", () => stop());
+for (const signal of ["SIGINT", "SIGTERM"] as const)
+  process.on(signal, () => {
+    if (!stopping) console.log(`\nlinefleet: ${signal}: stopping the stack`);
+    void stop(0);
+  });
+// However this script ends, it leaves no process of the stack behind.
+process.on("exit", () => {
+  removeDevStack(stateFile, process.pid);
+  for (const { child } of services) if (child.exitCode === null) child.kill("SIGKILL");
+});
 
 function portOpen(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -67,28 +121,41 @@ function hasCommand(command: string): boolean {
   }
 }
 
+/** Something each process says once it is ready; the stack is announced when all have. */
+function readiness() {
+  let resolve = () => {};
+  const ready = new Promise<void>((r) => {
+    resolve = r;
+  });
+  return { ready, resolve };
+}
+
 if (!env.REDIS_URL) {
   const port = Number(env.DEV_REDIS_PORT ?? 6390);
   if (await portOpen(port)) {
     console.log(`Using the Redis already listening on 127.0.0.1:${port}`);
   } else if (hasCommand("redis-server")) {
     mkdirSync(`${root}/.redis-dev`, { recursive: true });
-    run("redis", "redis-server", [
-      "--port",
-      String(port),
-      "--bind",
-      "127.0.0.1",
-      "--dir",
-      `${root}/.redis-dev`,
-      "--appendonly",
-      "yes",
-      "--save",
-      "",
-      "--maxmemory-policy",
-      "noeviction",
-    ]);
-    for (let i = 0; i < 50 && !(await portOpen(port)); i++)
-      await new Promise((r) => setTimeout(r, 100));
+    run(
+      "redis",
+      "redis-server",
+      [
+        "--port",
+        String(port),
+        "--bind",
+        "127.0.0.1",
+        "--dir",
+        `${root}/.redis-dev`,
+        "--appendonly",
+        "yes",
+        "--save",
+        "",
+        "--maxmemory-policy",
+        "noeviction",
+      ],
+      { last: true },
+    );
+    for (let i = 0; i < 100 && !(await portOpen(port)); i++) await sleep(100);
   } else {
     console.error(
       [
@@ -104,7 +171,10 @@ if (!env.REDIS_URL) {
 }
 
 const port = env.PORT ?? "3000";
+let lastIngressProblem = "";
+const waitingFor = new Map<string, Promise<void>>();
 const emulated = !env.LINE_CHANNEL_SECRET && !env.LINE_CHANNEL_ACCESS_TOKEN;
+let emulatorUrl: string | undefined;
 if (emulated) {
   // No LINE credentials: talk to the local emulator with development-only ones.
   env.LINE_CHANNEL_SECRET = "linefleet-dev-channel-secret";
@@ -112,14 +182,19 @@ if (emulated) {
   const emulatorPort = env.EMULATOR_PORT ?? "8090";
   env.LINE_API_BASE_URL = `http://127.0.0.1:${emulatorPort}`;
   env.LINE_DATA_API_BASE_URL = `http://127.0.0.1:${emulatorPort}`;
+  const emulator = readiness();
+  waitingFor.set("emulator", emulator.ready);
   run("emulator", process.execPath, ["apps/emulator/src/main.ts"], {
-    EMULATOR_PORT: emulatorPort,
-    EMULATOR_WEBHOOK_URL: env.EMULATOR_WEBHOOK_URL ?? `http://127.0.0.1:${port}/webhook`,
+    env: {
+      EMULATOR_PORT: emulatorPort,
+      EMULATOR_WEBHOOK_URL: env.EMULATOR_WEBHOOK_URL ?? `http://127.0.0.1:${port}/webhook`,
+    },
+    onLine: (line) => {
+      if (typeof line.url !== "string" || typeof line.chatUiUrl !== "string") return;
+      emulatorUrl = line.url;
+      emulator.resolve();
+    },
   });
-  setTimeout(
-    () => console.log(`\n  Chat with your bot: http://127.0.0.1:${emulatorPort}/\n`),
-    1_500,
-  );
 } else if (!env.LINE_CHANNEL_SECRET || !env.LINE_CHANNEL_ACCESS_TOKEN) {
   console.error(
     "Set both LINE_CHANNEL_SECRET and LINE_CHANNEL_ACCESS_TOKEN for real LINE, or neither for the emulator.",
@@ -127,10 +202,56 @@ if (emulated) {
   process.exit(1);
 }
 
-run("ingress", process.execPath, ["apps/ingress/src/main.ts"], { PORT: port });
+run("ingress", process.execPath, ["apps/ingress/src/main.ts"], { env: { PORT: port } });
+const ingressUrl = `http://127.0.0.1:${port}`;
+waitingFor.set("ingress", ingressReady(`${ingressUrl}/readyz`));
 const workers = Number(env.DEV_WORKERS ?? 2);
-for (let i = 1; i <= workers; i++)
-  run(`worker-${i}`, process.execPath, ["apps/worker/src/main.ts"]);
+// Each worker serves its metrics on a port of its own, counting up from METRICS_PORT.
+const metricsPort = Number(env.METRICS_PORT ?? 9464);
+for (let i = 1; i <= workers; i++) {
+  const worker = readiness();
+  waitingFor.set(`worker-${i}`, worker.ready);
+  run(`worker-${i}`, process.execPath, ["apps/worker/src/main.ts"], {
+    env: { METRICS_PORT: String(metricsPort + i - 1) },
+    onLine: (line) => {
+      if (line.msg === "worker ready") worker.resolve();
+    },
+  });
+}
+
+/** Polls /readyz quietly: its failures while the ingress starts are expected, not news. */
+async function ingressReady(url: string): Promise<void> {
+  for (;;) {
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(2_000) });
+      if (response.ok) return;
+      lastIngressProblem = `${url} answered ${response.status}`;
+    } catch (error) {
+      lastIngressProblem = `${url}: ${((error as Error).cause as Error | undefined)?.message ?? (error as Error).message}`;
+    }
+    await sleep(200);
+  }
+}
+
+const pending = new Set(waitingFor.keys());
+for (const [name, ready] of waitingFor) void ready.then(() => pending.delete(name));
+const slowNotice = setInterval(() => {
+  const problem = pending.has("ingress") && lastIngressProblem ? ` (${lastIngressProblem})` : "";
+  console.log(`linefleet: still waiting for ${[...pending].join(", ")}${problem}`);
+}, 10_000);
+await Promise.all(waitingFor.values());
+clearInterval(slowNotice);
+if (stopping) await new Promise(() => {});
+
+writeDevStack(stateFile, {
+  pid: process.pid,
+  redisUrl: env.REDIS_URL,
+  queuePrefix: env.QUEUE_PREFIX || "linefleet",
+  ingressUrl,
+  ...(emulatorUrl ? { emulatorUrl } : {}),
+});
 console.log(
-  `linefleet: ingress on http://127.0.0.1:${port}/webhook, ${workers} workers, Redis at ${env.REDIS_URL}`,
+  `\nlinefleet is ready: ingress on ${ingressUrl}/webhook (metrics: /metrics), ${workers} workers ` +
+    `(metrics on ports ${metricsPort}-${metricsPort + workers - 1}), Redis at ${printableUrl(env.REDIS_URL)}`,
 );
+if (emulatorUrl) console.log(`\n  Chat with your bot: ${emulatorUrl}/\n`);

@@ -1,4 +1,4 @@
-import { waitFor } from "@linefleet/testing";
+import { waitFor, waitForIdle } from "@linefleet/testing";
 import { Redis } from "ioredis";
 import { afterEach, describe, expect, inject, it } from "vitest";
 import { type EmulatedStack, startEmulatedStack } from "./emulated-stack.ts";
@@ -6,8 +6,8 @@ import { type EmulatedStack, startEmulatedStack } from "./emulated-stack.ts";
 const REPLY = "/v2/bot/message/reply";
 const PUSH = "/v2/bot/message/push";
 
-/** Gives a wrongly duplicated send time to show up before asserting there was none. */
-const settle = (ms = 1_000) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Waits until the stack has finished every job: only then can "no second message" be asserted. */
+const settled = (s: EmulatedStack) => waitForIdle(inject("redisUrl"), s.prefix);
 
 describe("delivery guarantees (emulated LINE, real ingress and workers)", () => {
   let stack: EmulatedStack | undefined;
@@ -42,7 +42,7 @@ describe("delivery guarantees (emulated LINE, real ingress and workers)", () => 
     await waitFor(() => botMessages(stack as EmulatedStack, user).length > 0, {
       what: "the answer",
     });
-    await settle();
+    await settled(stack);
     expect(botMessages(stack, user).map((m) => [m.via, m.message.text])).toEqual([
       ["reply", "once"],
     ]);
@@ -66,7 +66,7 @@ describe("delivery guarantees (emulated LINE, real ingress and workers)", () => 
       timeoutMs: 15_000,
       what: "the answer",
     });
-    await settle();
+    await settled(stack);
     expect(botMessages(stack, user).map((m) => [m.via, m.message.text])).toEqual([
       ["reply", "after a 500"],
     ]);
@@ -91,7 +91,7 @@ describe("delivery guarantees (emulated LINE, real ingress and workers)", () => 
       timeoutMs: 15_000,
       what: "the push",
     });
-    await settle();
+    await settled(stack);
     expect(botMessages(stack, user).map((m) => [m.via, m.message.text])).toEqual([
       ["push", "rate limited"],
     ]);
@@ -125,7 +125,7 @@ describe("delivery guarantees (emulated LINE, real ingress and workers)", () => 
     await waitFor(() => botMessages(stack as EmulatedStack, other).length > 0, {
       what: "the push",
     });
-    await settle();
+    await settled(stack);
     expect(callsTo(stack, REPLY).map((call) => call.status)).toEqual([400]);
     expect(botMessages(stack, other).map((m) => [m.via, m.message.text])).toEqual([
       ["push", "dead token"],
@@ -142,7 +142,7 @@ describe("delivery guarantees (emulated LINE, real ingress and workers)", () => 
       timeoutMs: 15_000,
       what: "the retried reply",
     });
-    await settle();
+    await settled(stack);
     expect(botMessages(stack, user).map((m) => [m.via, m.message.text])).toEqual([
       ["reply", "maybe"],
     ]);
@@ -178,7 +178,7 @@ describe("delivery guarantees (emulated LINE, real ingress and workers)", () => 
       20_000,
     );
     expect(skipped).toBeDefined();
-    await settle();
+    await settled(stack);
     expect(botMessages(stack, user).map((m) => [m.via, m.message.text])).toEqual([
       ["push", "exactly once"],
     ]);

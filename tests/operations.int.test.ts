@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import { rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { repoRoot, waitFor } from "@linefleet/testing";
+import { repoRoot, waitFor, waitForIdle } from "@linefleet/testing";
 import { afterEach, describe, expect, inject, it } from "vitest";
 import { type EmulatedStack, startEmulatedStack } from "./emulated-stack.ts";
 
@@ -81,7 +81,7 @@ describe("operations", () => {
     await waitFor(() => s.emulator.messages(user).filter((m) => m.from === "bot").length >= 2, {
       what: "the replay",
     });
-    await new Promise((resolve) => setTimeout(resolve, 800));
+    await waitForIdle(inject("redisUrl"), s.prefix);
     expect(
       s.emulator
         .messages(user)

@@ -8,6 +8,7 @@ import {
   startLineRecorder,
   startStack,
   waitFor,
+  waitForIdle,
 } from "@linefleet/testing";
 import { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
@@ -56,7 +57,7 @@ describe("ingress → Redis/BullMQ → worker → LINE", () => {
     });
     expect(reply?.headers["x-line-retry-key"]).toBeUndefined();
     expect(reply?.headers.authorization).toMatch(/^Bearer token-/);
-    await settle();
+    await waitForIdle(inject("redisUrl"), stack.prefix);
     expect(line.callsTo(REPLY)).toHaveLength(1);
     expect(line.callsTo(PUSH)).toHaveLength(0);
   });
@@ -70,7 +71,7 @@ describe("ingress → Redis/BullMQ → worker → LINE", () => {
     expect(statuses).toEqual([200, 200, 200]);
 
     await waitFor(() => line.callsTo(REPLY).length > 0, { what: "a reply" });
-    await settle();
+    await waitForIdle(inject("redisUrl"), stack.prefix);
     expect(line.callsTo(REPLY)).toHaveLength(1);
     expect(line.callsTo(PUSH)).toHaveLength(0);
   });
@@ -94,7 +95,7 @@ describe("ingress → Redis/BullMQ → worker → LINE", () => {
 
       const redelivered = { ...event, deliveryContext: { isRedelivery: true } };
       expect((await deliver([redelivered])).status).toBe(200);
-      await settle();
+      await waitForIdle(inject("redisUrl"), stack.prefix);
       expect(line.callsTo(REPLY)).toHaveLength(1);
       expect(line.callsTo(PUSH)).toHaveLength(0);
       // Nothing new was queued for it either.
@@ -117,7 +118,7 @@ describe("ingress → Redis/BullMQ → worker → LINE", () => {
     expect(push?.headers["x-line-retry-key"]).toMatch(
       /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
     );
-    await settle();
+    await waitForIdle(inject("redisUrl"), stack.prefix);
     expect(line.callsTo(REPLY)).toHaveLength(0);
   });
 
@@ -135,7 +136,7 @@ describe("ingress → Redis/BullMQ → worker → LINE", () => {
       to: `C${"a".repeat(32)}`,
       messages: [{ type: "text", text: "rejected token" }],
     });
-    await settle();
+    await waitForIdle(inject("redisUrl"), stack.prefix);
     expect(line.callsTo(REPLY)).toHaveLength(1);
     expect(line.callsTo(PUSH)).toHaveLength(1);
   });
@@ -149,7 +150,7 @@ describe("ingress → Redis/BullMQ → worker → LINE", () => {
     expect((await deliver([standby, active])).status).toBe(200);
 
     await waitFor(() => line.callsTo(REPLY).length > 0, { what: "the active event's reply" });
-    await settle();
+    await waitForIdle(inject("redisUrl"), stack.prefix);
     expect(
       line.calls.map((call) => (call.body as { messages: { text: string }[] }).messages[0]?.text),
     ).toEqual(["after standby"]);
@@ -182,8 +183,3 @@ describe("ingress → Redis/BullMQ → worker → LINE", () => {
     expect(line_?.type).toBe("somethingLineAddsLater");
   });
 });
-
-/** Gives a wrongly duplicated send time to show up before asserting there was none. */
-function settle(ms = 700) {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}

@@ -1,4 +1,4 @@
-import { startLocalRedisServer, type TestRedis, waitFor } from "@linefleet/testing";
+import { startLocalRedisServer, type TestRedis, waitFor, waitForIdle } from "@linefleet/testing";
 import { afterEach, describe, expect, inject, it } from "vitest";
 import { type EmulatedStack, startEmulatedStack } from "./emulated-stack.ts";
 
@@ -45,7 +45,7 @@ describe("resilience", () => {
       timeoutMs: 45_000,
       what: "every answer",
     });
-    await sleep(1_000);
+    await waitForIdle((redis as TestRedis).url, s.prefix);
     expect(answers(s).sort()).toEqual([...texts].sort());
     // Some requests were refused during the outage and came back as redeliveries.
     const refused = s.emulator.deliveries().filter((d) => d.status === 503);
@@ -84,7 +84,7 @@ describe("resilience", () => {
       timeoutMs: 45_000,
       what: "every answer",
     });
-    await sleep(1_000);
+    await waitForIdle(inject("redisUrl"), s.prefix);
     expect(answers(s).sort()).toEqual([...texts].sort());
   });
 });

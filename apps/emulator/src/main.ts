@@ -1,9 +1,9 @@
-import { parseEnv } from "@linefleet/config";
+import { parseEnvOrExit } from "@linefleet/config";
 import { createEmulator } from "@linefleet/emulator";
 import { createLogger } from "@linefleet/log";
 import { botUserIdFor, emulatorEnvSchema, localCredentials } from "./env.ts";
 
-const env = parseEnv(emulatorEnvSchema);
+const env = parseEnvOrExit(emulatorEnvSchema);
 const logger = createLogger({ name: "emulator", level: env.LOG_LEVEL });
 
 const channelSecret = env.LINE_CHANNEL_SECRET ?? localCredentials.channelSecret;
@@ -34,7 +34,15 @@ async function shutdown(signal: string) {
 process.on("SIGTERM", () => void shutdown("SIGTERM"));
 process.on("SIGINT", () => void shutdown("SIGINT"));
 
-await emulator.listen({ port: env.EMULATOR_PORT, host: env.EMULATOR_HOST });
+// A port in use is the operator's to fix: one line naming it, not a stack trace.
+await emulator
+  .listen({ port: env.EMULATOR_PORT, host: env.EMULATOR_HOST })
+  .catch((error: Error) => {
+    process.stderr.write(
+      `emulator: cannot listen on ${env.EMULATOR_HOST}:${env.EMULATOR_PORT}: ${error.message}\n`,
+    );
+    process.exit(1);
+  });
 // A wildcard bind is reachable on loopback; print an address a browser can open.
 const url = emulator.url.replace("//0.0.0.0:", "//127.0.0.1:").replace("//[::]:", "//127.0.0.1:");
 logger.info(

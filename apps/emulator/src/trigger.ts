@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { locateService, printableUrl } from "@linefleet/config";
 import type { ChatMessage, DeliveryAttempt, SentEvent } from "@linefleet/emulator";
 import { eventTypes } from "@linefleet/emulator";
 import { buildEventInput, TriggerUsageError, type TriggerValues } from "./trigger/build-input.ts";
@@ -28,20 +29,32 @@ function describeMessage(message: Record<string, unknown>): string {
   return `[${message.type}] ${JSON.stringify(message)}`;
 }
 
+/** The ids of the messages a chat has now: taken before the event is sent, so no answer is missed. */
+async function messageIds(client: ControlClient, chatId: string): Promise<Set<string>> {
+  const { messages } = await client.get<{ messages: ChatMessage[] }>(
+    `/emulator/chats/${chatId}/messages`,
+  );
+  return new Set(messages.map((m) => m.id));
+}
+
+interface WaitOutcome {
+  answers: number;
+  /** Whether any webhook attempt of this event got a 2xx from the bot. */
+  accepted: boolean;
+}
+
 /** Prints webhook attempts and bot answers until the bot goes quiet or the time is up. */
 async function waitForAnswers(
   client: ControlClient,
   chatId: string,
   sent: SentEvent,
+  known: Set<string>,
   seconds: number,
-) {
+): Promise<WaitOutcome> {
   const deadline = Date.now() + seconds * 1000;
   const shownDeliveries = new Set<string>();
-  const before = (
-    await client.get<{ messages: ChatMessage[] }>(`/emulator/chats/${chatId}/messages`)
-  ).messages;
-  const known = new Set(before.map((m) => m.id));
   let answers = 0;
+  let accepted = false;
   let lastAnswerAt = 0;
   while (Date.now() < deadline) {
     const deliveries = await client.get<DeliveryAttempt[]>("/emulator/deliveries");
@@ -49,6 +62,7 @@ async function waitForAnswers(
       (d) => d.deliveryId === sent.deliveryId && !shownDeliveries.has(d.id),
     )) {
       shownDeliveries.add(d.id);
+      if (d.status >= 200 && d.status < 300) accepted = true;
       const outcome = d.status === 0 ? (d.error ?? "no answer") : String(d.status);
       console.log(`webhook attempt ${d.attempt} (${d.kind}) → ${outcome} in ${d.durationMs} ms`);
     }
@@ -65,7 +79,7 @@ async function waitForAnswers(
     if (answers > 0 && Date.now() - lastAnswerAt > 1000) break;
     await sleep(100);
   }
-  return answers;
+  return { answers, accepted };
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -79,9 +93,14 @@ async function main(argv: string[]): Promise<number> {
     console.log(helpText());
     return values.help ? 0 : 2;
   }
-  const baseUrl =
-    (values.url as string | undefined) ?? process.env.EMULATOR_URL ?? "http://127.0.0.1:8090";
-  const client = createControlClient(baseUrl);
+  const flagUrl = values.url as string | undefined;
+  const emulatorAt = flagUrl
+    ? { url: flagUrl, source: "--url" }
+    : locateService("EMULATOR_URL", "http://127.0.0.1:8090");
+  console.error(`trigger: emulator ${printableUrl(emulatorAt.url)} (${emulatorAt.source})`);
+  if (!URL.canParse(emulatorAt.url))
+    throw new TriggerUsageError(`${emulatorAt.source} is invalid: not a URL`);
+  const client = createControlClient(emulatorAt.url);
 
   if (event === "verify") {
     const result = await client.post<{ status: number; error?: string }>("/emulator/verify");
@@ -92,20 +111,28 @@ async function main(argv: string[]): Promise<number> {
     throw new TriggerUsageError(`unknown event ${event}; one of: ${eventTypes.join(", ")}, verify`);
   }
 
-  const input = await buildEventInput(client, event, values as TriggerValues);
-  const sent = await client.post<SentEvent>("/emulator/events", input);
-  console.log(`sent ${event} event to ${chatIdOf(input)}`);
-  console.log(JSON.stringify({ input, ...sent }, null, 2));
-
   const wait = values.wait === undefined ? undefined : Number(values.wait);
-  if (wait === undefined) return 0;
-  if (!Number.isFinite(wait) || wait <= 0)
+  if (wait !== undefined && (!Number.isFinite(wait) || wait <= 0))
     throw new TriggerUsageError("--wait wants a number of seconds");
-  const answers = await waitForAnswers(client, chatIdOf(input), sent, wait);
-  if (answers === 0) {
-    console.log(`no answer from the bot within ${wait} s`);
+
+  const input = await buildEventInput(client, event, values as TriggerValues, (note) =>
+    console.error(`trigger: ${note}`),
+  );
+  const chatId = chatIdOf(input);
+  const known = wait === undefined ? new Set<string>() : await messageIds(client, chatId);
+  const sent = await client.post<SentEvent>("/emulator/events", input);
+  console.log(`sent ${event} event to ${chatId}`);
+  console.log(JSON.stringify({ input, ...sent }, null, 2));
+  if (wait === undefined) return 0;
+
+  const { answers, accepted } = await waitForAnswers(client, chatId, sent, known, wait);
+  if (answers > 0) return 0;
+  if (!accepted) {
+    console.log(`the bot did not accept the webhook within ${wait} s`);
     return 1;
   }
+  // Not every event gets an answer (the echo bot ignores stickers): that is an outcome, not a failure.
+  console.log(`the bot accepted the event and sent no message within ${wait} s`);
   return 0;
 }
 

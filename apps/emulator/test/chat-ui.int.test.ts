@@ -56,6 +56,8 @@ async function startStack(redisUrl: string): Promise<Running> {
     ...queue,
     LINE_API_BASE_URL: emulatorUrl,
     LINE_DATA_API_BASE_URL: emulatorUrl,
+    METRICS_PORT: "0",
+    METRICS_HOST: "127.0.0.1",
   });
   const apps = [emulator, ingress, worker];
   try {

@@ -1,4 +1,7 @@
 import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { type AppProcess, freePort, repoRoot, startApp } from "@linefleet/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { triggerOptions } from "../src/trigger/options.ts";
@@ -30,19 +33,30 @@ let emulator: AppProcess;
 let bot: Awaited<ReturnType<typeof startEchoBot>>;
 let emulatorUrl: string;
 
-/** Runs the trigger CLI as a real process; resolves with its exit code and output. */
-function trigger(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+/**
+ * Runs the trigger CLI as a real process with exactly `env` (by default, EMULATOR_URL of the test's
+ * emulator); resolves with its exit code (null when it had to be killed after 20 s) and output.
+ */
+function triggerWith(
+  env: Record<string, string>,
+  ...args: string[]
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(
+    const child = execFile(
       process.execPath,
       ["apps/emulator/src/trigger.ts", ...args],
-      { cwd: repoRoot, env: { PATH: process.env.PATH ?? "", EMULATOR_URL: emulatorUrl } },
-      (error, stdout, stderr) => {
-        const code = error ? Number((error as { code?: number }).code ?? 1) : 0;
-        resolve({ code, stdout, stderr });
-      },
+      { cwd: repoRoot, env: { PATH: process.env.PATH ?? "", ...env }, timeout: 20_000 },
+      (_error, stdout, stderr) => resolve({ code: child.exitCode, stdout, stderr }),
     );
   });
+}
+const trigger = (...args: string[]) => triggerWith({ EMULATOR_URL: emulatorUrl }, ...args);
+
+async function users() {
+  const state = (await (await fetch(`${emulatorUrl}/emulator/state`)).json()) as {
+    users: Array<{ userId: string; displayName: string }>;
+  };
+  return state.users;
 }
 
 beforeAll(async () => {
@@ -123,9 +137,10 @@ describe("pnpm trigger", () => {
       "--wait",
       "3",
     );
-    // A postback gets no echo, so the CLI reports that the bot stayed silent.
-    expect(code).toBe(1);
-    expect(stdout).toContain("no answer from the bot");
+    // A postback gets no echo: the CLI says the bot accepted it and stayed silent, and that is
+    // not a failure.
+    expect(code).toBe(0);
+    expect(stdout).toContain("the bot accepted the event and sent no message within 3 s");
     const printed = JSON.parse(stdout.slice(stdout.indexOf("{"), stdout.lastIndexOf("}") + 1)) as {
       input: { chat: { type: string }; params: Record<string, string> };
       webhookEventId: string;
@@ -154,5 +169,79 @@ describe("pnpm trigger", () => {
     const bad = await trigger("unsend", "--message-id", "999");
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain("sent no message 999");
+  });
+
+  it("matches --user to a display name regardless of case, and says which user it used", async () => {
+    // The emulator starts with one user, "Alice".
+    const [alice] = (await users()).filter((u) => u.displayName === "Alice");
+    expect(alice).toBeDefined();
+    const { code, stdout, stderr } = await trigger(
+      "text",
+      "--text",
+      "hi alice",
+      "--user",
+      "alice",
+      "--wait",
+      "10",
+    );
+    expect(code).toBe(0);
+    expect(stderr).toContain(`user Alice (${alice?.userId})`);
+    expect(stdout).toContain("bot (reply): echo: hi alice");
+    const alices = (await users()).filter((u) => u.displayName.toLowerCase() === "alice");
+    expect(alices.map((u) => u.userId)).toEqual([alice?.userId]);
+  });
+
+  it("says when it creates a user for a new name", async () => {
+    const { code, stderr } = await trigger("follow", "--user", "Carol");
+    expect(code).toBe(0);
+    const carol = (await users()).find((u) => u.displayName === "Carol");
+    expect(stderr).toContain(`created user Carol (${carol?.userId})`);
+  });
+
+  it("exits 0 and says so when the bot accepts an event it does not answer", async () => {
+    const { code, stdout, stderr } = await trigger(
+      "sticker",
+      "--package",
+      "446",
+      "--sticker",
+      "1988",
+      "--wait",
+      "2",
+    );
+    expect(stderr).toBe(`trigger: emulator ${emulatorUrl} (EMULATOR_URL)\n`);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/webhook attempt 1 \(original\) → 200/);
+    expect(stdout).toContain("the bot accepted the event and sent no message within 2 s");
+  });
+
+  it("with the emulator unreachable, exits 1 naming its URL, without hanging", async () => {
+    const url = `http://127.0.0.1:${await freePort()}`;
+    const { code, stderr } = await triggerWith({ EMULATOR_URL: url }, "text", "--text", "hi");
+    expect(code).toBe(1);
+    expect(stderr).toContain(`cannot reach the emulator at ${url}`);
+    expect(stderr).not.toMatch(/^\s+at /m);
+  });
+
+  it("with EMULATOR_URL unset, uses the running pnpm dev's emulator, and says so", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "trigger-"));
+    try {
+      const file = join(dir, "dev.json");
+      writeFileSync(
+        file,
+        JSON.stringify({
+          pid: process.pid,
+          redisUrl: "redis://127.0.0.1:1",
+          queuePrefix: "linefleet",
+          ingressUrl: "http://127.0.0.1:1",
+          emulatorUrl,
+        }),
+      );
+      const { code, stdout, stderr } = await triggerWith({ DEV_STATE_FILE: file }, "verify");
+      expect(stderr).toContain(`trigger: emulator ${emulatorUrl} (pnpm dev, ${file})`);
+      expect(code).toBe(0);
+      expect(stdout).toContain("verify → 200");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,6 +1,8 @@
+import { type QueueDashboardOptions, queueDashboard } from "@linefleet/dashboard";
 import type { WebhookOutcome } from "@linefleet/ingress";
 import type { Logger } from "@linefleet/log";
-import Fastify, { LogController } from "fastify";
+import type { IngressMetrics, Registry } from "@linefleet/metrics";
+import Fastify, { type FastifyReply, type FastifyRequest, LogController } from "fastify";
 
 export interface IngressAppDeps {
   logger: Logger;
@@ -11,6 +13,10 @@ export interface IngressAppDeps {
   }): Promise<WebhookOutcome>;
   /** Resolves when Redis answers; rejects otherwise. */
   checkReady(): Promise<void>;
+  /** Served at GET /metrics; every webhook answer is counted in `observe`. */
+  metrics?: { registry: Registry; observe: IngressMetrics; channel: string };
+  /** Mounts the queue dashboard at /admin/queues; absent, the path does not exist. */
+  dashboard?: QueueDashboardOptions;
 }
 
 /** The HTTP face of the ingress: transport only, the webhook logic lives in @linefleet/ingress. */
@@ -30,7 +36,15 @@ export function buildApp(deps: IngressAppDeps) {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser("*", { parseAs: "buffer" }, (_request, body, done) => done(null, body));
 
-  app.post("/webhook", async (request, reply) => {
+  const metrics = deps.metrics;
+  // Counted when the answer is sent, so refusals Fastify makes before the handler (413) count too.
+  const countWebhook = {
+    onResponse: async (_request: FastifyRequest, reply: FastifyReply) => {
+      metrics?.observe.webhookAnswered(metrics.channel, reply.statusCode, reply.elapsedTime / 1000);
+    },
+  };
+
+  app.post("/webhook", countWebhook, async (request, reply) => {
     const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
     const signature = request.headers["x-line-signature"];
     const outcome = await deps.handleWebhook({
@@ -52,10 +66,19 @@ export function buildApp(deps: IngressAppDeps) {
       await deps.checkReady();
       return { ok: true };
     } catch (error) {
-      request.log.warn({ err: error }, "not ready");
+      // One line: why it is not ready is news, a stack trace of a refused connection is not.
+      request.log.warn({ reason: (error as Error).message }, "not ready");
       return reply.code(503).send({ ok: false, error: "redis_unavailable" });
     }
   });
+
+  if (metrics) {
+    app.get("/metrics", async (_request, reply) =>
+      reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
+    );
+  }
+
+  if (deps.dashboard) void app.register(queueDashboard, deps.dashboard);
 
   return app;
 }

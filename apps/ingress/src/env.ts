@@ -1,29 +1,48 @@
 import { env, lineChannelEnv, logEnv, redisEnv } from "@linefleet/config";
 import { z } from "zod";
 
-export const ingressEnvSchema = z.object({
-  LINE_CHANNEL_SECRET: lineChannelEnv.LINE_CHANNEL_SECRET,
-  ...redisEnv,
-  ...logEnv,
-  PORT: env.port(3000),
-  HOST: z.string().default("0.0.0.0"),
-  /** Largest webhook body accepted, in bytes; LINE's own requests are far smaller. */
-  WEBHOOK_BODY_LIMIT: env.int(1024 * 1024, 1),
-  /** How long the ingress waits on Redis before answering 503; well inside LINE's 2 s. */
-  ENQUEUE_TIMEOUT_MS: env.ms(1000),
-  /**
-   * Where to journal the events Redis could not take within ENQUEUE_TIMEOUT_MS, to answer 200 and
-   * replay them later; unset, such requests are answered 503. Worth it when LINE's redelivery is
-   * off, or when Redis failovers outlast LINE's 2 s.
-   */
-  INGRESS_SPOOL_DIR: z.string().min(1).optional(),
-  /** Largest spool journal in bytes; past it, requests are answered 503 again. */
-  INGRESS_SPOOL_MAX_BYTES: env.int(64 * 1024 * 1024, 1024),
-  /**
-   * How long SIGTERM waits for in-flight webhooks before cutting the connections still open. A
-   * webhook is answered within ENQUEUE_TIMEOUT_MS, and LINE stops waiting after 2 s anyway.
-   */
-  SHUTDOWN_GRACE_MS: env.ms(2_000),
-});
+export const ingressEnvSchema = z
+  .object({
+    LINE_CHANNEL_SECRET: lineChannelEnv.LINE_CHANNEL_SECRET,
+    ...redisEnv,
+    ...logEnv,
+    PORT: env.port(3000),
+    HOST: z.string().default("0.0.0.0"),
+    /** Largest webhook body accepted, in bytes; LINE's own requests are far smaller. */
+    WEBHOOK_BODY_LIMIT: env.int(1024 * 1024, 1),
+    /** How long the ingress waits on Redis before answering 503; well inside LINE's 2 s. */
+    ENQUEUE_TIMEOUT_MS: env.ms(1000),
+    /**
+     * Where to journal the events Redis could not take within ENQUEUE_TIMEOUT_MS, to answer 200
+     * and replay them later; unset, such requests are answered 503. Worth it when LINE's
+     * redelivery is off, or when Redis failovers outlast LINE's 2 s.
+     */
+    INGRESS_SPOOL_DIR: z.string().min(1).optional(),
+    /** Largest spool journal in bytes; past it, requests are answered 503 again. */
+    INGRESS_SPOOL_MAX_BYTES: env.int(64 * 1024 * 1024, 1024),
+    /**
+     * How long SIGTERM waits for in-flight webhooks before cutting the connections still open. A
+     * webhook is answered within ENQUEUE_TIMEOUT_MS, and LINE stops waiting after 2 s anyway.
+     */
+    SHUTDOWN_GRACE_MS: env.ms(2_000),
+    /** With DASHBOARD_PASSWORD, turns on the queue dashboard at /admin/queues (basic auth). */
+    DASHBOARD_USER: z.string().optional(),
+    DASHBOARD_PASSWORD: z.string().optional(),
+  })
+  .superRefine((env, context) => {
+    // One without the other is a typo, not a choice: say so rather than silently stay off.
+    for (const [name, other] of [
+      ["DASHBOARD_USER", "DASHBOARD_PASSWORD"],
+      ["DASHBOARD_PASSWORD", "DASHBOARD_USER"],
+    ] as const) {
+      if (!env[name] && env[other]) {
+        context.addIssue({
+          code: "custom",
+          path: [name],
+          message: `set together with ${other} (or neither) to turn on the dashboard`,
+        });
+      }
+    }
+  });
 
 export type IngressEnv = z.infer<typeof ingressEnvSchema>;

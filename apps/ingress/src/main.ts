@@ -1,6 +1,7 @@
-import { parseEnv } from "@linefleet/config";
+import { parseEnvOrExit } from "@linefleet/config";
 import { createWebhookHandler, withTimeout } from "@linefleet/ingress";
 import { createLogger } from "@linefleet/log";
+import { createIngressMetrics, createRegistry } from "@linefleet/metrics";
 import {
   assertShardCount,
   createEventEnqueuer,
@@ -13,19 +14,29 @@ import type { WebhookEvent } from "@linefleet/webhook";
 import { buildApp } from "./app.ts";
 import { ingressEnvSchema } from "./env.ts";
 
-const env = parseEnv(ingressEnvSchema);
+const env = parseEnvOrExit(ingressEnvSchema);
 const logger = createLogger({ name: "ingress", level: env.LOG_LEVEL });
 const redis = createProducerConnection({
   url: env.REDIS_URL,
   clusterNodes: env.REDIS_CLUSTER_NODES,
 });
-redis.on("error", (error) => logger.warn({ err: error }, "redis connection error"));
+// A message, not a stack trace: while Redis is away this repeats on every reconnect attempt.
+redis.on("error", (error) => logger.warn({ reason: error.message }, "redis connection error"));
 const keys = redisKeys(env.QUEUE_PREFIX, {
   shards: env.QUEUE_SHARDS,
   cluster: env.REDIS_CLUSTER_NODES !== undefined,
 });
 const enqueuer = createEventEnqueuer({ connection: redis, keys });
 const shardCountChecked = checkShardCount();
+const channel = "default";
+const registry = createRegistry();
+const metrics = createIngressMetrics(registry);
+
+/** Enqueues a request's events once the shard count is known to match, and counts them. */
+async function enqueue(destination: string, events: WebhookEvent[], receivedAt: number) {
+  await shardCountChecked;
+  metrics.eventsAdmitted(channel, await enqueuer.enqueue(destination, events, receivedAt));
+}
 
 interface SpooledRequest {
   destination: string;
@@ -43,9 +54,7 @@ const spool = env.INGRESS_SPOOL_DIR
         await withTimeout(
           Promise.all(
             requests.map((request) =>
-              shardCountChecked.then(() =>
-                enqueuer.enqueue(request.destination, request.events, request.receivedAt),
-              ),
+              enqueue(request.destination, request.events, request.receivedAt),
             ),
           ),
           env.ENQUEUE_TIMEOUT_MS,
@@ -61,10 +70,7 @@ const app = buildApp({
   handleWebhook: createWebhookHandler({
     channelSecret: env.LINE_CHANNEL_SECRET,
     enqueueTimeoutMs: env.ENQUEUE_TIMEOUT_MS,
-    enqueue: (envelope, receivedAt) =>
-      shardCountChecked.then(() =>
-        enqueuer.enqueue(envelope.destination, envelope.events, receivedAt),
-      ),
+    enqueue: (envelope, receivedAt) => enqueue(envelope.destination, envelope.events, receivedAt),
     spool: spool && {
       get spooling() {
         return spool.spooling;
@@ -81,6 +87,16 @@ const app = buildApp({
   checkReady: async () => {
     await withTimeout(redis.ping(), env.ENQUEUE_TIMEOUT_MS, "Redis PING");
   },
+  metrics: { registry, observe: metrics, channel },
+  ...(env.DASHBOARD_USER && env.DASHBOARD_PASSWORD
+    ? {
+        dashboard: {
+          connection: redis,
+          queuePrefix: env.QUEUE_PREFIX,
+          credentials: { user: env.DASHBOARD_USER, password: env.DASHBOARD_PASSWORD },
+        },
+      }
+    : {}),
 });
 
 let stopping = false;
@@ -102,7 +118,11 @@ async function shutdown(signal: string) {
 process.on("SIGTERM", () => void shutdown("SIGTERM"));
 process.on("SIGINT", () => void shutdown("SIGINT"));
 
-await app.listen({ port: env.PORT, host: env.HOST });
+// A port in use is the operator's to fix: one line naming it, not a stack trace.
+await app.listen({ port: env.PORT, host: env.HOST }).catch((error: Error) => {
+  process.stderr.write(`ingress: cannot listen on ${env.HOST}:${env.PORT}: ${error.message}\n`);
+  process.exit(1);
+});
 
 /**
  * Refuses to run on a queue created with another QUEUE_SHARDS. Redis may be away at start (then

@@ -1,6 +1,7 @@
 import { PassThrough } from "node:stream";
 import { createWebhookHandler } from "@linefleet/ingress";
 import { createLogger } from "@linefleet/log";
+import { createIngressMetrics, createRegistry } from "@linefleet/metrics";
 import { makeEnvelope, makeTextMessageEvent, signedWebhook } from "@linefleet/testing";
 import type { WebhookEnvelope } from "@linefleet/webhook";
 import { describe, expect, it } from "vitest";
@@ -148,5 +149,53 @@ describe("health", () => {
     redisUp = false;
     expect((await app.inject("/readyz")).statusCode).toBe(503);
     expect((await app.inject("/healthz")).statusCode).toBe(200);
+  });
+});
+
+describe("GET /metrics", () => {
+  it("counts each webhook by outcome, 413s and 503s included, and times every answer", async () => {
+    const registry = createRegistry();
+    let queueUp = true;
+    const app = buildApp({
+      logger: createLogger({ name: "ingress", level: "silent" }),
+      bodyLimit: 1024,
+      handleWebhook: createWebhookHandler({
+        channelSecret: SECRET,
+        enqueueTimeoutMs: 100,
+        enqueue: async () => {
+          if (!queueUp) throw new Error("Connection is closed.");
+        },
+      }),
+      checkReady: async () => {},
+      metrics: { registry, observe: createIngressMetrics(registry), channel: "default" },
+    });
+    const good = signedWebhook(makeEnvelope([makeTextMessageEvent("x")]), SECRET);
+    await post(app, good.body, good.headers);
+    await post(app, good.body, { ...good.headers, "x-line-signature": "AAAA" });
+    const notJson = signedWebhook("{oops", SECRET);
+    await post(app, notJson.body, notJson.headers);
+    const big = signedWebhook(makeEnvelope([makeTextMessageEvent("x".repeat(2000))]), SECRET);
+    await post(app, big.body, big.headers);
+    queueUp = false;
+    await post(app, good.body, good.headers);
+    await post(app, good.body, good.headers);
+
+    const response = await app.inject("/metrics");
+    expect(response.statusCode).toBe(200);
+    expect(response.headers["content-type"]).toBe(registry.contentType);
+    const sample = (outcome: string) =>
+      new RegExp(
+        `^linefleet_webhooks_total\\{channel="default",outcome="${outcome}"\\} (\\d+)$`,
+        "m",
+      ).exec(response.body)?.[1];
+    expect(
+      ["accepted", "invalid_signature", "invalid_body", "too_large", "unavailable"].map(sample),
+    ).toEqual(["1", "1", "1", "1", "2"]);
+    expect(response.body).toMatch(/^linefleet_webhook_ack_seconds_count 6$/m);
+  });
+
+  it("is not served when no registry is given", async () => {
+    const { app } = setup();
+    expect((await app.inject("/metrics")).statusCode).toBe(404);
   });
 });

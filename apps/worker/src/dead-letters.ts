@@ -1,6 +1,6 @@
 // pnpm dead-letters <list|show|replay|prune> — inspect and recover events that failed for good.
 import { parseArgs } from "node:util";
-import { parseEnv, redisEnv } from "@linefleet/config";
+import { locateService, parseEnvOrExit, printableUrl, redisEnv } from "@linefleet/config";
 import {
   assertShardCount,
   createWorkerConnection,
@@ -18,8 +18,12 @@ const usage = `Usage: pnpm dead-letters <command>
   replay --all                  replay every dead letter
   prune --older-than <hours>    delete dead letters older than that
 
-Reads REDIS_URL, REDIS_CLUSTER_NODES, QUEUE_PREFIX and QUEUE_SHARDS like the worker, and reads
-every shard.`;
+Reads REDIS_URL, REDIS_CLUSTER_NODES, QUEUE_PREFIX and QUEUE_SHARDS like the worker, and
+reads every shard; with REDIS_URL unset, uses the Redis of a
+running pnpm dev (else redis://127.0.0.1:6379).`;
+
+/** How long to wait for Redis before saying it is unreachable. */
+const connectDeadlineMs = 5_000;
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
@@ -37,12 +41,19 @@ if (values.help || !command) {
   process.exit(command || values.help ? 0 : 2);
 }
 
-const env = parseEnv(z.object(redisEnv));
+const redisAt = locateService("REDIS_URL", "redis://127.0.0.1:6379");
+const env = parseEnvOrExit(z.object(redisEnv), {
+  ...process.env,
+  REDIS_URL: redisAt.url,
+  QUEUE_PREFIX: process.env.QUEUE_PREFIX || redisAt.stack?.queuePrefix,
+});
+console.error(`dead-letters: Redis ${printableUrl(env.REDIS_URL)} (${redisAt.source})`);
 const redis = createWorkerConnection({ url: env.REDIS_URL, clusterNodes: env.REDIS_CLUSTER_NODES });
 const keys = redisKeys(env.QUEUE_PREFIX, {
   shards: env.QUEUE_SHARDS,
   cluster: env.REDIS_CLUSTER_NODES !== undefined,
 });
+await reachRedis();
 const deadLetters = createDeadLetters({
   connection: redis,
   keys,
@@ -59,6 +70,34 @@ try {
 } finally {
   await deadLetters.close();
   redis.disconnect();
+}
+
+/** Exits 1 naming the URL when Redis does not answer in time, rather than retrying forever. */
+async function reachRedis() {
+  let lastError = "no answer";
+  redis.on("error", (error) => {
+    lastError = error.message;
+  });
+  let timer: NodeJS.Timeout | undefined;
+  const reached = await Promise.race([
+    redis.ping().then(
+      () => true,
+      (error: Error) => {
+        lastError = error.message;
+        return false;
+      },
+    ),
+    new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), connectDeadlineMs);
+    }),
+  ]);
+  clearTimeout(timer);
+  if (reached) return;
+  console.error(
+    `dead-letters: cannot reach Redis at ${printableUrl(env.REDIS_URL)} within ${connectDeadlineMs / 1000} s (${lastError})`,
+  );
+  redis.disconnect();
+  process.exit(1);
 }
 
 async function run(): Promise<number> {

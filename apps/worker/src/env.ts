@@ -38,6 +38,9 @@ export const workerEnvSchema = z
     LINE_RATE_LIMIT_PER_SECOND: env.int(1_000, 0),
     /** How long SIGTERM waits for in-flight events before closing. */
     SHUTDOWN_GRACE_MS: env.ms(10_000),
+    /** Port of the worker's own HTTP server: GET /metrics, /healthz, /readyz. */
+    METRICS_PORT: env.port(9464),
+    METRICS_HOST: z.string().default("0.0.0.0"),
     /** Which bot to run: the module's default export or `bot` export must be a Bot. */
     BOT_MODULE: z.string().optional(),
     /** The shards this worker consumes (default: every shard of QUEUE_SHARDS). */

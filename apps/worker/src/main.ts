@@ -1,8 +1,16 @@
-import { parseEnv } from "@linefleet/config";
+import type { AddressInfo } from "node:net";
+import { exitOnConfigError, parseEnvOrExit } from "@linefleet/config";
 import { createLineClient, useLineDispatcher, withRateLimit } from "@linefleet/line-client";
 import { createLogger } from "@linefleet/log";
 import {
+  createRegistry,
+  createWorkerMetrics,
+  registerQueueGauges,
+  serveMetrics,
+} from "@linefleet/metrics";
+import {
   assertShardCount,
+  createQueueDepthReader,
   createWorkerConnection,
   redisKeys,
   ShardCountMismatchError,
@@ -12,10 +20,11 @@ import { createEventWorker, createRedisLedger, createRedisRateLimiter } from "@l
 import { workerEnvSchema } from "./env.ts";
 import { loadBot } from "./load-bot.ts";
 
-const env = parseEnv(workerEnvSchema);
+const env = parseEnvOrExit(workerEnvSchema);
 const logger = createLogger({ name: "worker", level: env.LOG_LEVEL });
 const redis = createWorkerConnection({ url: env.REDIS_URL, clusterNodes: env.REDIS_CLUSTER_NODES });
-redis.on("error", (error) => logger.warn({ err: error }, "redis connection error"));
+// A message, not a stack trace: while Redis is away this repeats on every reconnect attempt.
+redis.on("error", (error) => logger.warn({ reason: error.message }, "redis connection error"));
 const keys = redisKeys(env.QUEUE_PREFIX, {
   shards: env.QUEUE_SHARDS,
   cluster: env.REDIS_CLUSTER_NODES !== undefined,
@@ -47,7 +56,11 @@ const rateLimiter =
       })
     : undefined;
 
-const bot = await loadBot(env.BOT_MODULE);
+const registry = createRegistry();
+registerQueueGauges(registry, { readDepth: createQueueDepthReader(redis, env.QUEUE_PREFIX) });
+const observe = createWorkerMetrics(registry);
+
+const bot = await loadBot(env.BOT_MODULE).catch(exitOnConfigError);
 const client = rateLimiter ? withRateLimit(lineClient, rateLimiter.acquire) : lineClient;
 const ledger = createRedisLedger(redis, keys);
 // One BullMQ worker per shard, each with an equal share of the process's concurrency.
@@ -67,8 +80,23 @@ const workers = shards.map((shard, index) =>
     pushAfterUnknownReply: env.PUSH_AFTER_UNKNOWN_REPLY,
     laneMaxWaitMs: env.LANE_MAX_WAIT_MS,
     lockDurationMs: env.WORKER_LOCK_DURATION_MS,
+    channel: "default",
+    observe,
   }),
 );
+const metricsServer = await serveMetrics({
+  registry,
+  port: env.METRICS_PORT,
+  host: env.METRICS_HOST,
+  // The worker's connection never gives up on a command; serveMetrics bounds the wait.
+  checkReady: async () => {
+    await redis.ping();
+  },
+  onNotReady: (error) => logger.warn({ err: error }, "not ready"),
+}).catch((error: unknown) => {
+  logger.fatal({ err: error }, `cannot serve metrics on METRICS_PORT ${env.METRICS_PORT}`);
+  process.exit(1);
+});
 
 let stopping = false;
 async function shutdown(signal: string) {
@@ -83,6 +111,7 @@ async function shutdown(signal: string) {
   );
   const clean = await Promise.race([closed, graceOver]);
   if (!clean) logger.warn("grace period over; in-flight events left to other workers");
+  metricsServer.close();
   redis.disconnect();
   await lineDispatcher.close().catch(() => {});
   process.exit(clean ? 0 : 1);
@@ -92,6 +121,11 @@ process.on("SIGINT", () => void shutdown("SIGINT"));
 
 await Promise.all(workers.map((worker) => worker.waitUntilReady()));
 logger.info(
-  { concurrency: env.WORKER_CONCURRENCY, queue: env.QUEUE_PREFIX, shards },
+  {
+    concurrency: env.WORKER_CONCURRENCY,
+    queue: env.QUEUE_PREFIX,
+    shards,
+    metricsPort: (metricsServer.address() as AddressInfo).port,
+  },
   "worker ready",
 );

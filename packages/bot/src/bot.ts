@@ -1,56 +1,303 @@
-import type { webhook } from "@line/bot-sdk";
 import type { WebhookEvent } from "@linefleet/webhook";
 import type { BotContext } from "./context.ts";
+import type {
+  EventOfType,
+  LineEvent,
+  LineEventType,
+  MessageEventOf,
+  MessageOfType,
+  MessageType,
+  Postback,
+} from "./events.ts";
+import {
+  matchPostback,
+  matchRegExp,
+  type PostbackPattern,
+  type TextPattern,
+  toPostback,
+} from "./matchers.ts";
 
-/** Every event type LINE documents, typed from the SDK's generated webhook models. */
-export type LineEvent = webhook.Event;
-export type LineEventType = LineEvent["type"];
-export type EventOfType<T extends LineEventType> = Extract<LineEvent, { type: T }>;
-export type TextMessageEvent = webhook.MessageEvent & { message: webhook.TextMessageContent };
+/** What a handler of `E` events sees: the context plus whatever middleware added (`X`). */
+export type ContextOf<E, S = undefined, X extends object = object> = BotContext<E, S> & X;
 
-export type Handler<E> = (context: BotContext<E>) => unknown | Promise<unknown>;
+/** Calls the rest of the chain: later middleware, then the route's handler. */
+export type Next = () => Promise<void>;
+export type Middleware<C> = (context: C, next: Next) => unknown;
+/** A route's handler; `detail` is what the route matched (the text, a RegExp match, …). */
+export type Handler<C, D = undefined> = (context: C, detail: D) => unknown;
+
+export interface RouteOptions {
+  /**
+   * Also run for events in `mode: "standby"` (another channel answers the chat; yours may only
+   * watch). Without it, standby events skip the route. Nothing can be sent for them anyway.
+   */
+  standby?: boolean;
+}
+
+export interface SessionOptions<S> {
+  /** The session of a chat that has none yet (or whose session expired). */
+  initial: () => S;
+  /** How long a session lives after its last change. Default 7 days. */
+  ttlSeconds?: number;
+}
+
+export interface BotOptions<S> {
+  /** Turns on `ctx.session`: one per chat, in Redis. */
+  session?: SessionOptions<S>;
+}
+
+type AnyContext = BotContext<unknown, unknown>;
+
+interface Route {
+  type: string;
+  standby: boolean;
+  /** The detail for the handler, or NO_MATCH. */
+  match(event: LineEvent): unknown;
+  handler: Handler<AnyContext, unknown>;
+}
+
+const NO_MATCH = Symbol("no match");
 
 /**
- * Routes each event to the handlers registered for its type, in registration order. Events no
- * handler claims — including types LINE adds after this release — go to the fallback handlers.
+ * A bot: middleware (`use`) around routes. Each event runs through every middleware, then goes
+ * to the first route that matches it, in registration order; an event no route matches (including
+ * event types LINE adds after this release) goes to the fallback. Events in `mode: "standby"`
+ * reach only routes registered with `{ standby: true }`.
+ *
+ * `S` is the session type (see `createBot({ session })`); `X` is what middleware added to the
+ * context, so `use<{ user: User }>(…)` makes `ctx.user` typed in every handler registered after it.
  */
-export class Bot {
-  readonly #handlers = new Map<string, Handler<never>[]>();
-  readonly #fallbacks: Handler<WebhookEvent>[] = [];
+export class Bot<S = undefined, X extends object = object> {
+  readonly #routes: Route[] = [];
+  readonly #fallbacks: Route[] = [];
+  readonly #middleware: Middleware<AnyContext>[] = [];
+  /** The session settings, read by the runtime that loads and saves sessions. */
+  readonly sessionOptions: SessionOptions<S> | undefined;
 
-  on<T extends LineEventType>(type: T, handler: Handler<EventOfType<T>>): this {
-    const list = this.#handlers.get(type) ?? [];
-    list.push(handler as Handler<never>);
-    this.#handlers.set(type, list);
-    return this;
+  constructor(options: BotOptions<S> = {}) {
+    this.sessionOptions = options.session;
   }
 
-  /** Text messages, with the text at hand. */
-  onText(handler: (context: BotContext<TextMessageEvent>, text: string) => unknown): this {
-    return this.on("message", (context) => {
-      const { message } = context.event;
-      if (message.type === "text")
-        return handler(context as BotContext<TextMessageEvent>, message.text);
-      return undefined;
+  /**
+   * Adds middleware, run for every event in registration order; it calls `next()` to go on (or
+   * not, to stop the event here). Name what it adds to the context as `Add`, and set it before
+   * calling `next()`: `use<{ user: User }>(async (ctx, next) => { ctx.user = …; await next(); })`.
+   */
+  use<Add extends object = object>(
+    middleware: Middleware<ContextOf<LineEvent, S, X & Add>>,
+  ): Bot<S, X & Add> {
+    this.#middleware.push(middleware as Middleware<AnyContext>);
+    return this as unknown as Bot<S, X & Add>;
+  }
+
+  /** Middleware that adds what `derive` returns to the context; its type is inferred. */
+  extend<Add extends object>(
+    derive: (context: ContextOf<LineEvent, S, X>) => Add | Promise<Add>,
+  ): Bot<S, X & Add> {
+    return this.use<Add>(async (context, next) => {
+      Object.assign(context, await derive(context));
+      await next();
     });
   }
 
-  /** Events no other handler is registered for. */
-  fallback(handler: Handler<WebhookEvent>): this {
-    this.#fallbacks.push(handler);
-    return this;
+  /** Events of one type, typed from LINE's webhook models (`follow`, `memberJoined`, …). */
+  on<T extends LineEventType>(
+    type: T,
+    handler: Handler<ContextOf<EventOfType<T>, S, X>>,
+    options?: RouteOptions,
+  ): this {
+    return this.#add(this.#routes, type, () => undefined, handler, options);
   }
 
+  /** Messages of one type (`text`, `image`, `video`, `audio`, `file`, `location`, `sticker`). */
+  onMessage<T extends MessageType>(
+    type: T,
+    handler: Handler<ContextOf<MessageEventOf<T>, S, X>, MessageOfType<T>>,
+    options?: RouteOptions,
+  ): this {
+    return this.#add(
+      this.#routes,
+      "message",
+      (event) => (messageOf(event)?.type === type ? messageOf(event) : NO_MATCH),
+      handler,
+      options,
+    );
+  }
+
+  /** Every text message, with its text. */
+  onText(
+    handler: Handler<ContextOf<MessageEventOf<"text">, S, X>, string>,
+    options?: RouteOptions,
+  ): this;
+  /** Text messages equal to `text`. */
+  onText(
+    text: string,
+    handler: Handler<ContextOf<MessageEventOf<"text">, S, X>, string>,
+    options?: RouteOptions,
+  ): this;
+  /** Text messages the RegExp matches; the handler gets the match (captures at 1, 2, … and `groups`). */
+  onText(
+    pattern: RegExp,
+    handler: Handler<ContextOf<MessageEventOf<"text">, S, X>, RegExpExecArray>,
+    options?: RouteOptions,
+  ): this;
+  onText(
+    first: TextPattern | Handler<never, never>,
+    second?: Handler<never, never> | RouteOptions,
+    third?: RouteOptions,
+  ): this {
+    const [pattern, handler, options] = routeArguments<TextPattern>(first, second, third);
+    return this.#add(
+      this.#routes,
+      "message",
+      (event) => {
+        const message = messageOf(event);
+        if (message?.type !== "text") return NO_MATCH;
+        if (pattern === undefined) return message.text;
+        if (typeof pattern === "string") return message.text === pattern ? message.text : NO_MATCH;
+        return matchRegExp(pattern, message.text) ?? NO_MATCH;
+      },
+      handler,
+      options,
+    );
+  }
+
+  /** Every postback, parsed (`data`, `query`, typed `params` of date/time pickers). */
+  onPostback(
+    handler: Handler<ContextOf<EventOfType<"postback">, S, X>, Postback>,
+    options?: RouteOptions,
+  ): this;
+  /** Postbacks whose `data` equals the string, or matches the RegExp (`postback.match`). */
+  onPostback(
+    data: string | RegExp,
+    handler: Handler<
+      ContextOf<EventOfType<"postback">, S, X>,
+      Postback & { match?: RegExpExecArray }
+    >,
+    options?: RouteOptions,
+  ): this;
+  /** Postbacks whose `data`, read as a query string, has `key` (equal to `value`, if given). */
+  onPostback(
+    query: { key: string; value?: string },
+    handler: Handler<ContextOf<EventOfType<"postback">, S, X>, Postback & { value: string }>,
+    options?: RouteOptions,
+  ): this;
+  onPostback(
+    first: PostbackPattern | Handler<never, never>,
+    second?: Handler<never, never> | RouteOptions,
+    third?: RouteOptions,
+  ): this {
+    const [pattern, handler, options] = routeArguments<PostbackPattern>(first, second, third);
+    return this.#add(
+      this.#routes,
+      "postback",
+      (event) => {
+        if (event.type !== "postback") return NO_MATCH;
+        const postback = toPostback(event.postback);
+        if (pattern === undefined) return postback;
+        const found = matchPostback(pattern, postback);
+        return found ? { ...postback, ...found } : NO_MATCH;
+      },
+      handler,
+      options,
+    );
+  }
+
+  /**
+   * A user unsent a message: LINE asks bots to forget it (stored copies, content, logs). The
+   * handler gets the unsent message's id.
+   */
+  onUnsend(
+    handler: Handler<ContextOf<EventOfType<"unsend">, S, X>, string>,
+    options?: RouteOptions,
+  ): this {
+    return this.#add(
+      this.#routes,
+      "unsend",
+      (event) => (event.type === "unsend" ? event.unsend.messageId : NO_MATCH),
+      handler,
+      options,
+    );
+  }
+
+  /** Events no route matched, including event types LINE adds after this release. */
+  fallback(handler: Handler<ContextOf<WebhookEvent, S, X>>, options?: RouteOptions): this {
+    return this.#add(this.#fallbacks, "*", () => undefined, handler, options);
+  }
+
+  /** Whether a route (not the fallback) is registered for this event type. */
   handles(type: string): boolean {
-    return this.#handlers.has(type);
+    return this.#routes.some((route) => route.type === type);
   }
 
-  async dispatch(context: BotContext<WebhookEvent>): Promise<void> {
-    const handlers = this.#handlers.get(context.event.type) ?? this.#fallbacks;
-    for (const handler of handlers) await (handler as Handler<WebhookEvent>)(context);
+  /** Runs one event through the middleware and its route. The runtime calls this. */
+  async dispatch(context: BotContext<unknown, unknown>): Promise<void> {
+    const event = context.event as LineEvent;
+    const standby = event.mode === "standby";
+    await compose(this.#middleware, context, async () => {
+      for (const route of this.#routes) {
+        if (route.type !== event.type || (standby && !route.standby)) continue;
+        const detail = route.match(event);
+        if (detail !== NO_MATCH) return void (await route.handler(context, detail));
+      }
+      const fallback = this.#fallbacks.find((route) => !standby || route.standby);
+      if (fallback) await fallback.handler(context, undefined);
+    });
+  }
+
+  #add(
+    list: Route[],
+    type: string,
+    match: (event: LineEvent) => unknown,
+    handler: unknown,
+    options: RouteOptions | undefined,
+  ): this {
+    list.push({
+      type,
+      match,
+      handler: handler as Handler<AnyContext, unknown>,
+      standby: options?.standby ?? false,
+    });
+    return this;
   }
 }
 
-export function createBot(): Bot {
-  return new Bot();
+function messageOf(event: LineEvent) {
+  return event.type === "message" ? event.message : undefined;
+}
+
+/** Sorts out `(handler, options?)` and `(pattern, handler, options?)`. */
+function routeArguments<P>(
+  first: P | Handler<never, never>,
+  second: Handler<never, never> | RouteOptions | undefined,
+  third: RouteOptions | undefined,
+): [P | undefined, Handler<never, never>, RouteOptions | undefined] {
+  if (typeof first === "function") {
+    return [undefined, first as Handler<never, never>, second as RouteOptions | undefined];
+  }
+  return [first, second as Handler<never, never>, third];
+}
+
+async function compose(
+  middleware: Middleware<AnyContext>[],
+  context: AnyContext,
+  last: () => Promise<void>,
+): Promise<void> {
+  let reached = -1;
+  async function step(index: number): Promise<void> {
+    if (index <= reached) throw new Error("next() was called more than once by one middleware");
+    reached = index;
+    const current = middleware[index];
+    if (!current) return last();
+    await current(context, () => step(index + 1));
+  }
+  await step(0);
+}
+
+/** A bot without sessions. */
+export function createBot(): Bot;
+/** A bot with a typed per-chat session: `createBot({ session: { initial: (): S => … } })`. */
+export function createBot<S>(options: BotOptions<S> & { session: SessionOptions<S> }): Bot<S>;
+export function createBot<S>(options: BotOptions<S> = {}): Bot<S> {
+  return new Bot<S>(options);
 }

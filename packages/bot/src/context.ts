@@ -1,5 +1,9 @@
+import type { Readable } from "node:stream";
 import type { LineClient, Message, SendReport } from "@linefleet/line-client";
-import type { WebhookEvent } from "@linefleet/webhook";
+import type { RedisConnection } from "@linefleet/queue";
+import type { Channel } from "./channel.ts";
+import type { LineEvent } from "./events.ts";
+import type { Profile } from "./profile-cache.ts";
 
 /** Anything a handler may pass to reply or push: a LINE message object, or plain text. */
 export type Say = Message | string;
@@ -11,24 +15,74 @@ export interface BotLogger {
   debug(object: object, message?: string): void;
 }
 
-/** What a handler gets for one event. */
-export interface BotContext<E = WebhookEvent> {
+export interface GetContentOptions {
+  /** Refuse content larger than this many bytes (`ContentTooLargeError`). Default 10 MiB. */
+  maxBytes?: number;
+  /**
+   * How long to keep asking while LINE answers 202 (a large video or audio still being prepared).
+   * Past this the event is retried later (`RetryAfterError`). Default 10 s.
+   */
+  preparingWaitMs?: number;
+}
+
+/**
+ * What a handler gets for one event. `E` is the event (narrowed by the route), `S` the session
+ * type given to `createBot({ session })`; middleware adds its own properties on top.
+ */
+export interface BotContext<E = LineEvent, S = undefined> {
   readonly event: E;
   /** The bot's user ID the webhook was addressed to. */
   readonly destination: string;
+  /** The channel the event came to (`name` is "default" for the single-channel setup). */
+  readonly channel: Channel;
   /** The group, room or user the event came from; undefined for events without a source. */
   readonly chatId: string | undefined;
+  /** The user who caused the event, when LINE says (not on every group event). */
+  readonly userId: string | undefined;
+  /** `standby`: another channel handles this chat; linefleet sends nothing for such events. */
+  readonly mode: "active" | "standby";
   /** Whether LINE sent this event before (a redelivery); handlers run once per event anyway. */
   readonly isRedelivery: boolean;
   /** Epoch ms after which `reply` no longer uses the reply token and pushes instead. */
+  readonly deadline: number;
+  /** The same as `deadline` (its earlier name). */
   readonly replyDeadline: number;
+  /** Whether a text message mentions this bot (`mention.mentionees[].isSelf`). */
+  readonly isMentioned: boolean;
+  /** A logger whose lines carry the event's `webhookEventId`, job id, type and channel. */
   readonly log: BotLogger;
-  /** LINE's API for everything beyond answering: profiles, message content (`line.blob`), … */
+  /** LINE's API for everything beyond what the context wraps. */
   readonly line: LineClient;
-  /** Answers by reply while the token is young, else by push; never twice for one event. */
-  reply(...messages: Say[]): Promise<SendReport>;
-  /** Sends to the event's chat by push (counts toward the monthly message quota). */
-  push(...messages: Say[]): Promise<SendReport>;
+  /** The worker's Redis connection, for the bot's own small state (no blocking commands). */
+  readonly redis: RedisConnection;
+  /** Prefix of linefleet's Redis keys (`QUEUE_PREFIX`); put the bot's own keys under it. */
+  readonly keyPrefix: string;
+  /**
+   * The chat's session, loaded before the handlers ran. Change it or assign a new value; it is
+   * saved only if the event succeeds, and only if no other event saved the chat's session
+   * meanwhile (otherwise the event is retried). `undefined` unless `createBot({ session })`.
+   */
+  session: S;
+  /**
+   * Answers by reply while the token is young, else by push; never twice for one event.
+   * More than 5 messages: the first 5 by reply, the rest by push, in order. One report per batch.
+   */
+  reply(...messages: Say[]): Promise<SendReport[]>;
+  /** Sends to the event's chat by push (counts toward the monthly message quota), 5 per batch. */
+  push(...messages: Say[]): Promise<SendReport[]>;
+  /** Replies quoting the event's message (its `quoteToken`, on the first text or sticker). */
+  quote(...messages: Say[]): Promise<SendReport[]>;
+  /**
+   * Shows the typing animation for `seconds` (5–60, rounded up to a multiple of 5; default 20)
+   * or until the bot's next message. One-to-one chats only: elsewhere it does nothing.
+   */
+  showLoading(seconds?: number): Promise<void>;
+  /** The profile of the user who caused the event, cached in Redis for an hour. */
+  getProfile(): Promise<Profile>;
+  /** The bytes of the event's image, video, audio or file message, as a stream. */
+  getContent(options?: GetContentOptions): Promise<Readable>;
+  /** Marks the chat read up to this message (`markAsReadToken`); false when the event has none. */
+  markAsRead(): Promise<boolean>;
 }
 
 export function toMessages(says: Say[]): Message[] {

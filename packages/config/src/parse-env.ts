@@ -33,3 +33,26 @@ export function parseEnv<S extends z.ZodObject>(
   });
   throw new ConfigError(problems);
 }
+
+/**
+ * For a process's `main`: a bad configuration is the operator's to fix, not a bug, so a
+ * ConfigError prints the message naming each variable (no stack trace) and exits 1. Anything
+ * else is rethrown.
+ */
+export function exitOnConfigError(error: unknown): never {
+  if (!(error instanceof ConfigError)) throw error;
+  process.stderr.write(`${error.message}\n`);
+  process.exit(1);
+}
+
+/** `parseEnv` for a process's `main`: exits 1 with the message on a bad environment. */
+export function parseEnvOrExit<S extends z.ZodObject>(
+  schema: S,
+  source: NodeJS.ProcessEnv = process.env,
+): z.infer<S> {
+  try {
+    return parseEnv(schema, source);
+  } catch (error) {
+    return exitOnConfigError(error);
+  }
+}

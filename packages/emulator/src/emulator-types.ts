@@ -67,6 +67,11 @@ export interface Emulator {
     match: (attempt: DeliveryAttempt) => boolean,
     options?: { count?: number; timeoutMs?: number },
   ): Promise<DeliveryAttempt[]>;
+  /**
+   * Resolves once a delivery (by the `deliveryId` of `sendEvent`) will make no more attempts: the
+   * bot accepted it, redelivery gave up or is off, or the emulator closed.
+   */
+  deliveryDone(deliveryId: string): Promise<void>;
   apiCalls(): ApiCall[];
   addFault(input: FaultInput): { id: string };
   clearFaults(): void;

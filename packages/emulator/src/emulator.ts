@@ -168,6 +168,7 @@ export function createEmulator(options: EmulatorOptions): Emulator {
         `${count} matching webhook delivery attempt(s)`,
       );
     },
+    deliveryDone: (deliveryId) => dispatcher.done(deliveryId),
     apiCalls: () => [...platform.activity.apiCalls],
     addFault(input) {
       return { id: platform.faults.add(parseInput(faultInputSchema, input)).id };

@@ -369,6 +369,28 @@ describe("data API", () => {
     const missing = await sdkFailure(blob.getMessageContent("123"));
     expect(missing.status).toBe(404);
   });
+  it("answers 202 while a video is still being prepared, as many times as asked", async () => {
+    const { emulator, blob } = await start();
+    const bytes = Buffer.from("a long video");
+    const video = emulator.sendEvent({
+      type: "video",
+      contentBase64: bytes.toString("base64"),
+      preparingCalls: 2,
+    });
+    const id = video.messageId ?? "";
+    expect(await blob.getMessageContentTranscodingByMessageId(id)).toEqual({
+      status: "processing",
+    });
+    expect((await blob.getMessageContentWithHttpInfo(id)).httpResponse.status).toBe(202);
+    expect((await blob.getMessageContentWithHttpInfo(id)).httpResponse.status).toBe(202);
+    const ready = await blob.getMessageContentWithHttpInfo(id);
+    expect(ready.httpResponse.status).toBe(200);
+    expect(await buffer(ready.body)).toEqual(bytes);
+    expect(await blob.getMessageContentTranscodingByMessageId(id)).toEqual({ status: "succeeded" });
+    expect(() => emulator.sendEvent({ type: "image", preparingCalls: 1 })).toThrow(
+      /video and audio/,
+    );
+  });
 });
 
 describe("profiles, bot info and quota", () => {

@@ -278,7 +278,7 @@ describe("redelivery", () => {
     expect(redelivered?.timestamp).toBe(first?.body.events[0]?.timestamp);
     expect(receiver.received.every((w) => w.signatureValid)).toBe(true);
     // No further attempts once the bot answered 2xx.
-    await new Promise((resolve) => setTimeout(resolve, 400));
+    await emulator.deliveryDone(sent.deliveryId);
     expect(receiver.received).toHaveLength(3);
   });
 
@@ -303,14 +303,12 @@ describe("redelivery", () => {
     const { emulator, receiver } = await start();
     receiver.answerNext(...Array(10).fill({ status: 500 }));
     const sent = emulator.sendEvent({ type: "text", text: "never" });
-    await emulator.waitForDeliveries((d) => d.deliveryId === sent.deliveryId, { count: 4 });
-    await new Promise((resolve) => setTimeout(resolve, 400));
+    await emulator.deliveryDone(sent.deliveryId);
     expect(emulator.deliveries().filter((d) => d.deliveryId === sent.deliveryId)).toHaveLength(4);
 
     emulator.configure({ redelivery: { enabled: false } });
     const once = emulator.sendEvent({ type: "text", text: "once" });
-    await emulator.waitForDeliveries((d) => d.deliveryId === once.deliveryId);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await emulator.deliveryDone(once.deliveryId);
     expect(emulator.deliveries().filter((d) => d.deliveryId === once.deliveryId)).toHaveLength(1);
   });
 

@@ -10,7 +10,10 @@ export interface SentMessage {
 
 export interface SendResult {
   sentMessages: SentMessage[];
+  /** LINE's `x-line-request-id` for this call. */
   requestId: string | undefined;
+  /** On a 409, LINE's `x-line-accepted-request-id`: the earlier request that was accepted. */
+  acceptedRequestId?: string | undefined;
   /** True when LINE answered 409: the retry key was accepted before, nothing new was sent. */
   alreadyAccepted: boolean;
 }
@@ -90,7 +93,8 @@ function acceptedBefore(error: unknown): SendResult | undefined {
   }
   return {
     sentMessages,
-    requestId: cause.headers.get("x-line-accepted-request-id") ?? undefined,
+    requestId: cause.headers.get("x-line-request-id") ?? undefined,
+    acceptedRequestId: cause.headers.get("x-line-accepted-request-id") ?? undefined,
     alreadyAccepted: true,
   };
 }

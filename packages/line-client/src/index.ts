@@ -22,3 +22,9 @@ export { createMemoryLedger, type LedgerEntry, type SendLedger, type SendVia } f
 export { Outbox, type OutboxEvent, type OutboxPolicy, type SendReport } from "./outbox.ts";
 export { withRateLimit } from "./rate-limited.ts";
 export { retryKeyFor } from "./retry-key.ts";
+export {
+  noSendObserver,
+  type PushFallbackReason,
+  type SendCount,
+  type SendObserver,
+} from "./send-observer.ts";

@@ -2,6 +2,7 @@ import type { LineClient, Message } from "./client.ts";
 import { LineApiError, toLineApiError } from "./errors.ts";
 import type { SendLedger, SendVia } from "./ledger.ts";
 import { retryKeyFor } from "./retry-key.ts";
+import { noSendObserver, type SendObserver } from "./send-observer.ts";
 
 /** What an outbox needs to know about the event it answers. */
 export interface OutboxEvent {
@@ -14,11 +15,19 @@ export interface OutboxEvent {
 }
 
 export type SendReport =
-  | { status: "delivered"; via: SendVia; requestId: string | undefined; alreadyAccepted: boolean }
+  | {
+      status: "delivered";
+      via: SendVia;
+      /** LINE's `x-line-request-id` for this call. */
+      requestId: string | undefined;
+      /** LINE's `x-line-accepted-request-id`: the earlier request that delivered a retried push. */
+      acceptedRequestId?: string | undefined;
+      alreadyAccepted: boolean;
+    }
   /** Sent by an earlier attempt of this event; nothing was sent again. */
   | { status: "skipped"; via: SendVia; reason: "already_sent" | "standby" }
   /** A reply may or may not have arrived (its retry found the token used, or too old); not pushed. */
-  | { status: "unknown"; via: "reply"; error: string };
+  | { status: "unknown"; via: "reply"; error: string; requestId?: string | undefined };
 
 export interface OutboxPolicy {
   /** A reply token older than this (from the event's timestamp) is not used; the message is pushed. */
@@ -26,6 +35,8 @@ export interface OutboxPolicy {
   /** Push after a reply whose outcome is unknown. Off by default: the reply may have arrived. */
   pushAfterUnknownReply?: boolean;
   now?: () => number;
+  /** Told of every send and fallback, for metrics. */
+  observe?: SendObserver;
 }
 
 /**
@@ -41,6 +52,7 @@ export class Outbox {
   readonly #ledger: SendLedger;
   readonly #policy: OutboxPolicy;
   readonly #now: () => number;
+  readonly #observe: SendObserver;
   #position = 0;
   #tokenSpent = false;
 
@@ -50,6 +62,7 @@ export class Outbox {
     this.#ledger = ledger;
     this.#policy = policy;
     this.#now = policy.now ?? Date.now;
+    this.#observe = policy.observe ?? noSendObserver;
   }
 
   /** The last moment the reply token is used; later answers are pushed. */
@@ -93,13 +106,15 @@ export class Outbox {
       useReply ? "reply" : "push",
       this.#now(),
     );
-    if (!earlier)
-      return useReply
-        ? this.#reply(position, messages, false)
-        : this.#push(position, messages, true);
+    if (!earlier) {
+      if (useReply) return this.#reply(position, messages, false);
+      if (preferred === "reply" && this.#tokenTooOld) this.#observe.pushFallback("token_too_old");
+      return this.#push(position, messages, true);
+    }
 
     if (earlier.via === "reply") this.#tokenSpent = true;
     if (earlier.status === "delivered") {
+      this.#observe.sent(earlier.via, "already_delivered");
       return { status: "skipped", via: earlier.via, reason: "already_sent" };
     }
     if (earlier.via === "push" || earlier.status === "rejected") {
@@ -115,6 +130,13 @@ export class Outbox {
     );
   }
 
+  /** A reply was possible but for the token's age. */
+  get #tokenTooOld(): boolean {
+    return (
+      this.#event.replyToken !== undefined && !this.#tokenSpent && this.#now() >= this.replyDeadline
+    );
+  }
+
   get #tokenYoung(): boolean {
     return this.#event.replyToken !== undefined && this.#now() < this.replyDeadline;
   }
@@ -123,8 +145,10 @@ export class Outbox {
   async #reply(position: number, messages: Message[], afterUnknown: boolean): Promise<SendReport> {
     const id = this.#event.webhookEventId;
     this.#tokenSpent = true;
+    this.#observe.replyTokenAge(this.#now() - this.#event.timestamp);
     try {
       const result = await this.#client.reply(this.#event.replyToken as string, messages);
+      this.#delivered("reply", false);
       await this.#ledger.record(id, position, {
         status: "delivered",
         via: "reply",
@@ -139,17 +163,23 @@ export class Outbox {
       };
     } catch (caught) {
       const error = toLineApiError(caught);
+      this.#observe.lineApiError(statusOf(error));
       if (error.code === "invalid_reply_token") {
         // After an unknown outcome a refused token most likely means the first reply arrived.
-        if (afterUnknown) return this.#unknownReply(position, messages, error.message);
+        if (afterUnknown) {
+          return this.#unknownReply(position, messages, error.message, error.requestId);
+        }
         await this.#ledger.record(id, position, {
           status: "rejected",
           via: "reply",
           at: this.#now(),
           error: error.message,
         });
+        this.#observe.sent("reply", "failed");
+        this.#observe.pushFallback("token_rejected");
         return this.#push(position, messages, false);
       }
+      this.#observe.sent("reply", error.outcome === "unknown" ? "unknown" : "failed");
       await this.#ledger.record(id, position, {
         status: error.outcome === "unknown" ? "unknown" : "rejected",
         via: "reply",
@@ -161,8 +191,18 @@ export class Outbox {
     }
   }
 
+  #delivered(via: SendVia, alreadyAccepted: boolean) {
+    this.#observe.sent(via, alreadyAccepted ? "already_delivered" : "delivered");
+    if (!alreadyAccepted) this.#observe.answered(this.#now() - this.#event.timestamp);
+  }
+
   /** A reply that may or may not have arrived: settle for not knowing rather than risk a double. */
-  async #unknownReply(position: number, messages: Message[], reason: string): Promise<SendReport> {
+  async #unknownReply(
+    position: number,
+    messages: Message[],
+    reason: string,
+    requestId?: string,
+  ): Promise<SendReport> {
     if (this.#policy.pushAfterUnknownReply) return this.#push(position, messages, false);
     await this.#ledger.record(this.#event.webhookEventId, position, {
       status: "unknown",
@@ -170,7 +210,8 @@ export class Outbox {
       at: this.#now(),
       error: reason,
     });
-    return { status: "unknown", via: "reply", error: reason };
+    this.#observe.sent("reply", "unknown");
+    return { status: "unknown", via: "reply", error: reason, ...(requestId ? { requestId } : {}) };
   }
 
   /** `claimed`: the ledger already records this position as a push being sent. */
@@ -191,20 +232,25 @@ export class Outbox {
       await this.#ledger.record(id, position, { status: "sending", via: "push", at: this.#now() });
     try {
       const result = await this.#client.push(to, messages, retryKeyFor(id, position));
+      this.#delivered("push", result.alreadyAccepted);
+      const ledgerRequestId = result.acceptedRequestId ?? result.requestId;
       await this.#ledger.record(id, position, {
         status: "delivered",
         via: "push",
         at: this.#now(),
-        ...(result.requestId ? { requestId: result.requestId } : {}),
+        ...(ledgerRequestId ? { requestId: ledgerRequestId } : {}),
       });
       return {
         status: "delivered",
         via: "push",
         requestId: result.requestId,
+        ...(result.acceptedRequestId ? { acceptedRequestId: result.acceptedRequestId } : {}),
         alreadyAccepted: result.alreadyAccepted,
       };
     } catch (caught) {
       const error = toLineApiError(caught);
+      this.#observe.lineApiError(statusOf(error));
+      this.#observe.sent("push", error.retryable ? "unknown" : "failed");
       // The retry key makes a retried push safe whatever happened, so "unknown" needs no care here.
       await this.#ledger.record(id, position, {
         status: error.retryable ? "unknown" : "rejected",
@@ -215,4 +261,8 @@ export class Outbox {
       throw error;
     }
   }
+}
+
+function statusOf(error: LineApiError): string {
+  return error.status === undefined ? error.code : String(error.status);
 }

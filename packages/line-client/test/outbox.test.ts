@@ -8,6 +8,7 @@ import {
   Outbox,
   type OutboxEvent,
   retryKeyFor,
+  type SendObserver,
 } from "../src/index.ts";
 
 type Call = { kind: "reply" | "push"; target: string; messages: Message[]; retryKey?: string };
@@ -225,5 +226,94 @@ describe("retryKeyFor", () => {
     expect(retryKeyFor("01A", 0)).toMatch(
       /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
     );
+  });
+
+  it("keeps the keys it gave out: the same inputs yield these exact keys", () => {
+    // Pinned: workers of two releases must agree on the key of an in-flight push, or a push retried
+    // across a deploy gets a new key and LINE delivers it twice. Changing the algorithm needs a
+    // migration, not a new expected value here.
+    expect(retryKeyFor("01A", 0)).toBe("da874ee9-ebb6-5dd1-9dca-ce718edbb7ac");
+    expect(retryKeyFor("01A", 1)).toBe("e8aa3d92-8a57-5249-b96c-2a1a8d49818b");
+    expect(retryKeyFor("01B", 0)).toBe("d5dd51b5-f4a3-5972-8b66-abd300f9992c");
+    expect(retryKeyFor("01JQ8ZK3V7W9X2Y4Z6A8B0C2D4", 4)).toBe(
+      "38f48296-0cbb-528d-8313-0f729d17fdab",
+    );
+  });
+});
+
+describe("Outbox observer (what metrics count)", () => {
+  function recorder() {
+    const seen: string[] = [];
+    const observe: SendObserver = {
+      sent: (method, outcome) => seen.push(`sent ${method} ${outcome}`),
+      pushFallback: (reason) => seen.push(`fallback ${reason}`),
+      replyTokenAge: (ms) => seen.push(`token age ${ms}`),
+      answered: (ms) => seen.push(`answered ${ms}`),
+      lineApiError: (status) => seen.push(`error ${status}`),
+    };
+    return { seen, policy: { ...policy, observe } };
+  }
+
+  it("counts a reply with its token's age and the latency of the answer", async () => {
+    const { seen, policy } = recorder();
+    const { client } = scriptedClient();
+    await new Outbox(event(), client, createMemoryLedger(), policy).reply(text("hi"));
+    expect(seen).toEqual(["token age 1000", "sent reply delivered", "answered 1000"]);
+  });
+
+  it("counts a push instead of a reply whose token is too old as a fallback", async () => {
+    const { seen, policy } = recorder();
+    const { client } = scriptedClient();
+    const old = event({ timestamp: NOW - 60_000 });
+    await new Outbox(old, client, createMemoryLedger(), policy).reply(text("late"));
+    expect(seen).toEqual(["fallback token_too_old", "sent push delivered", "answered 60000"]);
+  });
+
+  it("counts a rejected token: the failed reply, LINE's 400 and the fallback push", async () => {
+    const { seen, policy } = recorder();
+    const { client } = scriptedClient({ reply: [httpError(400, "Invalid reply token")] });
+    await new Outbox(event(), client, createMemoryLedger(), policy).reply(text("x"));
+    expect(seen).toEqual([
+      "token age 1000",
+      "error 400",
+      "sent reply failed",
+      "fallback token_rejected",
+      "sent push delivered",
+      "answered 1000",
+    ]);
+  });
+
+  it("counts a 500 as unknown, and the retry's skip of what was delivered as already delivered", async () => {
+    const { seen, policy } = recorder();
+    const ledger = createMemoryLedger();
+    const { client } = scriptedClient({ reply: [httpError(500, "oops")] });
+    await expect(new Outbox(event(), client, ledger, policy).reply(text("x"))).rejects.toThrow();
+    expect(seen).toEqual(["token age 1000", "error 500", "sent reply unknown"]);
+
+    seen.length = 0;
+    await new Outbox(event(), client, ledger, policy).reply(text("x"));
+    expect(seen).toEqual(["token age 1000", "sent reply delivered", "answered 1000"]);
+
+    seen.length = 0;
+    await new Outbox(event(), client, ledger, policy).reply(text("x"));
+    expect(seen).toEqual(["sent reply already_delivered"]);
+  });
+
+  it("does not count a second answer's push as a fallback: the token was used", async () => {
+    const { seen, policy } = recorder();
+    const { client } = scriptedClient();
+    const outbox = new Outbox(event(), client, createMemoryLedger(), policy);
+    await outbox.reply(text("one"));
+    seen.length = 0;
+    await outbox.reply(text("two"));
+    expect(seen).toEqual(["sent push delivered", "answered 1000"]);
+  });
+
+  it("counts a network failure of a push as unknown, under the error's code", async () => {
+    const { seen, policy } = recorder();
+    const { client } = scriptedClient({ push: [networkError()] });
+    const outbox = new Outbox(event(), client, createMemoryLedger(), policy);
+    await expect(outbox.push(text("x"))).rejects.toThrow();
+    expect(seen).toEqual(["error network", "sent push unknown"]);
   });
 });

@@ -12,9 +12,19 @@ import {
 } from "./redis-model/keys.ts";
 import { defineScript } from "./scripts.ts";
 
+/** How many of a request's events were new, and how many were already queued or handled. */
+export interface EnqueueReport {
+  enqueued: number;
+  duplicates: number;
+}
+
 export interface EventEnqueuer {
   /** Resolves once every event is durably in Redis, new or already there (a redelivery). */
-  enqueue(destination: string, events: readonly WebhookEvent[], receivedAt: number): Promise<void>;
+  enqueue(
+    destination: string,
+    events: readonly WebhookEvent[],
+    receivedAt: number,
+  ): Promise<EnqueueReport>;
   close(): Promise<void>;
 }
 
@@ -28,7 +38,7 @@ interface Pending {
   destination: string;
   events: readonly WebhookEvent[];
   receivedAt: number;
-  resolve(): void;
+  resolve(report: EnqueueReport): void;
   reject(error: unknown): void;
 }
 
@@ -75,23 +85,35 @@ export function createEventEnqueuer({ connection, keys }: EventEnqueuerOptions):
     return nextUnlaned;
   };
 
-  async function write(shard: number, admissions: readonly Admission[]) {
+  /** Writes one shard's events in one MULTI; returns, per event, whether it was new. */
+  async function write(shard: number, admissions: readonly Admission[]): Promise<boolean[]> {
     const queue = queues[shard];
     if (!queue) throw new Error(`no queue for shard ${shard}`);
     const client = await queue.getBackend().client;
     const multi = client.multi();
     // BullMQ's transaction type omits defined commands; underneath it is an ioredis MULTI.
     const commands = multi as unknown as ChainableCommander;
+    // Each event queues exactly two commands: a check that tells new from duplicate (its answer
+    // arrives with the same exec, so telling them apart costs no round trip), then BullMQ's add.
+    // The add itself cannot tell: job ids are derived from webhookEventId, so BullMQ returns the
+    // same id whether it stored the job or found it deduplicated.
+    const checks: Array<"admitted" | "exists"> = [];
     for (const { destination, event, receivedAt, lane } of admissions) {
+      const dedupeKey = keys.dedupe(queue.name, event.webhookEventId);
       if (lane) {
+        // Answers 1 when the event is new (and enters its lane), 0 for a duplicate.
         admitToLane.queue(
           commands,
-          keys.dedupe(queue.name, event.webhookEventId),
+          dedupeKey,
           keys.lane(lane),
           event.timestamp,
           event.webhookEventId,
           LANE_TTL_SECONDS,
         );
+        checks.push("admitted");
+      } else {
+        commands.exists(dedupeKey);
+        checks.push("exists");
       }
       const job = new Job<LineEventJob>(
         queue,
@@ -110,32 +132,44 @@ export function createEventEnqueuer({ connection, keys }: EventEnqueuerOptions):
     if (!results) throw new Error("the enqueue transaction was aborted");
     const failed = results.find(([error]) => error);
     if (failed) throw failed[0];
+    return checks.map((check, position) => {
+      const answer = Number(results[position * 2]?.[1]);
+      return check === "admitted" ? answer === 1 : answer === 0;
+    });
   }
 
   function flush() {
     const requests = batch;
     batch = [];
     const byShard = new Map<number, Admission[]>();
-    const shardsOf = requests.map((request) => {
-      const shards = new Set<number>();
-      for (const event of request.events) {
+    /** Per request, where each of its admissions went: [shard, index in that shard's MULTI]. */
+    const placesOf = requests.map((request) =>
+      request.events.map((event) => {
         const lane = laneOf(request.destination, event.source);
         const shard = lane ? layout.shardOfLane(lane) : takeTurnForUnlaned();
-        shards.add(shard);
         const admissions = byShard.get(shard) ?? [];
         admissions.push({ ...request, event, lane });
         byShard.set(shard, admissions);
-      }
-      return shards;
-    });
-    const outcomes = new Map<number, Promise<void>>();
+        return [shard, admissions.length - 1] as const;
+      }),
+    );
+    const outcomes = new Map<number, Promise<boolean[]>>();
     for (const [shard, admissions] of byShard) outcomes.set(shard, write(shard, admissions));
     // A request whose shards all took their events is queued; one a failing shard touched is not
     // (it answers 503, or is spooled), and the events that did land are deduped when they come again.
     requests.forEach((request, index) => {
-      const mine = [...(shardsOf[index] ?? [])].map((shard) => outcomes.get(shard));
-      Promise.all(mine).then(
-        () => request.resolve(),
+      const places = placesOf[index] ?? [];
+      const shards = [...new Set(places.map(([shard]) => shard))];
+      Promise.all(shards.map((shard) => outcomes.get(shard))).then(
+        (answers) => {
+          const byShardAnswer = new Map(shards.map((shard, i) => [shard, answers[i]]));
+          const report: EnqueueReport = { enqueued: 0, duplicates: 0 };
+          for (const [shard, position] of places) {
+            if (byShardAnswer.get(shard)?.[position]) report.enqueued++;
+            else report.duplicates++;
+          }
+          request.resolve(report);
+        },
         (error: unknown) => request.reject(error),
       );
     });
@@ -143,8 +177,8 @@ export function createEventEnqueuer({ connection, keys }: EventEnqueuerOptions):
 
   return {
     enqueue(destination, events, receivedAt) {
-      if (events.length === 0) return Promise.resolve();
-      return new Promise<void>((resolve, reject) => {
+      if (events.length === 0) return Promise.resolve({ enqueued: 0, duplicates: 0 });
+      return new Promise<EnqueueReport>((resolve, reject) => {
         if (batch.length === 0) setImmediate(flush);
         batch.push({ destination, events, receivedAt, resolve, reject });
       });

@@ -8,9 +8,16 @@ export {
 } from "./connection.ts";
 export {
   createEventEnqueuer,
+  type EnqueueReport,
   type EventEnqueuer,
   type EventEnqueuerOptions,
 } from "./enqueue.ts";
+export {
+  createQueueDepthReader,
+  type QueueDepth,
+  type QueueState,
+  queueStates,
+} from "./queue-depth.ts";
 export {
   ADMIT_TO_LANE,
   DEFAULT_DEDUPE_TTL_MS,
@@ -23,12 +30,14 @@ export {
   LEDGER_RECORD,
   LEDGER_TTL_SECONDS,
   laneOf,
+  MESSAGE_LOG_TTL_SECONDS,
   PROFILE_TTL_SECONDS,
   RATE_ACQUIRE,
   type RedisKeys,
   type RedisKeysOptions,
   redisKeys,
   type ScriptSpec,
+  SESSION_COMMIT,
   SESSION_TTL_SECONDS,
   type ShardLayout,
   type ShardLayoutOptions,

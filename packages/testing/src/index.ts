@@ -1,4 +1,14 @@
 export {
+  type BotAnswer,
+  type BotAnswers,
+  BotFailedError,
+  type BotTest,
+  type BotTestOptions,
+  startBotTest,
+  type TestClock,
+  type TestUser,
+} from "./bot-test.ts";
+export {
   type FixtureEvent,
   makeBotUserId,
   makeEnvelope,
@@ -11,12 +21,14 @@ export {
   signedWebhook,
 } from "./events.ts";
 export { freePort } from "./free-port.ts";
+export { waitForIdle } from "./idle.ts";
 export {
   type LineRecorder,
   type RecordedCall,
   type ScriptedAnswer,
   startLineRecorder,
 } from "./line-recorder.ts";
+export { type Scrape, scrape } from "./metrics.ts";
 export { type AppProcess, repoRoot, startApp, waitForHttp } from "./process.ts";
 export { queueIsIdle } from "./queue-state.ts";
 export {
@@ -32,5 +44,5 @@ export {
   type TestRedis,
 } from "./redis-server.ts";
 export { type RoundRobin, startRoundRobin } from "./round-robin.ts";
-export { type Stack, type StackOptions, startStack } from "./stack.ts";
+export { type Stack, type StackOptions, startStack, workerMetricsUrl } from "./stack.ts";
 export { waitFor } from "./wait-for.ts";

@@ -1,4 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { createInterface } from "node:readline";
+import type { Readable } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { waitFor } from "./wait-for.ts";
 
@@ -28,19 +30,21 @@ export function startApp(name: string, script: string, env: Record<string, strin
   });
   const lines: AppProcess["lines"] = [];
   let raw = "";
-  const collect = (chunk: Buffer) => {
-    raw += chunk.toString("utf8");
-    for (const line of chunk.toString("utf8").split("\n")) {
-      if (!line.trim()) continue;
+  // By lines, not by chunks: a line the pipe delivers in two chunks must still be one line.
+  const collect = (stream: Readable | null) => {
+    if (!stream) return;
+    createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY }).on("line", (line) => {
+      raw += `${line}\n`;
+      if (!line.trim()) return;
       try {
         lines.push(JSON.parse(line));
       } catch {
         lines.push(line);
       }
-    }
+    });
   };
-  child.stdout?.on("data", collect);
-  child.stderr?.on("data", collect);
+  collect(child.stdout);
+  collect(child.stderr);
   const exited = new Promise<number | null>((resolve) =>
     child.once("exit", (code) => resolve(code)),
   );

@@ -55,6 +55,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     ...common,
     LINE_API_BASE_URL: options.lineApiUrl,
     LINE_DATA_API_BASE_URL: options.lineApiUrl,
+    // Each worker's metrics server on a free port of its own (see workerMetricsUrl).
+    METRICS_PORT: "0",
+    METRICS_HOST: "127.0.0.1",
     ...options.workerEnv,
   };
   const workers = Array.from({ length: options.workers ?? 1 }, (_, index) =>
@@ -91,4 +94,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     },
   };
   return stack;
+}
+
+/** Where a worker started by the stack serves /metrics, /healthz and /readyz. */
+export async function workerMetricsUrl(worker: AppProcess): Promise<string> {
+  const ready = await worker.waitForLine((line) => line.msg === "worker ready");
+  return `http://127.0.0.1:${ready.metricsPort}`;
 }

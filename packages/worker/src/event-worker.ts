@@ -1,22 +1,26 @@
-import { type Bot, type BotContext, toMessages } from "@linefleet/bot";
-import { type LineClient, Outbox, type SendReport } from "@linefleet/line-client";
+import { type Bot, type ChannelResolver, createBotRuntime, singleChannel } from "@linefleet/bot";
+import type { LineClient } from "@linefleet/line-client";
 import type { Logger } from "@linefleet/log";
 import type { RedisConnection } from "@linefleet/queue";
 import { jobIdFor, type LineEventJob, laneOf, type RedisKeys } from "@linefleet/queue";
-import { chatIdOf } from "@linefleet/webhook";
 import { DelayedError, type Job, Queue, Worker } from "bullmq";
 import { retryDelayMs } from "./backoff.ts";
 import { Lanes } from "./lane.ts";
 import type { RedisLedger } from "./redis-ledger.ts";
 import { steerError } from "./steer-error.ts";
+import { noWorkerObserver, type WorkerObserver } from "./worker-observer.ts";
 
 export interface EventWorkerOptions {
   connection: RedisConnection;
   keys: RedisKeys;
   /** The shard this worker consumes (default 0, the only one without shards). */
   shard?: number;
-  bot: Bot;
+  // biome-ignore lint/suspicious/noExplicitAny: any bot, whatever its session and middleware types
+  bot: Bot<any, any>;
+  /** Answers every event when `channels` is not given. */
   client: LineClient;
+  /** The channel and LINE client of each event, by its `destination`; default: `client` for all. */
+  channels?: ChannelResolver;
   ledger: RedisLedger;
   logger: Logger;
   concurrency: number;
@@ -30,12 +34,29 @@ export interface EventWorkerOptions {
   /** How long a job holds its lock; a crashed worker's events are taken over after about this. */
   lockDurationMs?: number;
   now?: () => number;
+  /** The channel's name in logs and metrics ("default" for the single channel of the env). */
+  channel?: string;
+  /** Told of every processed event, send and lane wait, for metrics. */
+  observe?: WorkerObserver;
 }
 
 /** A BullMQ worker that hands each queued LINE event to the bot, answering through an Outbox. */
 export function createEventWorker(options: EventWorkerOptions): Worker<LineEventJob> {
-  const { bot, client, ledger, logger } = options;
+  const { logger } = options;
   const now = options.now ?? Date.now;
+  const channel = options.channel ?? "default";
+  const observe = options.observe ?? noWorkerObserver;
+  const runtime = createBotRuntime({
+    bot: options.bot,
+    channels: options.channels ?? singleChannel(options.client),
+    ledger: options.ledger,
+    redis: options.connection,
+    keys: options.keys,
+    replyTokenMaxAgeMs: options.replyTokenMaxAgeMs,
+    pushAfterUnknownReply: options.pushAfterUnknownReply ?? false,
+    observeSends: (channelName) => observe.sends(channelName),
+    now,
+  });
   const laneMaxWaitMs = options.laneMaxWaitMs ?? 30_000;
   const lanes = new Lanes(options.connection, options.keys);
   const queueName = options.keys.layout.queueName(options.shard ?? 0);
@@ -74,52 +95,24 @@ export function createEventWorker(options: EventWorkerOptions): Worker<LineEvent
       return;
     }
     log.debug({ blockedBy: turn.head }, "waiting for its turn");
+    observe.laneWait();
     await job.moveToDelayed(now() + pauseMs, token);
     throw new DelayedError();
   }
 
   async function processEvent(job: Job<LineEventJob>, token?: string): Promise<void> {
     const { destination, event } = job.data;
-    const chatId = chatIdOf(event.source);
     const log = logger.child({
       webhookEventId: event.webhookEventId,
+      channel,
       jobId: job.id,
       type: event.type,
     });
 
     const lane = laneOf(destination, event.source);
     if (lane) await waitForTurn(job, lane, log, token);
-    const outbox = new Outbox(
-      {
-        webhookEventId: event.webhookEventId,
-        timestamp: event.timestamp,
-        replyToken: job.data.replay ? undefined : event.replyToken,
-        chatId,
-        mode: event.mode,
-      },
-      client,
-      ledger.of(lane),
-      {
-        replyTokenMaxAgeMs: options.replyTokenMaxAgeMs,
-        pushAfterUnknownReply: options.pushAfterUnknownReply ?? false,
-        now,
-      },
-    );
-    const context: BotContext = {
-      event,
-      destination,
-      chatId,
-      isRedelivery: event.deliveryContext?.isRedelivery ?? false,
-      replyDeadline: outbox.replyDeadline,
-      log,
-      line: client,
-      reply: (...messages) =>
-        outbox.reply(toMessages(messages)).then((report) => logged(log, report)),
-      push: (...messages) =>
-        outbox.push(toMessages(messages)).then((report) => logged(log, report)),
-    };
     try {
-      await bot.dispatch(context);
+      await runtime.run(job.data, log);
     } catch (error) {
       log.warn({ err: error, attempt: job.attemptsMade + 1 }, "handler failed");
       throw steerError(error);
@@ -137,14 +130,16 @@ export function createEventWorker(options: EventWorkerOptions): Worker<LineEvent
       backoffStrategy: (attemptsMade, _type, error) => retryDelayMs(attemptsMade, error),
     },
   });
+  worker.on("completed", (job) => observe.eventProcessed(channel, job.data.event.type, "ok"));
   worker.on("failed", (job, error) => {
     if (!job || error instanceof DelayedError) return;
     const final =
       error.name === "UnrecoverableError" || job.attemptsMade >= (job.opts.attempts ?? 1);
-    if (!final) return;
     const { event } = job.data;
+    observe.eventProcessed(channel, event.type, final ? "dead_letter" : "retry");
+    if (!final) return;
     logger.error(
-      { err: error, jobId: job.id, webhookEventId: event.webhookEventId },
+      { err: error, webhookEventId: event.webhookEventId, channel, jobId: job.id },
       "event dead-lettered",
     );
     const lane = laneOf(job.data.destination, event.source);
@@ -154,10 +149,4 @@ export function createEventWorker(options: EventWorkerOptions): Worker<LineEvent
   worker.on("error", (error) => logger.warn({ err: error }, "worker error"));
   worker.on("closed", () => void queue.close());
   return worker;
-}
-
-function logged(log: Logger, report: SendReport): SendReport {
-  if (report.status === "unknown") log.warn({ send: report }, "reply outcome unknown; not re-sent");
-  else log.info({ send: report }, "answer sent");
-  return report;
 }

@@ -35,22 +35,41 @@ function number(values: TriggerValues, name: string): number | undefined {
   return value;
 }
 
-/** A user by id or display name; a new name creates the user, as typing a name in the UI would. */
+/** Where the trigger says what it chose for the user (which user, a new one). */
+export type Note = (message: string) => void;
+
+/**
+ * A user by id or display name, the name matched regardless of case (an exact match wins); a new
+ * name creates the user, as typing a name in the UI would.
+ */
 async function resolveUser(
   client: ControlClient,
   state: EmulatorState,
   wanted: string | undefined,
+  note: Note,
 ) {
   if (!wanted) {
     const first = state.users[0];
     if (!first) throw new TriggerUsageError("the emulator has no users; pass --user <name>");
     return first.userId;
   }
-  const found = state.users.find((u) => u.userId === wanted || u.displayName === wanted);
-  if (found) return found.userId;
+  const exact = state.users.find((u) => u.userId === wanted || u.displayName === wanted);
+  if (exact) return exact.userId;
+  const folded = wanted.toLocaleLowerCase();
+  const alike = state.users.filter((u) => u.displayName.toLocaleLowerCase() === folded);
+  const [first, ...more] = alike;
+  if (first) {
+    if (more.length > 0)
+      throw new TriggerUsageError(
+        `--user ${wanted} matches ${alike.length} users (${alike.map((u) => u.displayName).join(", ")}); pass the exact name or a user id`,
+      );
+    note(`user ${first.displayName} (${first.userId})`);
+    return first.userId;
+  }
   if (/^U[0-9a-f]{32}$/.test(wanted))
     throw new TriggerUsageError(`no user ${wanted} in the emulator`);
   const created = await client.post<{ userId: string }>("/emulator/users", { displayName: wanted });
+  note(`created user ${wanted} (${created.userId})`);
   return created.userId;
 }
 
@@ -92,9 +111,10 @@ export async function buildEventInput(
   client: ControlClient,
   type: string,
   values: TriggerValues,
+  note: Note = () => {},
 ): Promise<EventInputData> {
   const state = await client.get<EmulatorState>("/emulator/state");
-  const from = await resolveUser(client, state, str(values, "user"));
+  const from = await resolveUser(client, state, str(values, "user"), note);
   const chat = await resolveChat(client, state, values, from);
   const input: Record<string, unknown> = { type, from, chat };
   const set = (key: string, value: unknown) => {

@@ -5,7 +5,7 @@ export const triggerOptions = {
   text: { type: "string", help: "text of a text or messageEdited event" },
   user: {
     type: "string",
-    help: "user id or display name (created if the name is new); default: the first user",
+    help: "user id or display name, in any case (a new name creates the user); default: the first user",
   },
   group: { type: "string", help: "group id or name (a new name creates a group with the user)" },
   room: { type: "string", help: "room id" },
@@ -36,7 +36,10 @@ export const triggerOptions = {
   duplicates: { type: "string", help: "send N extra identical copies" },
   delay: { type: "string", help: "hold the webhook back N ms" },
   wait: { type: "string", help: "wait up to SECONDS and print the bot's answers" },
-  url: { type: "string", help: "emulator URL (default: $EMULATOR_URL or http://127.0.0.1:8090)" },
+  url: {
+    type: "string",
+    help: "emulator URL (default: $EMULATOR_URL, else the running pnpm dev's, else http://127.0.0.1:8090)",
+  },
   help: { type: "boolean", short: "h", help: "show this help" },
 } as const satisfies Record<
   string,

@@ -23,6 +23,11 @@ export const contentRoutes: Route[] = [
     pattern: "/v2/bot/message/{messageId}/content",
     handle({ platform, params }) {
       const content = contentOf(platform, params.messageId ?? "");
+      // LINE answers 202 with no content while it still prepares a large video or audio.
+      if (content.preparingCalls > 0) {
+        content.preparingCalls -= 1;
+        return { status: 202, body: {} };
+      }
       return { body: content.bytes, contentType: content.contentType };
     },
   },
@@ -45,7 +50,7 @@ export const contentRoutes: Route[] = [
       if (content.kind !== "video" && content.kind !== "audio") {
         throw new LineApiError(400, "Transcoding status doesn't support this type of content");
       }
-      return { body: { status: "succeeded" } };
+      return { body: { status: content.preparingCalls > 0 ? "processing" : "succeeded" } };
     },
   },
 ];

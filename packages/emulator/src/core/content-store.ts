@@ -4,13 +4,18 @@ export interface StoredContent {
   contentType: string;
   bytes: Buffer;
   gone: boolean;
+  /** Content requests still to answer 202 (LINE preparing a large video or audio). */
+  preparingCalls: number;
 }
 
 export class ContentStore {
   private readonly items = new Map<string, StoredContent>();
 
-  put(messageId: string, content: Omit<StoredContent, "gone">) {
-    this.items.set(messageId, { ...content, gone: false });
+  put(
+    messageId: string,
+    content: Omit<StoredContent, "gone" | "preparingCalls"> & { preparingCalls?: number },
+  ) {
+    this.items.set(messageId, { preparingCalls: 0, ...content, gone: false });
   }
 
   get(messageId: string): StoredContent | undefined {

@@ -56,6 +56,8 @@ export const eventInputSchema = z.object({
   contentType: z.string().optional(),
   fileName: z.string().optional(),
   duration: z.number().int().min(0).optional(),
+  /** Video and audio: the data API answers 202 ("still preparing") to this many content requests. */
+  preparingCalls: z.number().int().min(0).max(100).optional(),
   latitude: z.number().optional(),
   longitude: z.number().optional(),
   title: z.string().optional(),

@@ -16,10 +16,14 @@ function storeContent(
 ) {
   const sample = sampleContent[kind];
   const bytes = Buffer.from(input.contentBase64 ?? sample.base64, "base64");
+  if (input.preparingCalls && kind !== "video" && kind !== "audio") {
+    throw invalid("preparingCalls applies to video and audio only");
+  }
   platform.content.put(messageId, {
     kind,
     contentType: input.contentType ?? sample.contentType,
     bytes,
+    preparingCalls: input.preparingCalls ?? 0,
   });
   return bytes;
 }

@@ -26,6 +26,8 @@ export class WebhookDispatcher {
   private readonly platform: Platform;
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly aborter = new AbortController();
+  /** Deliveries that may still make an attempt, with what ends the wait for each. */
+  private readonly running = new Map<string, { done: Promise<void>; finish: () => void }>();
 
   constructor(platform: Platform) {
     this.platform = platform;
@@ -34,9 +36,25 @@ export class WebhookDispatcher {
   /** Schedules delivery of one request carrying `events`; returns its delivery id at once. */
   dispatch(events: WebhookEventObject[], options: DeliveryOptions = {}): string {
     const deliveryId = randomUUID();
+    let finish = () => {};
+    const done = new Promise<void>((resolve) => {
+      finish = () => {
+        this.running.delete(deliveryId);
+        resolve();
+      };
+    });
+    this.running.set(deliveryId, { done, finish });
     // Attempts never throw (failures are outcomes), so nothing is left unhandled here.
-    this.later(options.delayMs ?? 0, () => void this.run(deliveryId, events, options));
+    this.later(options.delayMs ?? 0, () => void this.run(deliveryId, events, options).then(finish));
     return deliveryId;
+  }
+
+  /**
+   * Resolves once a delivery will make no more attempts: the bot accepted it, redelivery gave up
+   * or is off, or the emulator closed. The signal to wait for before asserting "no more attempts".
+   */
+  async done(deliveryId: string): Promise<void> {
+    await this.running.get(deliveryId)?.done;
   }
 
   /** The console's Verify button: a signed `events: []` request, never redelivered. */
@@ -52,6 +70,8 @@ export class WebhookDispatcher {
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
     this.aborter.abort();
+    // Their timers are gone: they will make no more attempts.
+    for (const { finish } of [...this.running.values()]) finish();
   }
 
   private async run(deliveryId: string, events: WebhookEventObject[], options: DeliveryOptions) {

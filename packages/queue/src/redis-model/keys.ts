@@ -50,6 +50,8 @@ export function redisKeys(prefix: string, { shards = 1, cluster = false }: Redis
     rateLimit: (name: string) => `${prefix}:rate:${hashTag(name)}`,
     /** A channel's cached access token (string). */
     token: (channelId: string) => `${prefix}:token:${hashTag(channelId)}`,
+    /** A chat's messages as a bot keeps them (hash: message id → text; the demo bot's), in its lane's slot. */
+    messageLog: (lane: string) => `${prefix}:messages:${hashTag(lane)}`,
     /** A user's cached profile as seen by one bot (string, JSON), in the slot of their 1:1 lane. */
     profile: (destination: string, userId: string) => ofLane("profile", `${destination}:${userId}`),
   };
@@ -59,11 +61,18 @@ export type RedisKeys = ReturnType<typeof redisKeys>;
 
 export { ADMIT_TO_LANE, LANE_TTL_SECONDS, LEAVE_LANE, laneOf, TAKE_TURN } from "./lanes.ts";
 export { LEDGER_CLAIM, LEDGER_RECORD, LEDGER_TTL_SECONDS } from "./ledger.ts";
+export { MESSAGE_LOG_TTL_SECONDS } from "./message-log.ts";
 export { PROFILE_TTL_SECONDS } from "./profiles.ts";
-export { DEFAULT_DEDUPE_TTL_MS, EVENTS_QUEUE_NAME, jobIdFor } from "./queue.ts";
+export {
+  DEFAULT_DEDUPE_TTL_MS,
+  EVENTS_QUEUE_NAME,
+  jobIdFor,
+  queueKey,
+  READ_QUEUE_DEPTH,
+} from "./queue.ts";
 export { RATE_ACQUIRE } from "./rate-limit.ts";
 export type { ScriptSpec } from "./script.ts";
-export { SESSION_TTL_SECONDS } from "./sessions.ts";
+export { SESSION_COMMIT, SESSION_TTL_SECONDS } from "./sessions.ts";
 export {
   type ShardLayout,
   type ShardLayoutOptions,

@@ -1,3 +1,5 @@
+import type { ScriptSpec } from "./script.ts";
+
 /**
  * The event queue: BullMQ's own keys, all under `<prefix>:<queue name>:`. BullMQ owns their
  * layout; the model only names the queue and the one BullMQ key it reads, the dedupe mark.
@@ -16,3 +18,23 @@ export const dedupeKey = (prefix: string, queueName: string, webhookEventId: str
 
 /** BullMQ job ids may not contain ":"; LINE's event ids (ULIDs) never do, but stay safe. */
 export const jobIdFor = (webhookEventId: string) => webhookEventId.replaceAll(":", "_");
+
+/** BullMQ's key of one of the queue's states (`wait`, `active`, …) or of a job (its id). */
+export const queueKey = (prefix: string, queueName: string, name: string) =>
+  `${prefix}:${queueName}:${name}`;
+
+/**
+ * KEYS: the queue's wait, active, delayed, prioritized and failed keys. Returns their sizes and
+ * the id of the oldest waiting job (BullMQ pushes new jobs on the left of `wait` and takes them
+ * from the right, so the oldest is last), for the metrics read at scrape time.
+ */
+export const READ_QUEUE_DEPTH: ScriptSpec = {
+  name: "linefleetReadQueueDepth",
+  keys: 5,
+  lua: `
+return {
+  redis.call("LLEN", KEYS[1]), redis.call("LLEN", KEYS[2]), redis.call("ZCARD", KEYS[3]),
+  redis.call("ZCARD", KEYS[4]), redis.call("ZCARD", KEYS[5]), redis.call("LINDEX", KEYS[1], -1)
+}
+`,
+};

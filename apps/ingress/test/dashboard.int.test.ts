@@ -1,0 +1,134 @@
+import { randomUUID } from "node:crypto";
+import { once } from "node:events";
+import { createLogger } from "@linefleet/log";
+import {
+  createProducerConnection,
+  createWorkerConnection,
+  lineEventsQueue,
+  type RedisConnection,
+} from "@linefleet/queue";
+import { waitFor } from "@linefleet/testing";
+import { Queue, UnrecoverableError, Worker } from "bullmq";
+import { afterEach, beforeEach, describe, expect, inject, it } from "vitest";
+import { buildApp } from "../src/app.ts";
+
+const credentials = { user: "operator", password: "correct horse battery staple" };
+const basic = (user: string, password: string) =>
+  `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}`;
+
+describe("queue dashboard at /admin/queues", () => {
+  let redis: RedisConnection;
+  let prefix: string;
+  beforeEach(async () => {
+    redis = createProducerConnection(inject("redisUrl"));
+    prefix = `t-${randomUUID()}`;
+    // A producer connection refuses commands until connected (no offline queue).
+    await once(redis, "ready");
+  });
+  afterEach(() => {
+    redis.disconnect();
+  });
+
+  function app(withDashboard: boolean) {
+    return buildApp({
+      logger: createLogger({ name: "ingress", level: "silent" }),
+      bodyLimit: 1024,
+      handleWebhook: async () => {
+        throw new Error("no webhooks in this test");
+      },
+      checkReady: async () => {},
+      ...(withDashboard
+        ? { dashboard: { connection: redis, queuePrefix: prefix, credentials } }
+        : {}),
+    });
+  }
+
+  it("does not exist unless configured", async () => {
+    const ingress = app(false);
+    for (const url of ["/admin/queues", "/admin/queues/api/queues"]) {
+      const response = await ingress.inject({
+        url,
+        headers: { authorization: basic(credentials.user, credentials.password) },
+      });
+      expect(response.statusCode).toBe(404);
+    }
+    await ingress.close();
+  });
+
+  it("answers 401 with a challenge without credentials or with wrong ones", async () => {
+    const ingress = app(true);
+    const attempts: Array<Record<string, string>> = [
+      {},
+      { authorization: basic(credentials.user, "wrong") },
+      { authorization: basic("someone", credentials.password) },
+      { authorization: basic(credentials.user, `${credentials.password}x`) },
+      { authorization: "Bearer nope" },
+    ];
+    for (const headers of attempts) {
+      for (const url of ["/admin/queues", "/admin/queues/api/queues"]) {
+        const response = await ingress.inject({ url, headers });
+        expect(response.statusCode, `${url} with ${JSON.stringify(headers)}`).toBe(401);
+        expect(response.headers["www-authenticate"]).toMatch(/^Basic realm="linefleet dashboard"/);
+        expect(response.body).not.toContain("line-events");
+      }
+    }
+    await ingress.close();
+  });
+
+  it("shows the events queue and its dead letters, and retries one", async () => {
+    // A dead letter, made the way the workers make them: a job that fails for good.
+    const queue = new Queue(lineEventsQueue.name, { connection: redis, prefix });
+    const job = await queue.add("message", { marker: "dead" }, { attempts: 1, jobId: "evt-1" });
+    const worker = new Worker(
+      lineEventsQueue.name,
+      async () => {
+        throw new UnrecoverableError("failed for good");
+      },
+      { connection: createWorkerConnection(inject("redisUrl")), prefix },
+    );
+    await waitFor(async () => (await queue.getJobState(job.id as string)) === "failed", {
+      what: "the job to fail",
+    });
+    await worker.close();
+
+    const ingress = app(true);
+    const authorization = basic(credentials.user, credentials.password);
+    for (const url of ["/admin/queues", "/admin/queues/"]) {
+      const page = await ingress.inject({ url, headers: { authorization } });
+      expect(page.statusCode).toBe(200);
+      expect(page.headers["content-type"]).toMatch(/text\/html/);
+    }
+    // The UI's own files load from under the same path (the page's <base>), behind the same
+    // credentials.
+    const page = await ingress.inject({ url: "/admin/queues/", headers: { authorization } });
+    expect(page.body).toContain('<base href="/admin/queues/');
+    const script = `/admin/queues/${/<script[^>]+src="(static\/[^"]+\.js)"/.exec(page.body)?.[1]}`;
+    const asset = await ingress.inject({ url: script, headers: { authorization } });
+    expect(asset.statusCode).toBe(200);
+    expect(asset.headers["content-type"]).toMatch(/javascript/);
+    expect((await ingress.inject({ url: script })).statusCode).toBe(401);
+
+    const listed = await ingress.inject({
+      url: `/admin/queues/api/queues?activeQueue=${lineEventsQueue.name}&status=failed`,
+      headers: { authorization },
+    });
+    expect(listed.statusCode).toBe(200);
+    const { queues } = listed.json() as {
+      queues: Array<{ name: string; counts: Record<string, number>; jobs: Array<{ id: string }> }>;
+    };
+    const events = queues.find((q) => q.name === lineEventsQueue.name);
+    expect(events?.counts.failed).toBe(1);
+    expect(events?.jobs.map((j) => j.id)).toEqual(["evt-1"]);
+
+    const retried = await ingress.inject({
+      method: "PUT",
+      url: `/admin/queues/api/queues/${lineEventsQueue.name}/evt-1/retry`,
+      headers: { authorization },
+    });
+    expect(retried.statusCode).toBeLessThan(300);
+    expect(await queue.getJobState("evt-1")).toBe("waiting");
+
+    await ingress.close();
+    await queue.close();
+  });
+});

@@ -1,0 +1,47 @@
+import type { LineClient } from "@linefleet/line-client";
+import { toLineApiError } from "@linefleet/line-client";
+import type { RedisConnection } from "@linefleet/queue";
+import { PROFILE_TTL_SECONDS, type RedisKeys } from "@linefleet/queue";
+import type { EventSource } from "@linefleet/webhook";
+import { ContextUsageError } from "./errors.ts";
+
+/** A user's LINE profile (in a group or room: as a member of it). */
+export interface Profile {
+  userId: string;
+  displayName: string;
+  pictureUrl?: string;
+  statusMessage?: string;
+  language?: string;
+}
+
+/**
+ * The profile of the event's user: from Redis while cached, else from LINE (the group or room
+ * member profile inside those chats, which also works for users who are not friends).
+ */
+export async function cachedProfile(
+  redis: RedisConnection,
+  keys: RedisKeys,
+  destination: string,
+  source: EventSource | undefined,
+  line: LineClient,
+): Promise<Profile> {
+  const userId = source?.userId;
+  if (!userId) throw new ContextUsageError("this event has no user, so no profile");
+  const key = keys.profile(destination, userId);
+  const cached = await redis.get(key);
+  if (cached) return JSON.parse(cached) as Profile;
+  let profile: Profile;
+  try {
+    if (source.type === "group" && source.groupId) {
+      profile = await line.api.getGroupMemberProfile(source.groupId, userId);
+    } else if (source.type === "room" && source.roomId) {
+      profile = await line.api.getRoomMemberProfile(source.roomId, userId);
+    } else {
+      profile = await line.api.getProfile(userId);
+    }
+  } catch (error) {
+    throw toLineApiError(error);
+  }
+  await redis.set(key, JSON.stringify(profile), "EX", PROFILE_TTL_SECONDS);
+  return profile;
+}

@@ -1,0 +1,79 @@
+import { createMemoryLedger, type LineClient, type Message, Outbox } from "@linefleet/line-client";
+import { redisKeys } from "@linefleet/queue";
+import type { WebhookEvent } from "@linefleet/webhook";
+import type { Redis } from "ioredis";
+import { createContext } from "../src/index.ts";
+
+/** What the fake LINE client was asked to do. */
+export interface Sent {
+  via: "reply" | "push" | "loading" | "markAsRead";
+  messages?: Message[];
+  body?: unknown;
+}
+
+/**
+ * A context over a recording LINE client and an in-memory ledger: for unit tests of routing and
+ * of the context's own logic. Everything that talks to Redis or LINE for real is tested in the
+ * integration tests.
+ */
+export function fakeContext<S = undefined>(event: Record<string, unknown>, session?: S) {
+  const sent: Sent[] = [];
+  const logs: string[] = [];
+  const ok = { sentMessages: [], requestId: undefined, alreadyAccepted: false };
+  const client = {
+    reply: async (_token: string, messages: Message[]) => {
+      sent.push({ via: "reply", messages });
+      return ok;
+    },
+    push: async (_to: string, messages: Message[]) => {
+      sent.push({ via: "push", messages });
+      return ok;
+    },
+    api: {
+      showLoadingAnimation: async (body: unknown) => void sent.push({ via: "loading", body }),
+      markMessagesAsReadByToken: async (body: unknown) =>
+        void sent.push({ via: "markAsRead", body }),
+    },
+    blob: {},
+  } as unknown as LineClient;
+  const full = {
+    webhookEventId: "01HXYZ",
+    timestamp: Date.now(),
+    mode: "active",
+    source: { type: "user", userId: "Ualice" },
+    replyToken: "reply-token",
+    deliveryContext: { isRedelivery: false },
+    ...event,
+  } as WebhookEvent;
+  const ledger = createMemoryLedger();
+  const outbox = new Outbox(
+    {
+      webhookEventId: full.webhookEventId,
+      timestamp: full.timestamp,
+      replyToken: full.replyToken,
+      chatId: "Ualice",
+      mode: full.mode,
+    },
+    client,
+    ledger,
+    { replyTokenMaxAgeMs: 50_000 },
+  );
+  const log = (message?: string) => void logs.push(message ?? "");
+  const context = createContext({
+    destination: "Ubot",
+    event: full,
+    channel: { name: "default" },
+    client,
+    outbox,
+    redis: {} as Redis,
+    keys: redisKeys("test"),
+    log: { info: (_o, m) => log(m), warn: (_o, m) => log(m), error: () => {}, debug: () => {} },
+    session: session as S,
+  });
+  return { context, sent, logs, ledger };
+}
+
+export const text = (value: string, extra: Record<string, unknown> = {}) => ({
+  type: "message",
+  message: { id: "m1", type: "text", text: value, quoteToken: "q1", ...extra },
+});

@@ -1,0 +1,11 @@
+export type { Registry } from "prom-client";
+export {
+  createIngressMetrics,
+  type IngressMetrics,
+  type WebhookOutcome,
+  webhookOutcomeOf,
+} from "./ingress-metrics.ts";
+export { type MetricsServerOptions, serveMetrics } from "./metrics-server.ts";
+export { type QueueGaugeOptions, registerQueueGauges } from "./queue-gauges.ts";
+export { createRegistry } from "./registry.ts";
+export { createWorkerMetrics } from "./worker-metrics.ts";

@@ -1,0 +1,70 @@
+import type { QueueDepth } from "@linefleet/queue";
+import { Gauge, type Registry } from "prom-client";
+
+export interface QueueGaugeOptions {
+  /** Reads the queue in one round trip; called once per scrape, never on the hot path. */
+  readDepth(): Promise<QueueDepth>;
+  /** A read slower than this is given up: the scrape goes on without the queue gauges. */
+  timeoutMs?: number;
+  now?: () => number;
+}
+
+/**
+ * Gauges of the events queue, read from Redis when Prometheus scrapes. Every worker reports the
+ * same queue: aggregate them with max(), not sum().
+ */
+export function registerQueueGauges(registry: Registry, options: QueueGaugeOptions): void {
+  const now = options.now ?? Date.now;
+  const timeoutMs = options.timeoutMs ?? 1_000;
+  // Both gauges come from one read: the first collect of a scrape starts it, the second reuses it.
+  let pending: Promise<QueueDepth | undefined> | undefined;
+  function read(): Promise<QueueDepth | undefined> {
+    if (!pending) {
+      pending = withinTimeout(options.readDepth(), timeoutMs).finally(() => {
+        setImmediate(() => {
+          pending = undefined;
+        });
+      });
+    }
+    return pending;
+  }
+
+  new Gauge({
+    name: "linefleet_queue_jobs",
+    help: "Jobs in the events queue by state (failed: the dead letters).",
+    labelNames: ["state"] as const,
+    registers: [registry],
+    async collect() {
+      const depth = await read();
+      // Redis unreachable: report no value rather than a stale one, and keep the scrape working.
+      this.reset();
+      if (!depth) return;
+      for (const [state, count] of Object.entries(depth.jobs)) this.set({ state }, count);
+    },
+  });
+  new Gauge({
+    name: "linefleet_queue_oldest_waiting_seconds",
+    help: "How long the oldest job in the wait list has been queued; 0 when none waits.",
+    registers: [registry],
+    async collect() {
+      const depth = await read();
+      this.reset();
+      if (!depth) return;
+      const since = depth.oldestWaitingSince;
+      this.set(since === undefined ? 0 : Math.max(0, now() - since) / 1000);
+    },
+  });
+}
+
+/** Resolves undefined when the read fails or takes longer than `ms`. */
+async function withinTimeout<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
+  });
+  try {
+    return await Promise.race([promise.catch(() => undefined), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

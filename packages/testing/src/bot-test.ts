@@ -1,0 +1,270 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import type { Bot } from "@linefleet/bot";
+import {
+  type ChatMessage,
+  createEmulator,
+  type Emulator,
+  type EmulatorOptions,
+  type EventInputData,
+} from "@linefleet/emulator";
+import { createLineClient } from "@linefleet/line-client";
+import { createLogger } from "@linefleet/log";
+import type { RedisConnection } from "@linefleet/queue";
+import {
+  createWorkerConnection,
+  jobIdFor,
+  laneOf,
+  lineEventsQueue,
+  redisKeys,
+} from "@linefleet/queue";
+import { createEventWorker, createRedisLedger } from "@linefleet/worker";
+import type { Worker } from "bullmq";
+import { startRedis, type TestRedis } from "./redis-server.ts";
+import { type Stack, startStack } from "./stack.ts";
+
+export interface BotTestOptions {
+  /**
+   * The bot under test. A `Bot` (from `createBot()`) runs in this process on the real worker
+   * pipeline (BullMQ, lanes, ledger, outbox) with a clock the test controls; a module path (as
+   * `BOT_MODULE` takes it, relative to the repository root) runs in worker processes instead.
+   */
+  // biome-ignore lint/suspicious/noExplicitAny: any bot, whatever its session and middleware types
+  bot: Bot<any, any> | string;
+  /** A running Redis (≥ 6.2); without it a `redis-server` (or container) is started and stopped. */
+  redisUrl?: string;
+  /** Worker processes, or in-process workers (each its own BullMQ worker). Default 1. */
+  workers?: number;
+  /** Display names of the users that exist (and follow the bot) from the start. Default Alice. */
+  users?: string[];
+  /** Environment of the worker processes (module-path bots), e.g. `LANE_MAX_WAIT_MS`. */
+  workerEnv?: Record<string, string>;
+  /** Like `REPLY_TOKEN_MAX_AGE_MS` (in-process bots). Default 50 s. */
+  replyTokenMaxAgeMs?: number;
+  emulator?: Partial<EmulatorOptions>;
+}
+
+/** What a bot sent, as the chat shows it. */
+export interface BotAnswer {
+  via: ChatMessage["via"];
+  message: Record<string, unknown>;
+  /** The message's text, for text messages. */
+  text: string | undefined;
+}
+
+/** What the bot sent in answer to one event; `event` tells which event (its ids). */
+export type BotAnswers = BotAnswer[] & {
+  readonly event: { webhookEventId: string; messageId?: string; replyToken?: string };
+};
+
+/** One emulated LINE user. Each action resolves once the bot has handled the event. */
+export interface TestUser {
+  readonly id: string;
+  readonly name: string;
+  /** Sends a text in the one-to-one chat; resolves with what the bot sent in answer. */
+  says(text: string, extra?: Omit<EventInputData, "type" | "from" | "text">): Promise<BotAnswers>;
+  /** Presses a postback button (`data`, and `params` as a date/time picker gives them). */
+  presses(data: string, params?: Record<string, string>): Promise<BotAnswers>;
+  /** Any event input of the emulator (a sticker, an image, a location, `unsend`, …). */
+  sends(input: Omit<EventInputData, "from">): Promise<BotAnswers>;
+}
+
+/** The worker's view of time, which an in-process test moves on. */
+export interface TestClock {
+  now(): number;
+  /**
+   * Moves the workers' clock ahead of LINE's: every event from now on is handled as if `ms` had
+   * passed since LINE sent it (a backlog, a slow retry), so reply tokens count as that much older.
+   */
+  advance(ms: number): void;
+}
+
+export interface BotTest {
+  readonly emulator: Emulator;
+  /** The `QUEUE_PREFIX` of this test's keys. */
+  readonly prefix: string;
+  readonly clock: TestClock;
+  readonly stack: Stack;
+  /** The user with this display name; created (as a friend of the bot) if new. */
+  user(displayName: string): TestUser;
+  /** A chat's stored session (`chatId` a user, group or room id), undefined if it has none. */
+  session<S = unknown>(chatId: string): Promise<S | undefined>;
+  /** Sends an event and waits until the bot has handled it (or throws if it failed for good). */
+  send(input: EventInputData): Promise<BotAnswers>;
+  /** Every bot message in a chat so far. */
+  answers(chatId: string): BotAnswer[];
+  stop(): Promise<void>;
+}
+
+const toAnswer = (m: ChatMessage): BotAnswer => ({
+  via: m.via,
+  message: m.message,
+  text: typeof m.message.text === "string" ? m.message.text : undefined,
+});
+
+/**
+ * Runs a bot against the LINE emulator through the real pipeline — ingress process, Redis, BullMQ
+ * workers — in one call, for tests written as conversations:
+ *
+ * ```ts
+ * const test = await startBotTest({ bot });
+ * const alice = test.user("Alice");
+ * expect(await alice.says("hi")).toMatchObject([{ via: "reply", text: "hi" }]);
+ * ```
+ */
+export async function startBotTest(options: BotTestOptions): Promise<BotTest> {
+  const ownRedis: TestRedis | undefined = options.redisUrl ? undefined : await startRedis();
+  const redisUrl = options.redisUrl ?? (ownRedis as TestRedis).url;
+  const emulator = createEmulator({
+    channelSecret: "bot-test-channel-secret",
+    channelAccessToken: "bot-test-channel-access-token",
+    users: (options.users ?? ["Alice"]).map((displayName) => ({ displayName })),
+    redelivery: { enabled: true, delaysMs: [200, 500, 1_000, 2_000, 4_000] },
+    ...options.emulator,
+  });
+  await emulator.listen({ port: 0, host: "127.0.0.1" });
+
+  const inProcess = typeof options.bot !== "string";
+  const workerCount = options.workers ?? 1;
+  const stack = await startStack({
+    redisUrl,
+    lineApiUrl: emulator.url,
+    channelSecret: emulator.channelSecret,
+    channelAccessToken: emulator.channelAccessToken,
+    workers: inProcess ? 0 : workerCount,
+    workerEnv: inProcess ? {} : { BOT_MODULE: options.bot as string, ...options.workerEnv },
+  });
+  emulator.configure({ webhookUrl: `${stack.ingressUrl}/webhook` });
+
+  let offset = 0;
+  const clock: TestClock = {
+    now: () => Date.now() + offset,
+    advance(ms) {
+      if (!inProcess) {
+        throw new Error(
+          "the clock moves only for in-process bots: pass the Bot, not a module path",
+        );
+      }
+      offset += ms;
+    },
+  };
+
+  const redis: RedisConnection = createWorkerConnection(redisUrl);
+  const keys = redisKeys(stack.prefix);
+  const workers: Worker[] = [];
+  if (inProcess) {
+    const client = createLineClient({
+      channelAccessToken: emulator.channelAccessToken,
+      apiBaseUrl: emulator.url,
+      dataApiBaseUrl: emulator.url,
+    });
+    for (let i = 0; i < workerCount; i++) {
+      const worker = createEventWorker({
+        connection: redis,
+        keys,
+        bot: options.bot as Bot,
+        client,
+        ledger: createRedisLedger(redis, keys),
+        logger: createLogger({ name: "worker", level: process.env.LOG_LEVEL ?? "silent" }),
+        concurrency: 8,
+        replyTokenMaxAgeMs: options.replyTokenMaxAgeMs ?? 50_000,
+        now: clock.now,
+      });
+      workers.push(worker);
+    }
+    await Promise.all(workers.map((worker) => worker.waitUntilReady()));
+  }
+
+  const botMessages = (chatId: string) => emulator.messages(chatId).filter((m) => m.from === "bot");
+
+  /** Resolves once the ingress accepted the event and its job is gone (done), or fails. */
+  async function handled(webhookEventId: string) {
+    await emulator.waitForDeliveries(
+      (d) => d.webhookEventIds.includes(webhookEventId) && d.status === 200,
+      { timeoutMs: 15_000 },
+    );
+    const jobKey = `${stack.prefix}:${lineEventsQueue.name}:${jobIdFor(webhookEventId)}`;
+    // Completed jobs are deleted at once; a job that failed for good keeps its failedReason.
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const [exists, failedReason, finishedOn] = await Promise.all([
+        redis.exists(jobKey),
+        redis.hget(jobKey, "failedReason"),
+        redis.hget(jobKey, "finishedOn"),
+      ]);
+      if (exists === 0) return;
+      if (finishedOn && failedReason) throw new BotFailedError(webhookEventId, failedReason);
+      if (Date.now() > deadline) {
+        throw new Error(`the bot did not finish event ${webhookEventId} within 30 s`);
+      }
+      await sleep(20);
+    }
+  }
+
+  async function send(input: EventInputData): Promise<BotAnswers> {
+    const chat = input.chat;
+    const chatId =
+      chat?.type === "group"
+        ? chat.groupId
+        : chat?.type === "room"
+          ? chat.roomId
+          : (input.from ?? emulator.state().users[0]?.userId ?? "");
+    const before = botMessages(chatId).length;
+    const sent = emulator.sendEvent(input);
+    await handled(sent.webhookEventId);
+    const answers = botMessages(chatId).slice(before).map(toAnswer);
+    // Not enumerable, so `expect(answers).toEqual([...])` compares the answers alone.
+    Object.defineProperty(answers, "event", { value: sent, enumerable: false });
+    return answers as BotAnswers;
+  }
+
+  return {
+    emulator,
+    prefix: stack.prefix,
+    clock,
+    stack,
+    send,
+    user(displayName) {
+      const existing = emulator.state().users.find((u) => u.displayName === displayName);
+      const id = (existing ?? emulator.addUser({ displayName })).userId;
+      return {
+        id,
+        name: displayName,
+        says: (text, extra = {}) => send({ ...extra, type: "text", from: id, text }),
+        presses: (data, params) =>
+          send({ type: "postback", from: id, data, ...(params ? { params } : {}) }),
+        sends: (input) => send({ ...input, from: id } as EventInputData),
+      };
+    },
+    async session<S>(chatId: string) {
+      const lane = laneOf(emulator.bot.userId, chatIdSource(chatId));
+      if (!lane) return undefined;
+      const json = await redis.hget(keys.session(lane), "data");
+      return json ? (JSON.parse(json) as S) : undefined;
+    },
+    answers: (chatId) => botMessages(chatId).map(toAnswer),
+    async stop() {
+      await Promise.all(workers.map((worker) => worker.close()));
+      await stack.stop();
+      await emulator.close();
+      redis.disconnect();
+      await ownRedis?.close();
+    },
+  };
+}
+
+/** The bot failed an event for good (it is now a dead letter). */
+export class BotFailedError extends Error {
+  readonly webhookEventId: string;
+  constructor(webhookEventId: string, reason: string) {
+    super(`the bot failed event ${webhookEventId} for good: ${reason}`);
+    this.name = "BotFailedError";
+    this.webhookEventId = webhookEventId;
+  }
+}
+
+/** A chat id as the source LINE would give (U… user, C… group, R… room). */
+function chatIdSource(chatId: string) {
+  if (chatId.startsWith("C")) return { type: "group", groupId: chatId };
+  if (chatId.startsWith("R")) return { type: "room", roomId: chatId };
+  return { type: "user", userId: chatId };
+}

@@ -1,0 +1,130 @@
+import { execFile } from "node:child_process";
+import { createServer } from "node:net";
+import { freePort, repoRoot } from "@linefleet/testing";
+import { describe, expect, it } from "vitest";
+
+/** Runs an app's main as a process with exactly `env`; resolves with its exit code and stderr. */
+function runApp(script: string, env: Record<string, string>, args: string[] = []) {
+  return new Promise<{ code: number | null; stderr: string }>((resolve) => {
+    const child = execFile(
+      process.execPath,
+      [script, ...args],
+      { cwd: repoRoot, env: { PATH: process.env.PATH ?? "", ...env }, timeout: 20_000 },
+      (_error, _stdout, stderr) => resolve({ code: child.exitCode, stderr }),
+    );
+  });
+}
+
+/** A line of a stack trace, as Node prints one. */
+const stackLine = /^\s+at /m;
+
+describe("a process started with a bad configuration", () => {
+  it("ingress: names every bad variable, prints no stack trace, exits 1", async () => {
+    const { code, stderr } = await runApp("apps/ingress/src/main.ts", {
+      PORT: "eighty",
+      REDIS_URL: "not a url",
+    });
+    expect(code).toBe(1);
+    expect(stderr).toContain("LINE_CHANNEL_SECRET is required");
+    expect(stderr).toContain("PORT is invalid");
+    expect(stderr).toContain("REDIS_URL is invalid");
+    expect(stderr).not.toMatch(stackLine);
+    expect(stderr).not.toContain("ConfigError");
+  });
+
+  it("worker: names the missing access token, prints no stack trace, exits 1", async () => {
+    const { code, stderr } = await runApp("apps/worker/src/main.ts", {
+      BOT_MODULE: "./my-bot.ts",
+      WORKER_CONCURRENCY: "0",
+    });
+    expect(code).toBe(1);
+    expect(stderr).toContain("LINE_CHANNEL_ACCESS_TOKEN is required");
+    expect(stderr).toContain("WORKER_CONCURRENCY is invalid");
+    expect(stderr).not.toMatch(stackLine);
+  });
+
+  it("worker: a BOT_MODULE that does not exist is a config error too", async () => {
+    const { code, stderr } = await runApp("apps/worker/src/main.ts", {
+      LINE_CHANNEL_ACCESS_TOKEN: "token",
+      REDIS_URL: `redis://127.0.0.1:${await freePort()}`,
+      BOT_MODULE: "./no-such-bot.ts",
+    });
+    expect(code).toBe(1);
+    expect(stderr).toContain("BOT_MODULE is invalid: no file");
+    expect(stderr).toContain("no-such-bot.ts");
+    expect(stderr).not.toMatch(stackLine);
+  });
+
+  it("emulator: needs no LINE credentials, but names a bad port without a stack trace", async () => {
+    const { code, stderr } = await runApp("apps/emulator/src/main.ts", {
+      EMULATOR_PORT: "70000",
+      EMULATOR_WEBHOOK_URL: "nowhere",
+    });
+    expect(code).toBe(1);
+    expect(stderr).toContain("EMULATOR_PORT is invalid");
+    expect(stderr).toContain("EMULATOR_WEBHOOK_URL is invalid");
+    expect(stderr).not.toContain("LINE_CHANNEL");
+    expect(stderr).not.toMatch(stackLine);
+  });
+
+  it("pnpm dead-letters: names a bad variable without a stack trace", async () => {
+    const { code, stderr } = await runApp(
+      "apps/worker/src/dead-letters.ts",
+      { REDIS_URL: "not a url" },
+      ["list"],
+    );
+    expect(code).toBe(1);
+    expect(stderr).toContain("REDIS_URL is invalid");
+    expect(stderr).not.toMatch(stackLine);
+  });
+});
+
+describe("a process whose port is taken", () => {
+  it("ingress and emulator: say so in one line naming the address, and exit 1", async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", resolve));
+    const { port } = taken.address() as { port: number };
+    try {
+      const ingress = await runApp("apps/ingress/src/main.ts", {
+        LINE_CHANNEL_SECRET: "secret",
+        HOST: "127.0.0.1",
+        PORT: String(port),
+        REDIS_URL: `redis://127.0.0.1:${await freePort()}`,
+      });
+      expect(ingress.code).toBe(1);
+      expect(ingress.stderr).toContain(`ingress: cannot listen on 127.0.0.1:${port}`);
+      expect(ingress.stderr).not.toMatch(stackLine);
+      const emulator = await runApp("apps/emulator/src/main.ts", { EMULATOR_PORT: String(port) });
+      expect(emulator.code).toBe(1);
+      expect(emulator.stderr).toContain(`emulator: cannot listen on 127.0.0.1:${port}`);
+      expect(emulator.stderr).not.toMatch(stackLine);
+    } finally {
+      taken.close();
+    }
+  });
+});
+
+describe("docker compose's preflight (scripts/compose-preflight.ts)", () => {
+  const preflight = "scripts/compose-preflight.ts";
+
+  it("refuses real LINE without credentials, naming what is missing and the dev profile", async () => {
+    const { code, stderr } = await runApp(preflight, {
+      LINE_CHANNEL_SECRET: "",
+      LINE_API_BASE_URL: "https://api.line.me",
+    });
+    expect(code).toBe(1);
+    expect(stderr).toContain("LINE_CHANNEL_SECRET and LINE_CHANNEL_ACCESS_TOKEN unset");
+    expect(stderr).toContain("docker compose --profile dev up");
+    expect(stderr).not.toMatch(stackLine);
+  });
+
+  it("lets real LINE with credentials, and the emulator without them, through", async () => {
+    const real = await runApp(preflight, {
+      LINE_CHANNEL_SECRET: "secret",
+      LINE_CHANNEL_ACCESS_TOKEN: "token",
+    });
+    expect(real.code).toBe(0);
+    const emulated = await runApp(preflight, { LINE_API_BASE_URL: "http://emulator:8090" });
+    expect(emulated.code).toBe(0);
+  });
+});
