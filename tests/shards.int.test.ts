@@ -24,7 +24,7 @@ describe(`QUEUE_SHARDS=${SHARDS} on a single Redis`, () => {
       redisUrl: inject("redisUrl"),
       env: { QUEUE_SHARDS: String(SHARDS) },
       workerEnv: { BOT_MODULE: "tests/bots/fail-on-marker.ts", FAIL_MARKER: marker },
-      emulator: { users: Array.from({ length: 6 }, (_, i) => ({ displayName: `u${i}` })) },
+      emulator: { users: Array.from({ length: 9 }, (_, i) => ({ displayName: `u${i}` })) },
     });
     const s = stack;
     const users = s.emulator.state().users.map((user) => user.userId);

@@ -29,13 +29,6 @@ const keys = redisKeys(env.QUEUE_PREFIX, {
   shards: env.QUEUE_SHARDS,
   cluster: env.REDIS_CLUSTER_NODES !== undefined,
 });
-try {
-  await assertShardCount(redis, keys);
-} catch (error) {
-  if (!(error instanceof ShardCountMismatchError)) throw error;
-  logger.fatal(error.message);
-  process.exit(78);
-}
 
 // Every LINE call (the SDK's included) goes through one keep-alive pool with network timeouts.
 const lineDispatcher = useLineDispatcher({
@@ -61,6 +54,14 @@ registerQueueGauges(registry, { readDepth: createQueueDepthReader(redis, env.QUE
 const observe = createWorkerMetrics(registry);
 
 const bot = await loadBot(env.BOT_MODULE).catch(exitOnConfigError);
+// After the configuration's own checks (which need no Redis), and before touching a queue.
+try {
+  await assertShardCount(redis, keys);
+} catch (error) {
+  if (!(error instanceof ShardCountMismatchError)) throw error;
+  logger.fatal(error.message);
+  process.exit(78);
+}
 const client = rateLimiter ? withRateLimit(lineClient, rateLimiter.acquire) : lineClient;
 const ledger = createRedisLedger(redis, keys);
 // One BullMQ worker per shard, each with an equal share of the process's concurrency.
