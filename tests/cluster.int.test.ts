@@ -138,8 +138,19 @@ describe(`on a Redis Cluster (3 masters, 3 replicas), QUEUE_SHARDS=${SHARDS}`, (
         }),
       { timeoutMs: 20_000, what: "every shard idle" },
     );
+    const apps = f.stacks.flatMap((stack) => [stack.ingress, ...stack.workers]);
+    const notable = apps.map(
+      (app) =>
+        `${app.name}: ${JSON.stringify(
+          app.lines
+            .filter((line) => typeof line !== "object" || line.msg !== "answer sent")
+            .slice(-12),
+        )}`,
+    );
     f.users.forEach((user, chat) => {
-      expect(answers(f, user)).toEqual(Array.from({ length: perChat }, (_, i) => `${chat}:${i}`));
+      expect(answers(f, user), notable.join("\n")).toEqual(
+        Array.from({ length: perChat }, (_, i) => `${chat}:${i}`),
+      );
     });
   }
 
