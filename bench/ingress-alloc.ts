@@ -9,7 +9,7 @@
 import { PerformanceObserver } from "node:perf_hooks";
 import { getHeapStatistics } from "node:v8";
 import { createWebhookHandler } from "@linefleet/ingress";
-import { createEventEnqueuer, createProducerConnection } from "@linefleet/queue";
+import { createEventEnqueuer, createProducerConnection, redisKeys } from "@linefleet/queue";
 import { startLocalRedisServer } from "@linefleet/testing";
 import { parseEnvelope } from "@linefleet/webhook";
 import { benchWebhook, CHANNEL_SECRET } from "./lib.ts";
@@ -54,7 +54,7 @@ const handle = createWebhookHandler({
 });
 const redis = await startLocalRedisServer();
 const connection = createProducerConnection(redis.url);
-const enqueuer = createEventEnqueuer({ connection, prefix: "alloc" });
+const enqueuer = createEventEnqueuer({ connection, keys: redisKeys("alloc") });
 const envelopes = bodies.map((b) => {
   const parsed = parseEnvelope(b.rawBody);
   if (!parsed.ok) throw new Error(parsed.detail);

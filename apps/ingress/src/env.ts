@@ -19,6 +19,14 @@ export const ingressEnvSchema = z
      */
     DEDUPE_TTL_MS: env.int(DEFAULT_DEDUPE_TTL_MS, 1_000),
     /**
+     * Where to journal the events Redis could not take within ENQUEUE_TIMEOUT_MS, to answer 200
+     * and replay them later; unset, such requests are answered 503. Worth it when LINE's
+     * redelivery is off, or when Redis failovers outlast LINE's 2 s.
+     */
+    INGRESS_SPOOL_DIR: z.string().min(1).optional(),
+    /** Largest spool journal in bytes; past it, requests are answered 503 again. */
+    INGRESS_SPOOL_MAX_BYTES: env.int(64 * 1024 * 1024, 1024),
+    /**
      * How long SIGTERM waits for in-flight webhooks before cutting the connections still open. A
      * webhook is answered within ENQUEUE_TIMEOUT_MS, and LINE stops waiting after 2 s anyway.
      */

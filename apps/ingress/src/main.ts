@@ -5,11 +5,16 @@ import { createLogger } from "@linefleet/log";
 import { createIngressMetrics, createRegistry } from "@linefleet/metrics";
 import {
   assertRedisKeepsKeys,
+  assertShardCount,
   createEventEnqueuer,
   createProducerConnection,
+  EventsNotStorableError,
   redisKeys,
+  ShardCountMismatchError,
   watchEvictionPolicy,
 } from "@linefleet/queue";
+import { openSpool } from "@linefleet/spool";
+import type { WebhookEvent } from "@linefleet/webhook";
 import { buildApp, type WebhookRoute } from "./app.ts";
 import { ingressEnvSchema } from "./env.ts";
 import { loadTls } from "./tls.ts";
@@ -22,21 +27,78 @@ const { env, channels } = exitOnConfigError(() =>
   }),
 );
 const logger = createLogger({ name: "ingress", level: env.LOG_LEVEL });
-const redis = createProducerConnection(env.REDIS_URL);
+const redis = createProducerConnection({
+  url: env.REDIS_URL,
+  clusterNodes: env.REDIS_CLUSTER_NODES,
+});
 // A message, not a stack trace: while Redis is away this repeats on every reconnect attempt.
 redis.on("error", (error) => logger.warn({ reason: error.message }, "redis connection error"));
-const keys = redisKeys(env.QUEUE_PREFIX);
+const keys = redisKeys(env.QUEUE_PREFIX, {
+  shards: env.QUEUE_SHARDS,
+  cluster: env.REDIS_CLUSTER_NODES !== undefined,
+});
 const enqueuer = createEventEnqueuer({
   connection: redis,
-  prefix: env.QUEUE_PREFIX,
+  keys,
   dedupeTtlMs: env.DEDUPE_TTL_MS,
 });
+const shardCountChecked = checkShardCount();
 const registry = createRegistry();
 const metrics = createIngressMetrics(registry);
 const allowEvicting = env.ALLOW_EVICTING_REDIS;
 watchEvictionPolicy(redis, { allowEvicting, logger });
 // Unreadable TLS files are the operator's to fix: the message, not a stack trace.
 const tls = await loadTls(env, logger).catch(exitWithConfigError);
+
+/** Enqueues a request's events once the shard count is known to match, and counts them. */
+async function enqueue(
+  channel: string,
+  destination: string,
+  events: WebhookEvent[],
+  receivedAt: number,
+) {
+  await shardCountChecked;
+  metrics.eventsAdmitted(channel, await enqueuer.enqueue(destination, events, receivedAt, channel));
+}
+
+interface SpooledRequest {
+  channel: string;
+  destination: string;
+  events: WebhookEvent[];
+  receivedAt: number;
+}
+// Replays go through the normal enqueue, which refuses an event it already holds: an event both
+// spooled and (late) enqueued is queued once.
+const spool = env.INGRESS_SPOOL_DIR
+  ? await openSpool<SpooledRequest>({
+      dir: env.INGRESS_SPOOL_DIR,
+      maxBytes: env.INGRESS_SPOOL_MAX_BYTES,
+      logger,
+      replay: async (requests) => {
+        await withTimeout(
+          Promise.all(
+            requests.map((request) =>
+              enqueue(
+                request.channel,
+                request.destination,
+                request.events,
+                request.receivedAt,
+              ).catch((error: unknown) => {
+                // Events Redis can never take would hold up the journal forever: dropped, loudly.
+                if (!(error instanceof EventsNotStorableError)) throw error;
+                logger.error(
+                  { err: error, channel: request.channel },
+                  "spooled events cannot be stored; dropped",
+                );
+              }),
+            ),
+          ),
+          env.ENQUEUE_TIMEOUT_MS,
+          "spool replay",
+        );
+      },
+    })
+  : undefined;
 
 // Each channel's requests are checked with its own secret and must be addressed to its own bot.
 const webhooks: Record<string, WebhookRoute> = {};
@@ -51,20 +113,31 @@ for (const channel of channels) {
     channelSecret: channel.channelSecret,
     enqueueTimeoutMs: env.ENQUEUE_TIMEOUT_MS,
     checkDestination: guard.check,
-    enqueue: async (envelope, receivedAt) => {
-      const report = await enqueuer.enqueue(
-        envelope.destination,
-        envelope.events,
-        receivedAt,
-        channel.name,
-      );
-      metrics.eventsAdmitted(channel.name, report);
+    enqueue: (envelope, receivedAt) =>
+      enqueue(channel.name, envelope.destination, envelope.events, receivedAt),
+    spool: spool && {
+      get spooling() {
+        return spool.spooling;
+      },
+      append: (envelope, receivedAt) =>
+        spool.append({
+          channel: channel.name,
+          destination: envelope.destination,
+          events: envelope.events,
+          receivedAt,
+        }),
     },
-    onEnqueueError: (error) =>
-      logger.error(
-        { err: error, channel: channel.name },
-        "enqueue failed; answered 503 (400 if the events cannot be stored)",
-      ),
+    onEnqueueError: (error, fallback) => {
+      if (fallback === "spooled")
+        logger.debug({ err: error, channel: channel.name }, "enqueue failed; spooled");
+      else
+        logger.error(
+          { err: error, channel: channel.name },
+          "enqueue failed; answered 503 (400 if the events cannot be stored)",
+        );
+    },
+    onSpoolError: (error) =>
+      logger.error({ err: error, channel: channel.name, spool: spool?.stats() }, "spool refused"),
   });
   for (const path of webhookPathsOf(channel)) {
     webhooks[path] = { channel: channel.name, handle: handler };
@@ -105,6 +178,8 @@ async function shutdown(signal: string) {
   const cut = setTimeout(() => app.server.closeAllConnections(), env.SHUTDOWN_GRACE_MS);
   await app.close();
   clearTimeout(cut);
+  // What the spool cannot replay within the grace period stays in its journal for the next start.
+  await spool?.close(env.SHUTDOWN_GRACE_MS);
   await enqueuer.close();
   redis.disconnect();
   process.exit(0);
@@ -118,3 +193,25 @@ await app.listen({ port: env.PORT, host: env.HOST }).catch((error: Error) => {
   process.exit(1);
 });
 logger.info({ webhooks: Object.keys(webhooks) }, "serving webhooks");
+
+/**
+ * Refuses to run on a queue created with another QUEUE_SHARDS. Redis may be away at start (then
+ * the spool takes the webhooks), so this waits for it in the background; nothing is written to a
+ * queue before it passes.
+ */
+async function checkShardCount() {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await assertShardCount(redis, keys);
+      return;
+    } catch (error) {
+      if (error instanceof ShardCountMismatchError) {
+        logger.fatal(error.message);
+        process.exit(78);
+      }
+      if (attempt % 20 === 0)
+        logger.warn({ err: error }, "waiting for Redis to check QUEUE_SHARDS");
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+}

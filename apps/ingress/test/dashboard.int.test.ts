@@ -5,10 +5,10 @@ import {
   createProducerConnection,
   createWorkerConnection,
   lineEventsQueue,
+  type RedisConnection,
 } from "@linefleet/queue";
 import { waitFor } from "@linefleet/testing";
 import { Queue, UnrecoverableError, Worker } from "bullmq";
-import type { Redis } from "ioredis";
 import { afterEach, beforeEach, describe, expect, inject, it } from "vitest";
 import { buildApp } from "../src/app.ts";
 
@@ -17,7 +17,7 @@ const basic = (user: string, password: string) =>
   `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}`;
 
 describe("queue dashboard at /admin/queues", () => {
-  let redis: Redis;
+  let redis: RedisConnection;
   let prefix: string;
   beforeEach(async () => {
     redis = createProducerConnection(inject("redisUrl"));

@@ -7,10 +7,9 @@ import {
   withRateLimit,
 } from "@linefleet/line-client";
 import type { Logger } from "@linefleet/log";
-import type { RedisKeys } from "@linefleet/queue";
+import type { RedisConnection, RedisKeys } from "@linefleet/queue";
 import { createTokenSource, type TokenSource } from "@linefleet/tokens";
 import { createRedisRateLimiter, type RateLimiter } from "@linefleet/worker";
-import type { Redis } from "ioredis";
 import type { WorkerEnv } from "./env.ts";
 
 interface ChannelRuntime {
@@ -30,7 +29,7 @@ export function createChannelResolver(
   channels: readonly Channel[],
   deps: {
     env: WorkerEnv;
-    redis: Redis;
+    redis: RedisConnection;
     keys: RedisKeys;
     logger: Logger;
     /** The keep-alive pool reply and push go through. */

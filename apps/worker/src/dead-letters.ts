@@ -1,7 +1,12 @@
 // pnpm dead-letters <list|show|replay|prune> — inspect and recover events that failed for good.
 import { parseArgs } from "node:util";
 import { locateService, parseEnvOrExit, printableUrl, redisEnv } from "@linefleet/config";
-import { createWorkerConnection, redisKeys } from "@linefleet/queue";
+import {
+  assertShardCount,
+  createWorkerConnection,
+  redisKeys,
+  ShardCountMismatchError,
+} from "@linefleet/queue";
 import { createDeadLetters } from "@linefleet/worker";
 import { z } from "zod";
 
@@ -13,7 +18,8 @@ const usage = `Usage: pnpm dead-letters <command>
   replay --all                  replay every dead letter
   prune --older-than <hours>    delete dead letters older than that
 
-Reads REDIS_URL and QUEUE_PREFIX like the worker; with REDIS_URL unset, uses the Redis of a
+Reads REDIS_URL, REDIS_CLUSTER_NODES, QUEUE_PREFIX and QUEUE_SHARDS like the worker, and
+reads every shard; with REDIS_URL unset, uses the Redis of a
 running pnpm dev (else redis://127.0.0.1:6379).`;
 
 /** How long to wait for Redis before saying it is unreachable. */
@@ -42,15 +48,24 @@ const env = parseEnvOrExit(z.object(redisEnv), {
   QUEUE_PREFIX: process.env.QUEUE_PREFIX || redisAt.stack?.queuePrefix,
 });
 console.error(`dead-letters: Redis ${printableUrl(env.REDIS_URL)} (${redisAt.source})`);
-const redis = createWorkerConnection(env.REDIS_URL);
+const redis = createWorkerConnection({ url: env.REDIS_URL, clusterNodes: env.REDIS_CLUSTER_NODES });
+const keys = redisKeys(env.QUEUE_PREFIX, {
+  shards: env.QUEUE_SHARDS,
+  cluster: env.REDIS_CLUSTER_NODES !== undefined,
+});
 await reachRedis();
 const deadLetters = createDeadLetters({
   connection: redis,
-  keys: redisKeys(env.QUEUE_PREFIX),
+  keys,
 });
 
 try {
+  await assertShardCount(redis, keys);
   process.exitCode = await run();
+} catch (error) {
+  if (!(error instanceof ShardCountMismatchError)) throw error;
+  console.error(error.message);
+  process.exitCode = 78;
 } finally {
   await deadLetters.close();
   redis.disconnect();

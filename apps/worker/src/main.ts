@@ -11,10 +11,13 @@ import {
 } from "@linefleet/metrics";
 import {
   assertRedisKeepsKeys,
+  assertShardCount,
   createQueueDepthReader,
   createWorkerConnection,
   RedisMayEvictError,
   redisKeys,
+  ShardCountMismatchError,
+  shareConcurrency,
   watchEvictionPolicy,
 } from "@linefleet/queue";
 import { createEventWorker } from "@linefleet/worker";
@@ -30,7 +33,7 @@ const { env, channels } = exitOnConfigError(() =>
   }),
 );
 const logger = createLogger({ name: "worker", level: env.LOG_LEVEL });
-const redis = createWorkerConnection(env.REDIS_URL);
+const redis = createWorkerConnection({ url: env.REDIS_URL, clusterNodes: env.REDIS_CLUSTER_NODES });
 // A message, not a stack trace: while Redis is away this repeats on every reconnect attempt.
 redis.on("error", (error) => logger.warn({ reason: error.message }, "redis connection error"));
 // Logged as an error at start and after each reconnect when Redis may evict queued events (the
@@ -39,7 +42,10 @@ const redisPolicy = watchEvictionPolicy(redis, {
   allowEvicting: env.ALLOW_EVICTING_REDIS,
   logger,
 });
-const keys = redisKeys(env.QUEUE_PREFIX);
+const keys = redisKeys(env.QUEUE_PREFIX, {
+  shards: env.QUEUE_SHARDS,
+  cluster: env.REDIS_CLUSTER_NODES !== undefined,
+});
 
 // Every LINE call goes through one keep-alive pool with network timeouts: reply and push directly,
 // the SDK's other calls as the global dispatcher of its `fetch`.
@@ -55,22 +61,37 @@ const resolver = exitOnConfigError(() =>
 
 const registry = createRegistry();
 registerQueueGauges(registry, { readDepth: createQueueDepthReader(redis, env.QUEUE_PREFIX) });
+const observe = createWorkerMetrics(registry);
 
-const worker = createEventWorker({
-  connection: redis,
-  keys,
-  bot: await loadBot(env.BOT_MODULE).catch(exitWithConfigError),
-  channels: resolver.resolve,
-  rateLimiterFor: resolver.rateLimiterFor,
-  logger,
-  concurrency: env.WORKER_CONCURRENCY,
-  replyTokenMaxAgeMs: env.REPLY_TOKEN_MAX_AGE_MS,
-  pushAfterUnknownReply: env.PUSH_AFTER_UNKNOWN_REPLY,
-  laneMaxWaitMs: env.LANE_MAX_WAIT_MS,
-  lockDurationMs: env.WORKER_LOCK_DURATION_MS,
-  observe: createWorkerMetrics(registry),
-});
-
+const bot = await loadBot(env.BOT_MODULE).catch(exitWithConfigError);
+// After the configuration's own checks (which need no Redis), and before touching a queue.
+try {
+  await assertShardCount(redis, keys);
+} catch (error) {
+  if (!(error instanceof ShardCountMismatchError)) throw error;
+  logger.fatal(error.message);
+  process.exit(78);
+}
+// One BullMQ worker per shard, each with an equal share of the process's concurrency.
+const shards = env.WORKER_SHARDS ?? keys.layout.shards;
+const shares = shareConcurrency(env.WORKER_CONCURRENCY, shards.length);
+const workers = shards.map((shard, index) =>
+  createEventWorker({
+    connection: redis,
+    keys,
+    shard,
+    bot,
+    channels: resolver.resolve,
+    rateLimiterFor: resolver.rateLimiterFor,
+    logger,
+    concurrency: shares[index] ?? 1,
+    replyTokenMaxAgeMs: env.REPLY_TOKEN_MAX_AGE_MS,
+    pushAfterUnknownReply: env.PUSH_AFTER_UNKNOWN_REPLY,
+    laneMaxWaitMs: env.LANE_MAX_WAIT_MS,
+    lockDurationMs: env.WORKER_LOCK_DURATION_MS,
+    observe,
+  }),
+);
 const metricsServer = await serveMetrics({
   registry,
   port: env.METRICS_PORT,
@@ -96,7 +117,7 @@ async function shutdown(signal: string) {
   logger.info({ signal }, "shutting down: finishing in-flight events");
   // close() stops taking jobs and waits for the running ones; past the grace period, leave them:
   // their locks expire and another worker takes them over, the ledger preventing doubles.
-  const closed = worker.close().then(() => true);
+  const closed = Promise.all(workers.map((worker) => worker.close())).then(() => true);
   const graceOver = new Promise<boolean>((resolve) =>
     setTimeout(() => resolve(false), env.SHUTDOWN_GRACE_MS).unref(),
   );
@@ -111,12 +132,13 @@ process.on("SIGTERM", () => void shutdown("SIGTERM"));
 process.on("SIGINT", () => void shutdown("SIGINT"));
 
 await resolver.warmUp();
-await worker.waitUntilReady();
+await Promise.all(workers.map((worker) => worker.waitUntilReady()));
 const { policy } = await redisPolicy.check();
 logger.info(
   {
     concurrency: env.WORKER_CONCURRENCY,
     queue: env.QUEUE_PREFIX,
+    shards,
     metricsPort: (metricsServer.address() as AddressInfo).port,
     redisMaxmemoryPolicy: policy,
     channels: channels.map((channel) => `${channel.name} (${channel.token.kind} token)`),

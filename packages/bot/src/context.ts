@@ -1,6 +1,6 @@
 import type { Readable } from "node:stream";
 import type { LineClient, Message, SendReport } from "@linefleet/line-client";
-import type { Redis } from "ioredis";
+import type { RedisConnection } from "@linefleet/queue";
 import type { Channel } from "./channel.ts";
 import type { LineEvent } from "./events.ts";
 import type { Profile } from "./profile-cache.ts";
@@ -54,7 +54,7 @@ export interface BotContext<E = LineEvent, S = undefined> {
   /** LINE's API for everything beyond what the context wraps. */
   readonly line: LineClient;
   /** The worker's Redis connection, for the bot's own small state (no blocking commands). */
-  readonly redis: Redis;
+  readonly redis: RedisConnection;
   /** Prefix of linefleet's Redis keys (`QUEUE_PREFIX`); put the bot's own keys under it. */
   readonly keyPrefix: string;
   /**

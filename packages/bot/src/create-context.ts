@@ -1,7 +1,6 @@
 import type { LineClient, Message, Outbox, SendReport } from "@linefleet/line-client";
-import type { RedisKeys } from "@linefleet/queue";
+import type { RedisConnection, RedisKeys } from "@linefleet/queue";
 import { chatIdOf, type WebhookEvent } from "@linefleet/webhook";
-import type { Redis } from "ioredis";
 import type { Channel } from "./channel.ts";
 import { fetchContent } from "./content.ts";
 import type { BotContext, BotLogger } from "./context.ts";
@@ -19,7 +18,7 @@ export interface ContextInput<S> {
   channel: Channel;
   client: LineClient;
   outbox: Outbox;
-  redis: Redis;
+  redis: RedisConnection;
   keys: RedisKeys;
   log: BotLogger;
   session: S;

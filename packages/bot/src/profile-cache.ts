@@ -1,8 +1,8 @@
 import type { LineClient } from "@linefleet/line-client";
 import { toLineApiError } from "@linefleet/line-client";
+import type { RedisConnection } from "@linefleet/queue";
 import { PROFILE_TTL_SECONDS, type RedisKeys } from "@linefleet/queue";
 import type { EventSource } from "@linefleet/webhook";
-import type { Redis } from "ioredis";
 import { ContextUsageError } from "./errors.ts";
 
 /** A user's LINE profile (in a group or room: as a member of it). */
@@ -19,7 +19,7 @@ export interface Profile {
  * member profile inside those chats, which also works for users who are not friends).
  */
 export async function cachedProfile(
-  redis: Redis,
+  redis: RedisConnection,
   keys: RedisKeys,
   destination: string,
   source: EventSource | undefined,

@@ -1,7 +1,7 @@
 import { Outbox, type SendLedger, type SendObserver } from "@linefleet/line-client";
+import type { RedisConnection } from "@linefleet/queue";
 import { laneOf, type RedisKeys, SESSION_TTL_SECONDS } from "@linefleet/queue";
 import { chatIdOf, type WebhookEvent } from "@linefleet/webhook";
-import type { Redis } from "ioredis";
 import type { Bot } from "./bot.ts";
 import type { ChannelResolver } from "./channel.ts";
 import type { BotLogger } from "./context.ts";
@@ -19,7 +19,7 @@ export interface BotRuntimeOptions {
   bot: Bot<any, any>;
   /** The channel of each event and the LINE client answering for it, looked up per event. */
   channels: ChannelResolver;
-  redis: Redis;
+  redis: RedisConnection;
   keys: RedisKeys;
   replyTokenMaxAgeMs: number;
   pushAfterUnknownReply?: boolean;

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
+import type { RedisConnection } from "@linefleet/queue";
 import { defineScript, type RedisScript, SESSION_COMMIT } from "@linefleet/queue";
-import type { Redis } from "ioredis";
 
 export interface LoadedSession {
   /** "" when the chat has no session. */
@@ -15,10 +15,10 @@ export interface LoadedSession {
  * counter) keep a session that expired and was written again from ever looking unchanged.
  */
 export class SessionStore {
-  readonly #redis: Redis;
+  readonly #redis: RedisConnection;
   readonly #commit: RedisScript;
 
-  constructor(redis: Redis) {
+  constructor(redis: RedisConnection) {
     this.#redis = redis;
     this.#commit = defineScript(redis, SESSION_COMMIT);
   }

@@ -23,6 +23,7 @@ describe("parseEnv", () => {
       REDIS_URL: "redis://127.0.0.1:6379",
       QUEUE_PREFIX: "linefleet",
       ALLOW_EVICTING_REDIS: false,
+      QUEUE_SHARDS: 1,
       PORT: 8080,
       VERBOSE: true,
     });
@@ -42,6 +43,21 @@ describe("parseEnv", () => {
     expect(message).toContain("PORT is invalid");
     expect(message).toContain("REDIS_URL is invalid");
     expect(message).not.toContain("eighty");
+  });
+
+  it("reads REDIS_CLUSTER_NODES as host:port seeds and names a bad one", () => {
+    const base = { LINE_CHANNEL_SECRET: "s", LINE_CHANNEL_ACCESS_TOKEN: "t" };
+    expect(
+      parseEnv(schema, { ...base, REDIS_CLUSTER_NODES: "10.0.0.1:7000, redis-2.internal:7001" })
+        .REDIS_CLUSTER_NODES,
+    ).toEqual([
+      { host: "10.0.0.1", port: 7000 },
+      { host: "redis-2.internal", port: 7001 },
+    ]);
+    expect(parseEnv(schema, base).REDIS_CLUSTER_NODES).toBeUndefined();
+    expect(() =>
+      parseEnv(schema, { ...base, REDIS_CLUSTER_NODES: "10.0.0.1:7000,10.0.0.2" }),
+    ).toThrow(/REDIS_CLUSTER_NODES is invalid: expected host:port/);
   });
 
   it("treats an empty variable as unset", () => {

@@ -2,16 +2,16 @@ import { createBullBoard } from "@bull-board/api";
 import { BullMQAdapter } from "@bull-board/api/bullMQAdapter";
 import { FastifyAdapter } from "@bull-board/fastify";
 import fastifyBasicAuth from "@fastify/basic-auth";
+import type { RedisConnection } from "@linefleet/queue";
 import { lineEventsQueue } from "@linefleet/queue";
 import { Queue } from "bullmq";
 import type { FastifyPluginAsync } from "fastify";
-import type { Redis } from "ioredis";
 import { credentialsMatch, type DashboardCredentials } from "./credentials.ts";
 
 export const dashboardPath = "/admin/queues";
 
 export interface QueueDashboardOptions {
-  connection: Redis;
+  connection: RedisConnection;
   /** QUEUE_PREFIX. Not `prefix`: Fastify reads that register option as a route prefix. */
   queuePrefix: string;
   credentials: DashboardCredentials;

@@ -1,9 +1,9 @@
 import { once } from "node:events";
+import type { RedisConnection } from "@linefleet/queue";
 import { defineScript, LEARN_BOT_USER_ID, type RedisKeys } from "@linefleet/queue";
-import type { Redis } from "ioredis";
 
 export interface DestinationGuardOptions {
-  redis: Redis;
+  redis: RedisConnection;
   keys: RedisKeys;
   channel: string;
   /** The channel's bot user id, when the configuration gives it. */

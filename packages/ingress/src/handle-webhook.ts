@@ -40,8 +40,22 @@ export interface WebhookHandlerDeps {
    * event is never acknowledged without being durably queued.
    */
   enqueueTimeoutMs: number;
+  /**
+   * Where a request's events go when Redis cannot take them within `enqueueTimeoutMs`: a local
+   * journal replayed into Redis later. Without it such a request is answered 503.
+   */
+  spool?: WebhookSpool;
   now?: () => number;
-  onEnqueueError?: (error: unknown) => void;
+  /** Called when an enqueue failed or took too long; `fallback` says what the request got. */
+  onEnqueueError?: (error: unknown, fallback: "spooled" | "refused") => void;
+  onSpoolError?: (error: unknown) => void;
+}
+
+export interface WebhookSpool {
+  /** While true, requests must go to the spool too, so that its events keep their order. */
+  readonly spooling: boolean;
+  /** Resolves once the events are durable on local disk; rejects when they may not be (full). */
+  append(envelope: WebhookEnvelope, receivedAt: number): Promise<void>;
 }
 
 /**
@@ -63,6 +77,13 @@ export function createWebhookHandler(deps: WebhookHandlerDeps) {
     if (!parsed.ok) return failure(400, parsed.reason, parsed.detail);
 
     const { envelope } = parsed;
+    const receivedAt = now();
+    const accepted: WebhookOutcome = {
+      status: 200,
+      body: { ok: true, events: envelope.events.length },
+      envelope,
+    };
+    const { spool } = deps;
     try {
       if (
         deps.checkDestination &&
@@ -78,18 +99,46 @@ export function createWebhookHandler(deps: WebhookHandlerDeps) {
           "destination is not this channel's bot: the webhook URL of another channel?",
         );
       }
-      // A late enqueue may still land; that is safe, since the redelivery it provokes is deduped.
-      await withTimeout(deps.enqueue(envelope, now()), deps.enqueueTimeoutMs, "enqueue");
     } catch (error) {
-      deps.onEnqueueError?.(error);
+      // Redis is away and the bot is not known yet. The signature proves the request was made
+      // with this channel's secret, so with a spool its events are kept rather than lost.
+      const saved = spool ? await spooled(spool, envelope, receivedAt) : false;
+      deps.onEnqueueError?.(error, saved ? "spooled" : "refused");
+      return saved ? accepted : unavailable();
+    }
+    if (spool?.spooling && envelope.events.length > 0) {
+      return (await spooled(spool, envelope, receivedAt)) ? accepted : unavailable();
+    }
+    try {
+      // A late enqueue may still land; that is safe, since the redelivery (or the spool's replay)
+      // it races with is deduped.
+      await withTimeout(deps.enqueue(envelope, receivedAt), deps.enqueueTimeoutMs, "enqueue");
+    } catch (error) {
       if ((error as { code?: unknown } | undefined)?.code === "LF_EVENTS_NOT_STORABLE") {
+        // Resending, or replaying from the spool, would not help.
+        deps.onEnqueueError?.(error, "refused");
         return failure(400, "unstorable_events", (error as Error).message);
       }
-      return failure(503, "queue_unavailable", "events could not be queued; LINE may redeliver");
+      const saved = spool ? await spooled(spool, envelope, receivedAt) : false;
+      deps.onEnqueueError?.(error, saved ? "spooled" : "refused");
+      return saved ? accepted : unavailable();
     }
-    return { status: 200, body: { ok: true, events: envelope.events.length }, envelope };
+    return accepted;
   };
+
+  async function spooled(spool: WebhookSpool, envelope: WebhookEnvelope, receivedAt: number) {
+    try {
+      await spool.append(envelope, receivedAt);
+      return true;
+    } catch (error) {
+      deps.onSpoolError?.(error);
+      return false;
+    }
+  }
 }
+
+const unavailable = () =>
+  failure(503, "queue_unavailable", "events could not be queued; LINE may redeliver");
 
 function failure(
   status: 400 | 401 | 403 | 503,

@@ -5,5 +5,6 @@ export {
   type WebhookHandlerDeps,
   type WebhookOutcome,
   type WebhookRequest,
+  type WebhookSpool,
 } from "./handle-webhook.ts";
 export { TimeoutError, withTimeout } from "./with-timeout.ts";

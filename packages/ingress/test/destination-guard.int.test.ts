@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
+import type { RedisConnection } from "@linefleet/queue";
 import { createProducerConnection, redisKeys } from "@linefleet/queue";
-import type { Redis } from "ioredis";
 import { afterEach, describe, expect, inject, it } from "vitest";
 import { createDestinationGuard } from "../src/index.ts";
 
@@ -8,7 +8,7 @@ const botA = `U${"a".repeat(32)}`;
 const botB = `U${"b".repeat(32)}`;
 
 describe("the destination guard", () => {
-  const connections: Redis[] = [];
+  const connections: RedisConnection[] = [];
   afterEach(() => {
     for (const connection of connections.splice(0)) connection.disconnect();
   });

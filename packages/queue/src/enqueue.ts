@@ -1,14 +1,15 @@
 import type { WebhookEvent } from "@linefleet/webhook";
 import { Job, type JobJson, Queue } from "bullmq";
-import type { ChainableCommander, Redis } from "ioredis";
+import type { ChainableCommander } from "ioredis";
 import { type LineEventJob, lineEventsQueue } from "./catalog.ts";
+import type { RedisConnection } from "./connection.ts";
 import {
   ADMIT_TO_LANE,
   dedupeIdFor,
   jobIdFor,
   LANE_TTL_SECONDS,
   laneOf,
-  redisKeys,
+  type RedisKeys,
 } from "./redis-model/keys.ts";
 import { defineScript } from "./scripts.ts";
 
@@ -35,8 +36,9 @@ export interface EventEnqueuer {
 }
 
 export interface EventEnqueuerOptions {
-  connection: Redis;
-  prefix: string;
+  connection: RedisConnection;
+  /** The data model, with the deployment's shard layout. */
+  keys: RedisKeys;
   /** How long an event's id is remembered to refuse redeliveries (default 24 h). */
   dedupeTtlMs?: number;
 }
@@ -72,16 +74,17 @@ interface Pending {
   reject(error: unknown): void;
 }
 
-/** An event ready to be written: its lane and BullMQ's serialised job. */
+/** An event ready to be written: its lane, its shard and BullMQ's serialised job. */
 interface Prepared {
   webhookEventId: string;
   timestamp: number;
   lane: string | undefined;
+  shard: number;
   job: JobJson;
   jobId: string;
 }
 
-/** The events of one request (all, or a slice of a large one) in one transaction. */
+/** The events of one request on one shard (all, or a slice of a large one) in one transaction. */
 interface Part {
   events: Prepared[];
   resolve(report: EnqueueReport): void;
@@ -89,45 +92,64 @@ interface Part {
 }
 
 /**
- * Admits webhook events into the queue in MULTIs: one round trip each, applied whole. For each
- * event, its lane entry (see redis-model/lanes.ts) and its job with its dedupe mark (BullMQ's
- * deduplication id, set by BullMQ's own add script) are written together, so an event is never
- * marked without being queued, never queued twice, and never re-enters its lane once handled.
+ * Admits webhook events into the queue in MULTIs, one per shard: one round trip each, applied
+ * whole. For each event, its lane entry (see redis-model/lanes.ts) and its job with its dedupe
+ * mark (BullMQ's deduplication id, set by BullMQ's own add script) are written together, so an
+ * event is never marked without being queued, never queued twice, and never re-enters its lane
+ * once handled. An event goes to its lane's shard (so a chat's events stay together and in
+ * order); events without a chat take the shards in turn.
  *
- * The requests that arrive in one turn of the event loop share MULTIs: under load this spreads
- * the round trip and its socket writes over many requests, and no request waits longer than the
- * current turn for its batch to leave. Yet one request never hurts another: each request's jobs
- * are serialised before anything is written, so one that cannot be fails alone; a transaction
- * holds at most EVENTS_PER_TRANSACTION events, a larger request being split (atomic per
- * transaction: if one fails the request is answered 503, and LINE's redelivery finds the events
- * that did land deduped); and each request learns the outcome of its own commands only.
+ * The requests that arrive in one turn of the event loop share those MULTIs: under load this
+ * spreads the round trips and their socket writes over many requests, and no request waits longer
+ * than the current turn for its batch to leave. Yet one request never hurts another: each
+ * request's jobs are serialised before anything is written, so one that cannot be fails alone; a
+ * transaction holds at most EVENTS_PER_TRANSACTION events, a larger request being split (atomic
+ * per transaction: if one fails the request is answered 503, or spooled, and the events that did
+ * land are deduped when they come again); and each request learns the outcome of its own commands
+ * only.
  */
 export function createEventEnqueuer({
   connection,
-  prefix,
+  keys,
   dedupeTtlMs = lineEventsQueue.dedupeTtlMs,
 }: EventEnqueuerOptions): EventEnqueuer {
-  const queue = new Queue<LineEventJob>(lineEventsQueue.name, {
-    connection,
-    prefix,
-    defaultJobOptions: lineEventsQueue.jobOptions,
+  const { layout } = keys;
+  const queues = layout.shards.map((shard) => {
+    const queue = new Queue<LineEventJob>(layout.queueName(shard), {
+      connection,
+      prefix: keys.prefix,
+      defaultJobOptions: lineEventsQueue.jobOptions,
+    });
+    // Queue errors surface through the failing call; this only keeps them from being unhandled.
+    queue.on("error", () => {});
+    return queue;
   });
-  // Queue errors surface through the failing call; this only keeps them from being unhandled.
-  queue.on("error", () => {});
+  const queueOf = (shard: number) => {
+    const queue = queues[shard];
+    if (!queue) throw new Error(`no queue for shard ${shard}`);
+    return queue;
+  };
   // Defined on the connection itself, so the MULTIs BullMQ's client makes from it carry it:
   // EVALSHA instead of the script's text for every event.
   const admitToLane = defineScript(connection, ADMIT_TO_LANE);
-  const keys = redisKeys(prefix);
   const jobOptions = { ...lineEventsQueue.jobOptions };
 
   let batch: Pending[] = [];
+  let nextUnlaned = 0;
+  /** Events without a chat need no order: they take the shards in turn. */
+  const takeTurnForUnlaned = () => {
+    nextUnlaned = (nextUnlaned + 1) % layout.count;
+    return nextUnlaned;
+  };
 
-  /** BullMQ's job for each event; throws if one cannot be serialised. */
+  /** BullMQ's job for each event, on its shard; throws if one cannot be serialised. */
   function prepare({ channel, destination, events, receivedAt }: Pending): Prepared[] {
     return events.map((event) => {
       const jobId = jobIdFor(event.webhookEventId);
+      const lane = laneOf(destination, event.source);
+      const shard = lane ? layout.shardOfLane(lane) : takeTurnForUnlaned();
       const job = new Job<LineEventJob>(
-        queue,
+        queueOf(shard),
         event.type,
         { channel, destination, event, receivedAt },
         {
@@ -139,21 +161,23 @@ export function createEventEnqueuer({
       return {
         webhookEventId: event.webhookEventId,
         timestamp: event.timestamp,
-        lane: laneOf(destination, event.source),
+        lane,
+        shard,
         job: job.asJSON(),
         jobId,
       };
     });
   }
 
-  /** One MULTI for the parts; each part settles by its own commands' results. Never rejects. */
-  function write(parts: Part[]): Promise<void> {
-    return writeParts(parts).catch((error: unknown) => {
+  /** One MULTI on the shard for the parts; each settles by its own commands' results. Never rejects. */
+  function write(shard: number, parts: Part[]): Promise<void> {
+    return writeParts(shard, parts).catch((error: unknown) => {
       for (const part of parts) part.reject(error);
     });
   }
 
-  async function writeParts(parts: Part[]) {
+  async function writeParts(shard: number, parts: Part[]) {
+    const queue = queueOf(shard);
     const backend = queue.getBackend();
     const client = await backend.client;
     const multi = client.multi();
@@ -215,8 +239,8 @@ export function createEventEnqueuer({
     });
   }
 
-  /** The transactions of a request too large for one, a few at a time. */
-  async function writeLarge(events: Prepared[]): Promise<EnqueueReport> {
+  /** The transactions of a request's events on one shard too many for one, a few at a time. */
+  async function writeLarge(shard: number, events: Prepared[]): Promise<EnqueueReport> {
     const total: EnqueueReport = { enqueued: 0, duplicates: 0 };
     const chunks: Prepared[][] = [];
     for (let i = 0; i < events.length; i += EVENTS_PER_TRANSACTION) {
@@ -227,7 +251,7 @@ export function createEventEnqueuer({
       while (next < chunks.length) {
         const chunk = chunks[next++] ?? [];
         const report = await new Promise<EnqueueReport>((resolve, reject) => {
-          void write([{ events: chunk, resolve, reject }]);
+          void write(shard, [{ events: chunk, resolve, reject }]);
         });
         total.enqueued += report.enqueued;
         total.duplicates += report.duplicates;
@@ -240,8 +264,22 @@ export function createEventEnqueuer({
   function flush() {
     const requests = batch;
     batch = [];
-    let transaction: Part[] = [];
-    let size = 0;
+    /** Per shard, the transaction being filled: its parts and how many events they hold. */
+    const open = new Map<number, { parts: Part[]; size: number }>();
+    const join = (shard: number, events: Prepared[]) =>
+      new Promise<EnqueueReport>((resolve, reject) => {
+        let transaction = open.get(shard);
+        if (transaction && transaction.size + events.length > EVENTS_PER_TRANSACTION) {
+          void write(shard, transaction.parts);
+          transaction = undefined;
+        }
+        if (!transaction) {
+          transaction = { parts: [], size: 0 };
+          open.set(shard, transaction);
+        }
+        transaction.parts.push({ events, resolve, reject });
+        transaction.size += events.length;
+      });
     for (const request of requests) {
       let events: Prepared[];
       try {
@@ -250,19 +288,27 @@ export function createEventEnqueuer({
         request.reject(new EventsNotStorableError(error));
         continue;
       }
-      if (events.length > EVENTS_PER_TRANSACTION) {
-        writeLarge(events).then(request.resolve, request.reject);
-        continue;
+      const byShard = new Map<number, Prepared[]>();
+      for (const event of events) {
+        const onShard = byShard.get(event.shard);
+        if (onShard) onShard.push(event);
+        else byShard.set(event.shard, [event]);
       }
-      if (size + events.length > EVENTS_PER_TRANSACTION) {
-        void write(transaction);
-        transaction = [];
-        size = 0;
-      }
-      transaction.push({ events, resolve: request.resolve, reject: request.reject });
-      size += events.length;
+      // A request whose shards all took their events is queued; one a failing shard touched is
+      // not (it answers 503, or is spooled).
+      const reports = [...byShard].map(([shard, onShard]) =>
+        onShard.length > EVENTS_PER_TRANSACTION ? writeLarge(shard, onShard) : join(shard, onShard),
+      );
+      Promise.all(reports).then(
+        (parts) =>
+          request.resolve({
+            enqueued: parts.reduce((sum, part) => sum + part.enqueued, 0),
+            duplicates: parts.reduce((sum, part) => sum + part.duplicates, 0),
+          }),
+        request.reject,
+      );
     }
-    if (transaction.length > 0) void write(transaction);
+    for (const [shard, transaction] of open) void write(shard, transaction.parts);
   }
 
   return {
@@ -273,6 +319,8 @@ export function createEventEnqueuer({
         batch.push({ channel, destination, events, receivedAt, resolve, reject });
       });
     },
-    close: () => queue.close(),
+    close: async () => {
+      await Promise.all(queues.map((queue) => queue.close()));
+    },
   };
 }

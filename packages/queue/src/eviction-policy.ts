@@ -1,4 +1,4 @@
-import type { Redis } from "ioredis";
+import type { RedisConnection } from "./connection.ts";
 
 /** Thrown (or returned) when Redis may evict keys, and with them queued events. */
 export class RedisMayEvictError extends Error {
@@ -32,7 +32,7 @@ export function judgeEvictionPolicy(policy: string, allowEvicting: boolean): Evi
  * Reads the policy from `INFO memory` rather than `CONFIG GET`: managed Redis services often
  * disable CONFIG, never INFO. One round trip, which doubles as the liveness check.
  */
-export async function readEvictionPolicy(redis: Redis): Promise<string> {
+export async function readEvictionPolicy(redis: RedisConnection): Promise<string> {
   const info = await redis.info("memory");
   const policy = /^maxmemory_policy:(\S+)/m.exec(info)?.[1];
   if (!policy) throw new Error("Redis INFO memory reports no maxmemory_policy");
@@ -40,7 +40,7 @@ export async function readEvictionPolicy(redis: Redis): Promise<string> {
 }
 
 export async function checkEvictionPolicy(
-  redis: Redis,
+  redis: RedisConnection,
   options: { allowEvicting: boolean },
 ): Promise<EvictionPolicyVerdict> {
   return judgeEvictionPolicy(await readEvictionPolicy(redis), options.allowEvicting);
@@ -49,7 +49,7 @@ export async function checkEvictionPolicy(
 /** Resolves when Redis answers and may not evict (or is allowed to); else rejects, with a
  * `RedisMayEvictError` for an unsafe policy. For readiness probes. */
 export async function assertRedisKeepsKeys(
-  redis: Redis,
+  redis: RedisConnection,
   options: { allowEvicting: boolean },
 ): Promise<EvictionPolicyVerdict> {
   const verdict = await checkEvictionPolicy(redis, options);
@@ -75,7 +75,7 @@ export interface EvictionPolicyWatch {
  * error, an allowed one as a warning.
  */
 export function watchEvictionPolicy(
-  redis: Redis,
+  redis: RedisConnection,
   options: { allowEvicting: boolean; logger: PolicyLogger },
 ): EvictionPolicyWatch {
   let latest: EvictionPolicyVerdict | undefined;

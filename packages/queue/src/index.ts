@@ -1,5 +1,11 @@
 export { type LineEventJob, lineEventJobSchema, lineEventsQueue } from "./catalog.ts";
-export { createProducerConnection, createWorkerConnection } from "./connection.ts";
+export {
+  type ClusterSeed,
+  createProducerConnection,
+  createWorkerConnection,
+  type RedisConnection,
+  type RedisTarget,
+} from "./connection.ts";
 export {
   createEventEnqueuer,
   type EnqueueReport,
@@ -44,13 +50,19 @@ export {
   queueKey,
   RATE_ACQUIRE,
   type RedisKeys,
+  type RedisKeysOptions,
   redisKeys,
   type ScriptSpec,
   SESSION_COMMIT,
   SESSION_TTL_SECONDS,
+  type ShardLayout,
+  type ShardLayoutOptions,
   STEP_ASIDE,
+  shardLayout,
+  shareConcurrency,
   TOKEN_INVALIDATE,
   TOKEN_LOCK_RELEASE,
   tokenTtlMs,
 } from "./redis-model/keys.ts";
 export { defineScript, type RedisScript, type ScriptArg } from "./scripts.ts";
+export { assertShardCount, ShardCountMismatchError } from "./shard-count.ts";

@@ -1,5 +1,5 @@
-import type { Redis } from "ioredis";
 import { lineEventsQueue } from "./catalog.ts";
+import type { RedisConnection } from "./connection.ts";
 import { queueKey, READ_QUEUE_DEPTH } from "./redis-model/keys.ts";
 import { defineScript } from "./scripts.ts";
 
@@ -18,7 +18,7 @@ export interface QueueDepth {
  * round trips (one script, then the oldest job's enqueue time), cheap enough for every scrape: counts
  * are O(1), the oldest job one lookup. Never on the hot path.
  */
-export function createQueueDepthReader(redis: Redis, prefix: string) {
+export function createQueueDepthReader(redis: RedisConnection, prefix: string) {
   const script = defineScript(redis, READ_QUEUE_DEPTH);
   const key = (name: string) => queueKey(prefix, lineEventsQueue.name, name);
   return async function readQueueDepth(): Promise<QueueDepth> {

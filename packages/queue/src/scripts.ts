@@ -1,4 +1,5 @@
-import type { ChainableCommander, Redis } from "ioredis";
+import type { ChainableCommander } from "ioredis";
+import type { RedisConnection } from "./connection.ts";
 import type { ScriptSpec } from "./redis-model/keys.ts";
 
 export type ScriptArg = string | number;
@@ -20,7 +21,7 @@ type ScriptFunction = (...keysAndArgs: ScriptArg[]) => Promise<unknown>;
  * restarted or flushed its scripts) falls back to EVAL. Pipelines and MULTIs created from `redis`
  * afterwards carry it too.
  */
-export function defineScript(redis: Redis, { name, lua, keys }: ScriptSpec): RedisScript {
+export function defineScript(redis: RedisConnection, { name, lua, keys }: ScriptSpec): RedisScript {
   const commands = redis as unknown as Record<string, ScriptFunction | undefined>;
   if (typeof commands[name] !== "function") redis.defineCommand(name, { lua, numberOfKeys: keys });
   const run = commands[name]?.bind(redis);

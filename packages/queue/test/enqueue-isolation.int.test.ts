@@ -8,6 +8,7 @@ import {
   EVENTS_PER_TRANSACTION,
   EventsNotStorableError,
   jobIdFor,
+  redisKeys,
 } from "../src/index.ts";
 
 /** Requests enqueued in one tick share a batch: these tests put a hostile one among them. */
@@ -21,7 +22,7 @@ describe("one request never hurts another in the ingress's batch", () => {
     const prefix = `t-${randomUUID()}`;
     const connection = new Redis(inject("redisUrl"));
     closers.push(() => connection.disconnect());
-    const enqueuer = createEventEnqueuer({ connection, prefix });
+    const enqueuer = createEventEnqueuer({ connection, keys: redisKeys(prefix) });
     closers.push(() => enqueuer.close());
     const jobExists = async (event: WebhookEvent) =>
       (await connection.exists(`${prefix}:line-events:${jobIdFor(event.webhookEventId)}`)) === 1;

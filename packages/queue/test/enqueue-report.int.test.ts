@@ -9,13 +9,15 @@ import {
   createProducerConnection,
   createQueueDepthReader,
   type EventEnqueuer,
+  type RedisConnection,
+  redisKeys,
 } from "../src/index.ts";
 
 const destination = `U${"0".repeat(32)}`;
 const asEvent = (event: object) => event as WebhookEvent;
 
 describe("the enqueuer's report and the queue depth", () => {
-  let producer: Redis;
+  let producer: RedisConnection;
   let reader: Redis;
   let enqueuer: EventEnqueuer;
   let prefix: string;
@@ -26,7 +28,7 @@ describe("the enqueuer's report and the queue depth", () => {
     reader = new Redis(inject("redisUrl"));
     // A producer connection refuses commands until connected (no offline queue).
     await once(producer, "ready");
-    enqueuer = createEventEnqueuer({ connection: producer, prefix });
+    enqueuer = createEventEnqueuer({ connection: producer, keys: redisKeys(prefix) });
   });
   afterEach(async () => {
     await enqueuer.close();

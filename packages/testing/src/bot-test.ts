@@ -9,6 +9,7 @@ import {
 } from "@linefleet/emulator";
 import { createLineClient } from "@linefleet/line-client";
 import { createLogger } from "@linefleet/log";
+import type { RedisConnection } from "@linefleet/queue";
 import {
   createWorkerConnection,
   jobIdFor,
@@ -18,7 +19,6 @@ import {
 } from "@linefleet/queue";
 import { createEventWorker } from "@linefleet/worker";
 import type { Worker } from "bullmq";
-import type { Redis } from "ioredis";
 import { startRedis, type TestRedis } from "./redis-server.ts";
 import { type Stack, startStack } from "./stack.ts";
 
@@ -148,7 +148,7 @@ export async function startBotTest(options: BotTestOptions): Promise<BotTest> {
     },
   };
 
-  const redis: Redis = createWorkerConnection(redisUrl);
+  const redis: RedisConnection = createWorkerConnection(redisUrl);
   const keys = redisKeys(stack.prefix);
   const workers: Worker[] = [];
   if (inProcess) {

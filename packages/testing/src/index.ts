@@ -36,12 +36,20 @@ export {
 } from "./line-recorder.ts";
 export { type Scrape, scrape } from "./metrics.ts";
 export { type AppProcess, repoRoot, startApp, waitForHttp } from "./process.ts";
+export { queueIsIdle } from "./queue-state.ts";
+export {
+  CLUSTER_NODE_TIMEOUT_MS,
+  type ClusterNode,
+  startRedisCluster,
+  type TestRedisCluster,
+} from "./redis-cluster.ts";
 export {
   type StartRedisOptions,
   startLocalRedisServer,
   startRedis,
   type TestRedis,
 } from "./redis-server.ts";
+export { type RoundRobin, startRoundRobin } from "./round-robin.ts";
 export {
   nodeFlagsOf,
   type Stack,

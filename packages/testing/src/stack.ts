@@ -25,6 +25,11 @@ export interface Stack {
   workers: AppProcess[];
   /** Starts one more worker on the same queue; it is stopped with the stack. */
   addWorker(env?: Record<string, string>): Promise<AppProcess>;
+  /**
+   * Kills the ingress (`kill -9`: no shutdown, as in a crash) and starts a new one on the same
+   * port with the same environment; resolves once it answers /healthz.
+   */
+  restartIngress(): Promise<AppProcess>;
   stop(): Promise<void>;
 }
 
@@ -53,10 +58,16 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     LINE_CHANNEL_SECRET: channelSecret,
     LINE_CHANNEL_ACCESS_TOKEN: options.channelAccessToken ?? `token-${randomUUID()}`,
   };
+  const ingressEnv = {
+    ...common,
+    PORT: String(port),
+    HOST: "127.0.0.1",
+    ...options.ingressEnv,
+  };
   const ingress = startApp(
     "ingress",
     "apps/ingress/src/main.ts",
-    { ...common, PORT: String(port), HOST: "127.0.0.1", ...options.ingressEnv },
+    ingressEnv,
     nodeFlagsOf("start:ingress"),
   );
   const workerEnv = {
@@ -76,7 +87,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   await Promise.all(
     workers.map((worker) => worker.waitForLine((line) => line.msg === "worker ready")),
   );
-  return {
+  const stack: Stack = {
     ingressUrl,
     channelSecret,
     prefix,
@@ -91,10 +102,22 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       await worker.waitForLine((line) => line.msg === "worker ready");
       return worker;
     },
+    async restartIngress() {
+      await stack.ingress.kill();
+      stack.ingress = startApp(
+        "ingress",
+        "apps/ingress/src/main.ts",
+        ingressEnv,
+        nodeFlagsOf("start:ingress"),
+      );
+      await waitForHttp(`${ingressUrl}/healthz`);
+      return stack.ingress;
+    },
     async stop() {
-      await Promise.all([ingress.stop(), ...workers.map((worker) => worker.stop())]);
+      await Promise.all([stack.ingress.stop(), ...workers.map((worker) => worker.stop())]);
     },
   };
+  return stack;
 }
 
 /** Where a worker started by the stack serves /metrics, /healthz and /readyz. */

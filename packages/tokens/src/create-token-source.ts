@@ -1,13 +1,12 @@
 import type { Channel } from "@linefleet/channels";
-import type { RedisKeys } from "@linefleet/queue";
-import type { Redis } from "ioredis";
+import type { RedisConnection, RedisKeys } from "@linefleet/queue";
 import { createTokenIssuer } from "./issuer.ts";
 import { createTokenManager, type TokenManagerOptions } from "./token-manager.ts";
 import { staticTokenSource, type TokenSource } from "./token-source.ts";
 
 export interface TokenSourceOptions
   extends Pick<TokenManagerOptions, "onRevokeError" | "onIssued" | "onInvalidated" | "now"> {
-  redis: Redis;
+  redis: RedisConnection;
   keys: RedisKeys;
   apiBaseUrl?: string;
 }

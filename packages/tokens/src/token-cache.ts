@@ -1,3 +1,4 @@
+import type { RedisConnection } from "@linefleet/queue";
 import {
   defineScript,
   type RedisKeys,
@@ -5,14 +6,13 @@ import {
   TOKEN_LOCK_RELEASE,
   tokenTtlMs,
 } from "@linefleet/queue";
-import type { Redis } from "ioredis";
 import type { IssuedToken } from "./issuer.ts";
 
 /**
  * The shared token of one LINE channel in Redis, and the lock that makes its renewal
  * single-flight. Keyed by the channel's ID at LINE, so every name given to one channel shares it.
  */
-export function createTokenCache(redis: Redis, keys: RedisKeys, channelId: string) {
+export function createTokenCache(redis: RedisConnection, keys: RedisKeys, channelId: string) {
   const tokenKey = keys.token(channelId);
   const lockKey = keys.tokenLock(channelId);
   const release = defineScript(redis, TOKEN_LOCK_RELEASE);

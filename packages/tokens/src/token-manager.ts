@@ -1,12 +1,11 @@
 import { randomUUID } from "node:crypto";
-import type { RedisKeys } from "@linefleet/queue";
-import type { Redis } from "ioredis";
+import type { RedisConnection, RedisKeys } from "@linefleet/queue";
 import type { IssuedToken, TokenIssuer } from "./issuer.ts";
 import { createTokenCache } from "./token-cache.ts";
 import type { TokenSource } from "./token-source.ts";
 
 export interface TokenManagerOptions {
-  redis: Redis;
+  redis: RedisConnection;
   keys: RedisKeys;
   /** The channel's name, for errors. */
   channel: string;

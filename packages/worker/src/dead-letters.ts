@@ -4,11 +4,10 @@ import {
   jobIdFor,
   type LineEventJob,
   laneOf,
-  lineEventsQueue,
+  type RedisConnection,
   type RedisKeys,
 } from "@linefleet/queue";
 import { type Job, Queue } from "bullmq";
-import type { Redis } from "ioredis";
 import { createEventState } from "./event-state.ts";
 
 export interface DeadLetter {
@@ -28,12 +27,25 @@ export interface DeadLetter {
 /**
  * Events that exhausted their attempts (or failed for good) are kept as BullMQ failed jobs with
  * their payload and errors. Replaying one runs it again, answering by push only with the same
- * retry keys and ledger, so whatever it had already sent is not sent again.
+ * retry keys and ledger, so whatever it had already sent is not sent again. With shards, every
+ * shard's queue is read: a list is merged newest first, an id is looked up in each.
  */
-export function createDeadLetters({ connection, keys }: { connection: Redis; keys: RedisKeys }) {
-  const queue = new Queue<LineEventJob>(lineEventsQueue.name, { connection, prefix: keys.prefix });
+export function createDeadLetters({
+  connection,
+  keys,
+}: {
+  connection: RedisConnection;
+  keys: RedisKeys;
+}) {
+  const queues = keys.layout.shards.map((shard) => {
+    const queue = new Queue<LineEventJob>(keys.layout.queueName(shard), {
+      connection,
+      prefix: keys.prefix,
+    });
+    queue.on("error", () => {});
+    return queue;
+  });
   const state = createEventState(connection, keys, DONE_GRACE_SECONDS);
-  queue.on("error", () => {});
 
   async function describe(job: Job<LineEventJob>): Promise<DeadLetter> {
     const { destination, event } = job.data;
@@ -53,14 +65,20 @@ export function createDeadLetters({ connection, keys }: { connection: Redis; key
   }
 
   async function find(id: string): Promise<Job<LineEventJob> | undefined> {
-    const job = await queue.getJob(jobIdFor(id));
-    if (!job || !(await job.isFailed())) return undefined;
-    return job;
+    for (const queue of queues) {
+      const job = await queue.getJob(jobIdFor(id));
+      if (job && (await job.isFailed())) return job;
+    }
+    return undefined;
   }
 
   return {
     async list(limit = 100): Promise<DeadLetter[]> {
-      const jobs = (await queue.getFailed(0, limit - 1)) as Job<LineEventJob>[];
+      // Each shard's newest `limit`, merged: the newest `limit` overall are among them.
+      const perShard = await Promise.all(queues.map((queue) => queue.getFailed(0, limit - 1)));
+      const jobs = (perShard.flat() as Job<LineEventJob>[])
+        .sort((a, b) => (b.finishedOn ?? 0) - (a.finishedOn ?? 0))
+        .slice(0, limit);
       return Promise.all(jobs.map(describe));
     },
     async show(id: string): Promise<DeadLetter | undefined> {
@@ -77,9 +95,14 @@ export function createDeadLetters({ connection, keys }: { connection: Redis; key
     },
     /** Deletes dead letters older than `olderThanMs`; returns how many. */
     async prune(olderThanMs: number): Promise<number> {
-      return (await queue.clean(olderThanMs, 10_000, "failed")).length;
+      const cleaned = await Promise.all(
+        queues.map((queue) => queue.clean(olderThanMs, 10_000, "failed")),
+      );
+      return cleaned.reduce((total, ids) => total + ids.length, 0);
     },
-    close: () => queue.close(),
+    close: async () => {
+      await Promise.all(queues.map((queue) => queue.close()));
+    },
   };
 }
 

@@ -1,4 +1,5 @@
 import type { LedgerEntry } from "@linefleet/line-client";
+import type { RedisConnection } from "@linefleet/queue";
 import {
   BEGIN_EVENT,
   DEAD_LETTER_TTL_SECONDS,
@@ -9,7 +10,6 @@ import {
   type RedisKeys,
   STEP_ASIDE,
 } from "@linefleet/queue";
-import type { Redis } from "ioredis";
 import { AttemptLedger } from "./attempt-ledger.ts";
 
 export type Begun =
@@ -26,7 +26,11 @@ export type Outcome = "done" | "retry" | "dead";
  * read and written with one script before the handler and one after (see @linefleet/queue
  * redis-model/event-turn.ts), plus one when it has to step aside for its turn.
  */
-export function createEventState(redis: Redis, keys: RedisKeys, doneGraceSeconds: number) {
+export function createEventState(
+  redis: RedisConnection,
+  keys: RedisKeys,
+  doneGraceSeconds: number,
+) {
   const begin = defineScript(redis, BEGIN_EVENT);
   const stepAside = defineScript(redis, STEP_ASIDE);
   const finish = defineScript(redis, FINISH_EVENT);

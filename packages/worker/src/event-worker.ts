@@ -6,11 +6,10 @@ import {
   jobIdFor,
   type LineEventJob,
   laneOf,
-  lineEventsQueue,
+  type RedisConnection,
   type RedisKeys,
 } from "@linefleet/queue";
 import { DelayedError, type Job, Queue, UnrecoverableError, Worker } from "bullmq";
-import type { Redis } from "ioredis";
 import type { AttemptLedger } from "./attempt-ledger.ts";
 import { retryDelayMs } from "./backoff.ts";
 import { createEventState, type Outcome } from "./event-state.ts";
@@ -20,8 +19,10 @@ import { stepAside } from "./step-aside.ts";
 import { noWorkerObserver, type WorkerObserver } from "./worker-observer.ts";
 
 export interface EventWorkerOptions {
-  connection: Redis;
+  connection: RedisConnection;
   keys: RedisKeys;
+  /** The shard this worker consumes (default 0, the only one without shards). */
+  shard?: number;
   // biome-ignore lint/suspicious/noExplicitAny: any bot, whatever its session and middleware types
   bot: Bot<any, any>;
   /**
@@ -78,7 +79,8 @@ export function createEventWorker(options: EventWorkerOptions): Worker<LineEvent
   // Past the time a job whose completion was lost takes to be found stalled and run again.
   const doneGraceSeconds = Math.max(DONE_GRACE_SECONDS, Math.ceil((lockDurationMs * 3) / 1000));
   const state = createEventState(options.connection, options.keys, doneGraceSeconds);
-  const queue = new Queue<LineEventJob>(lineEventsQueue.name, {
+  const queueName = options.keys.layout.queueName(options.shard ?? 0);
+  const queue = new Queue<LineEventJob>(queueName, {
     connection: options.connection,
     prefix: options.keys.prefix,
   });
@@ -173,7 +175,7 @@ export function createEventWorker(options: EventWorkerOptions): Worker<LineEvent
     void wake(next);
   }
 
-  const worker = new Worker<LineEventJob>(lineEventsQueue.name, processEvent, {
+  const worker = new Worker<LineEventJob>(queueName, processEvent, {
     connection: options.connection,
     prefix: options.keys.prefix,
     concurrency: options.concurrency,

@@ -1,5 +1,5 @@
+import type { RedisConnection } from "@linefleet/queue";
 import { defineScript, RATE_ACQUIRE } from "@linefleet/queue";
-import type { Redis } from "ioredis";
 
 export interface RateLimiter {
   /** Resolves when one more request fits under the limit. */
@@ -27,7 +27,7 @@ export interface RateLimitOptions {
  * `key` is the limit's key, from `redisKeys(prefix).rateLimit(name)`.
  */
 export function createRedisRateLimiter(
-  redis: Redis,
+  redis: RedisConnection,
   key: string,
   {
     perSecond,

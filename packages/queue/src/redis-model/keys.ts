@@ -3,20 +3,42 @@
  * Lua scripts that touch it (docs/redis-data-model.md has the table). Everything of one lane —
  * the lane, its waiting set, its events' ledgers, its session — shares the lane's hash tag, so
  * one script may touch it all, on one Redis or on a Cluster shard.
+ *
+ * With shards (QUEUE_SHARDS > 1, or any Redis Cluster), a lane's tag is its shard's tag instead:
+ * the ingress admits an event to its lane and adds its job in one MULTI, so the lane's keys must
+ * share a slot with the shard queue's BullMQ keys. A lane still has one tag for all its keys.
  */
-import { dedupeKey } from "./queue.ts";
+import { dedupeKey, EVENTS_QUEUE_NAME } from "./queue.ts";
+import { shardLayout } from "./shards.ts";
 import { assertPlainPrefix, hashTag } from "./tags.ts";
 
-export function redisKeys(prefix: string) {
+export interface RedisKeysOptions {
+  /** QUEUE_SHARDS: how many hash-tagged event queues. */
+  shards?: number;
+  /** On a Redis Cluster even one shard is tagged. */
+  cluster?: boolean;
+}
+
+export function redisKeys(prefix: string, { shards = 1, cluster = false }: RedisKeysOptions = {}) {
   assertPlainPrefix(prefix);
-  const lane = (lane: string) => `${prefix}:lane:${hashTag(lane)}`;
-  const laneWaiting = (lane: string) => `${prefix}:lane-waiting:${hashTag(lane)}`;
+  const layout = shardLayout({ count: shards, cluster, baseName: EVENTS_QUEUE_NAME });
+  /** `<prefix>:<family>:<the lane's tag>`: the shard's tag then the lane, or the lane as tag. */
+  const ofLane = (family: string, lane: string) =>
+    layout.tagged
+      ? `${prefix}:${family}:${layout.tag(layout.shardOfLane(lane))}:${lane}`
+      : `${prefix}:${family}:${hashTag(lane)}`;
+  const lane = (lane: string) => ofLane("lane", lane);
+  const laneWaiting = (lane: string) => ofLane("lane-waiting", lane);
+  /** An event without a chat has its ledger tagged by its own id, like its (empty) lane keys. */
   const ledger = (lane: string | undefined, webhookEventId: string) =>
     lane === undefined
-      ? `${prefix}:ledger:${hashTag(webhookEventId)}`
-      : `${prefix}:ledger:${hashTag(lane)}:${webhookEventId}`;
+      ? ofLane("ledger", webhookEventId)
+      : `${ofLane("ledger", lane)}:${webhookEventId}`;
   return {
     prefix,
+    layout,
+    /** The shard count this deployment was started with (string), set by its first process. */
+    queueShards: () => `${prefix}:queue-shards`,
     /** BullMQ's dedupe mark of an event (string; written by BullMQ's add script). */
     dedupe: (queueName: string, webhookEventId: string) =>
       dedupeKey(prefix, queueName, webhookEventId),
@@ -40,7 +62,7 @@ export function redisKeys(prefix: string) {
       };
     },
     /** A chat's bot session (string or hash, the bot runtime's choice), in its lane's slot. */
-    session: (lane: string) => `${prefix}:session:${hashTag(lane)}`,
+    session: (lane: string) => ofLane("session", lane),
     /** A fleet-wide rate limit (string: GCRA arrival time). */
     rateLimit: (name: string) => `${prefix}:rate:${hashTag(name)}`,
     /** The fleet-wide limit of one channel's calls to LINE's API (LINE limits per channel). */
@@ -54,8 +76,7 @@ export function redisKeys(prefix: string) {
     /** A chat's messages as a bot keeps them (hash: message id → text; the demo bot's), in its lane's slot. */
     messageLog: (lane: string) => `${prefix}:messages:${hashTag(lane)}`,
     /** A user's cached profile as seen by one bot (string, JSON), in the slot of their 1:1 lane. */
-    profile: (destination: string, userId: string) =>
-      `${prefix}:profile:${hashTag(`${destination}:${userId}`)}`,
+    profile: (destination: string, userId: string) => ofLane("profile", `${destination}:${userId}`),
   };
 }
 
@@ -78,5 +99,11 @@ export {
 export { RATE_ACQUIRE } from "./rate-limit.ts";
 export type { ScriptSpec } from "./script.ts";
 export { SESSION_COMMIT, SESSION_TTL_SECONDS } from "./sessions.ts";
+export {
+  type ShardLayout,
+  type ShardLayoutOptions,
+  shardLayout,
+  shareConcurrency,
+} from "./shards.ts";
 export { hashTag } from "./tags.ts";
 export { TOKEN_INVALIDATE, TOKEN_LOCK_RELEASE, tokenTtlMs } from "./tokens.ts";

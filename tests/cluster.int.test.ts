@@ -1,0 +1,239 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createEmulator, type Emulator } from "@linefleet/emulator";
+import {
+  queueIsIdle,
+  type RoundRobin,
+  type Stack,
+  startRedisCluster,
+  startRoundRobin,
+  startStack,
+  type TestRedisCluster,
+  waitFor,
+} from "@linefleet/testing";
+import { Redis } from "ioredis";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+
+const SHARDS = 6;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Two ingresses behind one webhook URL and two workers, on the cluster, LINE played by the emulator. */
+interface Fleet {
+  emulator: Emulator;
+  stacks: Stack[];
+  balancer: RoundRobin;
+  prefix: string;
+  users: string[];
+  stop(): Promise<void>;
+}
+
+describe(`on a Redis Cluster (3 masters, 3 replicas), QUEUE_SHARDS=${SHARDS}`, () => {
+  let cluster: TestRedisCluster;
+  let fleet: Fleet | undefined;
+  let spoolDir: string;
+
+  beforeAll(async () => {
+    cluster = await startRedisCluster();
+    spoolDir = await mkdtemp(join(tmpdir(), "linefleet-cluster-spool-"));
+  });
+  afterEach(async () => {
+    await fleet?.stop();
+    fleet = undefined;
+  });
+  afterAll(async () => {
+    await cluster?.close();
+    if (spoolDir) await rm(spoolDir, { recursive: true, force: true });
+  });
+
+  async function startFleet(chats: number, { spool = false, ingresses = 2 } = {}): Promise<Fleet> {
+    const emulator = createEmulator({
+      channelSecret: "cluster-channel-secret",
+      channelAccessToken: "cluster-channel-access-token",
+      // LINE's default: a webhook that fails is not sent again. Only what got a 200 can be answered.
+      redelivery: { enabled: false },
+      users: Array.from({ length: chats }, (_, i) => ({ displayName: `user ${i}` })),
+    });
+    await emulator.listen({ port: 0, host: "127.0.0.1" });
+    const common = {
+      redisUrl: "redis://127.0.0.1",
+      lineApiUrl: emulator.url,
+      channelSecret: emulator.channelSecret,
+      channelAccessToken: emulator.channelAccessToken,
+      workers: 1,
+      env: { REDIS_CLUSTER_NODES: cluster.seeds, QUEUE_SHARDS: String(SHARDS), LOG_LEVEL: "warn" },
+      workerEnv: {
+        BOT_MODULE: "tests/bots/slow-echo.ts",
+        MAX_DELAY_MS: "20",
+        WORKER_CONCURRENCY: "12",
+        LOG_LEVEL: "info",
+      },
+    };
+    const first = await startStack({
+      ...common,
+      ingressEnv: spool ? { INGRESS_SPOOL_DIR: join(spoolDir, "a") } : {},
+    });
+    // The second stack shares the queue: one more worker, and one more ingress or none.
+    const second = await startStack({
+      ...common,
+      prefix: first.prefix,
+      ingressEnv: spool ? { INGRESS_SPOOL_DIR: join(spoolDir, "b") } : {},
+    });
+    const ingressUrls = [first.ingressUrl, second.ingressUrl].slice(0, ingresses);
+    const balancer = await startRoundRobin(ingressUrls);
+    emulator.configure({ webhookUrl: `${balancer.url}/webhook` });
+    return {
+      emulator,
+      stacks: [first, second],
+      balancer,
+      prefix: first.prefix,
+      users: emulator.state().users.map((user) => user.userId),
+      async stop() {
+        await Promise.all([first.stop(), second.stop()]);
+        await balancer.close();
+        await emulator.close();
+      },
+    };
+  }
+
+  /** Sends `perChat` events to every chat, interleaved as LINE would, ten to a webhook. */
+  async function sendInterleaved(
+    f: Fleet,
+    perChat: number,
+    { gapMs = 5, during }: { gapMs?: number; during?: (sent: number) => void } = {},
+  ) {
+    const inputs = Array.from({ length: perChat }, (_, i) =>
+      f.users.map((from, chat) => ({ type: "text" as const, from, text: `${chat}:${i}` })),
+    ).flat();
+    for (let i = 0; i < inputs.length; i += 10) {
+      f.emulator.sendEvents({ events: inputs.slice(i, i + 10) });
+      during?.(i + 10);
+      await sleep(gapMs);
+    }
+    return inputs.length;
+  }
+
+  const answers = (f: Fleet, user: string) =>
+    f.emulator
+      .messages(user)
+      .filter((message) => message.from === "bot")
+      .map((message) => String(message.message.text));
+
+  /** Every event answered exactly once and in order: what each chat shows, against what was sent. */
+  async function expectEveryChatAnsweredInOrder(f: Fleet, perChat: number) {
+    await waitFor(() => f.users.every((user) => answers(f, user).length >= perChat), {
+      timeoutMs: 40_000,
+      what: "every answer",
+    }).catch((error: unknown) => {
+      // Say where it stuck: how many chats lack answers, and what the processes last said.
+      const short = f.users.filter((user) => answers(f, user).length < perChat).length;
+      const apps = f.stacks.flatMap((stack) => [stack.ingress, ...stack.workers]);
+      const tail = apps.map((app) => `${app.name}: ${JSON.stringify(app.lines.slice(-5))}`);
+      throw new Error(`${short} chats short of answers\n${tail.join("\n")}`, { cause: error });
+    });
+    await waitFor(
+      () =>
+        queueIsIdle({ url: "redis://127.0.0.1", clusterNodes: seeds() }, f.prefix, {
+          shards: SHARDS,
+        }),
+      { timeoutMs: 20_000, what: "every shard idle" },
+    );
+    const apps = f.stacks.flatMap((stack) => [stack.ingress, ...stack.workers]);
+    const notable = apps.map(
+      (app) =>
+        `${app.name}: ${JSON.stringify(
+          app.lines
+            .filter((line) => typeof line !== "object" || line.msg !== "answer sent")
+            .slice(-12),
+        )}`,
+    );
+    f.users.forEach((user, chat) => {
+      expect(answers(f, user), notable.join("\n")).toEqual(
+        Array.from({ length: perChat }, (_, i) => `${chat}:${i}`),
+      );
+    });
+  }
+
+  const seeds = () => cluster.nodes.map((node) => ({ host: "127.0.0.1", port: node.port }));
+
+  /** How many of the prefix's dedupe marks each live master holds, by shard queue. */
+  async function marksByMaster(prefix: string) {
+    const masters = await cluster.masters();
+    return Promise.all(
+      masters.map(async (master) => {
+        const node = new Redis(master.port, "127.0.0.1");
+        try {
+          const shards = new Set<string>();
+          let marks = 0;
+          let cursor = "0";
+          do {
+            const [next, found] = await node.scan(
+              cursor,
+              "MATCH",
+              `${prefix}:*:de:*`,
+              "COUNT",
+              1000,
+            );
+            cursor = next;
+            marks += found.length;
+            for (const key of found) shards.add(key.split(":")[1] ?? "");
+          } while (cursor !== "0");
+          return { port: master.port, marks, shards: shards.size };
+        } finally {
+          node.disconnect();
+        }
+      }),
+    );
+  }
+
+  it("answers every event once, keeps each chat's order, and uses every master", async () => {
+    fleet = await startFleet(60);
+    const f = fleet;
+    const total = await sendInterleaved(f, 10);
+    expect(total).toBe(600);
+    await expectEveryChatAnsweredInOrder(f, 10);
+    expect(f.emulator.deliveries().every((delivery) => delivery.status === 200)).toBe(true);
+
+    const byMaster = await marksByMaster(f.prefix);
+    expect(byMaster).toHaveLength(3);
+    for (const master of byMaster) {
+      expect(master.marks).toBeGreaterThan(0);
+      expect(master.shards).toBe(SHARDS / 3);
+    }
+    expect(byMaster.reduce((sum, master) => sum + master.marks, 0)).toBe(total);
+    // Both ingresses took webhooks and both workers answered.
+    for (const stack of f.stacks) {
+      expect(
+        stack.workers[0]?.lines.some(
+          (line) => typeof line === "object" && line.msg === "answer sent",
+        ),
+      ).toBe(true);
+    }
+  });
+
+  it("loses nothing and doubles nothing when a master is killed mid-burst: with the spool, every webhook gets 200", async () => {
+    // One ingress: its journal keeps its requests in order. Two ingresses each spooling their own
+    // share could answer a chat's spooled event after a later one the other took (see README).
+    fleet = await startFleet(30, { spool: true, ingresses: 1 });
+    const f = fleet;
+    let killed: Promise<unknown> | undefined;
+    const perChat = 12;
+    await sendInterleaved(f, perChat, {
+      gapMs: 40,
+      during: (sent) => {
+        if (sent === 100)
+          killed = cluster.killMaster().then((node) => cluster.waitForFailover(node));
+      },
+    });
+    await killed;
+    await expectEveryChatAnsweredInOrder(f, perChat);
+    const deliveries = f.emulator.deliveries();
+    expect(deliveries).toHaveLength((30 * perChat) / 10);
+    expect(deliveries.filter((delivery) => delivery.status !== 200)).toEqual([]);
+    // The spool did stand in for the lost shard.
+    const spooled = f.stacks[0]?.ingress.lines.some(
+      (line) => typeof line === "object" && String(line.msg).startsWith("spooling started"),
+    );
+    expect(spooled).toBe(true);
+  });
+});
