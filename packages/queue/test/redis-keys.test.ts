@@ -31,6 +31,19 @@ describe("redisKeys", () => {
     expect(slotPart(keys.ledger(undefined, "01EVENTB"))).toBe("01EVENTB");
   });
 
+  it("with shards, keeps the keys an event's worker scripts touch in one slot, with or without a chat", () => {
+    const sharded = redisKeys("lf", { shards: 6 });
+    const lane = laneOf(bot, { type: "user", userId: user }) ?? "";
+    for (const laneOfEvent of [lane, undefined]) {
+      for (const id of ["01EVENTA", "01EVENTB", "01EVENTC"]) {
+        const event = sharded.event(laneOfEvent, id);
+        const tags = new Set([event.lane, event.laneWaiting, event.ledger].map(slotPart));
+        expect(tags.size).toBe(1);
+        expect([...tags][0]).toMatch(/^s\d-\d+$/);
+      }
+    }
+  });
+
   it("keeps different chats and different bots in different tags", () => {
     const other = `U${"2".repeat(32)}`;
     const a = laneOf(bot, { type: "user", userId: user }) ?? "";
