@@ -1,7 +1,11 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createWebhookHandler, type WebhookSpool } from "@linefleet/ingress";
+import {
+  createWebhookHandler,
+  type WebhookHandlerDeps,
+  type WebhookSpool,
+} from "@linefleet/ingress";
 import { openSpool, type Spool } from "@linefleet/spool";
 import { makeEnvelope, makeTextMessageEvent, signedWebhook } from "@linefleet/testing";
 import type { WebhookEnvelope } from "@linefleet/webhook";
@@ -21,7 +25,11 @@ describe("the webhook handler with a spool", () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  async function setup(maxBytes: number, redis: { up: boolean }) {
+  async function setup(
+    maxBytes: number,
+    redis: { up: boolean },
+    deps: Partial<Pick<WebhookHandlerDeps, "enqueue" | "checkDestination">> = {},
+  ) {
     const queued: string[] = [];
     const enqueue = async (envelope: WebhookEnvelope) => {
       if (!redis.up) throw new Error("Connection is closed.");
@@ -50,6 +58,7 @@ describe("the webhook handler with a spool", () => {
       enqueueTimeoutMs: 50,
       enqueue,
       spool: asWebhookSpool,
+      ...deps,
     });
     const deliver = (text: string) => {
       const event = makeTextMessageEvent(text);
@@ -91,5 +100,35 @@ describe("the webhook handler with a spool", () => {
     expect(statuses[0]).toBe(200);
     expect(statuses.at(-1)).toBe(503);
     expect(spool.stats().refusedTotal).toBeGreaterThan(0);
+  });
+
+  it("spools a request whose destination cannot be checked while Redis is away", async () => {
+    const redis = { up: false };
+    const { queued, deliver, spool } = await setup(1024 * 1024, redis, {
+      checkDestination: async () => {
+        if (!redis.up) throw new Error("Connection is closed.");
+        return true;
+      },
+    });
+    const first = await deliver("one");
+    expect(first.status).toBe(200);
+    expect(spool.stats()).toMatchObject({ spooledTotal: 1 });
+    redis.up = true;
+    for (let i = 0; i < 200 && spool.spooling; i++) await new Promise((r) => setTimeout(r, 5));
+    expect(queued).toEqual([first.id]);
+  });
+
+  it("answers 400, and spools nothing, for events that cannot be stored", async () => {
+    const { deliver, spool } = await setup(
+      1024 * 1024,
+      { up: true },
+      {
+        enqueue: async () => {
+          throw Object.assign(new Error("too deep"), { code: "LF_EVENTS_NOT_STORABLE" });
+        },
+      },
+    );
+    expect((await deliver("deep")).status).toBe(400);
+    expect(spool.stats()).toMatchObject({ spooledTotal: 0 });
   });
 });
