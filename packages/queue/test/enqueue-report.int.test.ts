@@ -8,7 +8,10 @@ import {
   createEventEnqueuer,
   createProducerConnection,
   createQueueDepthReader,
+  EVENTS_PER_TRANSACTION,
   type EventEnqueuer,
+  jobIdFor,
+  laneOf,
   type RedisConnection,
   redisKeys,
 } from "../src/index.ts";
@@ -76,5 +79,50 @@ describe("the enqueuer's report and the queue depth", () => {
     // The first job queued is the oldest: queued after `before`, and before the second one.
     expect(depth.oldestWaitingSince).toBeGreaterThanOrEqual(before);
     expect(depth.oldestWaitingSince).toBeLessThanOrEqual(between);
+  });
+
+  it("with shards, puts each event in its lane's shard and reports a request spread over shards, however large, as one", async () => {
+    const keys = redisKeys(prefix, { shards: 3 });
+    const sharded = createEventEnqueuer({ connection: producer, keys });
+    try {
+      // More events than one transaction holds, from many chats, and some without a chat.
+      const events = [
+        ...Array.from({ length: EVENTS_PER_TRANSACTION * 2 }, (_, i) =>
+          asEvent(makeTextMessageEvent(`m${i}`)),
+        ),
+        ...Array.from({ length: 6 }, () =>
+          asEvent(makeEvent("botSuspended", { source: undefined })),
+        ),
+      ];
+      const small = [asEvent(makeTextMessageEvent("beside it"))];
+      const [large, beside] = await Promise.all([
+        sharded.enqueue(destination, events, Date.now()),
+        sharded.enqueue(destination, small, Date.now()),
+      ]);
+      expect(large).toEqual({ enqueued: events.length, duplicates: 0 });
+      expect(beside).toEqual({ enqueued: 1, duplicates: 0 });
+      expect(await sharded.enqueue(destination, events, Date.now())).toEqual({
+        enqueued: 0,
+        duplicates: events.length,
+      });
+
+      const waiting = await Promise.all(
+        keys.layout.shards.map((shard) =>
+          reader.llen(`${prefix}:${keys.layout.queueName(shard)}:wait`),
+        ),
+      );
+      expect(waiting.every((count) => count > 0)).toBe(true);
+      expect(waiting.reduce((a, b) => a + b, 0)).toBe(events.length + 1);
+      for (const event of [...events, ...small]) {
+        const lane = laneOf(destination, event.source);
+        if (!lane) continue;
+        const queueName = keys.layout.queueName(keys.layout.shardOfLane(lane));
+        expect(
+          await reader.exists(`${prefix}:${queueName}:${jobIdFor(event.webhookEventId)}`),
+        ).toBe(1);
+      }
+    } finally {
+      await sharded.close();
+    }
   });
 });
