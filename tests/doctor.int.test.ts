@@ -1,4 +1,5 @@
 import { execFile } from "node:child_process";
+import { randomUUID } from "node:crypto";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -177,6 +178,9 @@ describe("the ingress serving TLS itself (TLS_CERT_FILE + TLS_KEY_FILE)", () => 
     const credentials = {
       LINE_CHANNEL_SECRET: `secret-${name}`,
       LINE_CHANNEL_ACCESS_TOKEN: `token-${name}`,
+      // Each test's emulator is another bot: a prefix of its own, or the bot user ID the ingress
+      // learned in an earlier test (kept in the shared Redis) refuses this one's webhooks.
+      QUEUE_PREFIX: `doctor-${name}-${randomUUID()}`,
     };
     const webhookUrl = `https://localhost:${ingressPort}/webhook`;
     // The test root plays a public CA for every process here, as NODE_EXTRA_CA_CERTS does.
