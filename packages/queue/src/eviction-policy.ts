@@ -1,3 +1,4 @@
+import { Cluster } from "ioredis";
 import type { RedisConnection } from "./connection.ts";
 
 /** Thrown (or returned) when Redis may evict keys, and with them queued events. */
@@ -30,9 +31,18 @@ export function judgeEvictionPolicy(policy: string, allowEvicting: boolean): Evi
 
 /**
  * Reads the policy from `INFO memory` rather than `CONFIG GET`: managed Redis services often
- * disable CONFIG, never INFO. One round trip, which doubles as the liveness check.
+ * disable CONFIG, never INFO. One round trip, which doubles as the liveness check. On a Redis
+ * Cluster every master holds queued events, so each is asked; the first that may evict is told.
  */
 export async function readEvictionPolicy(redis: RedisConnection): Promise<string> {
+  if (!(redis instanceof Cluster)) return readNodePolicy(redis);
+  const masters = redis.nodes("master");
+  if (masters.length === 0) return readNodePolicy(redis);
+  const policies = await Promise.all(masters.map(readNodePolicy));
+  return policies.find((policy) => policy !== "noeviction") ?? "noeviction";
+}
+
+async function readNodePolicy(redis: RedisConnection): Promise<string> {
   const info = await redis.info("memory");
   const policy = /^maxmemory_policy:(\S+)/m.exec(info)?.[1];
   if (!policy) throw new Error("Redis INFO memory reports no maxmemory_policy");
