@@ -34,7 +34,8 @@ export function parseFlags(argv: readonly string[]): Flags {
   for (const arg of argv) {
     if (arg === "--quick") quick = true;
     else if (arg.startsWith("--only=")) for (const name of arg.slice(7).split(",")) only.add(name);
-    else throw new Error(`unknown flag ${arg}; use --quick and --only=ingress,cost,e2e,burst`);
+    else
+      throw new Error(`unknown flag ${arg}; use --quick and --only=ingress,cost,e2e,burst,memory`);
   }
   return { quick, only };
 }

@@ -4,6 +4,7 @@ import type { CostResults } from "./cost.ts";
 import type { EndToEndResults } from "./end-to-end.ts";
 import { FIXED_RATE, type IngressResults } from "./ingress.ts";
 import { CONNECTIONS, type Machine } from "./lib.ts";
+import type { MemoryResults } from "./redis-memory.ts";
 
 export interface Results {
   machine: Machine;
@@ -12,6 +13,7 @@ export interface Results {
   cost?: CostResults;
   endToEnd?: EndToEndResults;
   burst?: BurstResults;
+  memory?: MemoryResults;
 }
 
 const ms = (value: number) => (value < 10 ? value.toFixed(2) : value.toFixed(1));
@@ -52,6 +54,13 @@ export function targets(r: Results) {
       measured:
         c.highestRate > 0 ? `${int(c.highestRate)} events/s` : "below the lowest rate tried",
       met: c.highestRate >= 1_000,
+    });
+  }
+  if (r.memory) {
+    rows.push({
+      target: "Redis bytes retained per answered event ≤ 150 once it is done (648 before)",
+      measured: `${int(r.memory.retainedPerEvent)} B`,
+      met: r.memory.retainedPerEvent <= 150,
     });
   }
   if (r.burst) {
@@ -184,6 +193,25 @@ export function renderResults(r: Results): string {
         "",
       );
     }
+  }
+  if (r.memory) {
+    const m = r.memory;
+    out.push(
+      "## 5. Redis memory",
+      "",
+      `${int(m.events)} events from as many chats through the real ingress and worker; once every one is answered and its job removed, every key under the run's prefix weighed with \`MEMORY USAGE\`:`,
+      "",
+      "| Key family | Keys | Bytes | Per event |",
+      "|---|---|---|---|",
+      ...m.families.map(
+        (f) =>
+          `| ${f.family} | ${int(f.keys)} | ${int(f.bytes)} | ${f.bytesPerEvent.toFixed(1)} B |`,
+      ),
+      "",
+      `Retained per answered event once done: **${int(m.retainedPerEvent)} B** (the done marks lapse after 2 minutes; BullMQ's events stream is capped at 10,000 entries whatever the traffic). ` +
+        `The dedupe marks (${m.dedupePerEvent.toFixed(0)} B each, kept \`DEDUPE_TTL_MS\`, 24 h by default) at 1,000 events/s for 24 h: **${m.gibPerDayAt1000.toFixed(1)} GiB**.`,
+      "",
+    );
   }
   return out.join("\n");
 }

@@ -1,5 +1,5 @@
 /**
- * `pnpm bench [--quick] [--only=ingress,cost,e2e,burst]`: starts its own Redis, linefleet's
+ * `pnpm bench [--quick] [--only=ingress,cost,e2e,burst,memory]`: starts its own Redis, linefleet's
  * processes, the comparison servers and LINE's stand-in, runs every scenario on this machine in
  * one run and writes the report (bench/RESULTS.md; a quick run writes bench/out/RESULTS-quick.md).
  */
@@ -11,6 +11,7 @@ import { runCost } from "./cost.ts";
 import { runEndToEnd } from "./end-to-end.ts";
 import { runIngress } from "./ingress.ts";
 import { log, machine, parseFlags } from "./lib.ts";
+import { runRedisMemory } from "./redis-memory.ts";
 import { type Results, renderResults } from "./report.ts";
 
 const flags = parseFlags(process.argv.slice(2));
@@ -28,6 +29,12 @@ try {
   if (wanted("cost")) results.cost = await runCost(redis.url, redisPid, flags);
   if (wanted("e2e")) results.endToEnd = await runEndToEnd(redis.url, redisPid, flags);
   if (wanted("burst")) results.burst = await runBurst(redis.url, redisPid, flags);
+  if (wanted("memory")) {
+    results.memory = await runRedisMemory(redis.url, { events: flags.quick ? 500 : 2_000 });
+    log(
+      `memory: ${results.memory.retainedPerEvent.toFixed(0)} B retained per answered event (dedupe marks ${results.memory.dedupePerEvent.toFixed(0)} B)`,
+    );
+  }
 } finally {
   await redis.close();
 }

@@ -2,8 +2,16 @@
 import { parseArgs } from "node:util";
 import { ingressEnvSchema } from "@linefleet/app-ingress/env";
 import { workerEnvSchema } from "@linefleet/app-worker/env";
-import { parseEnvOrExit, withLocalDevDefaults } from "@linefleet/config";
-import { formatResults, hasFailure, publicRootCertificates, runDoctor } from "@linefleet/doctor";
+import { type Channel, loadChannels } from "@linefleet/channels";
+import { ConfigError, parseEnvOrExit, withLocalDevDefaults } from "@linefleet/config";
+import {
+  type CheckResult,
+  type DoctorChannel,
+  formatResults,
+  hasFailure,
+  publicRootCertificates,
+  runDoctor,
+} from "@linefleet/doctor";
 import { doctorEnvSchema } from "./env.ts";
 
 const usage = `Usage: pnpm run doctor [--url https://host/webhook] [--ingress-url URL] [--json]
@@ -34,12 +42,54 @@ if (values.help) {
 const { env: source, local } = withLocalDevDefaults(process.env);
 const env = parseEnvOrExit(doctorEnvSchema, source);
 
+const ingressUrl =
+  values["ingress-url"] ??
+  `${env.TLS_CERT_FILE ? "https" : "http"}://127.0.0.1:${env.PORT}/webhook`;
+
+// The channels as the ingress and the workers read them (CHANNELS_FILE, or the single channel's
+// variables): judged here, and each one checked at LINE and through the ingress.
+let channels: Channel[] = [];
+let channelsConfig: CheckResult;
+try {
+  channels = loadChannels(source, { needs: { secret: true, token: true } });
+  channelsConfig = {
+    name: "config (channels)",
+    status: "ok",
+    detail: source.CHANNELS_FILE
+      ? `${channels.length} in ${source.CHANNELS_FILE}: ${channels.map((c) => c.name).join(", ")}`
+      : "one channel from LINE_CHANNEL_SECRET and LINE_CHANNEL_ACCESS_TOKEN",
+  };
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  channelsConfig = {
+    name: "config (channels)",
+    status: "fail",
+    detail: error.problems.join("; "),
+    hint: "set CHANNELS_FILE, or LINE_CHANNEL_SECRET and LINE_CHANNEL_ACCESS_TOKEN (README: Configuration)",
+  };
+}
+const fromFile = Boolean(source.CHANNELS_FILE);
+const doctorChannels: DoctorChannel[] = channels.map((channel) => ({
+  name: channel.name,
+  channelSecret: channel.channelSecret,
+  botUserId: channel.botUserId ?? env.LINE_BOT_USER_ID,
+  ...(channel.token.kind === "static"
+    ? { channelAccessToken: channel.token.channelAccessToken }
+    : { tokenNotCheckedBecause: `its tokens are issued (${channel.token.kind}), not given` }),
+  // A channels file's channel is served at /webhook/<name>; the single channel at /webhook.
+  ...(fromFile && !values["ingress-url"]
+    ? { ingressUrl: `${ingressUrl.replace(/\/webhook$/, "")}/webhook/${channel.name}` }
+    : {}),
+}));
+
 const results = await runDoctor({
   configs: [
     { name: "ingress", schema: ingressEnvSchema },
     { name: "worker", schema: workerEnvSchema },
   ],
   env: source,
+  configResults: [channelsConfig],
+  ...(doctorChannels.length > 0 ? { channels: doctorChannels } : {}),
   redisUrl: env.REDIS_URL,
   allowEvictingRedis: env.ALLOW_EVICTING_REDIS,
   lineApiBaseUrl: env.LINE_API_BASE_URL,
@@ -47,9 +97,7 @@ const results = await runDoctor({
   ...(env.LINE_CHANNEL_SECRET ? { channelSecret: env.LINE_CHANNEL_SECRET } : {}),
   ...(env.LINE_BOT_USER_ID ? { botUserId: env.LINE_BOT_USER_ID } : {}),
   ...(values.url ? { url: values.url } : {}),
-  ingressUrl:
-    values["ingress-url"] ??
-    `${env.TLS_CERT_FILE ? "https" : "http"}://127.0.0.1:${env.PORT}/webhook`,
+  ingressUrl,
   publicRoots: publicRootCertificates(),
 });
 

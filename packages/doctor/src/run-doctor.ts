@@ -6,13 +6,34 @@ import { checkBotInfo, checkLineWebhookTest, checkWebhookEndpoint } from "./chec
 import { checkRedis } from "./checks/redis.ts";
 import { checkEndpointTls } from "./checks/tls.ts";
 
+/** One channel to check at LINE and through the ingress. */
+export interface DoctorChannel {
+  name: string;
+  /** A static token; a channel whose tokens are issued has none to check here. */
+  channelAccessToken?: string | undefined;
+  channelSecret?: string | undefined;
+  /** The bot user id its webhooks carry as `destination`, when known. */
+  botUserId?: string | undefined;
+  /** Where the ingress serves this channel's webhooks (default: `ingressUrl`). */
+  ingressUrl?: string | undefined;
+  /** Why the access token is not checked, when it has none (its tokens are issued, say). */
+  tokenNotCheckedBecause?: string | undefined;
+}
+
 export interface DoctorOptions {
   /** The processes' env schemas, and the environment to check against them. */
   configs: readonly ConfigSchema[];
   env: NodeJS.ProcessEnv;
+  /** Further configuration already judged (the channels file, say), listed beside the schemas'. */
+  configResults?: readonly CheckResult[];
   redisUrl: string;
   allowEvictingRedis: boolean;
   lineApiBaseUrl: string;
+  /**
+   * The channels to check at LINE, each by name when there are several. Without it, the one
+   * channel given by `channelAccessToken`, `channelSecret` and `botUserId`.
+   */
+  channels?: readonly DoctorChannel[];
   channelAccessToken?: string;
   channelSecret?: string;
   /** The bot user id this deployment expects (the webhooks' `destination`), when known. */
@@ -38,7 +59,10 @@ const skipped = (name: string, variable: string): CheckResult => ({
 export async function runDoctor(options: DoctorOptions): Promise<CheckResult[]> {
   const timeoutMs = options.timeoutMs ?? 5_000;
   const now = options.now ?? (() => new Date());
-  const results: CheckResult[] = [...checkConfig(options.configs, options.env)];
+  const results: CheckResult[] = [
+    ...checkConfig(options.configs, options.env),
+    ...(options.configResults ?? []),
+  ];
 
   results.push(
     ...(await bounded("Redis", timeoutMs * 2, () =>
@@ -46,15 +70,51 @@ export async function runDoctor(options: DoctorOptions): Promise<CheckResult[]> 
     )),
   );
 
-  const line = options.channelAccessToken
-    ? await lineChecks(options, options.channelAccessToken, timeoutMs)
+  const channels: readonly DoctorChannel[] = options.channels ?? [
+    {
+      name: "default",
+      channelAccessToken: options.channelAccessToken,
+      channelSecret: options.channelSecret,
+      botUserId: options.botUserId,
+    },
+  ];
+  // With several channels, each line names the channel it is about.
+  const named = channels.length > 1;
+  for (const channel of channels) {
+    const own = await channelChecks(options, channel, timeoutMs, now);
+    results.push(
+      ...(named
+        ? own.map((result) => ({ ...result, name: `${result.name} [${channel.name}]` }))
+        : own),
+    );
+  }
+  return results;
+}
+
+/** One channel at LINE (token, webhook URL, LINE's test), its URL's TLS, and the ingress. */
+async function channelChecks(
+  options: DoctorOptions,
+  channel: DoctorChannel,
+  timeoutMs: number,
+  now: () => Date,
+): Promise<CheckResult[]> {
+  const results: CheckResult[] = [];
+  const line = channel.channelAccessToken
+    ? await lineChecks(
+        { ...options, ...(channel.botUserId ? { botUserId: channel.botUserId } : {}) },
+        channel.channelAccessToken,
+        timeoutMs,
+      )
     : {
         results: ["access token (bot info)", "webhook URL at LINE", "LINE's webhook test"].map(
-          (name) => skipped(name, "LINE_CHANNEL_ACCESS_TOKEN"),
+          (name): CheckResult =>
+            channel.tokenNotCheckedBecause
+              ? { name, status: "warn", detail: `not checked: ${channel.tokenNotCheckedBecause}` }
+              : skipped(name, "LINE_CHANNEL_ACCESS_TOKEN"),
         ),
       };
   results.push(...line.results);
-  const botUserId = options.botUserId ?? line.botUserId;
+  const botUserId = channel.botUserId ?? line.botUserId;
   const endpoint = line.endpoint;
 
   const tlsUrl = options.url ?? endpoint;
@@ -73,14 +133,14 @@ export async function runDoctor(options: DoctorOptions): Promise<CheckResult[]> 
     });
   }
 
-  const channelSecret = options.channelSecret;
+  const channelSecret = channel.channelSecret;
   if (!channelSecret) {
     results.push(skipped("ingress signed test webhook", "LINE_CHANNEL_SECRET"));
   } else {
     results.push(
       ...(await bounded("ingress signed test webhook", timeoutMs, async () => [
         await checkIngressWebhook({
-          url: options.ingressUrl,
+          url: channel.ingressUrl ?? options.ingressUrl,
           channelSecret,
           destination: botUserId ?? `U${"0".repeat(32)}`,
         }),
