@@ -4,6 +4,7 @@
  * the window from the first webhook to the last answer. The emulator (LINE) is not counted.
  * linefleet and the naive pipeline run the same load, one after the other, in the same run.
  */
+import type { AppProcess } from "@linefleet/testing";
 import {
   type Flags,
   log,
@@ -31,18 +32,25 @@ export interface CostResults extends PipelineCost {
   vsNaive: number;
 }
 
-type Running = { pids: Record<string, number>; stop(): Promise<void> };
+/** A running pipeline, linefleet's or the naive one: the processes whose CPU is counted. */
+type Running = { ingress: AppProcess; workers: AppProcess[]; stop(): Promise<void> };
 
 async function measure(
   name: string,
   line: Awaited<ReturnType<typeof startLineSide>>,
   running: Running,
+  redisPid: number,
   flags: Flags,
 ): Promise<PipelineCost> {
+  const pids = {
+    ingress: pidOf(running.ingress),
+    worker: pidOf(running.workers[0] as AppProcess),
+    redis: redisPid,
+  };
   try {
-    await steady(line, COST_RATE, flags.quick ? 1 : 3, running.pids); // warm-up
+    await steady(line, COST_RATE, flags.quick ? 1 : 3, pids); // warm-up
     await settle(line);
-    const result = await steady(line, COST_RATE, flags.quick ? 3 : 15, running.pids);
+    const result = await steady(line, COST_RATE, flags.quick ? 3 : 15, pids);
     const usPerEvent = Object.fromEntries(
       Object.entries(result.cpuMs).map(([process, ms]) => [process, (ms * 1000) / result.answered]),
     );
@@ -67,37 +75,13 @@ export async function runCost(redisUrl: string, redisPid: number, flags: Flags) 
   const line = await startLineSide(1_000);
   try {
     const stack = await startStackOn(line, { redisUrl, prefix: "bench-cost", workers: 1 });
-    const linefleet = await measure(
-      "linefleet",
-      line,
-      {
-        pids: {
-          ingress: pidOf(stack.ingress),
-          worker: pidOf(stack.workers[0] as (typeof stack.workers)[number]),
-          redis: redisPid,
-        },
-        stop: () => stack.stop(),
-      },
-      flags,
-    );
+    const linefleet = await measure("linefleet", line, stack, redisPid, flags);
     const naivePipeline = await startNaiveOn(line, {
       redisUrl,
       prefix: "bench-cost-naive",
       workers: 1,
     });
-    const naive = await measure(
-      "naive",
-      line,
-      {
-        pids: {
-          ingress: pidOf(naivePipeline.ingress),
-          worker: pidOf(naivePipeline.workers[0] as (typeof naivePipeline.workers)[number]),
-          redis: redisPid,
-        },
-        stop: () => naivePipeline.stop(),
-      },
-      flags,
-    );
+    const naive = await measure("naive", line, naivePipeline, redisPid, flags);
     return {
       ...linefleet,
       naive,

@@ -1,5 +1,6 @@
-import { EVENTS_QUEUE_NAME, queueKey, redisKeys } from "@linefleet/queue";
+import { redisKeys } from "@linefleet/queue";
 import { Redis } from "ioredis";
+import { queueIsIdle } from "./queue-state.ts";
 import { waitFor } from "./wait-for.ts";
 
 /**
@@ -15,20 +16,14 @@ export async function waitForIdle(
   { timeoutMs = 20_000 } = {},
 ): Promise<void> {
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
-  const key = (state: string) => queueKey(prefix, EVENTS_QUEUE_NAME, state);
   try {
     await waitFor(
-      async () => {
-        const [wait, active, delayed, prioritized] = await Promise.all([
-          redis.llen(key("wait")),
-          redis.llen(key("active")),
-          redis.zcard(key("delayed")),
-          redis.zcard(key("prioritized")),
-        ]);
-        if (wait + active + delayed + prioritized > 0) return false;
-        return (await laneKeys(redis, prefix)) === 0;
+      async () => (await queueIsIdle(redisUrl, prefix)) && (await laneKeys(redis, prefix)) === 0,
+      {
+        timeoutMs,
+        intervalMs: 100,
+        what: `the queue ${prefix} to be idle (no job pending, every lane empty)`,
       },
-      { timeoutMs, what: `the queue ${prefix} to be idle (no job pending, every lane empty)` },
     );
   } finally {
     redis.disconnect();
