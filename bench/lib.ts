@@ -388,7 +388,7 @@ export function machine() {
     redis: /v=(\S+)/.exec(execFileSync("redis-server", ["--version"]).toString())?.[1] ?? "?",
     packages: {
       fastify: version("fastify"),
-      bullmq: version("bullmq", "packages/queue"),
+      bullmq: version("bullmq", "packages/store"),
       ioredis: version("ioredis"),
       "@line/bot-sdk": version("@line/bot-sdk"),
       express: version("express"),

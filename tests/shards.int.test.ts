@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import { rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { laneOf, redisKeys } from "@linefleet/queue";
+import { laneOf, redisKeys } from "@linefleet/store";
 import { repoRoot, startApp, waitFor } from "@linefleet/testing";
 import { afterEach, describe, expect, inject, it } from "vitest";
 import { type EmulatedStack, startEmulatedStack } from "./emulated-stack.ts";

@@ -2,7 +2,7 @@ import { type QueueDashboardOptions, queueDashboard } from "@linefleet/dashboard
 import type { WebhookOutcome } from "@linefleet/ingress";
 import type { Logger } from "@linefleet/log";
 import type { IngressMetrics, Registry } from "@linefleet/metrics";
-import { RedisMayEvictError } from "@linefleet/queue";
+import { RedisMayEvictError } from "@linefleet/store";
 import Fastify, { type FastifyReply, type FastifyRequest, LogController } from "fastify";
 
 export interface IngressAppDeps {

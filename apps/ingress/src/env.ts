@@ -1,5 +1,5 @@
 import { env, logEnv, redisEnv } from "@linefleet/config";
-import { DEFAULT_DEDUPE_TTL_MS } from "@linefleet/queue";
+import { DEFAULT_DEDUPE_TTL_MS } from "@linefleet/store";
 import { z } from "zod";
 
 /** The channels themselves (CHANNELS_FILE, or LINE_CHANNEL_SECRET) are read by @linefleet/channels. */

@@ -3,6 +3,7 @@ import { configureAll, exitOnConfigError, exitWithConfigError, parseEnv } from "
 import { createDestinationGuard, createWebhookHandler, withTimeout } from "@linefleet/ingress";
 import { createLogger } from "@linefleet/log";
 import { createIngressMetrics, createRegistry } from "@linefleet/metrics";
+import { openSpool } from "@linefleet/spool";
 import {
   assertRedisKeepsKeys,
   assertShardCount,
@@ -12,8 +13,7 @@ import {
   redisKeys,
   ShardCountMismatchError,
   watchEvictionPolicy,
-} from "@linefleet/queue";
-import { openSpool } from "@linefleet/spool";
+} from "@linefleet/store";
 import type { WebhookEvent } from "@linefleet/webhook";
 import { buildApp, type WebhookRoute } from "./app.ts";
 import { ingressEnvSchema } from "./env.ts";

@@ -2,7 +2,7 @@ import { PassThrough } from "node:stream";
 import { createWebhookHandler } from "@linefleet/ingress";
 import { createLogger } from "@linefleet/log";
 import { createIngressMetrics, createRegistry } from "@linefleet/metrics";
-import { RedisMayEvictError } from "@linefleet/queue";
+import { RedisMayEvictError } from "@linefleet/store";
 import { makeEnvelope, makeTextMessageEvent, signedWebhook } from "@linefleet/testing";
 import type { WebhookEnvelope } from "@linefleet/webhook";
 import { describe, expect, it } from "vitest";

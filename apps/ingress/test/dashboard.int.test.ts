@@ -6,7 +6,7 @@ import {
   createWorkerConnection,
   lineEventsQueue,
   type RedisConnection,
-} from "@linefleet/queue";
+} from "@linefleet/store";
 import { waitFor } from "@linefleet/testing";
 import { Queue, UnrecoverableError, Worker } from "bullmq";
 import { afterEach, beforeEach, describe, expect, inject, it } from "vitest";

@@ -7,7 +7,7 @@ import {
   withRateLimit,
 } from "@linefleet/line-client";
 import type { Logger } from "@linefleet/log";
-import type { RedisConnection, RedisKeys } from "@linefleet/queue";
+import type { RedisConnection, RedisKeys } from "@linefleet/store";
 import { createTokenSource, type TokenSource } from "@linefleet/tokens";
 import { createRedisRateLimiter, type RateLimiter } from "@linefleet/worker";
 import type { WorkerEnv } from "./env.ts";

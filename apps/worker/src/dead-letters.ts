@@ -6,7 +6,7 @@ import {
   createWorkerConnection,
   redisKeys,
   ShardCountMismatchError,
-} from "@linefleet/queue";
+} from "@linefleet/store";
 import { createDeadLetters } from "@linefleet/worker";
 import { z } from "zod";
 

@@ -19,7 +19,7 @@ import {
   ShardCountMismatchError,
   shareConcurrency,
   watchEvictionPolicy,
-} from "@linefleet/queue";
+} from "@linefleet/store";
 import { createEventWorker } from "@linefleet/worker";
 import { createChannelResolver } from "./channel-resolver.ts";
 import { workerEnvSchema } from "./env.ts";

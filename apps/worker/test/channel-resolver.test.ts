@@ -2,7 +2,7 @@ import { NonRetriableError } from "@linefleet/bot";
 import type { Channel } from "@linefleet/channels";
 import { parseEnv } from "@linefleet/config";
 import { createLogger } from "@linefleet/log";
-import { redisKeys } from "@linefleet/queue";
+import { redisKeys } from "@linefleet/store";
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
 import { createChannelResolver } from "../src/channel-resolver.ts";

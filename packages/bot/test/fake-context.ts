@@ -1,5 +1,5 @@
 import { createMemoryLedger, type LineClient, type Message, Outbox } from "@linefleet/line-client";
-import { redisKeys } from "@linefleet/queue";
+import { redisKeys } from "@linefleet/store";
 import type { WebhookEvent } from "@linefleet/webhook";
 import type { Redis } from "ioredis";
 import { createContext } from "../src/index.ts";

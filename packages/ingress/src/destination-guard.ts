@@ -1,6 +1,6 @@
 import { once } from "node:events";
-import type { RedisConnection } from "@linefleet/queue";
-import { defineScript, LEARN_BOT_USER_ID, type RedisKeys } from "@linefleet/queue";
+import type { RedisConnection } from "@linefleet/store";
+import { defineScript, LEARN_BOT_USER_ID, type RedisKeys } from "@linefleet/store";
 
 export interface DestinationGuardOptions {
   redis: RedisConnection;

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
-import type { RedisConnection } from "@linefleet/queue";
-import { createProducerConnection, redisKeys } from "@linefleet/queue";
+import type { RedisConnection } from "@linefleet/store";
+import { createProducerConnection, redisKeys } from "@linefleet/store";
 import { afterEach, describe, expect, inject, it } from "vitest";
 import { createDestinationGuard } from "../src/index.ts";
 

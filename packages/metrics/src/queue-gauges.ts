@@ -1,4 +1,4 @@
-import type { QueueDepth } from "@linefleet/queue";
+import type { QueueDepth } from "@linefleet/store";
 import { Gauge, type Registry } from "prom-client";
 
 export interface QueueGaugeOptions {

@@ -9,14 +9,14 @@ import {
 } from "@linefleet/emulator";
 import { createLineClient } from "@linefleet/line-client";
 import { createLogger } from "@linefleet/log";
-import type { RedisConnection } from "@linefleet/queue";
+import type { RedisConnection } from "@linefleet/store";
 import {
   createWorkerConnection,
   jobIdFor,
   laneOf,
   lineEventsQueue,
   redisKeys,
-} from "@linefleet/queue";
+} from "@linefleet/store";
 import { createEventWorker } from "@linefleet/worker";
 import type { Worker } from "bullmq";
 import { startRedis, type TestRedis } from "./redis-server.ts";

@@ -1,4 +1,4 @@
-import { redisKeys } from "@linefleet/queue";
+import { redisKeys } from "@linefleet/store";
 import { Redis } from "ioredis";
 import { queueIsIdle } from "./queue-state.ts";
 import { waitFor } from "./wait-for.ts";

@@ -1,4 +1,4 @@
-import { createWorkerConnection, type RedisTarget, redisKeys } from "@linefleet/queue";
+import { createWorkerConnection, type RedisTarget, redisKeys } from "@linefleet/store";
 import { Queue } from "bullmq";
 
 export interface QueueStateOptions {

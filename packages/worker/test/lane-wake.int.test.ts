@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { type LineEventJob, lineEventsQueue, redisKeys } from "@linefleet/queue";
+import { type LineEventJob, lineEventsQueue, redisKeys } from "@linefleet/store";
 import { makeBotUserId, makeTextMessageEvent, makeUserId, waitFor } from "@linefleet/testing";
 import { DelayedError, type Job, Queue, Worker } from "bullmq";
 import { Redis } from "ioredis";
