@@ -160,7 +160,7 @@ const app = buildApp({
     ? {
         dashboard: {
           connection: redis,
-          queuePrefix: env.QUEUE_PREFIX,
+          keys,
           credentials: { user: env.DASHBOARD_USER, password: env.DASHBOARD_PASSWORD },
         },
       }

@@ -4,8 +4,8 @@ import { createLogger } from "@linefleet/log";
 import {
   createProducerConnection,
   createWorkerConnection,
-  lineEventsQueue,
   type RedisConnection,
+  redisKeys,
 } from "@linefleet/store";
 import { waitFor } from "@linefleet/testing";
 import { Queue, UnrecoverableError, Worker } from "bullmq";
@@ -36,7 +36,7 @@ describe("queue dashboard at /admin/queues", () => {
       webhooks: {},
       checkReady: async () => {},
       ...(withDashboard
-        ? { dashboard: { connection: redis, queuePrefix: prefix, credentials } }
+        ? { dashboard: { connection: redis, keys: redisKeys(prefix), credentials } }
         : {}),
     });
   }
@@ -75,10 +75,11 @@ describe("queue dashboard at /admin/queues", () => {
 
   it("shows the events queue and its dead letters, and retries one", async () => {
     // A dead letter, made the way the workers make them: a job that fails for good.
-    const queue = new Queue(lineEventsQueue.name, { connection: redis, prefix });
+    const queueName = redisKeys(prefix).layout.queueName(0);
+    const queue = new Queue(queueName, { connection: redis, prefix });
     const job = await queue.add("message", { marker: "dead" }, { attempts: 1, jobId: "evt-1" });
     const worker = new Worker(
-      lineEventsQueue.name,
+      queueName,
       async () => {
         throw new UnrecoverableError("failed for good");
       },
@@ -107,20 +108,20 @@ describe("queue dashboard at /admin/queues", () => {
     expect((await ingress.inject({ url: script })).statusCode).toBe(401);
 
     const listed = await ingress.inject({
-      url: `/admin/queues/api/queues?activeQueue=${lineEventsQueue.name}&status=failed`,
+      url: `/admin/queues/api/queues?activeQueue=${queueName}&status=failed`,
       headers: { authorization },
     });
     expect(listed.statusCode).toBe(200);
     const { queues } = listed.json() as {
       queues: Array<{ name: string; counts: Record<string, number>; jobs: Array<{ id: string }> }>;
     };
-    const events = queues.find((q) => q.name === lineEventsQueue.name);
+    const events = queues.find((q) => q.name === queueName);
     expect(events?.counts.failed).toBe(1);
     expect(events?.jobs.map((j) => j.id)).toEqual(["evt-1"]);
 
     const retried = await ingress.inject({
       method: "PUT",
-      url: `/admin/queues/api/queues/${lineEventsQueue.name}/evt-1/retry`,
+      url: `/admin/queues/api/queues/${queueName}/evt-1/retry`,
       headers: { authorization },
     });
     expect(retried.statusCode).toBeLessThan(300);

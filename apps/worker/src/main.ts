@@ -60,7 +60,7 @@ const resolver = exitOnConfigError(() =>
 );
 
 const registry = createRegistry();
-registerQueueGauges(registry, { readDepth: createQueueDepthReader(redis, env.QUEUE_PREFIX) });
+registerQueueGauges(registry, { readDepth: createQueueDepthReader(redis, keys) });
 const observe = createWorkerMetrics(registry);
 
 const bot = await loadBot(env.BOT_MODULE).catch(exitWithConfigError);

@@ -37,7 +37,6 @@ export {
   DEFAULT_DEDUPE_TTL_MS,
   DONE_GRACE_SECONDS,
   dedupeIdFor,
-  EVENTS_QUEUE_NAME,
   FINISH_EVENT,
   hashTag,
   jobIdFor,
@@ -47,7 +46,6 @@ export {
   laneOf,
   MESSAGE_LOG_TTL_SECONDS,
   PROFILE_TTL_SECONDS,
-  queueKey,
   RATE_ACQUIRE,
   type RedisKeys,
   type RedisKeysOptions,
@@ -65,4 +63,4 @@ export {
   tokenTtlMs,
 } from "./redis-model/keys.ts";
 export { defineScript, type RedisScript, type ScriptArg } from "./scripts.ts";
-export { assertShardCount, ShardCountMismatchError } from "./shard-count.ts";
+export { assertShardCount, recordedKeys, ShardCountMismatchError } from "./shard-count.ts";

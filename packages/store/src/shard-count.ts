@@ -1,5 +1,5 @@
 import type { RedisConnection } from "./connection.ts";
-import type { RedisKeys } from "./redis-model/keys.ts";
+import { type RedisKeys, redisKeys } from "./redis-model/keys.ts";
 
 /** The deployment's queue was created with another QUEUE_SHARDS: starting would strand its events. */
 export class ShardCountMismatchError extends Error {
@@ -29,4 +29,18 @@ export async function assertShardCount(
   await connection.set(key, String(configured), "NX");
   const recorded = Number(await connection.get(key));
   if (recorded !== configured) throw new ShardCountMismatchError(configured, recorded, key);
+}
+
+/**
+ * The keys of a running deployment as its first process laid them out: its recorded shard count
+ * (1 before any process started), for tools that read a deployment without its configuration.
+ */
+export async function recordedKeys(
+  connection: RedisConnection,
+  prefix: string,
+  { cluster = false }: { cluster?: boolean } = {},
+): Promise<RedisKeys> {
+  // Absent (0) until the first process records it.
+  const recorded = Number(await connection.get(redisKeys(prefix).queueShards())) || 1;
+  return redisKeys(prefix, { shards: recorded, cluster });
 }

@@ -34,7 +34,7 @@ export {
   type ScriptedAnswer,
   startLineRecorder,
 } from "./line-recorder.ts";
-export { type Scrape, scrape } from "./metrics.ts";
+export { readScrape, type Scrape, scrape } from "./metrics.ts";
 export { type AppProcess, repoRoot, startApp, waitForHttp } from "./process.ts";
 export { queueIsIdle } from "./queue-state.ts";
 export {
