@@ -1,6 +1,7 @@
 import { loadChannels, webhookPathsOf } from "@linefleet/channels";
 import { configureAll, exitOnConfigError, exitWithConfigError, parseEnv } from "@linefleet/config";
-import { createDestinationGuard, createWebhookHandler, withTimeout } from "@linefleet/ingress";
+import { withTimeout } from "@linefleet/errors";
+import { createDestinationGuard, createWebhookHandler } from "@linefleet/ingress";
 import { createLogger } from "@linefleet/log";
 import { createIngressMetrics, createRegistry } from "@linefleet/metrics";
 import { openSpool } from "@linefleet/spool";

@@ -1,6 +1,7 @@
 // pnpm dead-letters <list|show|replay|prune> — inspect and recover events that failed for good.
 import { parseArgs } from "node:util";
 import { locateService, parseEnvOrExit, printableUrl, redisEnv } from "@linefleet/config";
+import { TimeoutError, withTimeout } from "@linefleet/errors";
 import {
   assertShardCount,
   createWorkerConnection,
@@ -77,20 +78,13 @@ async function reachRedis() {
   redis.on("error", (error) => {
     lastError = error.message;
   });
-  let timer: NodeJS.Timeout | undefined;
-  const reached = await Promise.race([
-    redis.ping().then(
-      () => true,
-      (error: Error) => {
-        lastError = error.message;
-        return false;
-      },
-    ),
-    new Promise<false>((resolve) => {
-      timer = setTimeout(() => resolve(false), connectDeadlineMs);
-    }),
-  ]);
-  clearTimeout(timer);
+  const reached = await withTimeout(redis.ping(), connectDeadlineMs, "reaching Redis").then(
+    () => true,
+    (error: Error) => {
+      if (!(error instanceof TimeoutError)) lastError = error.message;
+      return false;
+    },
+  );
   if (reached) return;
   console.error(
     `dead-letters: cannot reach Redis at ${printableUrl(env.REDIS_URL)} within ${connectDeadlineMs / 1000} s (${lastError})`,

@@ -7,4 +7,3 @@ export {
   type WebhookRequest,
   type WebhookSpool,
 } from "./handle-webhook.ts";
-export { TimeoutError, withTimeout } from "./with-timeout.ts";

@@ -1,4 +1,5 @@
 import { createServer, type Server } from "node:http";
+import { hasErrorCode, withTimeout } from "@linefleet/errors";
 import type { Registry } from "prom-client";
 
 export interface MetricsServerOptions {
@@ -26,15 +27,18 @@ export async function serveMetrics(options: MetricsServerOptions): Promise<Serve
     if (request.method !== "GET" && request.method !== "HEAD") return json(405, { ok: false });
     if (path === "/healthz") return json(200, { ok: true });
     if (path === "/readyz") {
-      withTimeout(options.checkReady(), options.readyTimeoutMs ?? 1_000).then(
+      withTimeout(options.checkReady(), options.readyTimeoutMs ?? 1_000, "readiness check").then(
         () => json(200, { ok: true }),
         (error: unknown) => {
           options.onNotReady?.(error);
           // Same answers as the ingress's /readyz; branch on the error's code, not its class, so
           // this package needs no queue import.
-          const { code, message } = error as { code?: string; message?: string };
-          if (code === "LF_REDIS_MAY_EVICT") {
-            return json(503, { ok: false, error: "redis_may_evict", reason: message });
+          if (hasErrorCode(error, "LF_REDIS_MAY_EVICT")) {
+            return json(503, {
+              ok: false,
+              error: "redis_may_evict",
+              reason: (error as Error).message,
+            });
           }
           json(503, { ok: false, error: "redis_unavailable" });
         },
@@ -61,17 +65,4 @@ export async function serveMetrics(options: MetricsServerOptions): Promise<Serve
     });
   });
   return server;
-}
-
-async function withTimeout(check: Promise<void>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  check.catch(() => {}); // a rejection after the timeout has nobody left to tell
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`readiness check took longer than ${ms} ms`)), ms);
-  });
-  try {
-    await Promise.race([check, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

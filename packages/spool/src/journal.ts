@@ -1,10 +1,11 @@
 import { type FileHandle, mkdir, open, readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import type { ErrorCode } from "@linefleet/errors";
 import { decodeRecords, encodeRecord } from "./record-format.ts";
 
 /** The journal has no room for a record: the caller must refuse the request (503). */
 export class JournalFullError extends Error {
-  readonly code = "LF_SPOOL_FULL";
+  readonly code = "LF_SPOOL_FULL" satisfies ErrorCode;
   constructor(maxBytes: number) {
     super(`the spool journal is full (${maxBytes} bytes)`);
     this.name = "JournalFullError";

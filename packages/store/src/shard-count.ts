@@ -1,9 +1,10 @@
+import type { ErrorCode } from "@linefleet/errors";
 import type { RedisConnection } from "./connection.ts";
 import { type RedisKeys, redisKeys } from "./redis-model/keys.ts";
 
 /** The deployment's queue was created with another QUEUE_SHARDS: starting would strand its events. */
 export class ShardCountMismatchError extends Error {
-  readonly code = "LF_SHARD_COUNT_MISMATCH";
+  readonly code = "LF_SHARD_COUNT_MISMATCH" satisfies ErrorCode;
   constructor(configured: number, recorded: number, key: string) {
     super(
       `QUEUE_SHARDS is ${configured}, but this deployment's queue was created with ${recorded} ` +

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import type { ErrorCode } from "@linefleet/errors";
 import type { RedisConnection, RedisKeys } from "@linefleet/store";
 import type { IssuedToken, TokenIssuer } from "./issuer.ts";
 import { createTokenCache } from "./token-cache.ts";
@@ -26,7 +27,7 @@ export interface TokenManagerOptions {
 }
 
 export class TokenUnavailableError extends Error {
-  readonly code = "LF_TOKEN_UNAVAILABLE";
+  readonly code = "LF_TOKEN_UNAVAILABLE" satisfies ErrorCode;
   constructor(channel: string, ms: number, cause?: unknown) {
     super(`no access token for channel ${channel} within ${ms} ms`, { cause });
     this.name = "TokenUnavailableError";
