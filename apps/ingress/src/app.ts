@@ -1,8 +1,7 @@
 import { type QueueDashboardOptions, queueDashboard } from "@linefleet/dashboard";
 import type { WebhookOutcome } from "@linefleet/ingress";
 import type { Logger } from "@linefleet/log";
-import type { IngressMetrics, Registry } from "@linefleet/metrics";
-import { RedisMayEvictError } from "@linefleet/store";
+import { answerReadiness, type IngressMetrics, type Registry } from "@linefleet/metrics";
 import Fastify, { type FastifyReply, type FastifyRequest, LogController } from "fastify";
 
 export interface IngressAppDeps {
@@ -15,6 +14,8 @@ export interface IngressAppDeps {
    * `RedisMayEvictError` when its maxmemory-policy may evict queued events.
    */
   checkReady(): Promise<void>;
+  /** A readiness check slower than this fails (default 1 s). */
+  readyTimeoutMs?: number;
   /** Served at GET /metrics; every webhook answer is counted in `observe`. */
   metrics?: { registry: Registry; observe: IngressMetrics };
   /** Mounts the queue dashboard at /admin/queues; absent, the path does not exist. */
@@ -102,19 +103,12 @@ export function buildApp(deps: IngressAppDeps) {
   app.get("/healthz", async () => ({ ok: true }));
 
   app.get("/readyz", async (request, reply) => {
-    try {
-      await deps.checkReady();
-      return { ok: true };
-    } catch (error) {
-      if (error instanceof RedisMayEvictError) {
-        // An error, not a warning: events acknowledged to LINE could vanish without a trace.
-        request.log.error({ policy: error.policy }, error.message);
-        return reply.code(503).send({ ok: false, error: "redis_may_evict", reason: error.message });
-      }
-      // One line: why it is not ready is news, a stack trace of a refused connection is not.
-      request.log.warn({ reason: (error as Error).message }, "not ready");
-      return reply.code(503).send({ ok: false, error: "redis_unavailable" });
-    }
+    const { status, body } = await answerReadiness({
+      checkReady: deps.checkReady,
+      timeoutMs: deps.readyTimeoutMs,
+      logger: request.log,
+    });
+    return reply.code(status).send(body);
   });
 
   if (metrics) {

@@ -7,12 +7,11 @@ import { createIngressMetrics, createRegistry } from "@linefleet/metrics";
 import { openSpool } from "@linefleet/spool";
 import {
   assertRedisKeepsKeys,
-  assertShardCount,
+  checkShardCountOrExit,
   createEventEnqueuer,
   createProducerConnection,
   EventsNotStorableError,
   redisKeys,
-  ShardCountMismatchError,
   watchEvictionPolicy,
 } from "@linefleet/store";
 import type { WebhookEvent } from "@linefleet/webhook";
@@ -43,7 +42,14 @@ const enqueuer = createEventEnqueuer({
   keys,
   dedupeTtlMs: env.DEDUPE_TTL_MS,
 });
-const shardCountChecked = checkShardCount();
+// Redis may be away at start (then the spool takes the webhooks), so the check waits for it in
+// the background; nothing is written to a queue before it passes.
+const shardCountChecked = checkShardCountOrExit(redis, keys, {
+  onMismatch: (error) => logger.fatal(error.message),
+  whileUnreachable: (error, attempt) => {
+    if (attempt % 20 === 0) logger.warn({ err: error }, "waiting for Redis to check QUEUE_SHARDS");
+  },
+});
 const registry = createRegistry();
 const metrics = createIngressMetrics(registry);
 const allowEvicting = env.ALLOW_EVICTING_REDIS;
@@ -150,12 +156,9 @@ const app = buildApp({
   bodyLimit: env.WEBHOOK_BODY_LIMIT,
   webhooks,
   checkReady: async () => {
-    await withTimeout(
-      assertRedisKeepsKeys(redis, { allowEvicting }),
-      env.ENQUEUE_TIMEOUT_MS,
-      "Redis readiness check",
-    );
+    await assertRedisKeepsKeys(redis, { allowEvicting });
   },
+  readyTimeoutMs: env.ENQUEUE_TIMEOUT_MS,
   metrics: { registry, observe: metrics },
   ...(env.DASHBOARD_USER && env.DASHBOARD_PASSWORD
     ? {
@@ -194,25 +197,3 @@ await app.listen({ port: env.PORT, host: env.HOST }).catch((error: Error) => {
   process.exit(1);
 });
 logger.info({ webhooks: Object.keys(webhooks) }, "serving webhooks");
-
-/**
- * Refuses to run on a queue created with another QUEUE_SHARDS. Redis may be away at start (then
- * the spool takes the webhooks), so this waits for it in the background; nothing is written to a
- * queue before it passes.
- */
-async function checkShardCount() {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      await assertShardCount(redis, keys);
-      return;
-    } catch (error) {
-      if (error instanceof ShardCountMismatchError) {
-        logger.fatal(error.message);
-        process.exit(78);
-      }
-      if (attempt % 20 === 0)
-        logger.warn({ err: error }, "waiting for Redis to check QUEUE_SHARDS");
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-  }
-}

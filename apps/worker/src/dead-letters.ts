@@ -2,12 +2,7 @@
 import { parseArgs } from "node:util";
 import { locateService, parseEnvOrExit, printableUrl, redisEnv } from "@linefleet/config";
 import { TimeoutError, withTimeout } from "@linefleet/errors";
-import {
-  assertShardCount,
-  createWorkerConnection,
-  redisKeys,
-  ShardCountMismatchError,
-} from "@linefleet/store";
+import { checkShardCountOrExit, createWorkerConnection, redisKeys } from "@linefleet/store";
 import { createDeadLetters } from "@linefleet/worker";
 import { z } from "zod";
 
@@ -61,12 +56,8 @@ const deadLetters = createDeadLetters({
 });
 
 try {
-  await assertShardCount(redis, keys);
+  await checkShardCountOrExit(redis, keys, { onMismatch: (error) => console.error(error.message) });
   process.exitCode = await run();
-} catch (error) {
-  if (!(error instanceof ShardCountMismatchError)) throw error;
-  console.error(error.message);
-  process.exitCode = 78;
 } finally {
   await deadLetters.close();
   redis.disconnect();

@@ -11,12 +11,10 @@ import {
 } from "@linefleet/metrics";
 import {
   assertRedisKeepsKeys,
-  assertShardCount,
+  checkShardCountOrExit,
   createQueueDepthReader,
   createWorkerConnection,
-  RedisMayEvictError,
   redisKeys,
-  ShardCountMismatchError,
   shareConcurrency,
   watchEvictionPolicy,
 } from "@linefleet/store";
@@ -65,13 +63,7 @@ const observe = createWorkerMetrics(registry);
 
 const bot = await loadBot(env.BOT_MODULE).catch(exitWithConfigError);
 // After the configuration's own checks (which need no Redis), and before touching a queue.
-try {
-  await assertShardCount(redis, keys);
-} catch (error) {
-  if (!(error instanceof ShardCountMismatchError)) throw error;
-  logger.fatal(error.message);
-  process.exit(78);
-}
+await checkShardCountOrExit(redis, keys, { onMismatch: (error) => logger.fatal(error.message) });
 // One BullMQ worker per shard, each with an equal share of the process's concurrency.
 const shards = env.WORKER_SHARDS ?? keys.layout.shards;
 const shares = shareConcurrency(env.WORKER_CONCURRENCY, shards.length);
@@ -100,11 +92,7 @@ const metricsServer = await serveMetrics({
   checkReady: async () => {
     await assertRedisKeepsKeys(redis, { allowEvicting: env.ALLOW_EVICTING_REDIS });
   },
-  onNotReady: (error) => {
-    // An error, not a warning: events acknowledged to LINE could vanish without a trace.
-    if (error instanceof RedisMayEvictError) logger.error({ policy: error.policy }, error.message);
-    else logger.warn({ err: error }, "not ready");
-  },
+  logger,
 }).catch((error: unknown) => {
   logger.fatal({ err: error }, `cannot serve metrics on METRICS_PORT ${env.METRICS_PORT}`);
   process.exit(1);

@@ -7,5 +7,6 @@ export {
 } from "./ingress-metrics.ts";
 export { type MetricsServerOptions, serveMetrics } from "./metrics-server.ts";
 export { type QueueGaugeOptions, registerQueueGauges } from "./queue-gauges.ts";
+export { answerReadiness, type ReadinessAnswer, type ReadinessOptions } from "./readiness.ts";
 export { createRegistry } from "./registry.ts";
 export { createWorkerMetrics } from "./worker-metrics.ts";

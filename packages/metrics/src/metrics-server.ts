@@ -1,6 +1,6 @@
 import { createServer, type Server } from "node:http";
-import { hasErrorCode, withTimeout } from "@linefleet/errors";
 import type { Registry } from "prom-client";
+import { answerReadiness, type ReadinessOptions } from "./readiness.ts";
 
 export interface MetricsServerOptions {
   registry: Registry;
@@ -10,6 +10,8 @@ export interface MetricsServerOptions {
   checkReady(): Promise<void>;
   /** A readiness check slower than this fails. */
   readyTimeoutMs?: number;
+  /** Where a failed readiness check is logged (see answerReadiness). */
+  logger?: ReadinessOptions["logger"];
   onNotReady?(error: unknown): void;
 }
 
@@ -27,22 +29,12 @@ export async function serveMetrics(options: MetricsServerOptions): Promise<Serve
     if (request.method !== "GET" && request.method !== "HEAD") return json(405, { ok: false });
     if (path === "/healthz") return json(200, { ok: true });
     if (path === "/readyz") {
-      withTimeout(options.checkReady(), options.readyTimeoutMs ?? 1_000, "readiness check").then(
-        () => json(200, { ok: true }),
-        (error: unknown) => {
-          options.onNotReady?.(error);
-          // Same answers as the ingress's /readyz; branch on the error's code, not its class, so
-          // this package needs no queue import.
-          if (hasErrorCode(error, "LF_REDIS_MAY_EVICT")) {
-            return json(503, {
-              ok: false,
-              error: "redis_may_evict",
-              reason: (error as Error).message,
-            });
-          }
-          json(503, { ok: false, error: "redis_unavailable" });
-        },
-      );
+      answerReadiness({
+        checkReady: options.checkReady,
+        timeoutMs: options.readyTimeoutMs,
+        ...(options.logger ? { logger: options.logger } : {}),
+        ...(options.onNotReady ? { onNotReady: options.onNotReady } : {}),
+      }).then(({ status, body }) => json(status, body));
       return;
     }
     if (path === "/metrics") {

@@ -63,4 +63,10 @@ export {
   tokenTtlMs,
 } from "./redis-model/keys.ts";
 export { defineScript, type RedisScript, type ScriptArg } from "./scripts.ts";
-export { assertShardCount, recordedKeys, ShardCountMismatchError } from "./shard-count.ts";
+export {
+  checkShardCountOrExit,
+  recordedKeys,
+  SHARD_COUNT_MISMATCH_EXIT_CODE,
+  type ShardCountCheckOptions,
+  ShardCountMismatchError,
+} from "./shard-count.ts";

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import type { ErrorCode } from "@linefleet/errors";
 import type { RedisConnection } from "./connection.ts";
 import { type RedisKeys, redisKeys } from "./redis-model/keys.ts";
@@ -19,17 +20,55 @@ export class ShardCountMismatchError extends Error {
 
 /**
  * Records the shard count on first start (SET NX) and refuses a process configured with another
- * one. Every ingress, worker and `pnpm dead-letters` checks it before touching a queue.
+ * one. Processes call it through checkShardCountOrExit.
  */
-export async function assertShardCount(
-  connection: RedisConnection,
-  keys: RedisKeys,
-): Promise<void> {
+async function assertShardCount(connection: RedisConnection, keys: RedisKeys): Promise<void> {
   const key = keys.queueShards();
   const configured = keys.layout.count;
   await connection.set(key, String(configured), "NX");
   const recorded = Number(await connection.get(key));
   if (recorded !== configured) throw new ShardCountMismatchError(configured, recorded, key);
+}
+
+/** sysexits' EX_CONFIG: the configuration is wrong, so restarting as it is cannot help. */
+export const SHARD_COUNT_MISMATCH_EXIT_CODE = 78;
+
+export interface ShardCountCheckOptions {
+  /** Says why the process stops (a fatal log line, or stderr for a CLI), before it exits 78. */
+  onMismatch(error: ShardCountMismatchError): void;
+  /**
+   * Keep trying while Redis cannot be reached, rather than failing: the ingress starts without
+   * Redis (its spool takes the webhooks meanwhile). Called on every failed attempt.
+   */
+  whileUnreachable?(error: unknown, attempt: number): void;
+  /** Between attempts while Redis is unreachable (default 250 ms). */
+  retryIntervalMs?: number;
+}
+
+/**
+ * The check every ingress, worker and `pnpm dead-letters` runs before touching a queue: resolves
+ * once the recorded shard count matches the configured one, and exits the process with 78 when it
+ * does not, since running would strand the events already queued.
+ */
+export async function checkShardCountOrExit(
+  connection: RedisConnection,
+  keys: RedisKeys,
+  options: ShardCountCheckOptions,
+): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await assertShardCount(connection, keys);
+      return;
+    } catch (error) {
+      if (error instanceof ShardCountMismatchError) {
+        options.onMismatch(error);
+        process.exit(SHARD_COUNT_MISMATCH_EXIT_CODE);
+      }
+      if (!options.whileUnreachable) throw error;
+      options.whileUnreachable(error, attempt);
+      await sleep(options.retryIntervalMs ?? 250);
+    }
+  }
 }
 
 /**
