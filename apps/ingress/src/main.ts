@@ -1,7 +1,7 @@
 import { loadChannels, webhookPathsOf } from "@linefleet/channels";
 import { configureAll, exitOnConfigError, exitWithConfigError, parseEnv } from "@linefleet/config";
 import { withTimeout } from "@linefleet/errors";
-import { createDestinationGuard, createWebhookHandler } from "@linefleet/ingress";
+import { createDestinationGuard, createWebhookHandler, ingressEnvSchema } from "@linefleet/ingress";
 import { createLogger } from "@linefleet/log";
 import { createIngressMetrics, createRegistry } from "@linefleet/metrics";
 import { openSpool } from "@linefleet/spool";
@@ -16,7 +16,6 @@ import {
 } from "@linefleet/store";
 import type { WebhookEvent } from "@linefleet/webhook";
 import { buildApp, type WebhookRoute } from "./app.ts";
-import { ingressEnvSchema } from "./env.ts";
 import { loadTls } from "./tls.ts";
 
 // Every problem of the environment and of the channels at once, not the first one found.

@@ -1,5 +1,5 @@
 import { PassThrough } from "node:stream";
-import { createWebhookHandler } from "@linefleet/ingress";
+import { createWebhookHandler, ingressEnvSchema } from "@linefleet/ingress";
 import { createLogger } from "@linefleet/log";
 import { createIngressMetrics, createRegistry } from "@linefleet/metrics";
 import { RedisMayEvictError } from "@linefleet/store";
@@ -7,7 +7,6 @@ import { makeEnvelope, makeTextMessageEvent, signedWebhook } from "@linefleet/te
 import type { WebhookEnvelope } from "@linefleet/webhook";
 import { describe, expect, it } from "vitest";
 import { buildApp } from "../src/app.ts";
-import { ingressEnvSchema } from "../src/env.ts";
 
 const SECRET = "test-channel-secret-0123456789ab";
 

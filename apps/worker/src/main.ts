@@ -1,6 +1,12 @@
 import type { AddressInfo } from "node:net";
 import { loadChannels } from "@linefleet/channels";
-import { configureAll, exitOnConfigError, exitWithConfigError, parseEnv } from "@linefleet/config";
+import {
+  configureAll,
+  exitOnConfigError,
+  exitWithConfigError,
+  parseEnv,
+  workerEnvSchema,
+} from "@linefleet/config";
 import { useLineDispatcher } from "@linefleet/line-client";
 import { createLogger } from "@linefleet/log";
 import {
@@ -20,7 +26,6 @@ import {
 } from "@linefleet/store";
 import { createEventWorker } from "@linefleet/worker";
 import { createChannelResolver } from "./channel-resolver.ts";
-import { workerEnvSchema } from "./env.ts";
 import { loadBot } from "./load-bot.ts";
 
 // Every problem of the environment and of the channels at once, not the first one found.

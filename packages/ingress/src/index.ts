@@ -1,4 +1,5 @@
 export { createDestinationGuard, type DestinationGuardOptions } from "./destination-guard.ts";
+export { type IngressEnv, ingressEnvSchema } from "./env.ts";
 export {
   createWebhookHandler,
   type WebhookErrorCode,

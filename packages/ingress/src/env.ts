@@ -2,7 +2,9 @@ import { env, logEnv, redisEnv } from "@linefleet/config";
 import { DEFAULT_DEDUPE_TTL_MS } from "@linefleet/store";
 import { z } from "zod";
 
-/** The channels themselves (CHANNELS_FILE, or LINE_CHANNEL_SECRET) are read by @linefleet/channels. */
+/**
+ * What an ingress process reads (apps/ingress, and the doctor judging its configuration).
+ * The channels themselves (CHANNELS_FILE, or LINE_CHANNEL_SECRET) are read by @linefleet/channels. */
 export const ingressEnvSchema = z
   .object({
     ...redisEnv,
