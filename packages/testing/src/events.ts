@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { signBody } from "@linefleet/webhook";
+import { ulid } from "ulid";
 
 /** Test fixtures shaped like LINE's webhook payloads. Every factory takes overrides. */
 
@@ -9,18 +10,8 @@ export const makeGroupId = () => `C${hex(16)}`;
 export const makeRoomId = () => `R${hex(16)}`;
 export const makeBotUserId = makeUserId;
 
-const CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-/** A ULID-shaped id, as LINE's webhookEventId is. */
-export function makeWebhookEventId(now = Date.now()): string {
-  let time = "";
-  let t = now;
-  for (let i = 0; i < 10; i++) {
-    time = CROCKFORD[t % 32] + time;
-    t = Math.floor(t / 32);
-  }
-  const random = Array.from(randomBytes(16), (b) => CROCKFORD[b % 32]).join("");
-  return time + random;
-}
+/** A ULID, as LINE's webhookEventId is, timed at `now`. */
+export const makeWebhookEventId = (now = Date.now()): string => ulid(now);
 
 export type FixtureEvent = Record<string, unknown> & {
   type: string;
