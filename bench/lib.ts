@@ -423,7 +423,7 @@ export async function startLineSide(chats: number): Promise<LineSide> {
       userId: chatIdFor(i),
     })),
   });
-  await emulator.listen({ port: await freePort(), host: "127.0.0.1" });
+  await emulator.listen({ port: 0, host: "127.0.0.1" });
   const answers: LineSide["answers"] = [];
   emulator.subscribe((activity) => {
     if (activity.kind !== "message" || activity.data.from !== "bot") return;
