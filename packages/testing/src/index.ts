@@ -30,6 +30,7 @@ export { freePort } from "./free-port.ts";
 export { waitForIdle } from "./idle.ts";
 export {
   type LineRecorder,
+  type LineRecorderOptions,
   type RecordedCall,
   type ScriptedAnswer,
   startLineRecorder,
