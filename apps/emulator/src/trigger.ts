@@ -15,7 +15,7 @@ import { parseArgsOptions } from "./trigger/options.ts";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function chatIdOf(input: {
+function chatIdOfInput(input: {
   from?: string;
   chat?: { type: string; groupId?: string; roomId?: string };
 }) {
@@ -118,7 +118,7 @@ async function main(argv: string[]): Promise<number> {
   const input = await buildEventInput(client, event, values as TriggerValues, (note) =>
     console.error(`trigger: ${note}`),
   );
-  const chatId = chatIdOf(input);
+  const chatId = chatIdOfInput(input);
   const known = wait === undefined ? new Set<string>() : await messageIds(client, chatId);
   const sent = await client.post<SentEvent>("/emulator/events", input);
   console.log(`sent ${event} event to ${chatId}`);

@@ -2,7 +2,7 @@ export type { Registry } from "prom-client";
 export {
   createIngressMetrics,
   type IngressMetrics,
-  type WebhookOutcome,
+  type WebhookOutcomeLabel,
   webhookOutcomeOf,
 } from "./ingress-metrics.ts";
 export { type MetricsServerOptions, serveMetrics } from "./metrics-server.ts";

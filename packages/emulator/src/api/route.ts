@@ -1,5 +1,5 @@
 import type { EmulatedChannel } from "../core/channels.ts";
-import type { Platform, SentMessage } from "../core/platform.ts";
+import type { AcceptedMessage, Platform } from "../core/platform.ts";
 
 export interface RouteContext {
   platform: Platform;
@@ -18,7 +18,7 @@ export interface RouteResult {
   body: unknown;
   contentType?: string;
   /** Push's `sentMessages`, remembered with an accepted retry key for the 409 answer. */
-  sentMessages?: SentMessage[];
+  sentMessages?: AcceptedMessage[];
 }
 
 export interface Route {
