@@ -24,7 +24,7 @@ export interface IngressAppDeps {
   tls?: { cert: string; key: string };
 }
 
-export type WebhookHandler = (request: {
+type WebhookHandler = (request: {
   rawBody: Uint8Array;
   signature: string | undefined;
 }) => Promise<WebhookOutcome>;

@@ -8,7 +8,8 @@ const hex = (bytes: number) => randomBytes(bytes).toString("hex");
 export const makeUserId = () => `U${hex(16)}`;
 export const makeGroupId = () => `C${hex(16)}`;
 export const makeRoomId = () => `R${hex(16)}`;
-export const makeBotUserId = makeUserId;
+/** A bot's user ID (the `destination` of its webhooks): the same shape as a user's. */
+export const makeBotUserId = () => `U${hex(16)}`;
 
 /** A ULID, as LINE's webhookEventId is, timed at `now`. */
 export const makeWebhookEventId = (now = Date.now()): string => ulid(now);
