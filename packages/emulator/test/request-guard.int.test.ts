@@ -1,11 +1,7 @@
 import { request as httpRequest } from "node:http";
 import { afterEach, describe, expect, it, onTestFinished } from "vitest";
 import { createEmulator } from "../src/index.ts";
-import {
-  channelAccessToken,
-  channelSecret,
-  startEmulatorWithReceiver,
-} from "./support/fixture.ts";
+import { channelAccessToken, channelSecret, startEmulatorWithReceiver } from "./support/fixture.ts";
 
 let running: Awaited<ReturnType<typeof startEmulatorWithReceiver>> | undefined;
 
@@ -196,7 +192,9 @@ describe("the emulator refuses web pages", () => {
     });
     expect(read.status).toBe(200);
     for (const answer of [preflight, read]) {
-      const granted = Object.keys(answer.headers).filter((name) => name.startsWith("access-control"));
+      const granted = Object.keys(answer.headers).filter((name) =>
+        name.startsWith("access-control"),
+      );
       expect(granted).toEqual([]);
     }
   });
