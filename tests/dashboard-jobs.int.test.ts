@@ -1,8 +1,25 @@
+import { execFile } from "node:child_process";
 import { createProducerConnection, lineEventsQueue } from "@linefleet/queue";
-import { waitFor } from "@linefleet/testing";
+import { repoRoot, waitFor } from "@linefleet/testing";
 import { Queue } from "bullmq";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { type EmulatedStack, startEmulatedStack } from "./emulated-stack.ts";
+
+/** `pnpm dead-letters list` on the stack's queue, as a process. */
+function listDeadLetters(prefix: string) {
+  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+    const child = execFile(
+      process.execPath,
+      ["apps/worker/src/dead-letters.ts", "list"],
+      {
+        cwd: repoRoot,
+        env: { PATH: process.env.PATH ?? "", REDIS_URL: inject("redisUrl"), QUEUE_PREFIX: prefix },
+        timeout: 20_000,
+      },
+      (_error, stdout, stderr) => resolve({ code: child.exitCode, stdout, stderr }),
+    );
+  });
+}
 
 const dashboard = { user: "operator", password: "dashboard-password" };
 const authorization = `Basic ${Buffer.from(`${dashboard.user}:${dashboard.password}`).toString("base64")}`;
@@ -71,6 +88,13 @@ describe("a job added by hand from the dashboard", () => {
     expect(logged.level).toBe(50);
     expect(String(logged.reason)).toContain("destination");
     expect(worker.output()).not.toContain("TypeError");
+
+    // `pnpm dead-letters list` lists it with its reason.
+    const listed = await listDeadLetters(stack.prefix);
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toContain("invalid");
+    expect(listed.stdout).toContain(failed?.failedReason);
+    expect(listed.stderr).not.toContain("TypeError");
 
     // Alive and well: the next real event is answered.
     const sent = stack.emulator.sendEvent({ type: "text", text: "still there?" });
