@@ -4,7 +4,8 @@ import { redactedPaths, redactionCensor } from "./logger.ts";
 const redactor = createRedactor({
   paths: [...redactedPaths],
   censor: redactionCensor,
-  serialize: false,
+  // The redacted copy as it is: `serialize: false` would hang a `restore` function on it.
+  serialize: (copy: unknown) => copy,
   strict: false,
 });
 
