@@ -2,9 +2,11 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { JournalFullError, openSpool } from "../src/index.ts";
+import { createRecordKeyring, JournalFullError, openSpool } from "../src/index.ts";
 
-const quiet = { info: () => {}, warn: () => {} };
+const quiet = { info: () => {}, warn: () => {}, error: () => {} };
+const keyring = createRecordKeyring([["default", "channel-secret-0123456789abcdef"]]);
+const keys = { keyring, keyOf: () => "default" };
 const until = async (check: () => boolean) => {
   for (let i = 0; i < 400 && !check(); i++) await new Promise((r) => setTimeout(r, 5));
   expect(check()).toBe(true);
@@ -25,6 +27,7 @@ describe("the spool", () => {
     const spool = await openSpool<number>({
       dir,
       maxBytes: 1024 * 1024,
+      ...keys,
       logger: quiet,
       retryDelayMs: 5,
       batchSize: 3,
@@ -47,6 +50,7 @@ describe("the spool", () => {
     const first = await openSpool<string>({
       dir,
       maxBytes: 1024 * 1024,
+      ...keys,
       logger: quiet,
       retryDelayMs: 5,
       replay: () => Promise.reject(new Error("Redis is away")),
@@ -59,6 +63,7 @@ describe("the spool", () => {
     const second = await openSpool<string>({
       dir,
       maxBytes: 1024 * 1024,
+      ...keys,
       logger: quiet,
       replay: async (items) => {
         replayed.push(...items);
@@ -72,7 +77,8 @@ describe("the spool", () => {
   it("refuses items past its size bound and counts them", async () => {
     const spool = await openSpool<string>({
       dir,
-      maxBytes: 64,
+      maxBytes: 120,
+      ...keys,
       logger: quiet,
       replay: () => Promise.reject(new Error("Redis is away")),
     });
