@@ -24,7 +24,7 @@ export interface JournalDamage {
   /** Where the skipped bytes were saved, for a post-mortem; undefined if they could not be. */
   savedAs: string | undefined;
   /** Why saving them, or rewriting the journal without them, failed (a full disk): logged. */
-  errors: unknown[];
+  errors: Array<{ step: "save" | "rewrite"; error: unknown }>;
 }
 
 interface Entry {
@@ -123,22 +123,32 @@ export class Journal {
         };
         const skipped = decoded.skipped.map((span) => bytes.subarray(span.start, span.end));
         damage.savedAs = await saveAside(dir, Buffer.concat(skipped)).catch((error: unknown) => {
-          damage?.errors.push(error);
+          damage?.errors.push({ step: "save", error });
           return undefined;
         });
-        // Without the skipped bytes the journal is whole again. If it cannot be rewritten (a full
-        // disk), the old file is kept: its records are found again, past the same damage, next time.
+        // Without the skipped bytes the journal is whole again. If they could not be saved, or the
+        // journal cannot be rewritten (a full disk), the old file is kept: nothing unsaved is
+        // destroyed, and its records are found again, past the same damage, next time.
         const records = kept.map((entry) => bytes.subarray(entry.start, entry.end));
-        try {
-          handle = await rewrite(dir, handle, Buffer.concat(records));
+        let rewritten = false;
+        if (damage.savedAs !== undefined) {
+          rewritten = await rewrite(dir, Buffer.concat(records)).then(
+            () => true,
+            (error: unknown) => {
+              damage?.errors.push({ step: "rewrite", error });
+              return false;
+            },
+          );
+        }
+        if (rewritten) {
+          await handle.close();
+          handle = await openPrivateFile(path, APPEND);
           let end = 0;
           unreplayed = kept.map((entry, i) => {
             end += records[i]?.length ?? 0;
             return { payload: Buffer.from(entry.payload), end };
           });
           size = end;
-        } catch (error) {
-          damage.errors.push(error);
         }
       }
       return new Journal(handle, dir, maxBytes, unreplayed, size, damage);
@@ -290,9 +300,10 @@ async function saveAside(dir: string, bytes: Buffer): Promise<string> {
 
 /**
  * Replaces the journal with `bytes` (its intact records): a new file, synced, renamed over the
- * old one. The checkpoint is removed first, so a crash in between replays the new file whole.
+ * old one; the caller then opens the new one. The checkpoint is removed first, so a crash in
+ * between replays the new file whole.
  */
-async function rewrite(dir: string, old: FileHandle, bytes: Buffer): Promise<FileHandle> {
+async function rewrite(dir: string, bytes: Buffer): Promise<void> {
   const temporary = join(dir, `${JOURNAL}.tmp`);
   try {
     await writePrivateFile(temporary, bytes);
@@ -302,8 +313,6 @@ async function rewrite(dir: string, old: FileHandle, bytes: Buffer): Promise<Fil
     await unlink(temporary).catch(() => {});
     throw error;
   }
-  await old.close();
-  return openPrivateFile(join(dir, JOURNAL), APPEND);
 }
 
 async function writePrivateFile(path: string, bytes: Buffer): Promise<void> {

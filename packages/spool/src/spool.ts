@@ -131,10 +131,12 @@ export async function openSpool<T>(options: SpoolOptions<T>): Promise<Spool<T>> 
         },
         "spool journal had damaged or unauthenticated records; skipped them, replaying the rest",
       );
-      for (const error of damage.errors) {
+      for (const { step, error } of damage.errors) {
         logger.error(
           { err: error, dir: options.dir },
-          "could not set the skipped journal bytes aside; the journal is kept as it is",
+          step === "save"
+            ? "could not save the skipped journal bytes; kept in the journal, continuing"
+            : "could not rewrite the journal without the skipped bytes; kept as it is, continuing",
         );
       }
     }
