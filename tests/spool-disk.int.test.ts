@@ -16,6 +16,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { createRecordKeyring, encodeRecord } from "@linefleet/spool";
 import {
+  type AppProcess,
   freePort,
   makeEnvelope,
   makeTextMessageEvent,
@@ -282,8 +283,12 @@ describe("the ingress spool on a failing disk, a damaged journal, an unsafe dire
     expect((await stat(dir)).mode & 0o777).toBe(0o700);
   }, 60_000);
 
+  const started: AppProcess[] = [];
+  afterEach(async () => {
+    for (const app of started.splice(0)) await app.kill();
+  });
   async function startIngressOn(spoolDir: string) {
-    return startApp("ingress", "apps/ingress/src/main.ts", {
+    const app = startApp("ingress", "apps/ingress/src/main.ts", {
       REDIS_URL: redis.url,
       QUEUE_PREFIX: `t-${randomBytes(4).toString("hex")}`,
       LINE_CHANNEL_SECRET: randomBytes(16).toString("hex"),
@@ -291,6 +296,8 @@ describe("the ingress spool on a failing disk, a damaged journal, an unsafe dire
       HOST: "127.0.0.1",
       INGRESS_SPOOL_DIR: spoolDir,
     });
+    started.push(app);
+    return app;
   }
 
   it("refuses to start on a symlinked journal, leaving its target alone, and on a directory others can write to", async () => {
