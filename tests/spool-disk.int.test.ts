@@ -74,6 +74,8 @@ describe("the ingress spool on a failing disk, a damaged journal, an unsafe dire
   let base: string;
   let stack: EmulatedStack | undefined;
   const mounts: string[] = [];
+  /** Ingresses a test started by hand (startIngressOn): killed after it, whatever it asserted. */
+  const started: AppProcess[] = [];
   // TestRedis.start() on a running server would start a second one: track which state it is in.
   let redisDown = false;
   const stopRedis = async () => {
@@ -90,6 +92,7 @@ describe("the ingress spool on a failing disk, a damaged journal, an unsafe dire
     base = await mkdtemp(join(tmpdir(), "linefleet-spool-disk-"));
   });
   afterEach(async () => {
+    for (const app of started.splice(0)) await app.kill();
     await stack?.stop();
     stack = undefined;
     if (redisDown) await startRedis();
@@ -283,10 +286,6 @@ describe("the ingress spool on a failing disk, a damaged journal, an unsafe dire
     expect((await stat(dir)).mode & 0o777).toBe(0o700);
   }, 60_000);
 
-  const started: AppProcess[] = [];
-  afterEach(async () => {
-    for (const app of started.splice(0)) await app.kill();
-  });
   async function startIngressOn(spoolDir: string) {
     const app = startApp("ingress", "apps/ingress/src/main.ts", {
       REDIS_URL: redis.url,

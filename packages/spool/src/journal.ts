@@ -43,7 +43,8 @@ interface Waiting {
 const JOURNAL = "journal.bin";
 const CHECKPOINT = "journal.offset";
 const APPEND = constants.O_RDWR | constants.O_APPEND;
-const REPLACE = constants.O_WRONLY | constants.O_TRUNC;
+/** A new file: never an existing one, so never a file someone linked there. */
+const CREATE_NEW = constants.O_WRONLY | constants.O_EXCL;
 
 /**
  * An append-only file of records (see record-format.ts) and a checkpoint file saying how much of
@@ -290,9 +291,10 @@ async function writeCheckpoint(dir: string, offset: number): Promise<void> {
 async function saveAside(dir: string, bytes: Buffer): Promise<string> {
   const path = join(dir, `damaged-${Date.now()}.bin`);
   try {
-    await writePrivateFile(path, bytes);
+    await writePrivateFile(path, bytes, { replace: false });
   } catch (error) {
-    await unlink(path).catch(() => {});
+    // A half-written copy is removed; a file that was there already is not this run's to remove.
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") await unlink(path).catch(() => {});
     throw error;
   }
   return path;
@@ -315,8 +317,14 @@ async function rewrite(dir: string, bytes: Buffer): Promise<void> {
   }
 }
 
-async function writePrivateFile(path: string, bytes: Buffer): Promise<void> {
-  const handle = await openPrivateFile(path, REPLACE);
+/** Writes a new file (0600), replacing a leftover of an earlier attempt when `replace` says so. */
+async function writePrivateFile(
+  path: string,
+  bytes: Buffer,
+  { replace = true } = {},
+): Promise<void> {
+  if (replace) await rm(path, { force: true });
+  const handle = await openPrivateFile(path, CREATE_NEW);
   try {
     await writeFully(handle, bytes);
     await handle.sync();
