@@ -133,6 +133,28 @@ describe("the spool journal", () => {
     await reopened.close();
   });
 
+  it("keys each channel's records with its own secret: they stay readable when another channel is added or removed", async () => {
+    const two = createRecordKeyring([
+      ["a", "secret-of-channel-a-0000000000000"],
+      ["b", "secret-of-channel-b-0000000000000"],
+    ]);
+    expect(two.keyFor("a").id.equals(two.keyFor("b").id)).toBe(false);
+    const journal = await Journal.open(dir, 1024 * 1024, two);
+    await journal.append(Buffer.from("from a"), two.keyFor("a"));
+    await journal.append(Buffer.from("from b"), two.keyFor("b"));
+    await journal.close();
+
+    // Channel a removed, channel c added: b's record verifies, a's is refused (and saved aside).
+    const later = createRecordKeyring([
+      ["b", "secret-of-channel-b-0000000000000"],
+      ["c", "secret-of-channel-c-0000000000000"],
+    ]);
+    const reopened = await Journal.open(dir, 1024 * 1024, later);
+    expect(text(reopened.peek(10))).toEqual(["from b"]);
+    expect(reopened.damage).toMatchObject({ problems: ["forged"], forgedRecords: 1 });
+    await reopened.close();
+  });
+
   it("creates its files 0600 and tightens a journal left readable by others", async () => {
     await written("secret text");
     expect((await stat(join(dir, "journal.bin"))).mode & 0o777).toBe(0o600);
