@@ -15,6 +15,11 @@ export interface IngressAppDeps {
    * `RedisMayEvictError` when its maxmemory-policy may evict queued events.
    */
   checkReady(): Promise<void>;
+  /**
+   * Why the spool cannot take requests now (a full disk), if it cannot: told by /readyz when Redis
+   * is away too, since webhooks are then answered 503.
+   */
+  spoolProblem?(): string | undefined;
   /** Served at GET /metrics; every webhook answer is counted in `observe`. */
   metrics?: { registry: Registry; observe: IngressMetrics };
   /** Mounts the queue dashboard at /admin/queues; absent, the path does not exist. */
@@ -112,8 +117,11 @@ export function buildApp(deps: IngressAppDeps) {
         return reply.code(503).send({ ok: false, error: "redis_may_evict", reason: error.message });
       }
       // One line: why it is not ready is news, a stack trace of a refused connection is not.
-      request.log.warn({ reason: (error as Error).message }, "not ready");
-      return reply.code(503).send({ ok: false, error: "redis_unavailable" });
+      const spool = deps.spoolProblem?.();
+      request.log.warn({ reason: (error as Error).message, spool }, "not ready");
+      return reply
+        .code(503)
+        .send({ ok: false, error: "redis_unavailable", ...(spool ? { spool } : {}) });
     }
   });
 

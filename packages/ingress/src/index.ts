@@ -7,4 +7,10 @@ export {
   type WebhookRequest,
   type WebhookSpool,
 } from "./handle-webhook.ts";
+export {
+  openRequestSpool,
+  type RequestSpool,
+  type RequestSpoolOptions,
+  type SpooledRequest,
+} from "./request-spool.ts";
 export { TimeoutError, withTimeout } from "./with-timeout.ts";
