@@ -16,6 +16,11 @@ export interface IngressAppDeps {
   checkReady(): Promise<void>;
   /** A readiness check slower than this fails (default 1 s). */
   readyTimeoutMs?: number;
+  /**
+   * Why the spool cannot take requests now (a full disk), if it cannot: told by /readyz when Redis
+   * is away too, since webhooks are then answered 503.
+   */
+  spoolProblem?(): string | undefined;
   /** Served at GET /metrics; every webhook answer is counted in `observe`. */
   metrics?: { registry: Registry; observe: IngressMetrics };
   /** Mounts the queue dashboard at /admin/queues; absent, the path does not exist. */
@@ -107,6 +112,7 @@ export function buildApp(deps: IngressAppDeps) {
       checkReady: deps.checkReady,
       timeoutMs: deps.readyTimeoutMs,
       logger: request.log,
+      ...(deps.spoolProblem ? { spoolProblem: deps.spoolProblem } : {}),
     });
     return reply.code(status).send(body);
   });

@@ -1,16 +1,25 @@
 import { loadChannels, webhookPathsOf } from "@linefleet/channels";
-import { configureAll, exitOnConfigError, exitWithConfigError, parseEnv } from "@linefleet/config";
-import { withTimeout } from "@linefleet/errors";
-import { createDestinationGuard, createWebhookHandler, ingressEnvSchema } from "@linefleet/ingress";
+import {
+  ConfigError,
+  configureAll,
+  exitOnConfigError,
+  exitWithConfigError,
+  parseEnv,
+} from "@linefleet/config";
+import {
+  createDestinationGuard,
+  createWebhookHandler,
+  ingressEnvSchema,
+  openRequestSpool,
+} from "@linefleet/ingress";
 import { createLogger } from "@linefleet/log";
 import { createIngressMetrics, createRegistry } from "@linefleet/metrics";
-import { openSpool } from "@linefleet/spool";
+import { SpoolDirectoryError } from "@linefleet/spool";
 import {
   assertRedisKeepsKeys,
   checkShardCountOrExit,
   createEventEnqueuer,
   createProducerConnection,
-  EventsNotStorableError,
   redisKeys,
   watchEvictionPolicy,
 } from "@linefleet/store";
@@ -67,44 +76,23 @@ async function enqueue(
   metrics.eventsAdmitted(channel, await enqueuer.enqueue(destination, events, receivedAt, channel));
 }
 
-interface SpooledRequest {
-  channel: string;
-  destination: string;
-  events: WebhookEvent[];
-  receivedAt: number;
-}
 // Replays go through the normal enqueue, which refuses an event it already holds: an event both
-// spooled and (late) enqueued is queued once.
-const spool = env.INGRESS_SPOOL_DIR
-  ? await openSpool<SpooledRequest>({
+// spooled and (late) enqueued is queued once. An unsafe directory is the operator's to fix.
+const requestSpool = env.INGRESS_SPOOL_DIR
+  ? await openRequestSpool({
       dir: env.INGRESS_SPOOL_DIR,
       maxBytes: env.INGRESS_SPOOL_MAX_BYTES,
+      channels,
+      enqueue: (request) =>
+        enqueue(request.channel, request.destination, request.events, request.receivedAt),
+      enqueueTimeoutMs: env.ENQUEUE_TIMEOUT_MS,
       logger,
-      replay: async (requests) => {
-        await withTimeout(
-          Promise.all(
-            requests.map((request) =>
-              enqueue(
-                request.channel,
-                request.destination,
-                request.events,
-                request.receivedAt,
-              ).catch((error: unknown) => {
-                // Events Redis can never take would hold up the journal forever: dropped, loudly.
-                if (!(error instanceof EventsNotStorableError)) throw error;
-                logger.error(
-                  { err: error, channel: request.channel },
-                  "spooled events cannot be stored; dropped",
-                );
-              }),
-            ),
-          ),
-          env.ENQUEUE_TIMEOUT_MS,
-          "spool replay",
-        );
-      },
+    }).catch((error: unknown) => {
+      if (!(error instanceof SpoolDirectoryError)) throw error;
+      return exitWithConfigError(new ConfigError([`INGRESS_SPOOL_DIR: ${error.message}`]));
     })
   : undefined;
+const spool = requestSpool?.spool;
 
 // Each channel's requests are checked with its own secret and must be addressed to its own bot.
 const webhooks: Record<string, WebhookRoute> = {};
@@ -121,18 +109,7 @@ for (const channel of channels) {
     checkDestination: guard.check,
     enqueue: (envelope, receivedAt) =>
       enqueue(channel.name, envelope.destination, envelope.events, receivedAt),
-    spool: spool && {
-      get spooling() {
-        return spool.spooling;
-      },
-      append: (envelope, receivedAt) =>
-        spool.append({
-          channel: channel.name,
-          destination: envelope.destination,
-          events: envelope.events,
-          receivedAt,
-        }),
-    },
+    spool: requestSpool?.forChannel(channel.name),
     onEnqueueError: (error, fallback) => {
       if (fallback === "spooled")
         logger.debug({ err: error, channel: channel.name }, "enqueue failed; spooled");
@@ -158,6 +135,7 @@ const app = buildApp({
     await assertRedisKeepsKeys(redis, { allowEvicting });
   },
   readyTimeoutMs: env.ENQUEUE_TIMEOUT_MS,
+  spoolProblem: () => spool?.stats().problem,
   metrics: { registry, observe: metrics },
   ...(env.DASHBOARD_USER && env.DASHBOARD_PASSWORD
     ? {

@@ -35,6 +35,24 @@ export const errorCodes = {
     status: 503,
     message: "The ingress spool's journal has reached INGRESS_SPOOL_MAX_BYTES.",
   },
+  LF_SPOOL_UNAVAILABLE: {
+    status: 503,
+    message:
+      "The spool's journal cannot be opened (the disk failed); nothing is spooled until it can.",
+  },
+  LF_SPOOL_SHORT_WRITE: {
+    status: 503,
+    message:
+      "The disk took only part of a spool write (typically: it is full); the request is refused.",
+  },
+  LF_SPOOL_DIR_UNSAFE: {
+    message:
+      "INGRESS_SPOOL_DIR, or a file in it, is not safe to use (its owner, mode or a symlink).",
+  },
+  LF_WORKER_INVALID_JOB: {
+    message:
+      "A job's payload is not a LINE event job; it is dead-lettered at once with the reason.",
+  },
   LF_TOKEN_UNAVAILABLE: {
     message:
       "No channel access token could be had within the wait: issuing one failed or took too long.",
@@ -93,6 +111,18 @@ export const errorCodes = {
   LF_EMULATOR_NOT_FOUND: {
     status: 404,
     message: "The emulator has no such channel.",
+  },
+  LF_EMULATOR_HOST_NOT_ALLOWED: {
+    status: 421,
+    message: "The emulator was reached under a Host it does not serve (DNS rebinding is refused).",
+  },
+  LF_EMULATOR_CROSS_ORIGIN: {
+    status: 403,
+    message: "A request from another origin tried to change the emulator's state.",
+  },
+  LF_EMULATOR_NOT_JSON: {
+    status: 415,
+    message: "A request that changes the emulator's state was not sent as JSON.",
   },
 } as const satisfies Record<`LF_${string}`, ErrorCodeEntry>;
 

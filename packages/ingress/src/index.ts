@@ -8,3 +8,9 @@ export {
   type WebhookRequest,
   type WebhookSpool,
 } from "./handle-webhook.ts";
+export {
+  openRequestSpool,
+  type RequestSpool,
+  type RequestSpoolOptions,
+  type SpooledRequest,
+} from "./request-spool.ts";

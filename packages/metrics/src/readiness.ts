@@ -3,7 +3,13 @@ import { hasErrorCode, withTimeout } from "@linefleet/errors";
 /** What `/readyz` answers, for whichever HTTP server sends it. */
 export interface ReadinessAnswer {
   status: 200 | 503;
-  body: { ok: boolean; error?: "redis_may_evict" | "redis_unavailable"; reason?: string };
+  body: {
+    ok: boolean;
+    error?: "redis_may_evict" | "redis_unavailable";
+    reason?: string;
+    /** Why the ingress's spool cannot stand in for Redis either (a full disk). */
+    spool?: string;
+  };
 }
 
 /** The two levels a readiness failure is logged at (pino's Logger has them). */
@@ -19,6 +25,11 @@ export interface ReadinessOptions {
   timeoutMs?: number;
   logger?: ReadinessLog;
   onNotReady?(error: unknown): void;
+  /**
+   * Why the spool cannot take requests now, if it cannot (the ingress's): told when Redis is away
+   * too, since webhooks are then answered 503.
+   */
+  spoolProblem?(): string | undefined;
 }
 
 /**
@@ -39,7 +50,11 @@ export async function answerReadiness(options: ReadinessOptions): Promise<Readin
       return { status: 503, body: { ok: false, error: "redis_may_evict", reason: message ?? "" } };
     }
     // One line: why it is not ready is news, a stack trace of a refused connection is not.
-    options.logger?.warn({ reason: message }, "not ready");
-    return { status: 503, body: { ok: false, error: "redis_unavailable" } };
+    const spool = options.spoolProblem?.();
+    options.logger?.warn({ reason: message, ...(spool ? { spool } : {}) }, "not ready");
+    return {
+      status: 503,
+      body: { ok: false, error: "redis_unavailable", ...(spool ? { spool } : {}) },
+    };
   }
 }

@@ -9,6 +9,7 @@ import {
 } from "@linefleet/store";
 import { type Job, Queue } from "bullmq";
 import { createEventState } from "./event-state.ts";
+import { isLineEventJob } from "./invalid-job.ts";
 
 export interface DeadLetter {
   jobId: string;
@@ -20,7 +21,8 @@ export interface DeadLetter {
   error: string;
   /** Stack traces of the failed attempts, newest last. */
   errors: string[];
-  event: LineEventJob["event"];
+  /** Absent when the job's payload is not a LINE event job (one added by hand): see `error`. */
+  event: LineEventJob["event"] | undefined;
   sends: Array<[number, LedgerEntry]>;
 }
 
@@ -48,6 +50,21 @@ export function createDeadLetters({
   const state = createEventState(connection, keys, DONE_GRACE_SECONDS);
 
   async function describe(job: Job<LineEventJob>): Promise<DeadLetter> {
+    if (!isLineEventJob(job.data)) {
+      // Dead-lettered for its payload (InvalidJobError): listed with that reason, nothing to read.
+      return {
+        jobId: job.id ?? "",
+        webhookEventId: "",
+        type: "invalid",
+        chatId: undefined,
+        failedAt: job.finishedOn,
+        attempts: job.attemptsMade,
+        error: job.failedReason,
+        errors: job.stacktrace ?? [],
+        event: undefined,
+        sends: [],
+      };
+    }
     const { destination, event } = job.data;
     const source = event.source;
     return {

@@ -13,6 +13,7 @@ import { DelayedError, type Job, Queue, UnrecoverableError, Worker } from "bullm
 import type { AttemptLedger } from "./attempt-ledger.ts";
 import { retryDelayMs } from "./backoff.ts";
 import { createEventState, type Outcome } from "./event-state.ts";
+import { checkLineEventJob, InvalidJobError, isLineEventJob } from "./invalid-job.ts";
 import type { RateLimiter } from "./rate-limiter.ts";
 import { steerError } from "./steer-error.ts";
 import { stepAside } from "./step-aside.ts";
@@ -99,6 +100,8 @@ export function createEventWorker(options: EventWorkerOptions): Worker<LineEvent
   }
 
   async function processEvent(job: Job<LineEventJob>, token?: string): Promise<void> {
+    // Anyone with the dashboard can add a job: check it is one before reading it.
+    checkLineEventJob(job.data);
     const { destination, event } = job.data;
     const log = logger.child({
       webhookEventId: event.webhookEventId,
@@ -190,6 +193,15 @@ export function createEventWorker(options: EventWorkerOptions): Worker<LineEvent
   );
   worker.on("failed", (job, error) => {
     if (!job || error instanceof DelayedError) return;
+    if (error instanceof InvalidJobError || !isLineEventJob(job.data)) {
+      // No channel or event type to name: its data is not to be trusted as a metric label.
+      observe.eventProcessed("unknown", "invalid", "dead_letter");
+      logger.error(
+        { code: "LF_WORKER_INVALID_JOB", reason: error.message, jobId: job.id, jobName: job.name },
+        "job dead-lettered: its payload is not a LINE event job",
+      );
+      return;
+    }
     const final =
       error.name === "UnrecoverableError" || job.attemptsMade >= (job.opts.attempts ?? 1);
     const { event } = job.data;
