@@ -5,7 +5,7 @@ import type { Redis } from "ioredis";
 import { createContext } from "../src/index.ts";
 
 /** What the fake LINE client was asked to do. */
-export interface Sent {
+interface Sent {
   via: "reply" | "push" | "loading" | "markAsRead";
   messages?: Message[];
   body?: unknown;

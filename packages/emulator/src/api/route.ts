@@ -1,7 +1,7 @@
 import type { EmulatedChannel } from "../core/channels.ts";
 import type { AcceptedMessage, Platform } from "../core/platform.ts";
 
-export interface RouteContext {
+interface RouteContext {
   platform: Platform;
   /** The channel whose access token authenticated the call. */
   channel: EmulatedChannel;
