@@ -26,7 +26,7 @@ export {
   makeWebhookEventId,
   signedWebhook,
 } from "./events.ts";
-export { freePort } from "./free-port.ts";
+export { freePort, onFreePort, PortTakenError, saysPortInUse } from "./free-port.ts";
 export { waitForIdle } from "./idle.ts";
 export {
   type LineRecorder,
