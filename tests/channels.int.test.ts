@@ -3,16 +3,19 @@ import {
   makeEnvelope,
   makeTextMessageEvent,
   type Stack,
+  makeWebhookEventId,
   scrape,
   signedWebhook,
   startStack,
   waitFor,
+  waitForIdle,
   workerMetricsUrl,
 } from "@linefleet/testing";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { writeChannelsFile } from "./channels-file.ts";
 
 const REPLY = "/v2/bot/message/reply";
+const PUSH = "/v2/bot/message/push";
 
 describe("several channels in one deployment", () => {
   let emulator: Emulator;
@@ -127,6 +130,45 @@ describe("several channels in one deployment", () => {
         outcome: "ok",
       }),
     ).toBe(0);
+  });
+
+  it("answers two channels' events that share a webhookEventId, each once", async () => {
+    // webhookEventIds are LINE's per channel: nothing promises two channels never share one.
+    const alice = emulator.state().users[0]?.userId ?? "";
+    const webhookEventId = makeWebhookEventId();
+    const before = emulator.messages(alice).filter((m) => m.from === "bot").length;
+    for (const channel of ["shop", "support"]) {
+      // No reply token: the answer goes by push, with the channel's token and a retry key.
+      const event = makeTextMessageEvent("same id", {
+        webhookEventId,
+        replyToken: undefined,
+        source: { type: "user", userId: alice },
+      });
+      const envelope = makeEnvelope([event], emulator.channel(channel).bot.userId);
+      const signed = signedWebhook(envelope, `${channel}-channel-secret`);
+      expect((await post(`/webhook/${channel}`, signed.body, signed.headers)).status).toBe(200);
+    }
+    await emulator.waitForBotMessages(alice, { count: before + 2, timeoutMs: 15_000 });
+    await waitForIdle(inject("redisUrl"), stack.prefix);
+
+    const pushes = emulator
+      .apiCalls()
+      .filter((call) => call.path === PUSH && call.status === 200)
+      .map((call) => [
+        call.channel,
+        (call.body as { messages: Array<{ text: string }> }).messages[0]?.text,
+      ]);
+    expect(pushes.sort()).toEqual([
+      ["shop", "shop: same id"],
+      ["support", "support: same id"],
+    ]);
+    const texts = emulator
+      .messages(alice)
+      .filter((m) => m.from === "bot")
+      .slice(before)
+      .map((m) => m.message.text)
+      .sort();
+    expect(texts).toEqual(["shop: same id", "support: same id"]);
   });
 
   it("refuses a request signed with another channel's secret (401)", async () => {

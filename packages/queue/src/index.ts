@@ -38,6 +38,7 @@ export {
   DONE_GRACE_SECONDS,
   dedupeIdFor,
   EVENTS_QUEUE_NAME,
+  eventKeyOf,
   FINISH_EVENT,
   hashTag,
   jobIdFor,
