@@ -2,8 +2,8 @@ import { createEmulator, type Emulator } from "@linefleet/emulator";
 import {
   makeEnvelope,
   makeTextMessageEvent,
-  type Stack,
   makeWebhookEventId,
+  type Stack,
   scrape,
   signedWebhook,
   startStack,

@@ -16,7 +16,7 @@ import {
 import { openSpool } from "@linefleet/spool";
 import type { WebhookEvent } from "@linefleet/webhook";
 import { buildApp, type WebhookRoute } from "./app.ts";
-import { ingressEnvSchema } from "./env.ts";
+import { ingressEnvSchema, maxEventAgeOf } from "./env.ts";
 import { loadTls } from "./tls.ts";
 
 // Every problem of the environment and of the channels at once, not the first one found.
@@ -112,6 +112,21 @@ for (const channel of channels) {
   const handler = createWebhookHandler({
     channelSecret: channel.channelSecret,
     enqueueTimeoutMs: env.ENQUEUE_TIMEOUT_MS,
+    maxEventAgeMs: maxEventAgeOf(env),
+    onStaleEvents: (events, receivedAt) => {
+      metrics.eventsDropped(channel.name, "too_old", events.length);
+      // One line per request, ids and ages only: no message text, no tokens.
+      logger.warn(
+        {
+          channel: channel.name,
+          reason: "too_old",
+          dropped: events.length,
+          webhookEventIds: events.slice(0, 10).map((event) => event.webhookEventId),
+          oldestAgeMs: Math.max(...events.map((event) => receivedAt - event.timestamp)),
+        },
+        "events older than MAX_EVENT_AGE_MS acknowledged and dropped",
+      );
+    },
     checkDestination: guard.check,
     enqueue: (envelope, receivedAt) =>
       enqueue(channel.name, envelope.destination, envelope.events, receivedAt),

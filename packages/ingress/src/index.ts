@@ -1,4 +1,5 @@
 export { createDestinationGuard, type DestinationGuardOptions } from "./destination-guard.ts";
+export { CLOCK_SKEW_ALLOWANCE_MS, maxEventAgeFor, splitByAge } from "./freshness.ts";
 export {
   createWebhookHandler,
   type WebhookErrorCode,
