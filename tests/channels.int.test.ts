@@ -183,8 +183,36 @@ describe("several channels in one deployment", () => {
     // The same bytes signed with support's own secret are accepted.
     const signed = signedWebhook(envelope, "support-channel-secret");
     expect((await post("/webhook/support", signed.body, signed.headers)).status).toBe(200);
-    // With no channel named "default", plain /webhook is not served.
-    expect((await post("/webhook", signed.body, signed.headers)).status).toBe(404);
+    // With no channel named "default", plain /webhook serves no channel: nothing verifies there.
+    expect((await post("/webhook", signed.body, signed.headers)).status).toBe(401);
+  });
+
+  it("answers a bad signature the same at a known and an unknown channel's path", async () => {
+    const envelope = makeEnvelope(
+      [makeTextMessageEvent("hi")],
+      emulator.channel("shop").bot.userId,
+    );
+    const forged = signedWebhook(envelope, "not-any-channel-secret");
+    const answers = await Promise.all(
+      ["/webhook/shop", "/webhook/no-such-channel", "/webhook"].map(async (path) => {
+        const response = await post(path, forged.body, forged.headers);
+        return { status: response.status, body: await response.text() };
+      }),
+    );
+    expect(answers[0]?.status).toBe(401);
+    expect(answers[1]).toEqual(answers[0]);
+    expect(answers[2]).toEqual(answers[0]);
+    // Counted, under a label no channel name can take; the probed names are not labels.
+    const ingress = await scrape(`${stack.ingressUrl}/metrics`);
+    expect(
+      ingress.value("linefleet_webhooks_total", {
+        channel: "(unknown)",
+        outcome: "invalid_signature",
+      }),
+    ).toBeGreaterThanOrEqual(2);
+    expect(await (await fetch(`${stack.ingressUrl}/metrics`)).text()).not.toContain(
+      "no-such-channel",
+    );
   });
 
   it("refuses a signed body addressed to another bot (403), from the file's botUserId or learned", async () => {

@@ -10,6 +10,13 @@ export const ingressEnvSchema = z
     ...logEnv,
     PORT: env.port(3000),
     HOST: z.string().default("0.0.0.0"),
+    /**
+     * Serve GET /metrics (with /healthz and /readyz) on this port instead of the webhook port, so
+     * that what LINE reaches need not show the metrics; unset, /metrics is on PORT.
+     */
+    INGRESS_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+    /** Listen address of INGRESS_METRICS_PORT (default: HOST). */
+    INGRESS_METRICS_HOST: z.string().min(1).optional(),
     /** Largest webhook body accepted, in bytes; LINE's own requests are far smaller. */
     WEBHOOK_BODY_LIMIT: env.int(1024 * 1024, 1),
     /** How long the ingress waits on Redis before answering 503; well inside LINE's 2 s. */

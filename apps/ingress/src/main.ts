@@ -1,8 +1,9 @@
+import type { AddressInfo } from "node:net";
 import { loadChannels, webhookPathsOf } from "@linefleet/channels";
 import { configureAll, exitOnConfigError, exitWithConfigError, parseEnv } from "@linefleet/config";
 import { createDestinationGuard, createWebhookHandler, withTimeout } from "@linefleet/ingress";
 import { createLogger } from "@linefleet/log";
-import { createIngressMetrics, createRegistry } from "@linefleet/metrics";
+import { createIngressMetrics, createRegistry, serveMetrics } from "@linefleet/metrics";
 import {
   assertRedisKeepsKeys,
   assertShardCount,
@@ -159,18 +160,19 @@ for (const channel of channels) {
   }
 }
 
+const checkReady = async () => {
+  await withTimeout(
+    assertRedisKeepsKeys(redis, { allowEvicting }),
+    env.ENQUEUE_TIMEOUT_MS,
+    "Redis readiness check",
+  );
+};
 const app = buildApp({
   logger,
   bodyLimit: env.WEBHOOK_BODY_LIMIT,
   webhooks,
-  checkReady: async () => {
-    await withTimeout(
-      assertRedisKeepsKeys(redis, { allowEvicting }),
-      env.ENQUEUE_TIMEOUT_MS,
-      "Redis readiness check",
-    );
-  },
-  metrics: { registry, observe: metrics },
+  checkReady,
+  metrics: { registry, observe: metrics, elsewhere: env.INGRESS_METRICS_PORT !== undefined },
   ...(env.DASHBOARD_USER && env.DASHBOARD_PASSWORD
     ? {
         dashboard: {
@@ -193,6 +195,7 @@ async function shutdown(signal: string) {
   const cut = setTimeout(() => app.server.closeAllConnections(), env.SHUTDOWN_GRACE_MS);
   await app.close();
   clearTimeout(cut);
+  metricsServer?.close();
   // What the spool cannot replay within the grace period stays in its journal for the next start.
   await spool?.close(env.SHUTDOWN_GRACE_MS);
   await enqueuer.close();
@@ -207,7 +210,29 @@ await app.listen({ port: env.PORT, host: env.HOST }).catch((error: Error) => {
   process.stderr.write(`ingress: cannot listen on ${env.HOST}:${env.PORT}: ${error.message}\n`);
   process.exit(1);
 });
-logger.info({ webhooks: Object.keys(webhooks) }, "serving webhooks");
+// INGRESS_METRICS_PORT: the metrics on a port of their own, which need not be public.
+const metricsServer =
+  env.INGRESS_METRICS_PORT === undefined
+    ? undefined
+    : await serveMetrics({
+        registry,
+        port: env.INGRESS_METRICS_PORT,
+        host: env.INGRESS_METRICS_HOST ?? env.HOST,
+        checkReady,
+        readyTimeoutMs: env.ENQUEUE_TIMEOUT_MS + 500,
+      }).catch((error: Error) => {
+        process.stderr.write(
+          `ingress: cannot serve metrics on INGRESS_METRICS_PORT ${env.INGRESS_METRICS_PORT}: ${error.message}\n`,
+        );
+        process.exit(1);
+      });
+logger.info(
+  {
+    webhooks: Object.keys(webhooks),
+    ...(metricsServer ? { metricsPort: (metricsServer.address() as AddressInfo).port } : {}),
+  },
+  "serving webhooks",
+);
 
 /**
  * Refuses to run on a queue created with another QUEUE_SHARDS. Redis may be away at start (then

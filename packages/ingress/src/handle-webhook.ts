@@ -81,11 +81,7 @@ export function createWebhookHandler(deps: WebhookHandlerDeps) {
 
   return async function handleWebhook(request: WebhookRequest): Promise<WebhookOutcome> {
     if (!verifySignature(request.rawBody, deps.channelSecret, request.signature)) {
-      return failure(
-        401,
-        "invalid_signature",
-        "x-line-signature is missing or does not match the body",
-      );
+      return invalidSignature();
     }
     const parsed = parseEnvelope(request.rawBody);
     if (!parsed.ok) return failure(400, parsed.reason, parsed.detail);
@@ -158,6 +154,13 @@ export function createWebhookHandler(deps: WebhookHandlerDeps) {
     }
   }
 }
+
+/**
+ * The answer to a request whose signature does not verify. Also the answer at a webhook path no
+ * channel serves: no secret can verify it there, and a 404 would tell which channel names exist.
+ */
+export const invalidSignature = () =>
+  failure(401, "invalid_signature", "x-line-signature is missing or does not match the body");
 
 const unavailable = () =>
   failure(503, "queue_unavailable", "events could not be queued; LINE may redeliver");

@@ -2,6 +2,7 @@ export { createDestinationGuard, type DestinationGuardOptions } from "./destinat
 export { CLOCK_SKEW_ALLOWANCE_MS, maxEventAgeFor, splitByAge } from "./freshness.ts";
 export {
   createWebhookHandler,
+  invalidSignature,
   type WebhookErrorCode,
   type WebhookHandlerDeps,
   type WebhookOutcome,
