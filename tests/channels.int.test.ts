@@ -37,7 +37,7 @@ describe("several channels in one deployment", () => {
     });
     await emulator.listen();
     const channelsFile = writeChannelsFile([
-      // The shop bot's user id is learned from its first verified request.
+      // The shop bot's user id is not given: LINE (the emulator) names it, GET /v2/bot/info.
       {
         name: "shop",
         channelSecret: "shop-channel-secret",
@@ -55,6 +55,7 @@ describe("several channels in one deployment", () => {
       lineApiUrl: emulator.url,
       workers: 2,
       env: { CHANNELS_FILE: channelsFile },
+      ingressEnv: { LINE_API_BASE_URL: emulator.url },
       workerEnv: { BOT_MODULE: "tests/bots/by-channel.ts" },
     });
     emulator.configure({
@@ -215,7 +216,7 @@ describe("several channels in one deployment", () => {
     );
   });
 
-  it("refuses a signed body addressed to another bot (403), from the file's botUserId or learned", async () => {
+  it("refuses a signed body addressed to another bot (403), from the file's botUserId or LINE's", async () => {
     const shopBot = emulator.channel("shop").bot.userId;
     const supportBot = emulator.channel("support").bot.userId;
     // support's bot user id is in the file.
@@ -224,7 +225,7 @@ describe("several channels in one deployment", () => {
     expect(refused.status).toBe(403);
     expect(await refused.json()).toMatchObject({ error: "wrong_destination" });
 
-    // shop's was learned from its first verified request (the first test's webhook).
+    // shop's is the one LINE named for its token.
     const toShop = signedWebhook(makeEnvelope([], supportBot), "shop-channel-secret");
     expect((await post("/webhook/shop", toShop.body, toShop.headers)).status).toBe(403);
     const rightly = signedWebhook(makeEnvelope([], shopBot), "shop-channel-secret");

@@ -1,4 +1,4 @@
-import { env, logEnv, redisEnv } from "@linefleet/config";
+import { env, lineApiEnv, logEnv, redisEnv } from "@linefleet/config";
 import { CLOCK_SKEW_ALLOWANCE_MS, maxEventAgeFor } from "@linefleet/ingress";
 import { DEFAULT_DEDUPE_TTL_MS } from "@linefleet/queue";
 import { z } from "zod";
@@ -8,6 +8,8 @@ export const ingressEnvSchema = z
   .object({
     ...redisEnv,
     ...logEnv,
+    /** Where the ingress asks LINE for a channel's bot user ID (GET /v2/bot/info). */
+    LINE_API_BASE_URL: lineApiEnv.LINE_API_BASE_URL,
     PORT: env.port(3000),
     HOST: z.string().default("0.0.0.0"),
     /**

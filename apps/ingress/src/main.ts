@@ -1,7 +1,12 @@
 import type { AddressInfo } from "node:net";
 import { loadChannels, webhookPathsOf } from "@linefleet/channels";
 import { configureAll, exitOnConfigError, exitWithConfigError, parseEnv } from "@linefleet/config";
-import { createDestinationGuard, createWebhookHandler, withTimeout } from "@linefleet/ingress";
+import {
+  createDestinationGuard,
+  createWebhookHandler,
+  lookUpBotUserId,
+  withTimeout,
+} from "@linefleet/ingress";
 import { createLogger } from "@linefleet/log";
 import { createIngressMetrics, createRegistry, serveMetrics } from "@linefleet/metrics";
 import {
@@ -15,6 +20,7 @@ import {
   watchEvictionPolicy,
 } from "@linefleet/queue";
 import { openSpool } from "@linefleet/spool";
+import { createTokenSource } from "@linefleet/tokens";
 import type { WebhookEvent } from "@linefleet/webhook";
 import { buildApp, type WebhookRoute } from "./app.ts";
 import { ingressEnvSchema, maxEventAgeOf } from "./env.ts";
@@ -104,12 +110,31 @@ const spool = env.INGRESS_SPOOL_DIR
 // Each channel's requests are checked with its own secret and must be addressed to its own bot.
 const webhooks: Record<string, WebhookRoute> = {};
 for (const channel of channels) {
+  // Without a botUserId in the configuration, LINE names the channel's bot (GET /v2/bot/info).
+  const tokens = createTokenSource(channel, {
+    redis,
+    keys,
+    apiBaseUrl: env.LINE_API_BASE_URL,
+  });
   const guard = createDestinationGuard({
     redis,
     keys,
     channel: channel.name,
     botUserId: channel.botUserId,
+    lookUp: () =>
+      lookUpBotUserId({
+        apiBaseUrl: env.LINE_API_BASE_URL,
+        accessToken: async () => (await tokens.get()) || undefined,
+      }),
+    onConfirmed: (botUserId, replaced) =>
+      logger.info({ channel: channel.name, botUserId, replaced }, "bot user ID confirmed by LINE"),
+    onLookupError: (error) =>
+      logger.warn(
+        { channel: channel.name, reason: (error as Error).message },
+        "cannot ask LINE for the bot user ID; verified webhooks pass unconfirmed meanwhile",
+      ),
   });
+  guard.warm();
   const handler = createWebhookHandler({
     channelSecret: channel.channelSecret,
     enqueueTimeoutMs: env.ENQUEUE_TIMEOUT_MS,

@@ -43,7 +43,6 @@ export {
   hashTag,
   jobIdFor,
   LANE_TTL_SECONDS,
-  LEARN_BOT_USER_ID,
   LEDGER_TTL_SECONDS,
   laneOf,
   MESSAGE_LOG_TTL_SECONDS,

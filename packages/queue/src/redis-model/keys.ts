@@ -71,7 +71,7 @@ export function redisKeys(prefix: string, { shards = 1, cluster = false }: Redis
     token: (channelId: string) => `${prefix}:token:${hashTag(channelId)}`,
     /** The lock held by the process renewing that token (string: its owner), in the token's slot. */
     tokenLock: (channelId: string) => `${prefix}:token-lock:${hashTag(channelId)}`,
-    /** A channel's bot user ID as learned from its first verified webhook (string), by name. */
+    /** A channel's bot user ID as LINE confirmed it (GET /v2/bot/info; string), by name. */
     botUserId: (channel: string) => `${prefix}:bot-user-id:${hashTag(channel)}`,
     /** A chat's messages as a bot keeps them (hash: message id → text; the demo bot's), in its lane's slot. */
     messageLog: (lane: string) => `${prefix}:messages:${hashTag(lane)}`,
@@ -82,7 +82,6 @@ export function redisKeys(prefix: string, { shards = 1, cluster = false }: Redis
 
 export type RedisKeys = ReturnType<typeof redisKeys>;
 
-export { LEARN_BOT_USER_ID } from "./bot-user-ids.ts";
 export { BEGIN_EVENT, FINISH_EVENT, STEP_ASIDE } from "./event-turn.ts";
 export { ADMIT_TO_LANE, LANE_TTL_SECONDS, laneOf } from "./lanes.ts";
 export { DEAD_LETTER_TTL_SECONDS, DONE_GRACE_SECONDS, LEDGER_TTL_SECONDS } from "./ledger.ts";
