@@ -20,7 +20,7 @@ import {
   watchEvictionPolicy,
 } from "@linefleet/queue";
 import { openSpool } from "@linefleet/spool";
-import { createTokenSource } from "@linefleet/tokens";
+import { createTokenSource, type TokenSource } from "@linefleet/tokens";
 import type { WebhookEvent } from "@linefleet/webhook";
 import { buildApp, type WebhookRoute } from "./app.ts";
 import { ingressEnvSchema, maxEventAgeOf } from "./env.ts";
@@ -111,11 +111,20 @@ const spool = env.INGRESS_SPOOL_DIR
 const webhooks: Record<string, WebhookRoute> = {};
 for (const channel of channels) {
   // Without a botUserId in the configuration, LINE names the channel's bot (GET /v2/bot/info).
-  const tokens = createTokenSource(channel, {
-    redis,
-    keys,
-    apiBaseUrl: env.LINE_API_BASE_URL,
-  });
+  // The token source is made on first use: a channel that gives its botUserId needs none, and a
+  // bad key file is then a failed lookup (logged), not a crash of the ingress.
+  let tokens: TokenSource | undefined;
+  const accessToken = async () => {
+    tokens ??= createTokenSource(channel, { redis, keys, apiBaseUrl: env.LINE_API_BASE_URL });
+    return (await tokens.get()) || undefined;
+  };
+  const tokenless = channel.token.kind === "static" && !channel.token.channelAccessToken;
+  if (tokenless && !channel.botUserId) {
+    logger.warn(
+      { channel: channel.name },
+      "no access token for this channel at the ingress: its bot user ID cannot be confirmed with LINE, so any destination passes; give the ingress the token, or set botUserId",
+    );
+  }
   const guard = createDestinationGuard({
     redis,
     keys,
@@ -124,15 +133,17 @@ for (const channel of channels) {
     lookUp: () =>
       lookUpBotUserId({
         apiBaseUrl: env.LINE_API_BASE_URL,
-        accessToken: async () => (await tokens.get()) || undefined,
+        accessToken,
       }),
     onConfirmed: (botUserId, replaced) =>
       logger.info({ channel: channel.name, botUserId, replaced }, "bot user ID confirmed by LINE"),
-    onLookupError: (error) =>
+    onLookupError: (error) => {
+      if (tokenless) return; // said once at start
       logger.warn(
         { channel: channel.name, reason: (error as Error).message },
         "cannot ask LINE for the bot user ID; verified webhooks pass unconfirmed meanwhile",
-      ),
+      );
+    },
   });
   guard.warm();
   const handler = createWebhookHandler({
