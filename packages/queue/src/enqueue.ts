@@ -203,7 +203,8 @@ export function createEventEnqueuer({
             dedupeKey,
             keys.lane(event.lane),
             event.timestamp,
-            event.eventKey,
+            // The lane holds job ids: a worker knows its event by its job.
+            event.jobId,
             LANE_TTL_SECONDS,
           );
           checks.push({ at: count, newIf: 1 });

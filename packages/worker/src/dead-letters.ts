@@ -1,7 +1,6 @@
 import type { LedgerEntry } from "@linefleet/line-client";
 import {
   DONE_GRACE_SECONDS,
-  eventKeyOf,
   jobIdFor,
   type LineEventJob,
   laneOf,
@@ -9,6 +8,7 @@ import {
   type RedisKeys,
 } from "@linefleet/queue";
 import { type Job, Queue } from "bullmq";
+import { eventKeyOfJob } from "./event-key.ts";
 import { createEventState } from "./event-state.ts";
 
 export interface DeadLetter {
@@ -61,12 +61,7 @@ export function createDeadLetters({
       error: job.failedReason,
       errors: job.stacktrace ?? [],
       event,
-      sends: [
-        ...(await state.sends(
-          laneOf(destination, source),
-          eventKeyOf(job.data.channel ?? "default", event.webhookEventId),
-        )),
-      ],
+      sends: [...(await state.sends(laneOf(destination, source), eventKeyOfJob(job)))],
     };
   }
 

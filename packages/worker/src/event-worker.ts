@@ -3,7 +3,6 @@ import type { LineClient } from "@linefleet/line-client";
 import type { Logger } from "@linefleet/log";
 import {
   DONE_GRACE_SECONDS,
-  eventKeyOf,
   jobIdFor,
   type LineEventJob,
   laneOf,
@@ -13,6 +12,7 @@ import {
 import { DelayedError, type Job, Queue, UnrecoverableError, Worker } from "bullmq";
 import type { AttemptLedger } from "./attempt-ledger.ts";
 import { retryDelayMs } from "./backoff.ts";
+import { eventKeyOfJob } from "./event-key.ts";
 import { createEventState, type Outcome } from "./event-state.ts";
 import type { RateLimiter } from "./rate-limiter.ts";
 import { steerError } from "./steer-error.ts";
@@ -89,7 +89,7 @@ export function createEventWorker(options: EventWorkerOptions): Worker<LineEvent
   /** Errors whose event already left its lane (or kept its place) as it should. */
   const settled = new WeakSet<Error>();
 
-  /** Wakes the next event of a lane (by its key, eventKeyOf) at once rather than at the end of its wait. */
+  /** Wakes the next event of a lane (its key: the job id, see event-key.ts) rather than at the end of its wait. */
   async function wake(eventKey: string | undefined) {
     if (!eventKey) return;
     try {
@@ -109,7 +109,7 @@ export function createEventWorker(options: EventWorkerOptions): Worker<LineEvent
     });
     const lane = laneOf(destination, event.source);
     // Its state in Redis is keyed by its channel too: two channels' events never share it.
-    const eventKey = eventKeyOf(channelOf(job), event.webhookEventId);
+    const eventKey = eventKeyOfJob(job);
     const started = now();
     const waitedMs = started - job.data.receivedAt;
     const replyDeadline = event.timestamp + options.replyTokenMaxAgeMs;
@@ -208,7 +208,7 @@ export function createEventWorker(options: EventWorkerOptions): Worker<LineEvent
     // Failed outside the handler (stalled too often, say): it still leaves its lane, so the
     // chat's later events go on.
     const lane = laneOf(job.data.destination, event.source);
-    void state.finish(lane, eventKeyOf(channel, event.webhookEventId), "dead").then(wake, () => {});
+    void state.finish(lane, eventKeyOfJob(job), "dead").then(wake, () => {});
   });
   worker.on("error", (error) => logger.warn({ err: error }, "worker error"));
   worker.on("closed", () => void queue.close());
