@@ -1,12 +1,7 @@
 import type { AddressInfo } from "node:net";
 import { loadChannels, webhookPathsOf } from "@linefleet/channels";
 import { configureAll, exitOnConfigError, exitWithConfigError, parseEnv } from "@linefleet/config";
-import {
-  createDestinationGuard,
-  createWebhookHandler,
-  lookUpBotUserId,
-  withTimeout,
-} from "@linefleet/ingress";
+import { createWebhookHandler, withTimeout } from "@linefleet/ingress";
 import { createLogger } from "@linefleet/log";
 import { createIngressMetrics, createRegistry, serveMetrics } from "@linefleet/metrics";
 import {
@@ -20,10 +15,11 @@ import {
   watchEvictionPolicy,
 } from "@linefleet/queue";
 import { openSpool } from "@linefleet/spool";
-import { createTokenSource, type TokenSource } from "@linefleet/tokens";
 import type { WebhookEvent } from "@linefleet/webhook";
 import { buildApp, type WebhookRoute } from "./app.ts";
+import { destinationGuardFor } from "./destination.ts";
 import { ingressEnvSchema, maxEventAgeOf } from "./env.ts";
+import { reportStaleEvents } from "./stale-events.ts";
 import { loadTls } from "./tls.ts";
 
 // Every problem of the environment and of the channels at once, not the first one found.
@@ -110,60 +106,17 @@ const spool = env.INGRESS_SPOOL_DIR
 // Each channel's requests are checked with its own secret and must be addressed to its own bot.
 const webhooks: Record<string, WebhookRoute> = {};
 for (const channel of channels) {
-  // Without a botUserId in the configuration, LINE names the channel's bot (GET /v2/bot/info).
-  // The token source is made on first use: a channel that gives its botUserId needs none, and a
-  // bad key file is then a failed lookup (logged), not a crash of the ingress.
-  let tokens: TokenSource | undefined;
-  const accessToken = async () => {
-    tokens ??= createTokenSource(channel, { redis, keys, apiBaseUrl: env.LINE_API_BASE_URL });
-    return (await tokens.get()) || undefined;
-  };
-  const tokenless = channel.token.kind === "static" && !channel.token.channelAccessToken;
-  if (tokenless && !channel.botUserId) {
-    logger.warn(
-      { channel: channel.name },
-      "no access token for this channel at the ingress: its bot user ID cannot be confirmed with LINE, so any destination passes; give the ingress the token, or set botUserId",
-    );
-  }
-  const guard = createDestinationGuard({
+  const guard = destinationGuardFor(channel, {
     redis,
     keys,
-    channel: channel.name,
-    botUserId: channel.botUserId,
-    lookUp: () =>
-      lookUpBotUserId({
-        apiBaseUrl: env.LINE_API_BASE_URL,
-        accessToken,
-      }),
-    onConfirmed: (botUserId, replaced) =>
-      logger.info({ channel: channel.name, botUserId, replaced }, "bot user ID confirmed by LINE"),
-    onLookupError: (error) => {
-      if (tokenless) return; // said once at start
-      logger.warn(
-        { channel: channel.name, reason: (error as Error).message },
-        "cannot ask LINE for the bot user ID; verified webhooks pass unconfirmed meanwhile",
-      );
-    },
+    apiBaseUrl: env.LINE_API_BASE_URL,
+    logger,
   });
-  guard.warm();
   const handler = createWebhookHandler({
     channelSecret: channel.channelSecret,
     enqueueTimeoutMs: env.ENQUEUE_TIMEOUT_MS,
     maxEventAgeMs: maxEventAgeOf(env),
-    onStaleEvents: (events, receivedAt) => {
-      metrics.eventsDropped(channel.name, "too_old", events.length);
-      // One line per request, ids and ages only: no message text, no tokens.
-      logger.warn(
-        {
-          channel: channel.name,
-          reason: "too_old",
-          dropped: events.length,
-          webhookEventIds: events.slice(0, 10).map((event) => event.webhookEventId),
-          oldestAgeMs: Math.max(...events.map((event) => receivedAt - event.timestamp)),
-        },
-        "events older than MAX_EVENT_AGE_MS acknowledged and dropped",
-      );
-    },
+    onStaleEvents: reportStaleEvents(channel.name, { metrics, logger }),
     checkDestination: guard.check,
     enqueue: (envelope, receivedAt) =>
       enqueue(channel.name, envelope.destination, envelope.events, receivedAt),
