@@ -261,7 +261,7 @@ describe(`on a Redis Cluster (3 masters, 3 replicas), QUEUE_SHARDS=${SHARDS}`, (
       workers: 0,
       env: { REDIS_CLUSTER_NODES: cluster.seeds, QUEUE_SHARDS: String(SHARDS), LOG_LEVEL: "warn" },
       ingressEnv: { INGRESS_MIN_REPLICAS: "1" },
-      workerEnv: { BOT_MODULE: "tests/bots/slow-echo.ts", MAX_DELAY_MS: "20" },
+      workerEnv: { BOT_MODULE: "tests/bots/slow-echo.ts", MAX_DELAY_MS: "20", LOG_LEVEL: "info" },
     });
     emulator.configure({ webhookUrl: `${stack.ingressUrl}/webhook` });
     stopOther = async () => {
