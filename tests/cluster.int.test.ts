@@ -270,8 +270,8 @@ describe(`on a Redis Cluster (3 masters, 3 replicas), QUEUE_SHARDS=${SHARDS}`, (
     };
     const users = emulator.state().users.map((user) => user.userId);
 
-    // The master's replica stalls: what the master takes now is on the master alone, as when
-    // replication lags behind a burst.
+    // The master's replica stalls, its link down: what the master takes now is on the master
+    // alone, as when replication lags behind a burst.
     // (A master the earlier failover left has none.)
     const pairs = await Promise.all(
       (await cluster.masters()).map(async (master) => ({
@@ -282,6 +282,14 @@ describe(`on a Redis Cluster (3 masters, 3 replicas), QUEUE_SHARDS=${SHARDS}`, (
     const { master, replica } = pairs.find((pair) => pair.replica) ?? {};
     if (!master || !replica) throw new Error("no master with a replica");
     cluster.freeze(replica);
+    // Stopped, the replica would still get the stream: the kernel takes it into its socket, to be
+    // applied once it resumes. So its link is cut too; stopped, it cannot reconnect.
+    const onMaster = new Redis(master.port, "127.0.0.1");
+    try {
+      expect(await onMaster.call("CLIENT", "KILL", "TYPE", "replica")).toBe(1);
+    } finally {
+      onMaster.disconnect();
+    }
     let sent: Array<{ user: string; text: string; deliveryId: string }>;
     try {
       sent = users.map((user, chat) => {
