@@ -5,14 +5,17 @@
  * the replica has it too). One ingress process per setting on the same Redis, no worker, signed
  * unique webhooks from 1,000 chats, autocannon closed loop, rounds interleaved, median.
  *
- * `node bench/replicas.ts [--quick]` runs it alone and writes bench/out/replicas.json.
+ * Scenario 6 of `pnpm bench` (`--only=replicas`); `node bench/replicas.ts [--quick]` runs it alone
+ * and writes bench/out/replicas.json and, rendered as in RESULTS.md, bench/out/replicas.md.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
+import { loadavg } from "node:os";
 import { startLocalRedisServer, startStack, waitFor } from "@linefleet/testing";
 import { Redis } from "ioredis";
 import {
   benchWebhook,
   CHANNEL_SECRET,
+  CONNECTIONS,
   CpuMeter,
   type Flags,
   log,
@@ -115,10 +118,40 @@ export async function runReplicas(flags: Flags): Promise<ReplicasResults> {
   }
 }
 
+const ms = (value: number) => (value < 10 ? value.toFixed(2) : value.toFixed(1));
+const int = (value: number) => Math.round(value).toLocaleString("en-US");
+
+/** Scenario 6: what INGRESS_MIN_REPLICAS costs (bench/replicas.ts). */
+export function renderReplicas(r: ReplicasResults): string[] {
+  const [none, one] = r.targets;
+  return [
+    "## 6. Waiting for a replica",
+    "",
+    `\`INGRESS_MIN_REPLICAS=0\` and \`=1\` on one Redis with one replica (\`replicaof\`, both on loopback): one ingress per setting, no worker, signed unique webhooks from ${int(r.chats)} chats, autocannon closed loop (${CONNECTIONS} connections, ${r.durationS} s), rounds interleaved, median of ${r.rounds}:`,
+    "",
+    "| `INGRESS_MIN_REPLICAS` | req/s | p50 | p99 | not 200 | ingress CPU / request |",
+    "|---|---|---|---|---|---|",
+    ...r.targets.map(
+      (t) =>
+        `| ${t.minReplicas} | ${int(t.rps)} | ${ms(t.p50)} ms | ${ms(t.p99)} ms | ${int(t.failed)} | ${int(t.ingressCpuUsPerRequest)} µs |`,
+    ),
+    "",
+    ...(none && one
+      ? [
+          `\`=1\` against \`=0\`, same run: req/s **${(one.rps / none.rps).toFixed(2)}×**, p99 **${(one.p99 / Math.max(none.p99, 0.001)).toFixed(2)}×**.`,
+          "",
+        ]
+      : []),
+  ];
+}
+
 if (import.meta.main) {
+  const load = loadavg()[0]?.toFixed(1);
   const results = await runReplicas(parseFlags(process.argv.slice(2)));
   mkdirSync("bench/out", { recursive: true });
   writeFileSync("bench/out/replicas.json", JSON.stringify(results, null, 2));
+  writeFileSync("bench/out/replicas.md", `${renderReplicas(results).join("\n")}\n`);
+  log(`load average at the start: ${load}`);
   for (const target of results.targets) {
     log(
       `INGRESS_MIN_REPLICAS=${target.minReplicas}: ${Math.round(target.rps)} req/s (median of ${results.rounds}), p50 ${target.p50} ms, p99 ${target.p99} ms, ${target.failed} failed, ingress ${Math.round(target.ingressCpuUsPerRequest)} µs CPU/request`,
