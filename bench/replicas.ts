@@ -21,6 +21,8 @@ import {
   log,
   maxThroughput,
   median,
+  type PacedResult,
+  paced,
   parseFlags,
   pidOf,
   type ThroughputResult,
@@ -37,16 +39,21 @@ export interface ReplicasTarget {
   failed: number;
   /** CPU µs per request of the ingress process, over the rounds. */
   ingressCpuUsPerRequest: number;
+  /** Latency at a constant PACED_RATE (open loop), median of the rounds. */
+  paced: { p50: number; p99: number; failed: number };
 }
 
 export interface ReplicasResults {
   durationS: number;
+  pacedRate: number;
   rounds: number;
   chats: number;
   targets: ReplicasTarget[];
 }
 
 const CHATS = 1_000;
+/** Well under saturation, so the latency shows the round trip to the replica, not a queue. */
+const PACED_RATE = 200;
 
 export async function runReplicas(flags: Flags): Promise<ReplicasResults> {
   const master = await startLocalRedisServer();
@@ -77,7 +84,7 @@ export async function runReplicas(flags: Flags): Promise<ReplicasResults> {
     }
     const bySetting = new Map<
       number,
-      { rounds: ThroughputResult[]; cpuMs: number; requests: number }
+      { rounds: ThroughputResult[]; paced: PacedResult[]; cpuMs: number; requests: number }
     >();
     for (let round = 0; round < rounds; round++) {
       for (const { minReplicas, stack } of stacks) {
@@ -87,19 +94,29 @@ export async function runReplicas(flags: Flags): Promise<ReplicasResults> {
           benchWebhook(n, CHATS),
         );
         const used = meter.stop();
-        const entry = bySetting.get(minReplicas) ?? { rounds: [], cpuMs: 0, requests: 0 };
+        const fixed = await paced(`${stack.ingressUrl}/webhook`, PACED_RATE, durationS, (n) =>
+          benchWebhook(n, CHATS),
+        );
+        const entry = bySetting.get(minReplicas) ?? {
+          rounds: [],
+          paced: [],
+          cpuMs: 0,
+          requests: 0,
+        };
         entry.rounds.push(result);
+        entry.paced.push(fixed);
         entry.cpuMs += used.ingress ?? 0;
         entry.requests += result.ok;
         bySetting.set(minReplicas, entry);
         log(
-          `INGRESS_MIN_REPLICAS=${minReplicas} round ${round + 1}: ${Math.round(result.rps)} req/s, p99 ${result.p99} ms, ${result.failed} failed`,
+          `INGRESS_MIN_REPLICAS=${minReplicas} round ${round + 1}: ${Math.round(result.rps)} req/s, p99 ${result.p99} ms, ${result.failed} failed; at ${PACED_RATE} req/s p50 ${fixed.p50.toFixed(2)} ms, p99 ${fixed.p99.toFixed(2)} ms`,
         );
       }
     }
     await Promise.all(stacks.map(({ stack }) => stack.stop()));
     return {
       durationS,
+      pacedRate: PACED_RATE,
       rounds,
       chats: CHATS,
       targets: [...bySetting].map(([minReplicas, entry]) => ({
@@ -110,6 +127,11 @@ export async function runReplicas(flags: Flags): Promise<ReplicasResults> {
         p99: median(entry.rounds.map((r) => r.p99)),
         failed: entry.rounds.reduce((sum, r) => sum + r.failed, 0),
         ingressCpuUsPerRequest: entry.requests ? (entry.cpuMs * 1_000) / entry.requests : 0,
+        paced: {
+          p50: median(entry.paced.map((r) => r.p50)),
+          p99: median(entry.paced.map((r) => r.p99)),
+          failed: entry.paced.reduce((sum, r) => sum + r.failed, 0),
+        },
       })),
     };
   } finally {
@@ -136,9 +158,18 @@ export function renderReplicas(r: ReplicasResults): string[] {
         `| ${t.minReplicas} | ${int(t.rps)} | ${ms(t.p50)} ms | ${ms(t.p99)} ms | ${int(t.failed)} | ${int(t.ingressCpuUsPerRequest)} µs |`,
     ),
     "",
+    `Latency at a constant ${int(r.pacedRate)} req/s (open loop, from when each request was due), after each closed-loop round:`,
+    "",
+    "| `INGRESS_MIN_REPLICAS` | p50 | p99 | not 200 |",
+    "|---|---|---|---|",
+    ...r.targets.map(
+      (t) =>
+        `| ${t.minReplicas} | ${ms(t.paced.p50)} ms | ${ms(t.paced.p99)} ms | ${int(t.paced.failed)} |`,
+    ),
+    "",
     ...(none && one
       ? [
-          `\`=1\` against \`=0\`, same run: req/s **${(one.rps / none.rps).toFixed(2)}×**, p99 **${(one.p99 / Math.max(none.p99, 0.001)).toFixed(2)}×**.`,
+          `\`=1\` against \`=0\`, same run: req/s **${(one.rps / none.rps).toFixed(2)}×**, p99 **${(one.p99 / Math.max(none.p99, 0.001)).toFixed(2)}×**; at ${int(r.pacedRate)} req/s p50 **${(one.paced.p50 / Math.max(none.paced.p50, 0.001)).toFixed(2)}×**, p99 **${(one.paced.p99 / Math.max(none.paced.p99, 0.001)).toFixed(2)}×**.`,
           "",
         ]
       : []),
