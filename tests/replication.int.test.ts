@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import {
   type LocalTestRedis,
   makeEnvelope,
@@ -16,7 +19,7 @@ const ENQUEUE_TIMEOUT_MS = 1_000;
 const LINE_WAITS_MS = 2_000;
 
 /** The ingress only (no worker), on a Redis of the test's own, acknowledging after one replica. */
-function startIngress(redis: LocalTestRedis, joining?: Stack) {
+function startIngress(redis: LocalTestRedis, joining?: Stack, env: Record<string, string> = {}) {
   return startStack({
     redisUrl: redis.url,
     // No worker runs: nothing calls LINE.
@@ -27,6 +30,7 @@ function startIngress(redis: LocalTestRedis, joining?: Stack) {
       INGRESS_MIN_REPLICAS: "1",
       ENQUEUE_TIMEOUT_MS: String(ENQUEUE_TIMEOUT_MS),
       LOG_LEVEL: "warn",
+      ...env,
     },
   });
 }
@@ -128,6 +132,31 @@ describe("INGRESS_MIN_REPLICAS=1 on a single Redis", () => {
     }
     const redelivered = await post(second, envelope);
     expect(redelivered.status).toBe(200);
+    expect(await replicaHas(replica, event.webhookEventId)).toBe(true);
+  });
+
+  it("with the spool on, answers 200 while no replica confirms, and replays the journal once one does", async () => {
+    const master = await startLocalRedisServer();
+    cleanups.push(() => master.close());
+    const spoolDir = await mkdtemp(join(tmpdir(), "linefleet-replicas-spool-"));
+    cleanups.push(() => rm(spoolDir, { recursive: true, force: true }));
+    const ingress = await startIngress(master, undefined, {
+      INGRESS_SPOOL_DIR: spoolDir,
+      LOG_LEVEL: "info",
+    });
+    cleanups.push(() => ingress.stop());
+
+    const event = makeTextMessageEvent("kept on disk");
+    expect((await post(ingress, makeEnvelope([event]))).status).toBe(200);
+    await ingress.ingress.waitForLine((line) => String(line.msg).startsWith("spooling started"));
+
+    const replica = await startLocalRedisServer({ replicaOf: master });
+    cleanups.push(() => replica.close());
+    // The replay is confirmed like any enqueue: the journal drains only once the replica has it.
+    await ingress.ingress.waitForLine(
+      (line) => String(line.msg).startsWith("spooling stopped"),
+      30_000,
+    );
     expect(await replicaHas(replica, event.webhookEventId)).toBe(true);
   });
 });
