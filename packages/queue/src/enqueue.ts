@@ -1,6 +1,6 @@
 import type { WebhookEvent } from "@linefleet/webhook";
 import { Job, type JobJson, Queue } from "bullmq";
-import type { ChainableCommander } from "ioredis";
+import { type ChainableCommander, Cluster } from "ioredis";
 import { type LineEventJob, lineEventsQueue } from "./catalog.ts";
 import type { RedisConnection } from "./connection.ts";
 import {
@@ -46,7 +46,7 @@ export interface EventEnqueuerOptions {
    * node that took it have it (0, the default: once the master has it).
    */
   minReplicas?: number;
-  /** How long `WAIT` may wait for those replicas; never 0, which would wait forever. */
+  /** How long `WAIT` may wait for those replicas (default 500 ms); never 0, which waits forever. */
   replicaTimeoutMs?: number;
 }
 
@@ -285,9 +285,10 @@ export function createEventEnqueuer({
 
   /**
    * The replies of MULTI, the `count` commands, EXEC and WAIT, as `multi.exec()` gives them: one
-   * [error, result] per command. Throws when the transaction failed (on a Cluster, a MOVED after a
-   * failover: the pipeline holds WAIT, which ioredis does not resend, so the request is answered
-   * 503 or spooled) or when too few replicas confirmed it.
+   * [error, result] per command. Throws when the transaction failed or when too few replicas
+   * confirmed it. On a Cluster, ioredis resends a redirected pipeline (MOVED, after a failover) only
+   * when every command outside its MULTI is read-only, which WAIT is not: the request is answered
+   * 503 (or spooled), and the slot table refreshed here, as ioredis would have, for the next ones.
    */
   function confirmedResults(
     replies: Array<[Error | null, unknown]>,
@@ -296,7 +297,13 @@ export function createEventEnqueuer({
     const exec = replies[count + 1];
     const wait = replies[count + 2];
     if (!exec || !wait) throw new Error("the enqueue pipeline returned too few replies");
-    if (exec[0]) throw replies.slice(1, count + 1).find(([error]) => error)?.[0] ?? exec[0];
+    if (exec[0]) {
+      const cause = replies.slice(1, count + 1).find(([error]) => error)?.[0] ?? exec[0];
+      if (connection instanceof Cluster && /^(MOVED|ASK) /.test(cause.message)) {
+        connection.refreshSlotsCache();
+      }
+      throw cause;
+    }
     if (exec[1] === null) return null;
     if (wait[0]) throw wait[0];
     if (Number(wait[1]) < minReplicas) {
