@@ -49,6 +49,10 @@ const enqueuer = createEventEnqueuer({
   connection: redis,
   keys,
   dedupeTtlMs: env.DEDUPE_TTL_MS,
+  minReplicas: env.INGRESS_MIN_REPLICAS,
+  // Half the request's bound for the replicas: a missing replica is then answered (and logged)
+  // as such, well before the handler's own timeout would answer 503 with a vaguer reason.
+  replicaTimeoutMs: Math.max(1, Math.floor(env.ENQUEUE_TIMEOUT_MS / 2)),
 });
 const shardCountChecked = checkShardCount();
 const registry = createRegistry();
