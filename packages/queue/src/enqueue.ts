@@ -119,7 +119,8 @@ interface Part {
  * mark (BullMQ's deduplication id, set by BullMQ's own add script) are written together, so an
  * event is never marked without being queued, never queued twice, and never re-enters its lane
  * once handled. An event goes to its lane's shard (so a chat's events stay together and in
- * order); events without a chat take the shards in turn.
+ * order); an event without a chat goes to the shard its key hashes to (spread, and stable across
+ * redeliveries, so its dedupe mark is always found).
  *
  * The requests that arrive in one turn of the event loop share those MULTIs: under load this
  * spreads the round trips and their socket writes over many requests, and no request waits longer
@@ -162,12 +163,6 @@ export function createEventEnqueuer({
   const jobOptions = { ...lineEventsQueue.jobOptions };
 
   let batch: Pending[] = [];
-  let nextUnlaned = 0;
-  /** Events without a chat need no order: they take the shards in turn. */
-  const takeTurnForUnlaned = () => {
-    nextUnlaned = (nextUnlaned + 1) % layout.count;
-    return nextUnlaned;
-  };
 
   /** BullMQ's job for each event, on its shard; throws if one cannot be serialised. */
   function prepare({ channel, destination, events, receivedAt }: Pending): Prepared[] {
@@ -176,7 +171,9 @@ export function createEventEnqueuer({
       const eventKey = eventKeyOf(channel, event.webhookEventId);
       const jobId = jobIdFor(eventKey);
       const lane = laneOf(destination, event.source);
-      const shard = lane ? layout.shardOfLane(lane) : takeTurnForUnlaned();
+      // An event without a chat needs no order, but its dedupe mark lives in its shard's queue: it
+      // takes the shard its key hashes to, so a redelivery meets its mark on the same shard.
+      const shard = layout.shardOfLane(lane ?? eventKey);
       const job = new Job<LineEventJob>(
         queueOf(shard),
         event.type,

@@ -50,7 +50,7 @@ describe("the enqueuer with minReplicas", () => {
     const enqueuer = enqueuerFor(1, 3);
     try {
       // Two chats, most likely on two shards: a transaction each, each confirmed. (An event
-      // without a chat is left out: its redelivery may take another shard.)
+      // without a chat would do as well: its key picks its shard.)
       const inChat = asEvent(makeTextMessageEvent("in a chat"));
       const other = asEvent(makeTextMessageEvent("in another chat"));
       const refused = await enqueuer
