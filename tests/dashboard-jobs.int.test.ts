@@ -1,4 +1,5 @@
 import { execFile } from "node:child_process";
+import { hasErrorCode } from "@linefleet/errors";
 import { createProducerConnection, redisKeys } from "@linefleet/store";
 import { repoRoot, waitFor } from "@linefleet/testing";
 import { Queue } from "bullmq";
@@ -86,7 +87,7 @@ describe("a job added by hand from the dashboard", () => {
     const worker = stack.workers[0];
     if (!worker) throw new Error("no worker");
     const logged = await worker.waitForLine(
-      (line) => line.code === "LF_WORKER_INVALID_JOB" && line.jobId === jobId,
+      (line) => hasErrorCode(line, "LF_WORKER_INVALID_JOB") && line.jobId === jobId,
     );
     expect(logged.level).toBe(50);
     expect(String(logged.reason)).toContain("destination");

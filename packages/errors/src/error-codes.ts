@@ -27,6 +27,14 @@ export const errorCodes = {
     message:
       "A webhook's events cannot be stored in Redis (nested too deeply, say); resending will not help.",
   },
+  LF_REPLICAS_NOT_CONFIRMED: {
+    status: 503,
+    message:
+      "Fewer replicas than INGRESS_MIN_REPLICAS confirmed a webhook's events in time; LINE may redeliver.",
+  },
+  LF_BOT_INFO_UNAVAILABLE: {
+    message: "The ingress could not ask LINE for a channel's bot user ID (GET /v2/bot/info) now.",
+  },
   LF_TIMEOUT: {
     status: 503,
     message: "An operation took longer than its bound (enqueueing a webhook, a readiness check).",

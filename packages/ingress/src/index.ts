@@ -1,7 +1,10 @@
+export { BotInfoError, type BotInfoOptions, lookUpBotUserId } from "./bot-info.ts";
 export { createDestinationGuard, type DestinationGuardOptions } from "./destination-guard.ts";
-export { type IngressEnv, ingressEnvSchema } from "./env.ts";
+export { type IngressEnv, ingressEnvSchema, maxEventAgeOf } from "./env.ts";
+export { CLOCK_SKEW_ALLOWANCE_MS, maxEventAgeFor, splitByAge } from "./freshness.ts";
 export {
   createWebhookHandler,
+  invalidSignature,
   type WebhookErrorCode,
   type WebhookHandlerDeps,
   type WebhookOutcome,

@@ -13,6 +13,8 @@ export interface MetricsServerOptions {
   /** Where a failed readiness check is logged (see answerReadiness). */
   logger?: ReadinessOptions["logger"];
   onNotReady?(error: unknown): void;
+  /** The ingress's: why its spool cannot take requests now, told when Redis is away too. */
+  spoolProblem?(): string | undefined;
 }
 
 /**
@@ -34,6 +36,7 @@ export async function serveMetrics(options: MetricsServerOptions): Promise<Serve
         timeoutMs: options.readyTimeoutMs,
         ...(options.logger ? { logger: options.logger } : {}),
         ...(options.onNotReady ? { onNotReady: options.onNotReady } : {}),
+        ...(options.spoolProblem ? { spoolProblem: options.spoolProblem } : {}),
       }).then(({ status, body }) => json(status, body));
       return;
     }

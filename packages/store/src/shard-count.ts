@@ -1,3 +1,4 @@
+import { once } from "node:events";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { ErrorCode } from "@linefleet/errors";
 import type { RedisConnection } from "./connection.ts";
@@ -57,6 +58,10 @@ export async function checkShardCountOrExit(
 ): Promise<void> {
   for (let attempt = 0; ; attempt++) {
     try {
+      // A producer connection has no offline queue: a command sent while it is still connecting
+      // fails at once, so wait until it is ready (an error while connecting rejects, and is retried).
+      if (options.whileUnreachable && connection.status !== "ready")
+        await once(connection, "ready");
       await assertShardCount(connection, keys);
       return;
     } catch (error) {
