@@ -44,7 +44,7 @@ export interface WebhookRoute {
 }
 
 /** The `channel` label of requests to a webhook path no channel serves. */
-export const UNKNOWN_CHANNEL = "(unknown)";
+const UNKNOWN_CHANNEL = "(unknown)";
 
 /** A request still arriving after this is cut with 408 (LINE sends a webhook in one go). */
 const REQUEST_TIMEOUT_MS = 10_000;

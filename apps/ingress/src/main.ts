@@ -9,9 +9,11 @@ import {
 } from "@linefleet/config";
 import {
   createWebhookHandler,
+  destinationGuardFor,
   ingressEnvSchema,
   maxEventAgeOf,
   openRequestSpool,
+  reportStaleEvents,
 } from "@linefleet/ingress";
 import { createLogger } from "@linefleet/log";
 import { createIngressMetrics, createRegistry, serveMetrics } from "@linefleet/metrics";
@@ -26,8 +28,6 @@ import {
 } from "@linefleet/store";
 import type { WebhookEvent } from "@linefleet/webhook";
 import { buildApp, type WebhookRoute } from "./app.ts";
-import { destinationGuardFor } from "./destination.ts";
-import { reportStaleEvents } from "./stale-events.ts";
 import { loadTls } from "./tls.ts";
 
 // Every problem of the environment and of the channels at once, not the first one found.
