@@ -1,4 +1,4 @@
-import { laneOf, redisKeys } from "@linefleet/queue";
+import { laneOf, redisKeys } from "@linefleet/store";
 import { type BotTest, startBotTest, type TestUser } from "@linefleet/testing";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";

@@ -1,5 +1,6 @@
 import { type ChannelResolver, NonRetriableError } from "@linefleet/bot";
 import type { Channel } from "@linefleet/channels";
+import type { WorkerEnv } from "@linefleet/config";
 import {
   createLineClient,
   type LineClient,
@@ -7,10 +8,9 @@ import {
   withRateLimit,
 } from "@linefleet/line-client";
 import type { Logger } from "@linefleet/log";
-import type { RedisConnection, RedisKeys } from "@linefleet/queue";
+import type { RedisConnection, RedisKeys } from "@linefleet/store";
 import { createTokenSource, type TokenSource } from "@linefleet/tokens";
 import { createRedisRateLimiter, type RateLimiter } from "@linefleet/worker";
-import type { WorkerEnv } from "./env.ts";
 
 interface ChannelRuntime {
   channel: Channel;

@@ -1,6 +1,12 @@
 import type { AddressInfo } from "node:net";
 import { loadChannels } from "@linefleet/channels";
-import { configureAll, exitOnConfigError, exitWithConfigError, parseEnv } from "@linefleet/config";
+import {
+  configureAll,
+  exitOnConfigError,
+  exitWithConfigError,
+  parseEnv,
+  workerEnvSchema,
+} from "@linefleet/config";
 import { useLineDispatcher } from "@linefleet/line-client";
 import { createLogger } from "@linefleet/log";
 import {
@@ -11,18 +17,15 @@ import {
 } from "@linefleet/metrics";
 import {
   assertRedisKeepsKeys,
-  assertShardCount,
+  checkShardCountOrExit,
   createQueueDepthReader,
   createWorkerConnection,
-  RedisMayEvictError,
   redisKeys,
-  ShardCountMismatchError,
   shareConcurrency,
   watchEvictionPolicy,
-} from "@linefleet/queue";
+} from "@linefleet/store";
 import { createEventWorker } from "@linefleet/worker";
 import { createChannelResolver } from "./channel-resolver.ts";
-import { workerEnvSchema } from "./env.ts";
 import { loadBot } from "./load-bot.ts";
 
 // Every problem of the environment and of the channels at once, not the first one found.
@@ -60,18 +63,12 @@ const resolver = exitOnConfigError(() =>
 );
 
 const registry = createRegistry();
-registerQueueGauges(registry, { readDepth: createQueueDepthReader(redis, env.QUEUE_PREFIX) });
+registerQueueGauges(registry, { readDepth: createQueueDepthReader(redis, keys) });
 const observe = createWorkerMetrics(registry);
 
 const bot = await loadBot(env.BOT_MODULE).catch(exitWithConfigError);
 // After the configuration's own checks (which need no Redis), and before touching a queue.
-try {
-  await assertShardCount(redis, keys);
-} catch (error) {
-  if (!(error instanceof ShardCountMismatchError)) throw error;
-  logger.fatal(error.message);
-  process.exit(78);
-}
+await checkShardCountOrExit(redis, keys, { onMismatch: (error) => logger.fatal(error.message) });
 // One BullMQ worker per shard, each with an equal share of the process's concurrency.
 const shards = env.WORKER_SHARDS ?? keys.layout.shards;
 const shares = shareConcurrency(env.WORKER_CONCURRENCY, shards.length);
@@ -100,11 +97,7 @@ const metricsServer = await serveMetrics({
   checkReady: async () => {
     await assertRedisKeepsKeys(redis, { allowEvicting: env.ALLOW_EVICTING_REDIS });
   },
-  onNotReady: (error) => {
-    // An error, not a warning: events acknowledged to LINE could vanish without a trace.
-    if (error instanceof RedisMayEvictError) logger.error({ policy: error.policy }, error.message);
-    else logger.warn({ err: error }, "not ready");
-  },
+  logger,
 }).catch((error: unknown) => {
   // A port in use is the operator's to fix: one line naming the variable, not a stack trace.
   process.stderr.write(

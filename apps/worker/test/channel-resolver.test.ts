@@ -1,12 +1,11 @@
 import { NonRetriableError } from "@linefleet/bot";
 import type { Channel } from "@linefleet/channels";
-import { parseEnv } from "@linefleet/config";
+import { parseEnv, workerEnvSchema } from "@linefleet/config";
 import { createLogger } from "@linefleet/log";
-import { redisKeys } from "@linefleet/queue";
+import { redisKeys } from "@linefleet/store";
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
 import { createChannelResolver } from "../src/channel-resolver.ts";
-import { workerEnvSchema } from "../src/env.ts";
 
 const shopBot = `U${"a".repeat(32)}`;
 const supportBot = `U${"b".repeat(32)}`;

@@ -1,6 +1,6 @@
 import type { Readable } from "node:stream";
 import type { LineClient, Message, SendReport } from "@linefleet/line-client";
-import type { RedisConnection } from "@linefleet/queue";
+import type { RedisConnection } from "@linefleet/store";
 import type { Channel } from "./channel.ts";
 import type { LineEvent } from "./events.ts";
 import type { Profile } from "./profile-cache.ts";

@@ -1,5 +1,5 @@
 import type { LineClient, Message, Outbox, SendReport } from "@linefleet/line-client";
-import type { RedisConnection, RedisKeys } from "@linefleet/queue";
+import type { RedisConnection, RedisKeys } from "@linefleet/store";
 import { chatIdOf, type WebhookEvent } from "@linefleet/webhook";
 import type { Channel } from "./channel.ts";
 import { fetchContent } from "./content.ts";

@@ -1,7 +1,7 @@
 import type { LineClient } from "@linefleet/line-client";
 import { toLineApiError } from "@linefleet/line-client";
-import type { RedisConnection } from "@linefleet/queue";
-import { PROFILE_TTL_SECONDS, type RedisKeys } from "@linefleet/queue";
+import type { RedisConnection } from "@linefleet/store";
+import { PROFILE_TTL_SECONDS, type RedisKeys } from "@linefleet/store";
 import type { EventSource } from "@linefleet/webhook";
 import { ContextUsageError } from "./errors.ts";
 

@@ -1,6 +1,6 @@
 import { Outbox, type SendLedger, type SendObserver } from "@linefleet/line-client";
-import type { RedisConnection } from "@linefleet/queue";
-import { eventKeyOf, laneOf, type RedisKeys, SESSION_TTL_SECONDS } from "@linefleet/queue";
+import type { RedisConnection } from "@linefleet/store";
+import { eventKeyOf, laneOf, type RedisKeys, SESSION_TTL_SECONDS } from "@linefleet/store";
 import { chatIdOf, type WebhookEvent } from "@linefleet/webhook";
 import type { Bot } from "./bot.ts";
 import type { ChannelResolver } from "./channel.ts";

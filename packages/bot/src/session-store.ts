@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
-import type { RedisConnection } from "@linefleet/queue";
-import { defineScript, type RedisScript, SESSION_COMMIT } from "@linefleet/queue";
+import type { RedisConnection } from "@linefleet/store";
+import { defineScript, type RedisScript, SESSION_COMMIT } from "@linefleet/store";
 
 export interface LoadedSession {
   /** "" when the chat has no session. */

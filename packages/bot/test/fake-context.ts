@@ -1,11 +1,11 @@
 import { createMemoryLedger, type LineClient, type Message, Outbox } from "@linefleet/line-client";
-import { redisKeys } from "@linefleet/queue";
+import { redisKeys } from "@linefleet/store";
 import type { WebhookEvent } from "@linefleet/webhook";
 import type { Redis } from "ioredis";
 import { createContext } from "../src/index.ts";
 
 /** What the fake LINE client was asked to do. */
-export interface Sent {
+interface Sent {
   via: "reply" | "push" | "loading" | "markAsRead";
   messages?: Message[];
   body?: unknown;

@@ -20,5 +20,5 @@ export type {
   SentBatch,
   SentEvent,
 } from "./emulator-types.ts";
-export { EmulatorError, errorCodes, LineApiError } from "./errors.ts";
+export { EmulatorError, errorCodes, LineErrorResponse } from "./errors.ts";
 export { type EventType, eventTypes } from "./events/event-input.ts";

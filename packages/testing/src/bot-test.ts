@@ -9,14 +9,8 @@ import {
 } from "@linefleet/emulator";
 import { createLineClient } from "@linefleet/line-client";
 import { createLogger } from "@linefleet/log";
-import type { RedisConnection } from "@linefleet/queue";
-import {
-  createWorkerConnection,
-  jobIdFor,
-  laneOf,
-  lineEventsQueue,
-  redisKeys,
-} from "@linefleet/queue";
+import type { RedisConnection } from "@linefleet/store";
+import { createWorkerConnection, jobIdFor, laneOf, redisKeys } from "@linefleet/store";
 import { createEventWorker } from "@linefleet/worker";
 import type { Worker } from "bullmq";
 import { startRedis, type TestRedis } from "./redis-server.ts";
@@ -181,16 +175,19 @@ export async function startBotTest(options: BotTestOptions): Promise<BotTest> {
       (d) => d.webhookEventIds.includes(webhookEventId) && d.status === 200,
       { timeoutMs: 15_000 },
     );
-    const jobKey = `${stack.prefix}:${lineEventsQueue.name}:${jobIdFor(webhookEventId)}`;
+    // The job is in one shard's queue; look in each (the layout names them).
+    const jobKeys = keys.layout.shards.map((shard) =>
+      keys.queueKey(shard, jobIdFor(webhookEventId)),
+    );
     // Completed jobs are deleted at once; a job that failed for good keeps its failedReason.
     const deadline = Date.now() + 30_000;
     for (;;) {
-      const [exists, failedReason, finishedOn] = await Promise.all([
-        redis.exists(jobKey),
-        redis.hget(jobKey, "failedReason"),
-        redis.hget(jobKey, "finishedOn"),
-      ]);
-      if (exists === 0) return;
+      const jobs = await Promise.all(
+        jobKeys.map((jobKey) => redis.hmget(jobKey, "failedReason", "finishedOn", "timestamp")),
+      );
+      const job = jobs.find((fields) => fields.some((field) => field !== null));
+      if (!job) return;
+      const [failedReason, finishedOn] = job;
       if (finishedOn && failedReason) throw new BotFailedError(webhookEventId, failedReason);
       if (Date.now() > deadline) {
         throw new Error(`the bot did not finish event ${webhookEventId} within 30 s`);

@@ -1,5 +1,5 @@
 import type { Channel } from "@linefleet/channels";
-import type { RedisConnection, RedisKeys } from "@linefleet/queue";
+import type { RedisConnection, RedisKeys } from "@linefleet/store";
 import { createTokenIssuer } from "./issuer.ts";
 import { createTokenManager, type TokenManagerOptions } from "./token-manager.ts";
 import { staticTokenSource, type TokenSource } from "./token-source.ts";

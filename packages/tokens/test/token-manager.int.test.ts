@@ -1,7 +1,7 @@
 import { generateKeyPairSync, randomUUID } from "node:crypto";
 import { createEmulator, type Emulator } from "@linefleet/emulator";
 import { createLineClient } from "@linefleet/line-client";
-import { redisKeys } from "@linefleet/queue";
+import { redisKeys } from "@linefleet/store";
 import { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
 import { createTokenIssuer, createTokenManager, type TokenSource } from "../src/index.ts";

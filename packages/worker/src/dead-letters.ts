@@ -6,7 +6,7 @@ import {
   laneOf,
   type RedisConnection,
   type RedisKeys,
-} from "@linefleet/queue";
+} from "@linefleet/store";
 import { type Job, Queue } from "bullmq";
 import { eventKeyOfJob } from "./event-key.ts";
 import { createEventState } from "./event-state.ts";

@@ -1,4 +1,4 @@
-import { eventKeyOf, jobIdFor, type LineEventJob } from "@linefleet/queue";
+import { eventKeyOf, jobIdFor, type LineEventJob } from "@linefleet/store";
 import type { Job } from "bullmq";
 
 /**

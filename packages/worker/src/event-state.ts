@@ -1,5 +1,5 @@
 import type { LedgerEntry } from "@linefleet/line-client";
-import type { RedisConnection } from "@linefleet/queue";
+import type { RedisConnection } from "@linefleet/store";
 import {
   BEGIN_EVENT,
   DEAD_LETTER_TTL_SECONDS,
@@ -9,7 +9,7 @@ import {
   LEDGER_TTL_SECONDS,
   type RedisKeys,
   STEP_ASIDE,
-} from "@linefleet/queue";
+} from "@linefleet/store";
 import { AttemptLedger } from "./attempt-ledger.ts";
 
 export type Begun =
@@ -23,7 +23,7 @@ export type Outcome = "done" | "retry" | "dead";
 
 /**
  * An event's state in Redis as the worker sees it — its place in its lane and its send ledger —
- * read and written with one script before the handler and one after (see @linefleet/queue
+ * read and written with one script before the handler and one after (see @linefleet/store
  * redis-model/event-turn.ts), plus one when it has to step aside for its turn.
  */
 export function createEventState(

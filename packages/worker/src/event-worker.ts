@@ -8,7 +8,7 @@ import {
   laneOf,
   type RedisConnection,
   type RedisKeys,
-} from "@linefleet/queue";
+} from "@linefleet/store";
 import { DelayedError, type Job, Queue, UnrecoverableError, Worker } from "bullmq";
 import type { AttemptLedger } from "./attempt-ledger.ts";
 import { retryDelayMs } from "./backoff.ts";

@@ -1,4 +1,4 @@
-import { type LineEventJob, lineEventJobSchema } from "@linefleet/queue";
+import { type LineEventJob, lineEventJobSchema } from "@linefleet/store";
 import { UnrecoverableError } from "bullmq";
 
 /**

@@ -1,5 +1,5 @@
-import type { RedisConnection } from "@linefleet/queue";
-import { defineScript, RATE_ACQUIRE } from "@linefleet/queue";
+import type { RedisConnection } from "@linefleet/store";
+import { defineScript, RATE_ACQUIRE } from "@linefleet/store";
 
 export interface RateLimiter {
   /** Resolves when one more request fits under the limit. */
@@ -23,7 +23,7 @@ export interface RateLimitOptions {
 }
 
 /**
- * A rate limit shared by every worker process (the GCRA script of @linefleet/queue's data model);
+ * A rate limit shared by every worker process (the GCRA script of @linefleet/store's data model);
  * `key` is the limit's key, from `redisKeys(prefix).rateLimit(name)`.
  */
 export function createRedisRateLimiter(

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { type LineEventJob, lineEventsQueue, redisKeys } from "@linefleet/queue";
+import { type LineEventJob, redisKeys } from "@linefleet/store";
 import { makeBotUserId, makeTextMessageEvent, makeUserId, waitFor } from "@linefleet/testing";
 import { DelayedError, type Job, Queue, Worker } from "bullmq";
 import { Redis } from "ioredis";
@@ -23,7 +23,7 @@ describe("waking the next event of a lane", () => {
     const keys = redisKeys(prefix);
     const redis = new Redis(inject("redisUrl"), { maxRetriesPerRequest: null });
     closers.push(async () => redis.disconnect());
-    const queue = new Queue<LineEventJob>(lineEventsQueue.name, { connection: redis, prefix });
+    const queue = new Queue<LineEventJob>(keys.layout.queueName(0), { connection: redis, prefix });
     closers.push(() => queue.close());
     const state = createEventState(redis, keys, 60);
     const destination = makeBotUserId();
@@ -55,7 +55,7 @@ describe("waking the next event of a lane", () => {
     const runs: string[] = [];
     const handled = new Promise<string[]>((resolve, reject) => {
       const worker = new Worker<LineEventJob>(
-        lineEventsQueue.name,
+        setup.keys.layout.queueName(0),
         async (job: Job<LineEventJob>, token?: string) => {
           const now = Date.now();
           const begun = await setup.state.begin(setup.laneId, job.data.event.webhookEventId, {

@@ -1,4 +1,4 @@
-import { laneOf, MESSAGE_LOG_TTL_SECONDS, redisKeys } from "@linefleet/queue";
+import { laneOf, MESSAGE_LOG_TTL_SECONDS, redisKeys } from "@linefleet/store";
 import type { BotContext } from "../context.ts";
 
 /**

@@ -1,7 +1,7 @@
 import { defaults } from "../config.ts";
 import type { EmulatedChannel } from "../core/channels.ts";
 import type { Platform } from "../core/platform.ts";
-import { LineApiError } from "../errors.ts";
+import { LineErrorResponse } from "../errors.ts";
 import { isUuid, newRequestId } from "../ids.ts";
 import { type CompiledRoute, compileRoute, type Route, type RouteResult } from "./route.ts";
 
@@ -84,7 +84,7 @@ export function createApiHandler(platform: Platform, routes: readonly Route[]) {
         body,
         contentType: "application/json",
       });
-    const fail = (error: LineApiError) => json(error.status, error.body());
+    const fail = (error: LineErrorResponse) => json(error.status, error.body());
 
     const fault = platform.faults.take(method, request.path, route?.pattern);
     if (fault) {
@@ -98,7 +98,7 @@ export function createApiHandler(platform: Platform, routes: readonly Route[]) {
     const authorization = header(request, "authorization");
     if (!authorization) {
       return fail(
-        new LineApiError(
+        new LineErrorResponse(
           401,
           "Authorization header required. Must follow the scheme, 'Authorization: Bearer <ACCESS TOKEN>'",
         ),
@@ -113,7 +113,7 @@ export function createApiHandler(platform: Platform, routes: readonly Route[]) {
     if (!auth.ok) {
       // An expired issued token is refused on every API, as at LINE.
       return fail(
-        new LineApiError(
+        new LineErrorResponse(
           401,
           auth.reason === "expired"
             ? "Authentication failed due to the following reason: expired token. Confirm that the access token in the authorization header is valid."
@@ -122,23 +122,26 @@ export function createApiHandler(platform: Platform, routes: readonly Route[]) {
       );
     }
     channel = auth.channel;
-    if (!found || !route) return fail(new LineApiError(404, "Not found"));
+    if (!found || !route) return fail(new LineErrorResponse(404, "Not found"));
 
     const size = request.rawBody?.length ?? 0;
     if (size > defaults.maxApiBodyBytes)
-      return fail(new LineApiError(413, "Request Entity Too Large"));
+      return fail(new LineErrorResponse(413, "Request Entity Too Large"));
     if (size > 0) {
       const contentType = header(request, "content-type") ?? "";
       if (!contentType.toLowerCase().startsWith("application/json")) {
         return fail(
-          new LineApiError(415, `The content type, ${contentType || "none"}, is not supported`),
+          new LineErrorResponse(
+            415,
+            `The content type, ${contentType || "none"}, is not supported`,
+          ),
         );
       }
       try {
         parsedBody = JSON.parse(request.rawBody?.toString("utf8") ?? "");
       } catch {
         return fail(
-          new LineApiError(
+          new LineErrorResponse(
             400,
             "The request body could not be parsed as JSON (line: 1, column: 1)",
           ),
@@ -152,15 +155,21 @@ export function createApiHandler(platform: Platform, routes: readonly Route[]) {
       perSecond !== undefined &&
       !platform.rateLimiter.take(`${method} ${route.pattern}`, perSecond, platform.now())
     ) {
-      return fail(new LineApiError(429, "The API rate limit has been exceeded. Try again later."));
+      return fail(
+        new LineErrorResponse(429, "The API rate limit has been exceeded. Try again later."),
+      );
     }
 
     if (retryKey !== undefined) {
       if (!route.acceptsRetryKey) {
-        return fail(new LineApiError(400, "X-Line-Retry-Key header is not supported for this API"));
+        return fail(
+          new LineErrorResponse(400, "X-Line-Retry-Key header is not supported for this API"),
+        );
       }
       if (!isUuid(retryKey)) {
-        return fail(new LineApiError(400, "The value of the X-Line-Retry-Key header is invalid"));
+        return fail(
+          new LineErrorResponse(400, "The value of the X-Line-Retry-Key header is invalid"),
+        );
       }
       const accepted = platform.retryKeys.find(retryKey, platform.now());
       if (accepted) {
@@ -186,7 +195,7 @@ export function createApiHandler(platform: Platform, routes: readonly Route[]) {
         requestId,
       });
     } catch (error) {
-      if (error instanceof LineApiError) return fail(error);
+      if (error instanceof LineErrorResponse) return fail(error);
       throw error;
     }
     const status = result.status ?? 200;

@@ -1,7 +1,7 @@
 import type { EmulatedChannel } from "../core/channels.ts";
-import type { Platform, SentMessage } from "../core/platform.ts";
+import type { AcceptedMessage, Platform } from "../core/platform.ts";
 
-export interface RouteContext {
+interface RouteContext {
   platform: Platform;
   /** The channel whose access token authenticated the call. */
   channel: EmulatedChannel;
@@ -18,7 +18,7 @@ export interface RouteResult {
   body: unknown;
   contentType?: string;
   /** Push's `sentMessages`, remembered with an accepted retry key for the 409 answer. */
-  sentMessages?: SentMessage[];
+  sentMessages?: AcceptedMessage[];
 }
 
 export interface Route {

@@ -4,7 +4,7 @@ import type { ActivityEvent } from "./core/activity.ts";
  * Resolves with `check()`'s value as soon as it is defined, re-checking on every activity event,
  * so waiting needs no polling and no timers beyond the deadline.
  */
-export function waitUntil<T>(
+export function untilActivity<T>(
   subscribe: (listener: (event: ActivityEvent) => void) => () => void,
   check: () => T | undefined,
   timeoutMs: number,

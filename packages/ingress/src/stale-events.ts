@@ -1,5 +1,4 @@
 import type { Logger } from "@linefleet/log";
-import type { IngressMetrics } from "@linefleet/metrics";
 import type { WebhookEvent } from "@linefleet/webhook";
 
 /**
@@ -8,7 +7,14 @@ import type { WebhookEvent } from "@linefleet/webhook";
  */
 export function reportStaleEvents(
   channel: string,
-  { metrics, logger }: { metrics: IngressMetrics; logger: Logger },
+  {
+    metrics,
+    logger,
+  }: {
+    /** The ingress metrics' counter of dropped events. */
+    metrics: { eventsDropped(channel: string, reason: "too_old", count: number): void };
+    logger: Logger;
+  },
 ) {
   return (events: readonly WebhookEvent[], receivedAt: number) => {
     metrics.eventsDropped(channel, "too_old", events.length);

@@ -1,5 +1,8 @@
+import type { ErrorCode } from "./error-codes.ts";
+
+/** An operation outlasted its bound. */
 export class TimeoutError extends Error {
-  readonly code = "LF_TIMEOUT";
+  readonly code = "LF_TIMEOUT" satisfies ErrorCode;
   constructor(what: string, ms: number) {
     super(`${what} took longer than ${ms} ms`);
     this.name = "TimeoutError";
@@ -7,9 +10,11 @@ export class TimeoutError extends Error {
 }
 
 /**
- * Rejects when `promise` has not settled within `ms`; the promise itself runs on regardless.
- * One promise and one timer per call (no `Promise.race`, no extra async frame): it wraps every
- * webhook's enqueue.
+ * Rejects with a TimeoutError when `promise` has not settled within `ms`; the promise itself runs
+ * on regardless (a Redis command cannot be taken back), and a late rejection is swallowed.
+ * Hand-written rather than a library's: one promise and one timer per call (no `Promise.race`, no
+ * extra async frame), since it wraps every webhook's enqueue, and the error carries our code.
+ * Calls over HTTP use undici's own timeouts instead.
  */
 export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   return new Promise<T>((resolve, reject) => {

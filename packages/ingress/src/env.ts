@@ -1,9 +1,11 @@
 import { env, lineApiEnv, logEnv, redisEnv } from "@linefleet/config";
-import { CLOCK_SKEW_ALLOWANCE_MS, maxEventAgeFor } from "@linefleet/ingress";
-import { DEFAULT_DEDUPE_TTL_MS } from "@linefleet/queue";
+import { DEFAULT_DEDUPE_TTL_MS } from "@linefleet/store";
 import { z } from "zod";
+import { CLOCK_SKEW_ALLOWANCE_MS, maxEventAgeFor } from "./freshness.ts";
 
-/** The channels themselves (CHANNELS_FILE, or LINE_CHANNEL_SECRET) are read by @linefleet/channels. */
+/**
+ * What an ingress process reads (apps/ingress, and the doctor judging its configuration).
+ * The channels themselves (CHANNELS_FILE, or LINE_CHANNEL_SECRET) are read by @linefleet/channels. */
 export const ingressEnvSchema = z
   .object({
     ...redisEnv,

@@ -42,12 +42,16 @@ export const dedupeKey = (prefix: string, queueName: string, eventKey: string) =
  */
 export const jobIdFor = (eventKey: string) => eventKey.replaceAll(":", "_");
 
-/** BullMQ's key of one of the queue's states (`wait`, `active`, …) or of a job (its id). */
-export const queueKey = (prefix: string, queueName: string, name: string) =>
+/**
+ * BullMQ's key of one of a queue's states (`wait`, `active`, …) or of a job (its id). Built only
+ * through `redisKeys(…).queueKey(shard, name)`, which takes the queue's name from the layout.
+ */
+export const bullKey = (prefix: string, queueName: string, name: string) =>
   `${prefix}:${queueName}:${name}`;
 
 /**
- * KEYS: the queue's wait, active, delayed, prioritized and failed keys. Returns their sizes and
+ * KEYS: one shard queue's wait, active, delayed, prioritized and failed keys (one slot: the
+ * shard's tag). Called once per shard. Returns their sizes and
  * the id of the oldest waiting job (BullMQ pushes new jobs on the left of `wait` and takes them
  * from the right, so the oldest is last), for the metrics read at scrape time.
  */

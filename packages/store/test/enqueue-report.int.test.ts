@@ -62,7 +62,7 @@ describe("the enqueuer's report and the queue depth", () => {
   });
 
   it("reads the jobs per state and the age of the oldest waiting one in one call", async () => {
-    const readDepth = createQueueDepthReader(reader, prefix);
+    const readDepth = createQueueDepthReader(reader, redisKeys(prefix));
     expect(await readDepth()).toEqual({
       jobs: { waiting: 0, active: 0, delayed: 0, prioritized: 0, failed: 0 },
       oldestWaitingSince: undefined,
@@ -107,19 +107,15 @@ describe("the enqueuer's report and the queue depth", () => {
       });
 
       const waiting = await Promise.all(
-        keys.layout.shards.map((shard) =>
-          reader.llen(`${prefix}:${keys.layout.queueName(shard)}:wait`),
-        ),
+        keys.layout.shards.map((shard) => reader.llen(keys.queueKey(shard, "wait"))),
       );
       expect(waiting.every((count) => count > 0)).toBe(true);
       expect(waiting.reduce((a, b) => a + b, 0)).toBe(events.length + 1);
       for (const event of [...events, ...small]) {
         const lane = laneOf(destination, event.source);
         if (!lane) continue;
-        const queueName = keys.layout.queueName(keys.layout.shardOfLane(lane));
-        expect(
-          await reader.exists(`${prefix}:${queueName}:${jobIdFor(event.webhookEventId)}`),
-        ).toBe(1);
+        const shard = keys.layout.shardOfLane(lane);
+        expect(await reader.exists(keys.queueKey(shard, jobIdFor(event.webhookEventId)))).toBe(1);
       }
     } finally {
       await sharded.close();

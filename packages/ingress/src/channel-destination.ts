@@ -1,8 +1,9 @@
 import type { Channel } from "@linefleet/channels";
-import { createDestinationGuard, lookUpBotUserId } from "@linefleet/ingress";
 import type { Logger } from "@linefleet/log";
-import type { RedisConnection, RedisKeys } from "@linefleet/queue";
+import type { RedisConnection, RedisKeys } from "@linefleet/store";
 import { createTokenSource, type TokenSource } from "@linefleet/tokens";
+import { lookUpBotUserId } from "./bot-info.ts";
+import { createDestinationGuard } from "./destination-guard.ts";
 
 /**
  * A channel's destination check, wired: without a botUserId in the configuration, LINE names the

@@ -8,7 +8,7 @@
  * the ingress admits an event to its lane and adds its job in one MULTI, so the lane's keys must
  * share a slot with the shard queue's BullMQ keys. A lane still has one tag for all its keys.
  */
-import { dedupeKey, EVENTS_QUEUE_NAME } from "./queue.ts";
+import { bullKey, dedupeKey, EVENTS_QUEUE_NAME } from "./queue.ts";
 import { shardLayout } from "./shards.ts";
 import { assertPlainPrefix, hashTag } from "./tags.ts";
 
@@ -38,6 +38,17 @@ export function redisKeys(prefix: string, { shards = 1, cluster = false }: Redis
   return {
     prefix,
     layout,
+    /**
+     * BullMQ's key of a shard queue's state (`wait`, `active`, …) or of one of its jobs (by id):
+     * the queue's name comes from the layout, so every key of a shard shares its slot.
+     */
+    queueKey: (shard: number, name: string) => bullKey(prefix, layout.queueName(shard), name),
+    /**
+     * A SCAN pattern matching every lane key of a shard. Untagged, a lane's tag is the lane itself;
+     * tagged, the shard's tag comes first. Redis's glob treats a tag's braces as plain characters.
+     */
+    lanesOfShard: (shard: number) =>
+      layout.tagged ? `${prefix}:lane:${layout.tag(shard)}:*` : `${prefix}:lane:{*}`,
     /** The shard count this deployment was started with (string), set by its first process. */
     queueShards: () => `${prefix}:queue-shards`,
     /** BullMQ's dedupe mark of an event, by its key (eventKeyOf; written by BullMQ's add script). */
@@ -90,10 +101,8 @@ export { PROFILE_TTL_SECONDS } from "./profiles.ts";
 export {
   DEFAULT_DEDUPE_TTL_MS,
   dedupeIdFor,
-  EVENTS_QUEUE_NAME,
   eventKeyOf,
   jobIdFor,
-  queueKey,
   READ_QUEUE_DEPTH,
 } from "./queue.ts";
 export { RATE_ACQUIRE } from "./rate-limit.ts";

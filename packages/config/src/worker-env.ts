@@ -1,5 +1,5 @@
-import { env, lineApiEnv, logEnv, redisEnv } from "@linefleet/config";
 import { z } from "zod";
+import { env, lineApiEnv, logEnv, redisEnv } from "./fields.ts";
 
 /** `0,2,4`: shard indexes. */
 const shardList = z
@@ -7,7 +7,9 @@ const shardList = z
   .regex(/^\s*\d+(\s*,\s*\d+)*\s*$/, "expected shard numbers, comma-separated (e.g. 0,2,4)")
   .transform((value) => [...new Set(value.split(",").map((entry) => Number(entry.trim())))]);
 
-/** The channels themselves (CHANNELS_FILE, or LINE_CHANNEL_ACCESS_TOKEN) are read by @linefleet/channels. */
+/**
+ * What a worker process reads (apps/worker, and the doctor judging its configuration).
+ * The channels themselves (CHANNELS_FILE, or LINE_CHANNEL_ACCESS_TOKEN) are read by @linefleet/channels. */
 export const workerEnvSchema = z
   .object({
     ...lineApiEnv,

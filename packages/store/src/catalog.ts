@@ -1,7 +1,7 @@
 import { webhookEventSchema } from "@linefleet/webhook";
 import type { JobsOptions } from "bullmq";
 import { z } from "zod";
-import { DEFAULT_DEDUPE_TTL_MS, EVENTS_QUEUE_NAME } from "./redis-model/keys.ts";
+import { DEFAULT_DEDUPE_TTL_MS } from "./redis-model/keys.ts";
 
 /**
  * The one job type that flows from the ingress (producer) to the workers (consumers).
@@ -24,8 +24,11 @@ export const lineEventJobSchema = z.object({
 
 export type LineEventJob = z.infer<typeof lineEventJobSchema>;
 
+/**
+ * The job options of the events queue. Its name (one per shard) comes from the layout:
+ * `redisKeys(prefix, { shards }).layout.queueName(shard)`.
+ */
 export const lineEventsQueue = {
-  name: EVENTS_QUEUE_NAME,
   /** How long a webhookEventId is remembered by default (DEDUPE_TTL_MS). */
   dedupeTtlMs: DEFAULT_DEDUPE_TTL_MS,
   jobOptions: {

@@ -1,9 +1,10 @@
+import type { ErrorCode } from "@linefleet/errors";
 import { Cluster } from "ioredis";
 import type { RedisConnection } from "./connection.ts";
 
 /** Thrown (or returned) when Redis may evict keys, and with them queued events. */
 export class RedisMayEvictError extends Error {
-  readonly code = "LF_REDIS_MAY_EVICT";
+  readonly code = "LF_REDIS_MAY_EVICT" satisfies ErrorCode;
   readonly policy: string;
   constructor(policy: string) {
     super(

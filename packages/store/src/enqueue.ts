@@ -1,3 +1,4 @@
+import type { ErrorCode } from "@linefleet/errors";
 import type { WebhookEvent } from "@linefleet/webhook";
 import { Job, type JobJson, Queue } from "bullmq";
 import { type ChainableCommander, Cluster } from "ioredis";
@@ -53,7 +54,7 @@ export interface EventEnqueuerOptions {
 
 /** The request's own events cannot be stored (nested too deeply to serialise, say): a 400. */
 export class EventsNotStorableError extends Error {
-  readonly code = "LF_EVENTS_NOT_STORABLE";
+  readonly code = "LF_EVENTS_NOT_STORABLE" satisfies ErrorCode;
   constructor(cause: unknown) {
     super(`the request's events cannot be stored: ${(cause as Error)?.message ?? cause}`, {
       cause,
@@ -68,7 +69,7 @@ export class EventsNotStorableError extends Error {
  * deduped, and confirmed in turn.
  */
 export class ReplicasNotConfirmedError extends Error {
-  readonly code = "LF_REPLICAS_NOT_CONFIRMED";
+  readonly code = "LF_REPLICAS_NOT_CONFIRMED" satisfies ErrorCode;
   constructor(confirmed: number, wanted: number, timeoutMs: number) {
     super(`${confirmed} of ${wanted} replica(s) confirmed the write within ${timeoutMs} ms`);
     this.name = "ReplicasNotConfirmedError";

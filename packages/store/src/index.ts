@@ -38,7 +38,6 @@ export {
   DEFAULT_DEDUPE_TTL_MS,
   DONE_GRACE_SECONDS,
   dedupeIdFor,
-  EVENTS_QUEUE_NAME,
   eventKeyOf,
   FINISH_EVENT,
   hashTag,
@@ -48,7 +47,6 @@ export {
   laneOf,
   MESSAGE_LOG_TTL_SECONDS,
   PROFILE_TTL_SECONDS,
-  queueKey,
   RATE_ACQUIRE,
   type RedisKeys,
   type RedisKeysOptions,
@@ -66,4 +64,10 @@ export {
   tokenTtlMs,
 } from "./redis-model/keys.ts";
 export { defineScript, type RedisScript, type ScriptArg } from "./scripts.ts";
-export { assertShardCount, ShardCountMismatchError } from "./shard-count.ts";
+export {
+  checkShardCountOrExit,
+  recordedKeys,
+  SHARD_COUNT_MISMATCH_EXIT_CODE,
+  type ShardCountCheckOptions,
+  ShardCountMismatchError,
+} from "./shard-count.ts";
