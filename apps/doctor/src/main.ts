@@ -2,7 +2,7 @@
 import { parseArgs } from "node:util";
 import { ingressEnvSchema } from "@linefleet/app-ingress/env";
 import { workerEnvSchema } from "@linefleet/app-worker/env";
-import { type Channel, loadChannels } from "@linefleet/channels";
+import { type ChannelConfig, loadChannels } from "@linefleet/channels";
 import { ConfigError, parseEnvOrExit, withLocalDevDefaults } from "@linefleet/config";
 import {
   type CheckResult,
@@ -48,7 +48,7 @@ const ingressUrl =
 
 // The channels as the ingress and the workers read them (CHANNELS_FILE, or the single channel's
 // variables): judged here, and each one checked at LINE and through the ingress.
-let channels: Channel[] = [];
+let channels: ChannelConfig[] = [];
 let channelsConfig: CheckResult;
 try {
   channels = loadChannels(source, { needs: { secret: true, token: true } });

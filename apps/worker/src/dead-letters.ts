@@ -1,13 +1,13 @@
 // pnpm dead-letters <list|show|replay|prune> — inspect and recover events that failed for good.
 import { parseArgs } from "node:util";
 import { locateService, parseEnvOrExit, printableUrl, redisEnv } from "@linefleet/config";
+import { createDeadLetters } from "@linefleet/delivery";
 import {
   assertShardCount,
   createWorkerConnection,
   redisKeys,
   ShardCountMismatchError,
 } from "@linefleet/queue";
-import { createDeadLetters } from "@linefleet/worker";
 import { z } from "zod";
 
 const usage = `Usage: pnpm dead-letters <command>

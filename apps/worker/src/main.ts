@@ -1,6 +1,7 @@
 import type { AddressInfo } from "node:net";
 import { loadChannels } from "@linefleet/channels";
 import { configureAll, exitOnConfigError, exitWithConfigError, parseEnv } from "@linefleet/config";
+import { createChannelResolver, createEventWorker } from "@linefleet/delivery";
 import { useLineDispatcher } from "@linefleet/line-client";
 import { createLogger } from "@linefleet/log";
 import {
@@ -20,8 +21,6 @@ import {
   shareConcurrency,
   watchEvictionPolicy,
 } from "@linefleet/queue";
-import { createEventWorker } from "@linefleet/worker";
-import { createChannelResolver } from "./channel-resolver.ts";
 import { workerEnvSchema } from "./env.ts";
 import { loadBot } from "./load-bot.ts";
 
@@ -56,7 +55,16 @@ const lineDispatcher = useLineDispatcher({
 });
 // Each channel's LINE client, with its own token (renewed fleet-wide when managed) and rate limit.
 const resolver = exitOnConfigError(() =>
-  createChannelResolver(channels, { env, redis, keys, logger, dispatcher: lineDispatcher }),
+  createChannelResolver(channels, {
+    redis,
+    keys,
+    logger,
+    apiBaseUrl: env.LINE_API_BASE_URL,
+    dataApiBaseUrl: env.LINE_DATA_API_BASE_URL,
+    timeoutMs: env.LINE_API_TIMEOUT_MS,
+    rateLimitPerSecond: env.LINE_RATE_LIMIT_PER_SECOND,
+    dispatcher: lineDispatcher,
+  }),
 );
 
 const registry = createRegistry();
@@ -81,8 +89,7 @@ const workers = shards.map((shard, index) =>
     keys,
     shard,
     bot,
-    channels: resolver.resolve,
-    rateLimiterFor: resolver.rateLimiterFor,
+    channels: resolver,
     logger,
     concurrency: shares[index] ?? 1,
     replyTokenMaxAgeMs: env.REPLY_TOKEN_MAX_AGE_MS,

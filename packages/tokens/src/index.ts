@@ -11,4 +11,3 @@ export {
   type TokenManagerOptions,
   TokenUnavailableError,
 } from "./token-manager.ts";
-export { staticTokenSource, type TokenSource } from "./token-source.ts";

@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
+import type { TokenSource } from "@linefleet/line-client";
 import type { RedisConnection, RedisKeys } from "@linefleet/queue";
 import type { IssuedToken, TokenIssuer } from "./issuer.ts";
 import { createTokenCache } from "./token-cache.ts";
-import type { TokenSource } from "./token-source.ts";
 
 export interface TokenManagerOptions {
   redis: RedisConnection;

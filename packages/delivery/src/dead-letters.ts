@@ -1,0 +1,109 @@
+import {
+  DONE_GRACE_SECONDS,
+  jobIdFor,
+  type LineEventJob,
+  laneOf,
+  type RedisConnection,
+  type RedisKeys,
+} from "@linefleet/queue";
+import { type Job, Queue } from "bullmq";
+import { createEventState } from "./event-state.ts";
+import type { LedgerEntry } from "./send-ledger.ts";
+
+export interface DeadLetter {
+  jobId: string;
+  webhookEventId: string;
+  type: string;
+  chatId: string | undefined;
+  failedAt: number | undefined;
+  attempts: number;
+  error: string;
+  /** Stack traces of the failed attempts, newest last. */
+  errors: string[];
+  event: LineEventJob["event"];
+  sends: Array<[number, LedgerEntry]>;
+}
+
+/**
+ * Events that exhausted their attempts (or failed for good) are kept as BullMQ failed jobs with
+ * their payload and errors. Replaying one runs it again, answering by push only with the same
+ * retry keys and ledger, so whatever it had already sent is not sent again. With shards, every
+ * shard's queue is read: a list is merged newest first, an id is looked up in each.
+ */
+export function createDeadLetters({
+  connection,
+  keys,
+}: {
+  connection: RedisConnection;
+  keys: RedisKeys;
+}) {
+  const queues = keys.layout.shards.map((shard) => {
+    const queue = new Queue<LineEventJob>(keys.layout.queueName(shard), {
+      connection,
+      prefix: keys.prefix,
+    });
+    queue.on("error", () => {});
+    return queue;
+  });
+  const state = createEventState(connection, keys, DONE_GRACE_SECONDS);
+
+  async function describe(job: Job<LineEventJob>): Promise<DeadLetter> {
+    const { destination, event } = job.data;
+    const source = event.source;
+    return {
+      jobId: job.id ?? "",
+      webhookEventId: event.webhookEventId,
+      type: event.type,
+      chatId: source?.groupId ?? source?.roomId ?? source?.userId,
+      failedAt: job.finishedOn,
+      attempts: job.attemptsMade,
+      error: job.failedReason,
+      errors: job.stacktrace ?? [],
+      event,
+      sends: [...(await state.sends(laneOf(destination, source), event.webhookEventId))],
+    };
+  }
+
+  async function find(id: string): Promise<Job<LineEventJob> | undefined> {
+    for (const queue of queues) {
+      const job = await queue.getJob(jobIdFor(id));
+      if (job && (await job.isFailed())) return job;
+    }
+    return undefined;
+  }
+
+  return {
+    async list(limit = 100): Promise<DeadLetter[]> {
+      // Each shard's newest `limit`, merged: the newest `limit` overall are among them.
+      const perShard = await Promise.all(queues.map((queue) => queue.getFailed(0, limit - 1)));
+      const jobs = (perShard.flat() as Job<LineEventJob>[])
+        .sort((a, b) => (b.finishedOn ?? 0) - (a.finishedOn ?? 0))
+        .slice(0, limit);
+      return Promise.all(jobs.map(describe));
+    },
+    async show(id: string): Promise<DeadLetter | undefined> {
+      const job = await find(id);
+      return job ? describe(job) : undefined;
+    },
+    /** Queues the dead letter again; returns false when there is no such dead letter. */
+    async replay(id: string): Promise<boolean> {
+      const job = await find(id);
+      if (!job) return false;
+      await job.updateData({ ...job.data, replay: true });
+      await job.retry("failed", { resetAttemptsMade: true, resetAttemptsStarted: true });
+      return true;
+    },
+    /** Deletes dead letters older than `olderThanMs`; returns how many. */
+    async prune(olderThanMs: number): Promise<number> {
+      const cleaned = await Promise.all(
+        queues.map((queue) => queue.clean(olderThanMs, 10_000, "failed")),
+      );
+      return cleaned.reduce((total, ids) => total + ids.length, 0);
+    },
+    close: async () => {
+      await Promise.all(queues.map((queue) => queue.close()));
+    },
+  };
+}
+
+export type DeadLetters = ReturnType<typeof createDeadLetters>;
