@@ -6,6 +6,7 @@ import {
   type RedisConnection,
   type RedisKeys,
 } from "@linefleet/queue";
+import { chatIdOf } from "@linefleet/webhook";
 import { type Job, Queue } from "bullmq";
 import { createEventState } from "./event-state.ts";
 import type { LedgerEntry } from "./send-ledger.ts";
@@ -49,18 +50,17 @@ export function createDeadLetters({
 
   async function describe(job: Job<LineEventJob>): Promise<DeadLetter> {
     const { destination, event } = job.data;
-    const source = event.source;
     return {
       jobId: job.id ?? "",
       webhookEventId: event.webhookEventId,
       type: event.type,
-      chatId: source?.groupId ?? source?.roomId ?? source?.userId,
+      chatId: chatIdOf(event.source),
       failedAt: job.finishedOn,
       attempts: job.attemptsMade,
       error: job.failedReason,
       errors: job.stacktrace ?? [],
       event,
-      sends: [...(await state.sends(laneOf(destination, source), event.webhookEventId))],
+      sends: [...(await state.sends(laneOf(destination, event.source), event.webhookEventId))],
     };
   }
 

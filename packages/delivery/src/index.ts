@@ -1,10 +1,8 @@
-export { type ChannelResolver, createChannelResolver } from "./channel-resolver.ts";
+export { createChannelResolver } from "./channel-resolver.ts";
 export { createDeadLetters } from "./dead-letters.ts";
-export type { EventOutcome } from "./event-outcome.ts";
-export { createEventWorker, type EventWorkerOptions } from "./event-worker.ts";
+export { createEventWorker } from "./event-worker.ts";
 export { createRedisBotStorage } from "./redis-bot-storage.ts";
-export { EventResponder, type ResponderEvent, type ResponderPolicy } from "./responder.ts";
-export { createMemoryLedger, type LedgerEntry, type SendLedger } from "./send-ledger.ts";
-export type { PushFallbackReason, SendCount, SendObserver } from "./send-observer.ts";
+export { EventResponder } from "./responder.ts";
+export { createMemoryLedger } from "./send-ledger.ts";
+export type { SendObserver } from "./send-observer.ts";
 export type { WorkerObserver } from "./worker-observer.ts";
-export type { WorkerServices } from "./worker-services.ts";

@@ -3,9 +3,8 @@ export {
   type LineClient,
   type LineClientOptions,
   type Message,
-  type SendResult,
 } from "./client.ts";
-export { createLineDispatcher, useLineDispatcher } from "./dispatcher.ts";
-export { LineApiError, type LineErrorCode, toLineApiError } from "./errors.ts";
+export { useLineDispatcher } from "./dispatcher.ts";
+export { LineApiError, toLineApiError } from "./errors.ts";
 export { retryKeyFor } from "./retry-key.ts";
 export { staticTokenSource, type TokenSource } from "./token-source.ts";
