@@ -20,7 +20,7 @@ import { type Stack, startStack } from "./stack.ts";
 export interface BotTestOptions {
   /**
    * The bot under test. A `Bot` (from `createBot()`) runs in this process on the real worker
-   * pipeline (BullMQ, lanes, ledger, outbox) with a clock the test controls; a module path (as
+   * pipeline (BullMQ, lanes, ledger, responder) with a clock the test controls; a module path (as
    * `BOT_MODULE` takes it, relative to the repository root) runs in worker processes instead.
    */
   // biome-ignore lint/suspicious/noExplicitAny: any bot, whatever its session and middleware types
