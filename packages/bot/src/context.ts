@@ -2,7 +2,7 @@ import type { Readable } from "node:stream";
 import type { LineClient, Message } from "@linefleet/line-client";
 import type { Channel } from "./channel.ts";
 import type { LineEvent } from "./events.ts";
-import type { Profile } from "./profile-cache.ts";
+import type { Profile } from "./profile.ts";
 import type { SendReport } from "./responder.ts";
 import type { BotServices } from "./services.ts";
 

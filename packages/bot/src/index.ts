@@ -31,7 +31,7 @@ export type {
   TextMessageEvent,
 } from "./events.ts";
 export type { PostbackPattern, TextPattern } from "./matchers.ts";
-export type { Profile } from "./profile-cache.ts";
+export type { Profile } from "./profile.ts";
 export type { Responder, SendReport, SendVia } from "./responder.ts";
 export { type BotRun, runBot } from "./run-bot.ts";
 export type { BotServices } from "./services.ts";

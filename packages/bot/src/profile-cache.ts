@@ -2,16 +2,8 @@ import type { LineClient } from "@linefleet/line-client";
 import { toLineApiError } from "@linefleet/line-client";
 import type { EventSource } from "@linefleet/webhook";
 import { ContextUsageError } from "./errors.ts";
+import type { Profile } from "./profile.ts";
 import type { BotStorage } from "./storage.ts";
-
-/** A user's LINE profile (in a group or room: as a member of it). */
-export interface Profile {
-  userId: string;
-  displayName: string;
-  pictureUrl?: string;
-  statusMessage?: string;
-  language?: string;
-}
 
 /**
  * The profile of the event's user: from the storage while cached, else from LINE (the group or

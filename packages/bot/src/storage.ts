@@ -1,5 +1,5 @@
 import type { EventSource } from "@linefleet/webhook";
-import type { Profile } from "./profile-cache.ts";
+import type { Profile } from "./profile.ts";
 
 /** A chat's session as stored: its JSON and the version a write must still find. */
 export interface StoredSession {
