@@ -54,11 +54,11 @@ export interface EventWorkerOptions {
 }
 
 /**
- * A BullMQ worker that runs each queued LINE event through the bot, whose answers go out exactly
- * once through an EventResponder and this attempt's ledger. Beyond BullMQ's own calls it makes two Redis round trips per event:
- * one script before the handler (lane turn, ledger), one after (ledger, leaving the lane, the
- * next event to wake); an event that must wait for its turn costs one more, and waking it one
- * BullMQ promote.
+ * A BullMQ worker that runs each queued LINE event through the bot (handle-event.ts), whose
+ * answers go out exactly once through an EventResponder and this attempt's ledger. Beyond
+ * BullMQ's own calls it makes two Redis round trips per event: one script before the handler
+ * (lane turn, ledger), one after (ledger, leaving the lane, the next event to wake); an event that
+ * must wait for its turn costs one more, and waking it one BullMQ promote.
  */
 export function createEventWorker(options: EventWorkerOptions): Worker<LineEventJob> {
   const { logger } = options;
