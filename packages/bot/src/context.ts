@@ -73,7 +73,7 @@ export interface BotContext<E = LineEvent, S = undefined> extends BotServices {
    * or until the bot's next message. One-to-one chats only: elsewhere it does nothing.
    */
   showLoading(seconds?: number): Promise<void>;
-  /** The profile of the user who caused the event, cached by the runtime's storage (an hour in Redis). */
+  /** The profile of the user who caused the event, cached by the runtime (Redis: an hour). */
   getProfile(): Promise<Profile>;
   /** The bytes of the event's image, video, audio or file message, as a stream. */
   getContent(options?: GetContentOptions): Promise<Readable>;
