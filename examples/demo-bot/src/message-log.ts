@@ -7,7 +7,7 @@ import { laneOf, MESSAGE_LOG_TTL_SECONDS, redisKeys } from "@linefleet/queue";
  * The demo bot's record of what users wrote, one Redis hash per chat — the kind of store LINE
  * asks bots to purge when a user unsends a message.
  */
-export interface MessageLog {
+interface MessageLog {
   remember(messageId: string, text: string): Promise<void>;
   /** Whether the message was in the log. */
   forget(messageId: string): Promise<boolean>;

@@ -14,7 +14,7 @@ import type { BotStorage } from "./storage.ts";
 const BATCH = 5;
 const CONTENT_TYPES = new Set(["image", "video", "audio", "file"]);
 
-export interface ContextInput<S> {
+interface ContextInput<S> {
   destination: string;
   event: WebhookEvent;
   channel: Channel;

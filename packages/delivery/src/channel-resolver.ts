@@ -8,7 +8,7 @@ import { createFleetRateLimit, type FleetRateLimit } from "./fleet-rate-limit.ts
 import { withRateLimit } from "./rate-limited-client.ts";
 
 /** Where an event was addressed: the channel its webhook came to (when known) and the bot. */
-export interface ChannelAddress {
+interface ChannelAddress {
   /** The channel's name, as the ingress recorded it with the event. */
   channel?: string | undefined;
   /** The bot's user ID the webhook was sent to. */
@@ -16,7 +16,7 @@ export interface ChannelAddress {
 }
 
 /** An event's channel and the LINE client that answers for it (with that channel's token). */
-export interface ResolvedChannel {
+interface ResolvedChannel {
   channel: Channel;
   client: LineClient;
 }
@@ -41,7 +41,7 @@ export function singleChannel(client: LineClient, name = "default"): ChannelReso
   return { resolve: () => ({ channel, client }), rateLimitOf: () => undefined };
 }
 
-export interface ChannelResolverOptions {
+interface ChannelResolverOptions {
   redis: RedisConnection;
   keys: RedisKeys;
   logger: Logger;

@@ -11,7 +11,7 @@ import { type Job, Queue } from "bullmq";
 import { createEventState } from "./event-state.ts";
 import type { LedgerEntry } from "./send-ledger.ts";
 
-export interface DeadLetter {
+interface DeadLetter {
   jobId: string;
   webhookEventId: string;
   type: string;
@@ -105,5 +105,3 @@ export function createDeadLetters({
     },
   };
 }
-
-export type DeadLetters = ReturnType<typeof createDeadLetters>;

@@ -13,7 +13,7 @@ import { AttemptLedger } from "./attempt-ledger.ts";
 import type { EventOutcome } from "./event-outcome.ts";
 import type { LedgerEntry } from "./send-ledger.ts";
 
-export type Begun =
+type Begun =
   | { status: "run"; ledger: AttemptLedger; overtook: string | undefined }
   /** Not its turn: `head` is the event of its chat ahead of it. */
   | { status: "wait"; head: string }

@@ -21,7 +21,7 @@ import { steerError } from "./steer-error.ts";
 import { stepAside } from "./step-aside.ts";
 import { noWorkerObserver, type WorkerObserver } from "./worker-observer.ts";
 
-export interface EventWorkerOptions {
+interface EventWorkerOptions {
   connection: RedisConnection;
   keys: RedisKeys;
   /** The shard this worker consumes (default 0, the only one without shards). */

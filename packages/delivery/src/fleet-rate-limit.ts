@@ -12,7 +12,7 @@ export interface FleetRateLimit {
   prefetch(): void;
 }
 
-export interface RateLimitOptions {
+interface RateLimitOptions {
   perSecond: number;
   /** Requests that may go back to back before the pace applies. */
   burst?: number;

@@ -8,7 +8,7 @@ import type { SendLedger } from "./send-ledger.ts";
 import type { SendObserver } from "./send-observer.ts";
 import type { WorkerServices } from "./worker-services.ts";
 
-export interface EventHandlerOptions {
+interface EventHandlerOptions {
   // biome-ignore lint/suspicious/noExplicitAny: any bot, whatever its session and middleware types
   bot: Bot<any, any>;
   /** The channel of each event and the LINE client answering for it, looked up per event. */
@@ -64,5 +64,3 @@ export function createEventHandler(options: EventHandlerOptions) {
     });
   };
 }
-
-export type EventHandler = ReturnType<typeof createEventHandler>;

@@ -19,7 +19,7 @@ export interface ResponderEvent {
   mode?: string | undefined;
 }
 
-export interface ResponderPolicy {
+interface ResponderPolicy {
   /** A reply token older than this (from the event's timestamp) is not used; the message is pushed. */
   replyTokenMaxAgeMs: number;
   /** Push after a reply whose outcome is unknown. Off by default: the reply may have arrived. */

@@ -1,10 +1,10 @@
 import type { SendVia } from "@linefleet/bot";
 
 /** How a send ended, as counted: a skip of something sent before counts as already delivered. */
-export type SendCount = "delivered" | "already_delivered" | "unknown" | "failed";
+type SendCount = "delivered" | "already_delivered" | "unknown" | "failed";
 
 /** Why an answer meant as a reply went by push. */
-export type PushFallbackReason = "token_too_old" | "token_rejected";
+type PushFallbackReason = "token_too_old" | "token_rejected";
 
 /**
  * What the responder reports as it sends, for metrics. Every hook is synchronous and local: counting

@@ -12,7 +12,7 @@ interface MessageReceipt {
   quoteToken?: string;
 }
 
-export interface SendResult {
+interface SendResult {
   sentMessages: MessageReceipt[];
   /** LINE's `x-line-request-id` for this call. */
   requestId: string | undefined;

@@ -1,6 +1,6 @@
 import { Agent, setGlobalDispatcher } from "undici";
 
-export interface LineDispatcherOptions {
+interface LineDispatcherOptions {
   /** How long LINE may take to send a response's headers before the socket is dropped. */
   headersTimeoutMs: number;
   /** How long LINE may leave a response body idle before the socket is dropped. */
