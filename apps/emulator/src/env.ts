@@ -18,6 +18,21 @@ export const emulatorEnvSchema = z.object({
   /** Loopback by default: the emulator accepts any event from anyone who can reach it. */
   EMULATOR_HOST: z.string().default("127.0.0.1"),
   EMULATOR_WEBHOOK_URL: env.url("http://127.0.0.1:3000/webhook"),
+  /**
+   * Host names (comma-separated) the emulator answers to besides `localhost`, `127.0.0.1`,
+   * `[::1]` and EMULATOR_HOST, e.g. `emulator` in compose. Any other `Host` is refused (DNS rebinding).
+   */
+  EMULATOR_ALLOWED_HOSTS: z
+    .string()
+    .default("")
+    .transform((value) =>
+      value
+        .split(",")
+        .map((name) => name.trim())
+        .filter(Boolean),
+    ),
+  /** Listen beyond loopback with a real channel secret: it signs webhooks for whoever reaches it. */
+  EMULATOR_ALLOW_REMOTE: env.flag(false),
   ...logEnv,
 });
 

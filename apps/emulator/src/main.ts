@@ -4,6 +4,7 @@ import { createEmulator } from "@linefleet/emulator";
 import { createLogger } from "@linefleet/log";
 import { emulatedChannels } from "./emulated-channels.ts";
 import { botUserIdFor, emulatorEnvSchema, localCredentials } from "./env.ts";
+import { checkRemoteExposure } from "./remote-exposure.ts";
 
 const env = exitOnConfigError(() => parseEnv(emulatorEnvSchema));
 const logger = createLogger({ name: "emulator", level: env.LOG_LEVEL });
@@ -25,14 +26,21 @@ const fromFile = process.env.CHANNELS_FILE
       env.EMULATOR_WEBHOOK_URL,
     )
   : undefined;
-const emulator = createEmulator(
-  fromFile ?? {
-    channelSecret,
-    channelAccessToken,
-    webhookUrl: env.EMULATOR_WEBHOOK_URL,
-    bot: { userId: botUserIdFor(channelSecret), displayName: "linefleet bot" },
-  },
+const options = fromFile ?? {
+  channelSecret,
+  channelAccessToken,
+  webhookUrl: env.EMULATOR_WEBHOOK_URL,
+  bot: { userId: botUserIdFor(channelSecret), displayName: "linefleet bot" },
+};
+exitOnConfigError(() =>
+  checkRemoteExposure({
+    host: env.EMULATOR_HOST,
+    secrets: [options.channelSecret, ...(options.channels ?? []).map((c) => c.channelSecret)],
+    secretVariable: fromFile ? "CHANNELS_FILE" : "LINE_CHANNEL_SECRET",
+    allowRemote: env.EMULATOR_ALLOW_REMOTE,
+  }),
 );
+const emulator = createEmulator({ ...options, allowedHosts: env.EMULATOR_ALLOWED_HOSTS });
 
 let stopping = false;
 async function shutdown(signal: string) {

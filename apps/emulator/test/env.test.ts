@@ -8,6 +8,8 @@ describe("emulator env", () => {
       EMULATOR_PORT: 8090,
       EMULATOR_HOST: "127.0.0.1",
       EMULATOR_WEBHOOK_URL: "http://127.0.0.1:3000/webhook",
+      EMULATOR_ALLOWED_HOSTS: [],
+      EMULATOR_ALLOW_REMOTE: false,
       LOG_LEVEL: "info",
     });
   });

@@ -1,22 +1,30 @@
+import type { AddressInfo } from "node:net";
 import { loadChannels, webhookPathsOf } from "@linefleet/channels";
-import { configureAll, exitOnConfigError, exitWithConfigError, parseEnv } from "@linefleet/config";
-import { createDestinationGuard, createWebhookHandler, withTimeout } from "@linefleet/ingress";
+import {
+  ConfigError,
+  configureAll,
+  exitOnConfigError,
+  exitWithConfigError,
+  parseEnv,
+} from "@linefleet/config";
+import { createWebhookHandler, openRequestSpool, withTimeout } from "@linefleet/ingress";
 import { createLogger } from "@linefleet/log";
-import { createIngressMetrics, createRegistry } from "@linefleet/metrics";
+import { createIngressMetrics, createRegistry, serveMetrics } from "@linefleet/metrics";
 import {
   assertRedisKeepsKeys,
   assertShardCount,
   createEventEnqueuer,
   createProducerConnection,
-  EventsNotStorableError,
   redisKeys,
   ShardCountMismatchError,
   watchEvictionPolicy,
 } from "@linefleet/queue";
-import { openSpool } from "@linefleet/spool";
+import { SpoolDirectoryError } from "@linefleet/spool";
 import type { WebhookEvent } from "@linefleet/webhook";
 import { buildApp, type WebhookRoute } from "./app.ts";
-import { ingressEnvSchema } from "./env.ts";
+import { destinationGuardFor } from "./destination.ts";
+import { ingressEnvSchema, maxEventAgeOf } from "./env.ts";
+import { reportStaleEvents } from "./stale-events.ts";
 import { loadTls } from "./tls.ts";
 
 // Every problem of the environment and of the channels at once, not the first one found.
@@ -61,72 +69,42 @@ async function enqueue(
   metrics.eventsAdmitted(channel, await enqueuer.enqueue(destination, events, receivedAt, channel));
 }
 
-interface SpooledRequest {
-  channel: string;
-  destination: string;
-  events: WebhookEvent[];
-  receivedAt: number;
-}
 // Replays go through the normal enqueue, which refuses an event it already holds: an event both
-// spooled and (late) enqueued is queued once.
-const spool = env.INGRESS_SPOOL_DIR
-  ? await openSpool<SpooledRequest>({
+// spooled and (late) enqueued is queued once. An unsafe directory is the operator's to fix.
+const requestSpool = env.INGRESS_SPOOL_DIR
+  ? await openRequestSpool({
       dir: env.INGRESS_SPOOL_DIR,
       maxBytes: env.INGRESS_SPOOL_MAX_BYTES,
+      channels,
+      enqueue: (request) =>
+        enqueue(request.channel, request.destination, request.events, request.receivedAt),
+      enqueueTimeoutMs: env.ENQUEUE_TIMEOUT_MS,
       logger,
-      replay: async (requests) => {
-        await withTimeout(
-          Promise.all(
-            requests.map((request) =>
-              enqueue(
-                request.channel,
-                request.destination,
-                request.events,
-                request.receivedAt,
-              ).catch((error: unknown) => {
-                // Events Redis can never take would hold up the journal forever: dropped, loudly.
-                if (!(error instanceof EventsNotStorableError)) throw error;
-                logger.error(
-                  { err: error, channel: request.channel },
-                  "spooled events cannot be stored; dropped",
-                );
-              }),
-            ),
-          ),
-          env.ENQUEUE_TIMEOUT_MS,
-          "spool replay",
-        );
-      },
+    }).catch((error: unknown) => {
+      if (!(error instanceof SpoolDirectoryError)) throw error;
+      return exitWithConfigError(new ConfigError([`INGRESS_SPOOL_DIR: ${error.message}`]));
     })
   : undefined;
+const spool = requestSpool?.spool;
 
 // Each channel's requests are checked with its own secret and must be addressed to its own bot.
 const webhooks: Record<string, WebhookRoute> = {};
 for (const channel of channels) {
-  const guard = createDestinationGuard({
+  const guard = destinationGuardFor(channel, {
     redis,
     keys,
-    channel: channel.name,
-    botUserId: channel.botUserId,
+    apiBaseUrl: env.LINE_API_BASE_URL,
+    logger,
   });
   const handler = createWebhookHandler({
     channelSecret: channel.channelSecret,
     enqueueTimeoutMs: env.ENQUEUE_TIMEOUT_MS,
+    maxEventAgeMs: maxEventAgeOf(env),
+    onStaleEvents: reportStaleEvents(channel.name, { metrics, logger }),
     checkDestination: guard.check,
     enqueue: (envelope, receivedAt) =>
       enqueue(channel.name, envelope.destination, envelope.events, receivedAt),
-    spool: spool && {
-      get spooling() {
-        return spool.spooling;
-      },
-      append: (envelope, receivedAt) =>
-        spool.append({
-          channel: channel.name,
-          destination: envelope.destination,
-          events: envelope.events,
-          receivedAt,
-        }),
-    },
+    spool: requestSpool?.forChannel(channel.name),
     onEnqueueError: (error, fallback) => {
       if (fallback === "spooled")
         logger.debug({ err: error, channel: channel.name }, "enqueue failed; spooled");
@@ -144,18 +122,20 @@ for (const channel of channels) {
   }
 }
 
+const checkReady = async () => {
+  await withTimeout(
+    assertRedisKeepsKeys(redis, { allowEvicting }),
+    env.ENQUEUE_TIMEOUT_MS,
+    "Redis readiness check",
+  );
+};
 const app = buildApp({
   logger,
   bodyLimit: env.WEBHOOK_BODY_LIMIT,
   webhooks,
-  checkReady: async () => {
-    await withTimeout(
-      assertRedisKeepsKeys(redis, { allowEvicting }),
-      env.ENQUEUE_TIMEOUT_MS,
-      "Redis readiness check",
-    );
-  },
-  metrics: { registry, observe: metrics },
+  checkReady,
+  spoolProblem: () => spool?.stats().problem,
+  metrics: { registry, observe: metrics, elsewhere: env.INGRESS_METRICS_PORT !== undefined },
   ...(env.DASHBOARD_USER && env.DASHBOARD_PASSWORD
     ? {
         dashboard: {
@@ -178,6 +158,7 @@ async function shutdown(signal: string) {
   const cut = setTimeout(() => app.server.closeAllConnections(), env.SHUTDOWN_GRACE_MS);
   await app.close();
   clearTimeout(cut);
+  metricsServer?.close();
   // What the spool cannot replay within the grace period stays in its journal for the next start.
   await spool?.close(env.SHUTDOWN_GRACE_MS);
   await enqueuer.close();
@@ -192,7 +173,29 @@ await app.listen({ port: env.PORT, host: env.HOST }).catch((error: Error) => {
   process.stderr.write(`ingress: cannot listen on ${env.HOST}:${env.PORT}: ${error.message}\n`);
   process.exit(1);
 });
-logger.info({ webhooks: Object.keys(webhooks) }, "serving webhooks");
+// INGRESS_METRICS_PORT: the metrics on a port of their own, which need not be public.
+const metricsServer =
+  env.INGRESS_METRICS_PORT === undefined
+    ? undefined
+    : await serveMetrics({
+        registry,
+        port: env.INGRESS_METRICS_PORT,
+        host: env.INGRESS_METRICS_HOST ?? env.HOST,
+        checkReady,
+        readyTimeoutMs: env.ENQUEUE_TIMEOUT_MS + 500,
+      }).catch((error: Error) => {
+        process.stderr.write(
+          `ingress: cannot serve metrics on INGRESS_METRICS_PORT ${env.INGRESS_METRICS_PORT}: ${error.message}\n`,
+        );
+        process.exit(1);
+      });
+logger.info(
+  {
+    webhooks: Object.keys(webhooks),
+    ...(metricsServer ? { metricsPort: (metricsServer.address() as AddressInfo).port } : {}),
+  },
+  "serving webhooks",
+);
 
 /**
  * Refuses to run on a queue created with another QUEUE_SHARDS. Redis may be away at start (then

@@ -129,4 +129,77 @@ describe("queue dashboard at /admin/queues", () => {
     await ingress.close();
     await queue.close();
   });
+
+  it("refuses a state change a page on another site could send (not JSON), and takes it as JSON", async () => {
+    const queue = new Queue(lineEventsQueue.name, { connection: redis, prefix });
+    const ingress = app(true);
+    const authorization = basic(credentials.user, credentials.password);
+    const add = `/admin/queues/api/queues/${lineEventsQueue.name}/add`;
+    const job = JSON.stringify({ name: "by-hand", data: {}, options: {} });
+    // What a cross-site form or a simple fetch can send, with the browser's stored credentials.
+    const crossSite: Array<{ method: "POST" | "PUT"; url: string; type?: string; body?: string }> =
+      [
+        { method: "POST", url: add },
+        { method: "POST", url: add, type: "text/plain", body: job },
+        { method: "POST", url: add, type: "application/x-www-form-urlencoded", body: "name=x" },
+        { method: "POST", url: add, type: "multipart/form-data; boundary=x", body: "--x--" },
+        {
+          method: "PUT",
+          url: `/admin/queues/api/queues/${lineEventsQueue.name}/pause`,
+          type: "text/plain",
+          body: "",
+        },
+      ];
+    for (const { method, url, type, body } of crossSite) {
+      const refused = await ingress.inject({
+        method,
+        url,
+        headers: { authorization, ...(type ? { "content-type": type } : {}) },
+        ...(body !== undefined ? { payload: body } : {}),
+      });
+      expect(refused.statusCode, `${method} ${url} ${type}`).toBe(415);
+    }
+    expect(await queue.count()).toBe(0);
+    expect(await queue.isPaused()).toBe(false);
+
+    const added = await ingress.inject({
+      method: "POST",
+      url: add,
+      headers: { authorization, "content-type": "application/json" },
+      payload: job,
+    });
+    expect(added.statusCode).toBe(200);
+    expect((await queue.getWaiting()).map((j) => j.name)).toEqual(["by-hand"]);
+    // The UI's bodiless PUTs (retry, clean, pause) need a CORS preflight cross-site; they work.
+    const paused = await ingress.inject({
+      method: "PUT",
+      url: `/admin/queues/api/queues/${lineEventsQueue.name}/pause`,
+      headers: { authorization },
+    });
+    expect(paused.statusCode).toBeLessThan(300);
+    expect(await queue.isPaused()).toBe(true);
+    await ingress.close();
+    await queue.close();
+  });
+
+  it("answers 429 to an address past 10 wrong logins, even with the right password", async () => {
+    const ingress = app(true);
+    const from = (remoteAddress: string, password: string) =>
+      ingress.inject({
+        url: "/admin/queues/api/queues",
+        remoteAddress,
+        headers: { authorization: basic(credentials.user, password) },
+      });
+    const statuses: number[] = [];
+    for (let i = 0; i < 20; i++)
+      statuses.push((await from("203.0.113.7", `guess-${i}`)).statusCode);
+    expect(statuses).toEqual([...Array(10).fill(401), ...Array(10).fill(429)]);
+    const limited = await from("203.0.113.7", credentials.password);
+    expect(limited.statusCode).toBe(429);
+    expect(Number(limited.headers["retry-after"])).toBeGreaterThan(0);
+    expect(limited.body).not.toContain("line-events");
+    // Another address is not held back by someone else's guesses.
+    expect((await from("203.0.113.8", credentials.password)).statusCode).toBe(200);
+    await ingress.close();
+  });
 });

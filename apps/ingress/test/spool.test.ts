@@ -6,13 +6,14 @@ import {
   type WebhookHandlerDeps,
   type WebhookSpool,
 } from "@linefleet/ingress";
-import { openSpool, type Spool } from "@linefleet/spool";
+import { createRecordKeyring, openSpool, type Spool } from "@linefleet/spool";
 import { makeEnvelope, makeTextMessageEvent, signedWebhook } from "@linefleet/testing";
 import type { WebhookEnvelope } from "@linefleet/webhook";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 
 const SECRET = "test-channel-secret-0123456789ab";
-const quiet = { info: () => {}, warn: () => {} };
+const quiet = { info: () => {}, warn: () => {}, error: () => {} };
+const keyring = createRecordKeyring([["default", SECRET]]);
 
 describe("the webhook handler with a spool", () => {
   let dir: string;
@@ -38,6 +39,8 @@ describe("the webhook handler with a spool", () => {
     const opened = await openSpool<string>({
       dir,
       maxBytes,
+      keyring,
+      keyOf: () => "default",
       logger: quiet,
       retryDelayMs: 5,
       replay: async (ids) => {

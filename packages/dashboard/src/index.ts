@@ -1,2 +1,3 @@
 export { credentialsMatch, type DashboardCredentials } from "./credentials.ts";
+export type { LoginLimit } from "./login-limiter.ts";
 export { dashboardPath, type QueueDashboardOptions, queueDashboard } from "./queue-dashboard.ts";

@@ -7,6 +7,8 @@ import { lineEventsQueue } from "@linefleet/queue";
 import { Queue } from "bullmq";
 import type { FastifyPluginAsync } from "fastify";
 import { credentialsMatch, type DashboardCredentials } from "./credentials.ts";
+import { refuseCrossSiteWrites } from "./cross-site-guard.ts";
+import { createLoginLimiter, defaultLoginLimit, type LoginLimit } from "./login-limiter.ts";
 
 export const dashboardPath = "/admin/queues";
 
@@ -15,6 +17,8 @@ export interface QueueDashboardOptions {
   /** QUEUE_PREFIX. Not `prefix`: Fastify reads that register option as a route prefix. */
   queuePrefix: string;
   credentials: DashboardCredentials;
+  /** Wrong logins an address may make per window before it is answered 429 (10 a minute). */
+  loginLimit?: LoginLimit;
 }
 
 /**
@@ -24,8 +28,9 @@ export interface QueueDashboardOptions {
  */
 export const queueDashboard: FastifyPluginAsync<QueueDashboardOptions> = async (
   app,
-  { connection, queuePrefix, credentials },
+  { connection, queuePrefix, credentials, loginLimit = defaultLoginLimit },
 ) => {
+  const logins = createLoginLimiter(loginLimit);
   const queue = new Queue(lineEventsQueue.name, { connection, prefix: queuePrefix });
   queue.on("error", () => {}); // failures surface as the dashboard's failing requests
   app.addHook("onClose", () => queue.close());
@@ -49,11 +54,25 @@ export const queueDashboard: FastifyPluginAsync<QueueDashboardOptions> = async (
     );
     await scope.register(fastifyBasicAuth, {
       authenticate: { realm: "linefleet dashboard" },
-      async validate(user, password) {
-        if (!credentialsMatch(credentials, user, password)) throw new Error("wrong credentials");
+      async validate(user, password, request, reply) {
+        // Per client address as the socket gives it (the ingress trusts no forwarding header).
+        const waitMs = logins.retryAfterMs(request.ip);
+        if (waitMs > 0) {
+          reply.header("retry-after", String(Math.ceil(waitMs / 1000)));
+          throw Object.assign(new Error("too many failed logins; try again later"), {
+            statusCode: 429,
+          });
+        }
+        if (!credentialsMatch(credentials, user, password)) {
+          logins.recordFailure(request.ip);
+          throw new Error("wrong credentials");
+        }
+        logins.recordSuccess(request.ip);
       },
     });
     scope.addHook("onRequest", scope.basicAuth);
+    // After the credentials: a request without them is answered 401 whatever it carries.
+    scope.addHook("onRequest", refuseCrossSiteWrites);
     await scope.register(serverAdapter.registerPlugin(), { prefix: dashboardPath });
   });
 };

@@ -8,7 +8,9 @@ import {
 } from "@linefleet/queue";
 import { chatIdOf } from "@linefleet/webhook";
 import { type Job, Queue } from "bullmq";
+import { eventKeyOfJob } from "./event-key.ts";
 import { createEventState } from "./event-state.ts";
+import { isLineEventJob } from "./invalid-job.ts";
 import type { LedgerEntry } from "./send-ledger.ts";
 
 interface DeadLetter {
@@ -21,7 +23,8 @@ interface DeadLetter {
   error: string;
   /** Stack traces of the failed attempts, newest last. */
   errors: string[];
-  event: LineEventJob["event"];
+  /** Absent when the job's payload is not a LINE event job (one added by hand): see `error`. */
+  event: LineEventJob["event"] | undefined;
   sends: Array<[number, LedgerEntry]>;
 }
 
@@ -49,6 +52,21 @@ export function createDeadLetters({
   const state = createEventState(connection, keys, DONE_GRACE_SECONDS);
 
   async function describe(job: Job<LineEventJob>): Promise<DeadLetter> {
+    if (!isLineEventJob(job.data)) {
+      // Dead-lettered for its payload (InvalidJobError): listed with that reason, nothing to read.
+      return {
+        jobId: job.id ?? "",
+        webhookEventId: "",
+        type: "invalid",
+        chatId: undefined,
+        failedAt: job.finishedOn,
+        attempts: job.attemptsMade,
+        error: job.failedReason,
+        errors: job.stacktrace ?? [],
+        event: undefined,
+        sends: [],
+      };
+    }
     const { destination, event } = job.data;
     return {
       jobId: job.id ?? "",
@@ -60,14 +78,23 @@ export function createDeadLetters({
       error: job.failedReason,
       errors: job.stacktrace ?? [],
       event,
-      sends: [...(await state.sends(laneOf(destination, event.source), event.webhookEventId))],
+      sends: [...(await state.sends(laneOf(destination, event.source), eventKeyOfJob(job)))],
     };
   }
 
+  /**
+   * By job id (`<channel>/<webhookEventId>`, or the bare id for the channel "default"), else by
+   * the bare webhookEventId among the dead letters of every channel.
+   */
   async function find(id: string): Promise<Job<LineEventJob> | undefined> {
     for (const queue of queues) {
       const job = await queue.getJob(jobIdFor(id));
       if (job && (await job.isFailed())) return job;
+    }
+    for (const queue of queues) {
+      const failed = (await queue.getFailed(0, 9_999)) as Job<LineEventJob>[];
+      const job = failed.find((one) => one.data?.event?.webhookEventId === id);
+      if (job) return job;
     }
     return undefined;
   }

@@ -13,9 +13,11 @@ import { DelayedError, type Job, Queue, UnrecoverableError, Worker } from "bullm
 import type { AttemptLedger } from "./attempt-ledger.ts";
 import { retryDelayMs } from "./backoff.ts";
 import { type ChannelResolver, singleChannel } from "./channel-resolver.ts";
+import { eventKeyOfJob } from "./event-key.ts";
 import type { EventOutcome } from "./event-outcome.ts";
 import { createEventState } from "./event-state.ts";
 import { createEventHandler } from "./handle-event.ts";
+import { checkLineEventJob, InvalidJobError, isLineEventJob } from "./invalid-job.ts";
 import { createRedisBotStorage } from "./redis-bot-storage.ts";
 import { steerError } from "./steer-error.ts";
 import { stepAside } from "./step-aside.ts";
@@ -89,17 +91,19 @@ export function createEventWorker(options: EventWorkerOptions): Worker<LineEvent
   /** Errors whose event already left its lane (or kept its place) as it should. */
   const settled = new WeakSet<Error>();
 
-  /** Wakes the next event of a lane at once rather than at the end of its wait. */
-  async function wake(webhookEventId: string | undefined) {
-    if (!webhookEventId) return;
+  /** Wakes the next event of a lane (its key: the job id, see event-key.ts) rather than at the end of its wait. */
+  async function wake(eventKey: string | undefined) {
+    if (!eventKey) return;
     try {
-      await queue.getBackend().promote(jobIdFor(webhookEventId));
+      await queue.getBackend().promote(jobIdFor(eventKey));
     } catch {
       // No longer delayed (its own wait ran out meanwhile): nothing to wake.
     }
   }
 
   async function processEvent(job: Job<LineEventJob>, token?: string): Promise<void> {
+    // Anyone with the dashboard can add a job: check it is one before reading it.
+    checkLineEventJob(job.data);
     const { destination, event } = job.data;
     const log = logger.child({
       webhookEventId: event.webhookEventId,
@@ -108,13 +112,15 @@ export function createEventWorker(options: EventWorkerOptions): Worker<LineEvent
       type: event.type,
     });
     const lane = laneOf(destination, event.source);
+    // Its state in Redis is keyed by its channel too: two channels' events never share it.
+    const eventKey = eventKeyOfJob(job);
     const started = now();
     const waitedMs = started - job.data.receivedAt;
     const replyDeadline = event.timestamp + options.replyTokenMaxAgeMs;
 
     // Sent in the same tick as the event's first script: one round trip for both.
     channels.rateLimitOf(job.data)?.prefetch();
-    const begun = await state.begin(lane, event.webhookEventId, {
+    const begun = await state.begin(lane, eventKey, {
       now: started,
       force: waitedMs >= laneMaxWaitMs,
       replyDeadline,
@@ -128,6 +134,7 @@ export function createEventWorker(options: EventWorkerOptions): Worker<LineEvent
       await stepAside(job, token, {
         state,
         lane: lane as string,
+        eventKey,
         until: started + pauseMs,
         now: started,
       });
@@ -148,23 +155,23 @@ export function createEventWorker(options: EventWorkerOptions): Worker<LineEvent
       const steered = steerError(error);
       const final =
         steered instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-      await end(lane, event.webhookEventId, final ? "dead_letter" : "retry", ledger, log);
+      await end(lane, eventKey, final ? "dead_letter" : "retry", ledger, log);
       if (steered instanceof Error) settled.add(steered);
       throw steered;
     }
-    await end(lane, event.webhookEventId, "ok", ledger, log);
+    await end(lane, eventKey, "ok", ledger, log);
   }
 
   async function end(
     lane: string | undefined,
-    webhookEventId: string,
+    eventKey: string,
     outcome: EventOutcome,
     ledger: AttemptLedger | undefined,
     log: Logger,
   ) {
     let next: string | undefined;
     try {
-      next = await state.finish(lane, webhookEventId, outcome, ledger);
+      next = await state.finish(lane, eventKey, outcome, ledger);
     } catch (error) {
       // The attempt stays open in the ledger: whoever runs the event next treats its sends as
       // unknown rather than repeating them.
@@ -191,6 +198,15 @@ export function createEventWorker(options: EventWorkerOptions): Worker<LineEvent
   );
   worker.on("failed", (job, error) => {
     if (!job || error instanceof DelayedError) return;
+    if (error instanceof InvalidJobError || !isLineEventJob(job.data)) {
+      // No channel or event type to name: its data is not to be trusted as a metric label.
+      observe.eventProcessed("unknown", "invalid", "dead_letter");
+      logger.error(
+        { code: "LF_WORKER_INVALID_JOB", reason: error.message, jobId: job.id, jobName: job.name },
+        "job dead-lettered: its payload is not a LINE event job",
+      );
+      return;
+    }
     const final =
       error.name === "UnrecoverableError" || job.attemptsMade >= (job.opts.attempts ?? 1);
     const { event } = job.data;
@@ -205,7 +221,7 @@ export function createEventWorker(options: EventWorkerOptions): Worker<LineEvent
     // Failed outside the handler (stalled too often, say): it still leaves its lane, so the
     // chat's later events go on.
     const lane = laneOf(job.data.destination, event.source);
-    void state.finish(lane, event.webhookEventId, "dead_letter").then(wake, () => {});
+    void state.finish(lane, eventKeyOfJob(job), "dead_letter").then(wake, () => {});
   });
   worker.on("error", (error) => logger.warn({ err: error }, "worker error"));
   worker.on("closed", () => void queue.close());

@@ -1,6 +1,6 @@
 import { type Bot, type BotStorage, runBot } from "@linefleet/bot";
 import type { Logger } from "@linefleet/log";
-import type { LineEventJob } from "@linefleet/queue";
+import { eventKeyOf, type LineEventJob } from "@linefleet/queue";
 import { chatIdOf } from "@linefleet/webhook";
 import type { ChannelResolver } from "./channel-resolver.ts";
 import { EventResponder } from "./responder.ts";
@@ -36,7 +36,8 @@ export function createEventHandler(options: EventHandlerOptions) {
     });
     const responder = new EventResponder(
       {
-        webhookEventId: event.webhookEventId,
+        // Qualified by the channel: the retry keys of two channels' events never collide.
+        webhookEventId: eventKeyOf(job.channel ?? "default", event.webhookEventId),
         timestamp: event.timestamp,
         // A replayed dead letter answers by push only.
         replyToken: replay ? undefined : event.replyToken,

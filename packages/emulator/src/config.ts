@@ -55,6 +55,11 @@ export interface EmulatorOptions {
   rateLimits?: Record<string, number>;
   /** Users that exist (and are friends of the bot) from the start. Defaults to one user. */
   users?: Array<{ displayName: string; userId?: string }>;
+  /**
+   * Host names (no port) the emulator answers to besides the loopback names and the address it
+   * listens on, e.g. a compose service name. Any other `Host` is refused (DNS rebinding).
+   */
+  allowedHosts?: string[];
   /** Folder of the chat UI's static files; defaults to the package's own `ui/`. */
   uiDir?: string;
   /** Epoch milliseconds; inject to control token expiry, retry-key retention and rate limits. */

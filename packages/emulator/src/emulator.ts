@@ -14,6 +14,7 @@ import type { ChannelInfo, Emulator, SentEvent } from "./emulator-types.ts";
 import { EmulatorError, errorCodes } from "./errors.ts";
 import { buildEvent } from "./events/build-event.ts";
 import { eventBatchInputSchema, eventInputSchema } from "./events/event-input.ts";
+import { loopbackHostNames } from "./http/request-guard.ts";
 import { buildServer } from "./http/server.ts";
 import { newChannelId, newUserId } from "./ids.ts";
 import { waitUntil } from "./wait-until.ts";
@@ -85,6 +86,10 @@ export function createEmulator(options: EmulatorOptions): Emulator {
   ]);
   const handleOAuthRequest = createOAuthHandler(platform);
   let url = "";
+  const allowedHosts = new Set<string>([
+    ...loopbackHostNames,
+    ...(options.allowedHosts ?? []).map(asHostName),
+  ]);
 
   const emulator: Emulator = {
     get url() {
@@ -98,6 +103,7 @@ export function createEmulator(options: EmulatorOptions): Emulator {
     channel: (name) => channelInfo(platform, platform.channels.get(name)),
 
     async listen({ port = 0, host = "127.0.0.1" } = {}) {
+      allowedHosts.add(asHostName(host));
       await server.listen({ port, host });
       const address = server.server.address();
       const bound = typeof address === "object" && address ? address.port : port;
@@ -225,8 +231,15 @@ export function createEmulator(options: EmulatorOptions): Emulator {
     handleApiRequest,
     handleOAuthRequest,
     uiDir: options.uiDir ?? defaultUiDir,
+    allowedHosts: () => allowedHosts,
   });
   return emulator;
+}
+
+/** A name as it appears in a `Host` header: lower case, an IPv6 address in brackets. */
+function asHostName(name: string): string {
+  const lower = name.trim().toLowerCase();
+  return lower.includes(":") && !lower.startsWith("[") ? `[${lower}]` : lower;
 }
 
 function emulatedChannel(options: ChannelOptions): EmulatedChannel {

@@ -42,6 +42,9 @@ export const errorCodes = {
   unknownChat: "LF_EMULATOR_UNKNOWN_CHAT",
   unknownMessage: "LF_EMULATOR_UNKNOWN_MESSAGE",
   notFound: "LF_EMULATOR_NOT_FOUND",
+  hostNotAllowed: "LF_EMULATOR_HOST_NOT_ALLOWED",
+  crossOrigin: "LF_EMULATOR_CROSS_ORIGIN",
+  notJson: "LF_EMULATOR_NOT_JSON",
 } as const;
 
 export type EmulatorErrorCode = (typeof errorCodes)[keyof typeof errorCodes];

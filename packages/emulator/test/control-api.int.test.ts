@@ -11,9 +11,9 @@ async function start() {
   const call = async (method: string, path: string, body?: unknown) => {
     const response = await fetch(`${url}${path}`, {
       method,
-      ...(body === undefined
+      ...(method === "GET"
         ? {}
-        : { headers: { "content-type": "application/json" }, body: JSON.stringify(body) }),
+        : { headers: { "content-type": "application/json" }, body: JSON.stringify(body ?? {}) }),
     });
     // biome-ignore lint/suspicious/noExplicitAny: the test reads several loosely shaped answers
     return { status: response.status, body: (await response.json()) as any };

@@ -1,10 +1,13 @@
 /** Client for the emulator's control API (`/emulator/*`). */
 
 async function call(method, path, body) {
+  // The emulator takes only JSON for requests that change state (it refuses what a page on
+  // another origin could send without a CORS preflight), so those always send a JSON body.
+  const changes = method !== "GET";
   const response = await fetch(path, {
     method,
-    headers: body === undefined ? {} : { "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
+    headers: changes ? { "content-type": "application/json" } : {},
+    body: changes ? JSON.stringify(body ?? {}) : undefined,
   });
   const text = await response.text();
   let data;

@@ -1,1 +1,8 @@
-export { createLogger, type Logger, type LoggerOptions, redactedPaths } from "./logger.ts";
+export {
+  createLogger,
+  type Logger,
+  type LoggerOptions,
+  redactedPaths,
+  redactionCensor,
+} from "./logger.ts";
+export { redactSecrets } from "./redact.ts";

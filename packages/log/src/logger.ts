@@ -19,7 +19,17 @@ export const redactedPaths = [
   "LINE_CHANNEL_ACCESS_TOKEN",
   "*.LINE_CHANNEL_SECRET",
   "*.LINE_CHANNEL_ACCESS_TOKEN",
+  // LINE's token endpoints: the form fields and the issued token, in a request or an answer.
+  "access_token",
+  "client_secret",
+  "client_assertion",
+  "*.access_token",
+  "*.client_secret",
+  "*.client_assertion",
 ];
+
+/** What a redacted value reads as, in the logs and in redacted copies (`redactSecrets`). */
+export const redactionCensor = "[redacted]";
 
 export interface LoggerOptions {
   name: string;
@@ -29,6 +39,6 @@ export interface LoggerOptions {
 }
 
 export function createLogger({ name, level = "info", destination }: LoggerOptions): Logger {
-  const options = { name, level, redact: { paths: redactedPaths, censor: "[redacted]" } };
+  const options = { name, level, redact: { paths: redactedPaths, censor: redactionCensor } };
   return destination ? pino(options, destination) : pino(options);
 }

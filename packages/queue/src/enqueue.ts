@@ -6,6 +6,7 @@ import type { RedisConnection } from "./connection.ts";
 import {
   ADMIT_TO_LANE,
   dedupeIdFor,
+  eventKeyOf,
   jobIdFor,
   LANE_TTL_SECONDS,
   laneOf,
@@ -76,7 +77,8 @@ interface Pending {
 
 /** An event ready to be written: its lane, its shard and BullMQ's serialised job. */
 interface Prepared {
-  webhookEventId: string;
+  /** The event's id in Redis: its channel and webhookEventId (eventKeyOf). */
+  eventKey: string;
   timestamp: number;
   lane: string | undefined;
   shard: number;
@@ -145,7 +147,9 @@ export function createEventEnqueuer({
   /** BullMQ's job for each event, on its shard; throws if one cannot be serialised. */
   function prepare({ channel, destination, events, receivedAt }: Pending): Prepared[] {
     return events.map((event) => {
-      const jobId = jobIdFor(event.webhookEventId);
+      // Two channels' events never collide, whatever their webhookEventIds.
+      const eventKey = eventKeyOf(channel, event.webhookEventId);
+      const jobId = jobIdFor(eventKey);
       const lane = laneOf(destination, event.source);
       const shard = lane ? layout.shardOfLane(lane) : takeTurnForUnlaned();
       const job = new Job<LineEventJob>(
@@ -154,12 +158,12 @@ export function createEventEnqueuer({
         { channel, destination, event, receivedAt },
         {
           ...jobOptions,
-          deduplication: { id: dedupeIdFor(event.webhookEventId), ttl: dedupeTtlMs },
+          deduplication: { id: dedupeIdFor(eventKey), ttl: dedupeTtlMs },
         },
         jobId,
       );
       return {
-        webhookEventId: event.webhookEventId,
+        eventKey,
         timestamp: event.timestamp,
         lane,
         shard,
@@ -191,7 +195,7 @@ export function createEventEnqueuer({
     let count = 0;
     for (const part of parts) {
       for (const event of part.events) {
-        const dedupeKey = keys.dedupe(queue.name, event.webhookEventId);
+        const dedupeKey = keys.dedupe(queue.name, event.eventKey);
         if (event.lane) {
           // Answers 1 when the event is new (and enters its lane), 0 for a duplicate.
           admitToLane.queue(
@@ -199,7 +203,8 @@ export function createEventEnqueuer({
             dedupeKey,
             keys.lane(event.lane),
             event.timestamp,
-            event.webhookEventId,
+            // The lane holds job ids: a worker knows its event by its job.
+            event.jobId,
             LANE_TTL_SECONDS,
           );
           checks.push({ at: count, newIf: 1 });

@@ -1,3 +1,4 @@
+export type { TokenSource } from "@linefleet/line-client";
 export { type AssertionInput, signAssertion } from "./assertion.ts";
 export { createTokenSource, type TokenSourceOptions } from "./create-token-source.ts";
 export {

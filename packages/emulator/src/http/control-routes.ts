@@ -1,4 +1,6 @@
+import { redactSecrets } from "@linefleet/log";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { ActivityEvent } from "../core/activity.ts";
 import type { Emulator } from "../emulator-types.ts";
 import { EmulatorError, errorCodes } from "../errors.ts";
 
@@ -24,6 +26,15 @@ async function run(reply: FastifyReply, action: () => unknown, status = 200) {
   }
 }
 
+/**
+ * An activity entry as the control API shows it: API calls with their secrets and tokens (issued
+ * access tokens, client secrets, assertions) redacted as the logs redact them. Anyone who can
+ * read the chat UI's log could otherwise call the Messaging API as the bot.
+ */
+function shown(event: ActivityEvent): ActivityEvent {
+  return event.kind === "api-call" ? { kind: "api-call", data: redactSecrets(event.data) } : event;
+}
+
 /** The control API under `/emulator/`, for the chat UI, the trigger CLI and tests. */
 export function registerControlApi(app: FastifyInstance, emulator: Emulator) {
   app.get("/emulator/state", (_q, reply) => run(reply, () => emulator.state()));
@@ -47,7 +58,9 @@ export function registerControlApi(app: FastifyInstance, emulator: Emulator) {
     run(reply, () => ({ messages: emulator.messages((q.params as { chatId: string }).chatId) })),
   );
   app.get("/emulator/deliveries", (_q, reply) => run(reply, () => emulator.deliveries()));
-  app.get("/emulator/api-calls", (_q, reply) => run(reply, () => emulator.apiCalls()));
+  app.get("/emulator/api-calls", (_q, reply) =>
+    run(reply, () => emulator.apiCalls().map(redactSecrets)),
+  );
   app.post("/emulator/faults", (q, reply) =>
     run(reply, () => emulator.addFault(jsonBody(q) as never)),
   );
@@ -66,7 +79,7 @@ export function registerControlApi(app: FastifyInstance, emulator: Emulator) {
       "cache-control": "no-cache",
       connection: "keep-alive",
     });
-    const write = (event: unknown) => raw.write(`data: ${JSON.stringify(event)}\n\n`);
+    const write = (event: ActivityEvent) => raw.write(`data: ${JSON.stringify(shown(event))}\n\n`);
     write({ kind: "state", data: emulator.state() });
     const unsubscribe = emulator.subscribe(write);
     // Comments keep proxies and browsers from closing an idle stream.

@@ -4,6 +4,7 @@ import type { Emulator } from "../emulator-types.ts";
 import { newRequestId } from "../ids.ts";
 import { registerMessagingApi } from "./api-adapter.ts";
 import { registerControlApi } from "./control-routes.ts";
+import { registerRequestGuard } from "./request-guard.ts";
 import { registerStaticUi } from "./static-ui.ts";
 
 /** One HTTP server for all three faces: LINE's APIs at the root, the control API, the chat UI. */
@@ -12,6 +13,8 @@ export function buildServer(deps: {
   handleApiRequest: ApiHandler;
   handleOAuthRequest: ApiHandler;
   uiDir: string;
+  /** The host names (no port) the emulator answers to; any other `Host` is refused. */
+  allowedHosts: () => ReadonlySet<string>;
 }) {
   // SSE streams never end by themselves; closing must cut every connection.
   const app = Fastify({ forceCloseConnections: true, bodyLimit: 64 * 1024 * 1024 });
@@ -31,6 +34,7 @@ export function buildServer(deps: {
     reply.code(404).header("x-line-request-id", newRequestId()).send({ message: "Not found" }),
   );
 
+  registerRequestGuard(app, deps.allowedHosts);
   registerMessagingApi(app, deps.handleApiRequest, deps.handleOAuthRequest);
   registerControlApi(app, deps.emulator);
   registerStaticUi(app, deps.uiDir);
