@@ -40,6 +40,12 @@ export const ingressEnvSchema = z
      * redelivery is off, or when Redis failovers outlast LINE's 2 s.
      */
     INGRESS_SPOOL_DIR: z.string().min(1).optional(),
+    /**
+     * How many replicas must have a request's writes before it is answered 200 (Redis `WAIT`,
+     * given half of ENQUEUE_TIMEOUT_MS); fewer, and it is answered 503, or spooled. 0: once the
+     * master has them, which a master dying before it replicates can lose.
+     */
+    INGRESS_MIN_REPLICAS: env.int(0, 0),
     /** Largest spool journal in bytes; past it, requests are answered 503 again. */
     INGRESS_SPOOL_MAX_BYTES: env.int(64 * 1024 * 1024, 1024),
     /**

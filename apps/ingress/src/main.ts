@@ -1,3 +1,4 @@
+import { once } from "node:events";
 import type { AddressInfo } from "node:net";
 import { loadChannels, webhookPathsOf } from "@linefleet/channels";
 import {
@@ -49,6 +50,10 @@ const enqueuer = createEventEnqueuer({
   connection: redis,
   keys,
   dedupeTtlMs: env.DEDUPE_TTL_MS,
+  minReplicas: env.INGRESS_MIN_REPLICAS,
+  // Half the request's bound for the replicas: a missing replica is then answered (and logged)
+  // as such, well before the handler's own timeout would answer 503 with a vaguer reason.
+  replicaTimeoutMs: Math.max(1, Math.floor(env.ENQUEUE_TIMEOUT_MS / 2)),
 });
 const shardCountChecked = checkShardCount();
 const registry = createRegistry();
@@ -170,7 +175,9 @@ process.on("SIGINT", () => void shutdown("SIGINT"));
 
 // A port in use is the operator's to fix: one line naming it, not a stack trace.
 await app.listen({ port: env.PORT, host: env.HOST }).catch((error: Error) => {
-  process.stderr.write(`ingress: cannot listen on ${env.HOST}:${env.PORT}: ${error.message}\n`);
+  process.stderr.write(
+    `ingress: cannot listen on ${env.HOST}:${env.PORT} (PORT): ${error.message}\n`,
+  );
   process.exit(1);
 });
 // INGRESS_METRICS_PORT: the metrics on a port of their own, which need not be public.
@@ -205,6 +212,10 @@ logger.info(
 async function checkShardCount() {
   for (let attempt = 0; ; attempt++) {
     try {
+      // The producer connection has no offline queue: a command sent while it is still
+      // connecting fails at once ("Stream isn't writeable…"), so wait until it is ready. A
+      // connection error rejects this wait and is retried below.
+      if (redis.status !== "ready") await once(redis, "ready");
       await assertShardCount(redis, keys);
       return;
     } catch (error) {
@@ -212,8 +223,12 @@ async function checkShardCount() {
         logger.fatal(error.message);
         process.exit(78);
       }
+      // The reason, not a stack trace: it repeats for as long as Redis is away.
       if (attempt % 20 === 0)
-        logger.warn({ err: error }, "waiting for Redis to check QUEUE_SHARDS");
+        logger.warn(
+          { reason: (error as Error).message },
+          "waiting for Redis to check QUEUE_SHARDS",
+        );
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
   }

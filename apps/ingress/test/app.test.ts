@@ -226,6 +226,22 @@ describe("MAX_EVENT_AGE_MS", () => {
   });
 });
 
+describe("INGRESS_MIN_REPLICAS", () => {
+  const base = { LINE_CHANNEL_SECRET: SECRET };
+  it("defaults to 0 and takes a count of replicas, never a negative or fractional one", () => {
+    expect(ingressEnvSchema.parse(base).INGRESS_MIN_REPLICAS).toBe(0);
+    expect(
+      ingressEnvSchema.parse({ ...base, INGRESS_MIN_REPLICAS: "2" }).INGRESS_MIN_REPLICAS,
+    ).toBe(2);
+    for (const bad of ["-1", "1.5", "one"]) {
+      const parsed = ingressEnvSchema.safeParse({ ...base, INGRESS_MIN_REPLICAS: bad });
+      expect(parsed.error?.issues.map((issue) => issue.path.join("."))).toEqual([
+        "INGRESS_MIN_REPLICAS",
+      ]);
+    }
+  });
+});
+
 describe("GET /metrics", () => {
   it("counts each webhook by outcome, 413s and 503s included, and times every answer", async () => {
     const registry = createRegistry();

@@ -13,6 +13,7 @@ export {
   type EventEnqueuer,
   type EventEnqueuerOptions,
   EventsNotStorableError,
+  ReplicasNotConfirmedError,
 } from "./enqueue.ts";
 export {
   assertRedisKeepsKeys,
