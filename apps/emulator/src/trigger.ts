@@ -8,6 +8,7 @@ import {
 } from "@linefleet/config";
 import type { ApiCall, DeliveryAttempt, SentEvent } from "@linefleet/emulator";
 import { eventTypes } from "@linefleet/emulator";
+import { eventKeyOf } from "@linefleet/queue";
 import { createAnswerMatcher, describeMessage, type TriggeredEvent } from "./trigger/answers.ts";
 import { buildEventInput, TriggerUsageError, type TriggerValues } from "./trigger/build-input.ts";
 import {
@@ -86,7 +87,7 @@ async function waitForEvent(
     // sent was recorded before this read.
     let outcome: EventProgress | undefined;
     if (accepted && watching && progress) {
-      outcome = await progress.of(event.webhookEventId).catch((error: Error) => {
+      outcome = await progress.of(event.eventKey).catch((error: Error) => {
         watching = false;
         console.error(
           `trigger: cannot read the event's progress from Redis (${error.message}); printing answers for ${seconds} s`,
@@ -201,7 +202,10 @@ async function main(argv: string[]): Promise<number> {
   }
   const progress = redisAt ? createEventProgress(redisAt.url, redisAt.prefix) : undefined;
   try {
-    return await waitForEvent(client, { ...sent, chatId }, knownCalls, wait, progress);
+    // Named channels' events are keyed by channel in Redis (eventKeyOf), the default one's by id.
+    const channel = (values.channel as string | undefined) ?? "default";
+    const eventKey = eventKeyOf(channel, sent.webhookEventId);
+    return await waitForEvent(client, { ...sent, chatId, eventKey }, knownCalls, wait, progress);
   } finally {
     progress?.close();
   }

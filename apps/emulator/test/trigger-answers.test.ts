@@ -5,6 +5,7 @@ import { createAnswerMatcher } from "../src/trigger/answers.ts";
 
 const event = {
   webhookEventId: "01EVENTAAAAAAAAAAAAAAAAAAA",
+  eventKey: "01EVENTAAAAAAAAAAAAAAAAAAA",
   replyToken: "token-a",
   chatId: "Ualice",
 };
@@ -46,6 +47,16 @@ describe("which API calls answer an event", () => {
     });
     // Another event's push to the same chat is that event's.
     expect(answerOf(push(other, event.chatId))).toBeUndefined();
+  });
+
+  it("names a named channel's pushes after the channel's event key, not the bare id", () => {
+    const sales = { ...event, eventKey: `sales/${event.webhookEventId}` };
+    const answerOfSales = createAnswerMatcher(sales);
+    const push = (retryKey: string) =>
+      call("/v2/bot/message/push", { to: "Cgroup", messages: [text("p")] }, { retryKey });
+    expect(answerOfSales(push(retryKeyFor(sales.eventKey, 0)))?.via).toBe("push");
+    // The default channel's event with the same webhookEventId is another event.
+    expect(answerOfSales(push(retryKeyFor(event.webhookEventId, 0)))).toBeUndefined();
   });
 
   it("takes a push without such a key by the event's chat", () => {

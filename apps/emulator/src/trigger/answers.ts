@@ -4,6 +4,11 @@ import { retryKeyFor } from "@linefleet/line-client";
 /** The event whose answers the trigger prints: its ids, and the chat it happened in. */
 export interface TriggeredEvent {
   webhookEventId: string;
+  /**
+   * The event's key in linefleet (eventKeyOf: its channel and webhookEventId), which its retry
+   * keys and its job are named after.
+   */
+  eventKey: string;
   replyToken?: string;
   /** A user id (one-to-one chat), group id or room id. */
   chatId: string;
@@ -20,7 +25,7 @@ export interface Answer {
 const sendPath = /^\/v2\/bot\/message\/(reply|push|multicast|broadcast|narrowcast)$/;
 
 /**
- * linefleet names the n-th send call of an event after the event (`retryKeyFor(webhookEventId, n)`,
+ * linefleet names the n-th send call of an event after the event (`retryKeyFor(eventKey, n)`,
  * n from 0); this many calls is more than any handler makes.
  */
 const positions = 256;
@@ -36,7 +41,7 @@ const positions = 256;
  */
 export function createAnswerMatcher(event: TriggeredEvent) {
   const ownKeys = new Set(
-    Array.from({ length: positions }, (_, position) => retryKeyFor(event.webhookEventId, position)),
+    Array.from({ length: positions }, (_, position) => retryKeyFor(event.eventKey, position)),
   );
   return function answerOf(call: ApiCall): Answer | undefined {
     const via = sendPath.exec(call.path)?.[1] as Answer["via"] | undefined;

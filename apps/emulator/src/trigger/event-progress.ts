@@ -33,7 +33,8 @@ export function createEventProgress(redisUrl: string, prefix: string) {
   redis.on("error", () => {});
 
   return {
-    async of(webhookEventId: string): Promise<EventProgress> {
+    /** `eventKey`: the event's key in linefleet (eventKeyOf: its channel and webhookEventId). */
+    async of(eventKey: string): Promise<EventProgress> {
       const plain = redisKeys(prefix);
       // The count the deployment was created with, recorded by its first process.
       const shards = Number(await redis.get(plain.queueShards())) || 1;
@@ -41,11 +42,11 @@ export function createEventProgress(redisUrl: string, prefix: string) {
       let marked = false;
       for (const shard of keys.layout.shards) {
         const queueName = keys.layout.queueName(shard);
-        const job = queueKey(prefix, queueName, jobIdFor(webhookEventId));
+        const job = queueKey(prefix, queueName, jobIdFor(eventKey));
         const [exists, [finishedOn, failedReason], mark] = await Promise.all([
           redis.exists(job),
           redis.hmget(job, "finishedOn", "failedReason"),
-          redis.exists(keys.dedupe(queueName, webhookEventId)),
+          redis.exists(keys.dedupe(queueName, eventKey)),
         ]);
         if (exists === 1) {
           return finishedOn && failedReason
