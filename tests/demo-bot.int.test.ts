@@ -16,7 +16,7 @@ describe("the demo bot", () => {
 
   beforeAll(async () => {
     test = await startBotTest({
-      bot: "packages/bot/src/demo/main.ts",
+      bot: "examples/demo-bot/src/main.ts",
       redisUrl: inject("redisUrl"),
     });
     alice = test.user("Alice");

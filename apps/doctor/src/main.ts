@@ -1,6 +1,6 @@
 // pnpm run doctor [--url https://…] [--ingress-url http://…] [--json]
 import { parseArgs } from "node:util";
-import { type Channel, loadChannels } from "@linefleet/channels";
+import { type ChannelConfig, loadChannels } from "@linefleet/channels";
 import {
   ConfigError,
   parseEnvOrExit,
@@ -52,7 +52,7 @@ const ingressUrl =
 
 // The channels as the ingress and the workers read them (CHANNELS_FILE, or the single channel's
 // variables): judged here, and each one checked at LINE and through the ingress.
-let channels: Channel[] = [];
+let channels: ChannelConfig[] = [];
 let channelsConfig: CheckResult;
 try {
   channels = loadChannels(source, { needs: { secret: true, token: true } });

@@ -1,9 +1,9 @@
 // pnpm dead-letters <list|show|replay|prune> — inspect and recover events that failed for good.
 import { parseArgs } from "node:util";
 import { locateService, parseEnvOrExit, printableUrl, redisEnv } from "@linefleet/config";
+import { createDeadLetters } from "@linefleet/delivery";
 import { TimeoutError, withTimeout } from "@linefleet/errors";
 import { checkShardCountOrExit, createWorkerConnection, redisKeys } from "@linefleet/store";
-import { createDeadLetters } from "@linefleet/worker";
 import { z } from "zod";
 
 const usage = `Usage: pnpm dead-letters <command>

@@ -7,6 +7,7 @@ import {
   parseEnv,
   workerEnvSchema,
 } from "@linefleet/config";
+import { createChannelResolver, createEventWorker } from "@linefleet/delivery";
 import { useLineDispatcher } from "@linefleet/line-client";
 import { createLogger } from "@linefleet/log";
 import {
@@ -24,8 +25,6 @@ import {
   shareConcurrency,
   watchEvictionPolicy,
 } from "@linefleet/store";
-import { createEventWorker } from "@linefleet/worker";
-import { createChannelResolver } from "./channel-resolver.ts";
 import { loadBot } from "./load-bot.ts";
 
 // Every problem of the environment and of the channels at once, not the first one found.
@@ -59,7 +58,16 @@ const lineDispatcher = useLineDispatcher({
 });
 // Each channel's LINE client, with its own token (renewed fleet-wide when managed) and rate limit.
 const resolver = exitOnConfigError(() =>
-  createChannelResolver(channels, { env, redis, keys, logger, dispatcher: lineDispatcher }),
+  createChannelResolver(channels, {
+    redis,
+    keys,
+    logger,
+    apiBaseUrl: env.LINE_API_BASE_URL,
+    dataApiBaseUrl: env.LINE_DATA_API_BASE_URL,
+    timeoutMs: env.LINE_API_TIMEOUT_MS,
+    rateLimitPerSecond: env.LINE_RATE_LIMIT_PER_SECOND,
+    dispatcher: lineDispatcher,
+  }),
 );
 
 const registry = createRegistry();
@@ -78,8 +86,7 @@ const workers = shards.map((shard, index) =>
     keys,
     shard,
     bot,
-    channels: resolver.resolve,
-    rateLimiterFor: resolver.rateLimiterFor,
+    channels: resolver,
     logger,
     concurrency: shares[index] ?? 1,
     replyTokenMaxAgeMs: env.REPLY_TOKEN_MAX_AGE_MS,

@@ -1,4 +1,4 @@
-import type { Channel } from "@linefleet/channels";
+import type { ChannelConfig } from "@linefleet/channels";
 import type { Logger } from "@linefleet/log";
 import type { RedisConnection, RedisKeys } from "@linefleet/store";
 import { createTokenSource, type TokenSource } from "@linefleet/tokens";
@@ -10,7 +10,7 @@ import { createDestinationGuard } from "./destination-guard.ts";
  * channel's bot (GET /v2/bot/info with the channel's token), asked at once in the background.
  */
 export function destinationGuardFor(
-  channel: Channel,
+  channel: ChannelConfig,
   deps: { redis: RedisConnection; keys: RedisKeys; apiBaseUrl: string; logger: Logger },
 ) {
   const { redis, keys, apiBaseUrl, logger } = deps;

@@ -10,7 +10,7 @@ interface Sent<T> {
   requestId: string | undefined;
 }
 
-export interface DirectSenderOptions {
+interface DirectSenderOptions {
   apiBaseUrl?: string | undefined;
   /** Defaults to the global dispatcher at the time of each call, as the SDK's `fetch` uses. */
   dispatcher?: Dispatcher;

@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
 import type { ErrorCode } from "@linefleet/errors";
+import type { TokenSource } from "@linefleet/line-client";
 import type { RedisConnection, RedisKeys } from "@linefleet/store";
 import type { IssuedToken, TokenIssuer } from "./issuer.ts";
 import { createTokenCache } from "./token-cache.ts";
-import type { TokenSource } from "./token-source.ts";
 
 export interface TokenManagerOptions {
   redis: RedisConnection;
