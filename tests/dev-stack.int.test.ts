@@ -164,7 +164,7 @@ describe("pnpm dev", () => {
       expect(output.split("\n").filter(troubling)).toEqual([]);
       // The README shows this message as it is printed.
       const readme = readFileSync(join(repoRoot, "README.md"), "utf8");
-      const shown = /```text\n(pnpm dev cannot start:\n[^`]*)```/.exec(readme)?.[1] ?? "";
+      const shown = /```text\n(linefleet dev cannot start:\n[^`]*)```/.exec(readme)?.[1] ?? "";
       expect(shown).not.toBe("");
       const printed = output.replace(`port ${port} `, "port 3000 ");
       expect(printed).toContain(shown.trim());
