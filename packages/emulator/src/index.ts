@@ -1,4 +1,12 @@
 export {
+  LINE_SPEC_NAMES,
+  type LineSpec,
+  type LineSpecName,
+  lineSpecOperations,
+  loadLineSpecs,
+  type SpecOperation,
+} from "./api/spec/line-specs.ts";
+export {
   type BotIdentity,
   type ChannelOptions,
   defaults,
@@ -22,11 +30,3 @@ export type {
 } from "./emulator-types.ts";
 export { EmulatorError, errorCodes, LineApiError } from "./errors.ts";
 export { type EventType, eventTypes } from "./events/event-input.ts";
-export {
-  LINE_SPEC_NAMES,
-  type LineSpec,
-  type LineSpecName,
-  lineSpecOperations,
-  loadLineSpecs,
-  type SpecOperation,
-} from "./api/spec/line-specs.ts";
