@@ -3,6 +3,8 @@ import type { EmulatedChannel } from "../core/channels.ts";
 import type { Platform } from "../core/platform.ts";
 import { LineApiError } from "../errors.ts";
 import { isUuid, newRequestId } from "../ids.ts";
+import { specValidators } from "../validation/spec-validators.ts";
+import { requestBodyError } from "../validation/validate-request.ts";
 import { type CompiledRoute, compileRoute, type Route, type RouteResult } from "./route.ts";
 
 export interface ApiRequest {
@@ -174,6 +176,11 @@ export function createApiHandler(platform: Platform, routes: readonly Route[]) {
         );
       }
     }
+
+    // Every operation of LINE's spec that takes a JSON body is validated as LINE validates it.
+    const operationId = specValidators().operationIdFor(method, route.pattern);
+    const invalid = operationId ? requestBodyError(operationId, parsedBody) : undefined;
+    if (invalid) return fail(invalid);
 
     let result: RouteResult;
     try {
