@@ -20,6 +20,15 @@ function withoutNulls(value: unknown): unknown {
 }
 
 /**
+ * Operations LINE answers with one message, without details, whatever is wrong with the body
+ * ("Set webhook endpoint URL" and "Test webhook endpoint" in the reference).
+ */
+const SINGLE_MESSAGE_ANSWERS: Record<string, string> = {
+  setWebhookEndpoint: "Invalid webhook endpoint URL",
+  testWebhookEndpoint: "Invalid webhook endpoint URL",
+};
+
+/**
  * LINE's word for a missing value differs by place: "May not be empty" for the fields of a send
  * request and of its messages (`replyToken`, `messages[0].text`), "must be specified" elsewhere
  * (`name` of a rich menu, a flex component's `layout`).
@@ -49,18 +58,22 @@ export function requestBodyError(operationId: string, body: unknown): LineApiErr
     missingWord: missingWordFor(value),
   });
   if (findings.unreadable !== undefined) {
-    return new LineApiError(400, invalidPropertyMessage(findings.unreadable));
+    const single = SINGLE_MESSAGE_ANSWERS[operationId];
+    return new LineApiError(400, single ?? invalidPropertyMessage(findings.unreadable));
   }
   const details = [...findings.details];
-  const reported = new Set(details.map((detail) => detail.property));
+  const reported = new Set(details.map((detail) => `${detail.property}\n${detail.message}`));
   for (const detail of documentedRuleFindings(operationId, value)) {
-    // The schema's finding on a property stands; a rule does not report it a second time.
-    if (!reported.has(detail.property)) {
-      reported.add(detail.property);
+    // A rule that repeats the schema's finding (the same words on the same property) adds nothing.
+    const key = `${detail.property}\n${detail.message}`;
+    if (!reported.has(key)) {
+      reported.add(key);
       details.push(detail);
     }
   }
-  return details.length > 0 ? invalidBody(details) : undefined;
+  if (details.length === 0) return undefined;
+  const single = SINGLE_MESSAGE_ANSWERS[operationId];
+  return single ? new LineApiError(400, single) : invalidBody(details);
 }
 
 /** Throws LINE's 400 when the body is invalid; for route handlers keyed by operationId. */

@@ -84,8 +84,8 @@ function checkCommon(message: Json, path: string, out: Out) {
   if (isObject(message.quickReply)) {
     const at = child(path, "quickReply");
     const itemsPath = child(at, "items");
+    // "items: Max: 13 objects" is the spec's `maxItems`; LINE documents no minimum.
     if (message.quickReply.items === undefined) fail(out, itemsPath, wording.mustBeSpecified);
-    size(out, itemsPath, message.quickReply.items, 1, 13);
     objects(message.quickReply.items).forEach((button, index) => {
       const buttonPath = item(itemsPath, index);
       if (button.type !== undefined && button.type !== "action") {

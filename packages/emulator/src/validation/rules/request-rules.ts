@@ -1,7 +1,8 @@
 import type { ErrorDetail } from "../../errors.ts";
+import { isUserId } from "../../ids.ts";
 import { child, item } from "../property-path.ts";
 import { checkAction } from "./action-rules.ts";
-import { isObject, objects } from "./checks.ts";
+import { fail, isObject, objects } from "./checks.ts";
 import { checkMessages } from "./message-rules.ts";
 
 /** Operations whose body is a rich menu object, whose areas hold actions. */
@@ -20,6 +21,19 @@ export function documentedRuleFindings(operationId: string, body: unknown): Erro
     objects(body.areas).forEach((area, index) => {
       checkAction(area.action, child(item("areas", index), "action"), "richMenu", out);
     });
+  }
+  if (operationId === "showLoadingAnimation") {
+    // "Display a loading animation": both its rules, worded as LINE's example answer words them.
+    if (typeof body.loadingSeconds === "number" && body.loadingSeconds % 5 !== 0) {
+      fail(out, "loadingSeconds", "must be a multiple of five");
+    }
+    if (typeof body.chatId === "string" && !isUserId(body.chatId)) {
+      fail(
+        out,
+        "chatId",
+        "Only user id is acceptable, please confirm if there are any group/room ids or illegal ids.",
+      );
+    }
   }
   return out;
 }
