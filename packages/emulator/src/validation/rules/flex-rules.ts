@@ -26,6 +26,19 @@ const BOX_CHILDREN: Record<string, readonly string[]> = {
   baseline: ["icon", "text", "filler"],
 };
 
+/** Every component type; one outside this list is the schema's to report, not these rules'. */
+const COMPONENT_TYPES = new Set([
+  "box",
+  "button",
+  "image",
+  "video",
+  "icon",
+  "text",
+  "span",
+  "separator",
+  "filler",
+]);
+
 /** "Hero block. Specify a box, an image or a video"; the other blocks take a box. */
 const BLOCK_TYPES: Record<string, readonly string[]> = {
   header: ["box"],
@@ -78,7 +91,7 @@ function checkComponent(component: Json, path: string, walk: FlexWalk) {
         typeof component.layout === "string" ? BOX_CHILDREN[component.layout] : undefined;
       if (!Array.isArray(component.contents)) break;
       component.contents.forEach((content, index) => {
-        if (!isObject(content)) return;
+        if (!isObject(content) || !COMPONENT_TYPES.has(String(content.type))) return;
         const at = item(child(path, "contents"), index);
         if (allowed && typeof content.type === "string" && !allowed.includes(content.type)) {
           fail(out, child(at, "type"), wording.oneOf(allowed));
@@ -115,7 +128,9 @@ function checkComponent(component: Json, path: string, walk: FlexWalk) {
       checkAspectRatio(component.aspectRatio, child(path, "aspectRatio"), out);
       if (isObject(component.altContent)) {
         const at = child(path, "altContent");
-        if (component.altContent.type !== "box" && component.altContent.type !== "image") {
+        if (!COMPONENT_TYPES.has(String(component.altContent.type))) {
+          // An unknown type is the schema's to report.
+        } else if (component.altContent.type !== "box" && component.altContent.type !== "image") {
           fail(out, child(at, "type"), wording.oneOf(["box", "image"]));
         } else {
           checkComponent(component.altContent, at, walk);
@@ -132,7 +147,7 @@ function checkComponent(component: Json, path: string, walk: FlexWalk) {
 function checkBubble(bubble: Json, path: string, inCarousel: boolean, walk: FlexWalk) {
   for (const [block, types] of Object.entries(BLOCK_TYPES)) {
     const component = bubble[block];
-    if (!isObject(component)) continue;
+    if (!isObject(component) || !COMPONENT_TYPES.has(String(component.type))) continue;
     const at = child(path, block);
     if (typeof component.type === "string" && !types.includes(component.type)) {
       fail(walk.out, child(at, "type"), wording.oneOf(types));
