@@ -54,6 +54,7 @@ const friends = (platform: Platform) =>
 
 export const sendRoutes: Route[] = [
   {
+    operationId: "replyMessage",
     method: "POST",
     pattern: "/v2/bot/message/reply",
     handle({ platform, channel, body }) {
@@ -77,6 +78,7 @@ export const sendRoutes: Route[] = [
     },
   },
   {
+    operationId: "pushMessage",
     method: "POST",
     pattern: "/v2/bot/message/push",
     acceptsRetryKey: true,
@@ -95,6 +97,7 @@ export const sendRoutes: Route[] = [
     },
   },
   {
+    operationId: "multicast",
     method: "POST",
     pattern: "/v2/bot/message/multicast",
     acceptsRetryKey: true,
@@ -115,6 +118,7 @@ export const sendRoutes: Route[] = [
     },
   },
   {
+    operationId: "broadcast",
     method: "POST",
     pattern: "/v2/bot/message/broadcast",
     acceptsRetryKey: true,
@@ -125,6 +129,7 @@ export const sendRoutes: Route[] = [
     },
   },
   {
+    operationId: "narrowcast",
     method: "POST",
     pattern: "/v2/bot/message/narrowcast",
     acceptsRetryKey: true,
@@ -141,6 +146,7 @@ export const sendRoutes: Route[] = [
     },
   },
   {
+    operationId: "getNarrowcastProgress",
     method: "GET",
     pattern: "/v2/bot/message/progress/narrowcast",
     handle({ platform, query }) {
@@ -160,6 +166,7 @@ export const sendRoutes: Route[] = [
   },
   ...(["reply", "push", "multicast", "narrowcast", "broadcast"] as const).map(
     (kind): Route => ({
+      operationId: `validate${kind[0]?.toUpperCase()}${kind.slice(1)}`,
       method: "POST",
       pattern: `/v2/bot/message/validate/${kind}`,
       handle({ body }) {
@@ -169,6 +176,7 @@ export const sendRoutes: Route[] = [
     }),
   ),
   {
+    operationId: "showLoadingAnimation",
     method: "POST",
     pattern: "/v2/bot/chat/loading/start",
     handle({ body }) {
@@ -193,6 +201,7 @@ export const sendRoutes: Route[] = [
     },
   },
   {
+    operationId: "markMessagesAsReadByToken",
     method: "POST",
     pattern: "/v2/bot/chat/markAsRead",
     handle({ platform, body }) {

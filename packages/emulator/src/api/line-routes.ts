@@ -1,0 +1,23 @@
+import type { WebhookDispatcher } from "../webhook/dispatcher.ts";
+import { contentRoutes } from "./content-routes.ts";
+import { infoRoutes } from "./info-routes.ts";
+import { oauthOperations } from "./oauth.ts";
+import type { Route } from "./route.ts";
+import { sendRoutes } from "./send-routes.ts";
+import { lineSpecOperations } from "./spec/line-specs.ts";
+import { buildRouteTable, type RouteTable } from "./spec/route-table.ts";
+import { webhookEndpointRoutes } from "./webhook-endpoint-routes.ts";
+
+/** Every hand-written handler of LINE's operations, each naming its operationId. */
+export function lineRoutes(dispatcher: WebhookDispatcher): Route[] {
+  return [...sendRoutes, ...infoRoutes, ...contentRoutes, ...webhookEndpointRoutes(dispatcher)];
+}
+
+/** The emulator's route table: every operation of the committed specs, bound to its handler. */
+export function lineRouteTable(dispatcher: WebhookDispatcher): RouteTable {
+  return buildRouteTable({
+    operations: lineSpecOperations(),
+    routes: lineRoutes(dispatcher),
+    oauthOperations,
+  });
+}
