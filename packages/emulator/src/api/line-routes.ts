@@ -2,6 +2,7 @@ import type { WebhookDispatcher } from "../webhook/dispatcher.ts";
 import { contentRoutes } from "./content-routes.ts";
 import { infoRoutes } from "./info-routes.ts";
 import { oauthOperations } from "./oauth.ts";
+import { richMenuRoutes } from "./rich-menu-routes.ts";
 import type { Route } from "./route.ts";
 import { sendRoutes } from "./send-routes.ts";
 import { lineSpecOperations } from "./spec/line-specs.ts";
@@ -10,7 +11,13 @@ import { webhookEndpointRoutes } from "./webhook-endpoint-routes.ts";
 
 /** Every hand-written handler of LINE's operations, each naming its operationId. */
 export function lineRoutes(dispatcher: WebhookDispatcher): Route[] {
-  return [...sendRoutes, ...infoRoutes, ...contentRoutes, ...webhookEndpointRoutes(dispatcher)];
+  return [
+    ...sendRoutes,
+    ...infoRoutes,
+    ...contentRoutes,
+    ...webhookEndpointRoutes(dispatcher),
+    ...richMenuRoutes,
+  ];
 }
 
 /** The emulator's route table: every operation of the committed specs, bound to its handler. */

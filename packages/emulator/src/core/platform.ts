@@ -9,6 +9,7 @@ import { Faults } from "./faults.ts";
 import { RateLimiter } from "./rate-limiter.ts";
 import { ReplyTokens } from "./reply-tokens.ts";
 import { RetryKeys } from "./retry-keys.ts";
+import { RichMenus } from "./rich-menus.ts";
 import { type ChatRef, chatIdOf, World } from "./world.ts";
 
 /** Message types LINE returns a quote token for. */
@@ -47,6 +48,8 @@ export class Platform {
   readonly markAsReadTokens = new Map<string, ChatRef>();
   /** Narrowcasts by request id, for the progress API. */
   readonly narrowcasts = new Map<string, NarrowcastJob>();
+  /** Rich menus, defaults, per-user links and aliases, per channel. */
+  readonly richMenus = new RichMenus();
   /** Messages counted against the monthly quota: push-like sends, per recipient. */
   quotaUsage = 0;
 
@@ -127,6 +130,7 @@ export class Platform {
     this.markAsReadTokens.clear();
     this.replyTokenChannels.clear();
     this.narrowcasts.clear();
+    this.richMenus.clear();
     this.accessTokens.clear();
     this.quotaUsage = 0;
     this.announceState();
