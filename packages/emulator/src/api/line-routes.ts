@@ -1,4 +1,5 @@
 import type { WebhookDispatcher } from "../webhook/dispatcher.ts";
+import { audienceRoutes } from "./audience-routes.ts";
 import { contentRoutes } from "./content-routes.ts";
 import { infoRoutes } from "./info-routes.ts";
 import { oauthOperations } from "./oauth.ts";
@@ -17,6 +18,7 @@ export function lineRoutes(dispatcher: WebhookDispatcher): Route[] {
     ...contentRoutes,
     ...webhookEndpointRoutes(dispatcher),
     ...richMenuRoutes,
+    ...audienceRoutes,
   ];
 }
 

@@ -3,6 +3,7 @@ import { defaults } from "../config.ts";
 import { newMessageId, newQuoteToken } from "../ids.ts";
 import { AccessTokens } from "./access-tokens.ts";
 import { Activity, type ChatMessage } from "./activity.ts";
+import { Audiences } from "./audiences.ts";
 import type { Channels } from "./channels.ts";
 import { ContentStore } from "./content-store.ts";
 import { Faults } from "./faults.ts";
@@ -10,6 +11,7 @@ import { RateLimiter } from "./rate-limiter.ts";
 import { ReplyTokens } from "./reply-tokens.ts";
 import { RetryKeys } from "./retry-keys.ts";
 import { RichMenus } from "./rich-menus.ts";
+import { Traffic } from "./traffic.ts";
 import { type ChatRef, chatIdOf, World } from "./world.ts";
 
 /** Message types LINE returns a quote token for. */
@@ -50,6 +52,10 @@ export class Platform {
   readonly narrowcasts = new Map<string, NarrowcastJob>();
   /** Rich menus, defaults, per-user links and aliases, per channel. */
   readonly richMenus = new RichMenus();
+  /** Audience groups, per channel. */
+  readonly audiences = new Audiences();
+  /** Every accepted send, for the statistics LINE reports. */
+  readonly traffic = new Traffic();
   /** Messages counted against the monthly quota: push-like sends, per recipient. */
   quotaUsage = 0;
 
@@ -131,6 +137,8 @@ export class Platform {
     this.replyTokenChannels.clear();
     this.narrowcasts.clear();
     this.richMenus.clear();
+    this.audiences.clear();
+    this.traffic.clear();
     this.accessTokens.clear();
     this.quotaUsage = 0;
     this.announceState();
