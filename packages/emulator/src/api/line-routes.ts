@@ -2,6 +2,7 @@ import type { WebhookDispatcher } from "../webhook/dispatcher.ts";
 import { audienceRoutes } from "./audience-routes.ts";
 import { contentRoutes } from "./content-routes.ts";
 import { infoRoutes } from "./info-routes.ts";
+import { liffRoutes } from "./liff-routes.ts";
 import { oauthOperations } from "./oauth.ts";
 import { richMenuRoutes } from "./rich-menu-routes.ts";
 import type { Route } from "./route.ts";
@@ -19,6 +20,7 @@ export function lineRoutes(dispatcher: WebhookDispatcher): Route[] {
     ...webhookEndpointRoutes(dispatcher),
     ...richMenuRoutes,
     ...audienceRoutes,
+    ...liffRoutes,
   ];
 }
 

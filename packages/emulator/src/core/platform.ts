@@ -7,6 +7,7 @@ import { Audiences } from "./audiences.ts";
 import type { Channels } from "./channels.ts";
 import { ContentStore } from "./content-store.ts";
 import { Faults } from "./faults.ts";
+import { LiffApps } from "./liff-apps.ts";
 import { RateLimiter } from "./rate-limiter.ts";
 import { ReplyTokens } from "./reply-tokens.ts";
 import { RetryKeys } from "./retry-keys.ts";
@@ -54,6 +55,8 @@ export class Platform {
   readonly richMenus = new RichMenus();
   /** Audience groups, per channel. */
   readonly audiences = new Audiences();
+  /** LIFF apps, per channel. */
+  readonly liffApps = new LiffApps();
   /** Every accepted send, for the statistics LINE reports. */
   readonly traffic = new Traffic();
   /** Messages counted against the monthly quota: push-like sends, per recipient. */
@@ -138,6 +141,7 @@ export class Platform {
     this.narrowcasts.clear();
     this.richMenus.clear();
     this.audiences.clear();
+    this.liffApps.clear();
     this.traffic.clear();
     this.accessTokens.clear();
     this.quotaUsage = 0;
