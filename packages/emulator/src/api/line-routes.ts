@@ -1,6 +1,8 @@
 import type { WebhookDispatcher } from "../webhook/dispatcher.ts";
 import { audienceRoutes } from "./audience-routes.ts";
 import { contentRoutes } from "./content-routes.ts";
+import { couponRoutes } from "./coupon-routes.ts";
+import { followerRoutes } from "./follower-routes.ts";
 import { infoRoutes } from "./info-routes.ts";
 import { liffRoutes } from "./liff-routes.ts";
 import { oauthOperations } from "./oauth.ts";
@@ -21,6 +23,8 @@ export function lineRoutes(dispatcher: WebhookDispatcher): Route[] {
     ...richMenuRoutes,
     ...audienceRoutes,
     ...liffRoutes,
+    ...followerRoutes,
+    ...couponRoutes,
   ];
 }
 

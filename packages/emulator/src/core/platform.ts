@@ -6,6 +6,7 @@ import { Activity, type ChatMessage } from "./activity.ts";
 import { Audiences } from "./audiences.ts";
 import type { Channels } from "./channels.ts";
 import { ContentStore } from "./content-store.ts";
+import { Coupons } from "./coupons.ts";
 import { Faults } from "./faults.ts";
 import { LiffApps } from "./liff-apps.ts";
 import { RateLimiter } from "./rate-limiter.ts";
@@ -55,6 +56,12 @@ export class Platform {
   readonly richMenus = new RichMenus();
   /** Audience groups, per channel. */
   readonly audiences = new Audiences();
+  /** Account-link tokens by token (valid 10 minutes), for accountLink events. */
+  readonly linkTokens = new Map<string, { userId: string; channel: string; issuedAt: number }>();
+  /** When the bot last marked a user's messages as read (the legacy markAsRead by user). */
+  readonly readUpTo = new Map<string, number>();
+  /** Coupons, per channel. */
+  readonly coupons = new Coupons();
   /** LIFF apps, per channel. */
   readonly liffApps = new LiffApps();
   /** Every accepted send, for the statistics LINE reports. */
@@ -142,6 +149,9 @@ export class Platform {
     this.richMenus.clear();
     this.audiences.clear();
     this.liffApps.clear();
+    this.coupons.clear();
+    this.linkTokens.clear();
+    this.readUpTo.clear();
     this.traffic.clear();
     this.accessTokens.clear();
     this.quotaUsage = 0;
