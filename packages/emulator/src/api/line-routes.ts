@@ -5,7 +5,10 @@ import { couponRoutes } from "./coupon-routes.ts";
 import { followerRoutes } from "./follower-routes.ts";
 import { infoRoutes } from "./info-routes.ts";
 import { liffRoutes } from "./liff-routes.ts";
+import { membershipRoutes } from "./membership-routes.ts";
+import { moduleRoutes } from "./module-routes.ts";
 import { oauthOperations } from "./oauth.ts";
+import { partnerRoutes } from "./partner-routes.ts";
 import { richMenuRoutes } from "./rich-menu-routes.ts";
 import type { Route } from "./route.ts";
 import { sendRoutes } from "./send-routes.ts";
@@ -25,6 +28,9 @@ export function lineRoutes(dispatcher: WebhookDispatcher): Route[] {
     ...liffRoutes,
     ...followerRoutes,
     ...couponRoutes,
+    ...membershipRoutes,
+    ...moduleRoutes,
+    ...partnerRoutes,
   ];
 }
 
