@@ -86,7 +86,6 @@ export class SpecValidators {
   private readonly specs: readonly LineSpec[];
   private requestAjv: Ajv2020 | undefined;
   private responseAjv: Ajv2020 | undefined;
-  private byRoute: Map<string, string> | undefined;
   private readonly compiled = new Map<string, ValidateFunction | null>();
 
   constructor(specs: readonly LineSpec[] = loadLineSpecs()) {
@@ -94,14 +93,6 @@ export class SpecValidators {
     this.operations = new Map(
       specs.flatMap((spec) => spec.operations.map((op) => [op.operationId, op] as const)),
     );
-  }
-
-  /** The operation LINE serves at a method and path template, e.g. `POST /v2/bot/message/push`. */
-  operationIdFor(method: string, pathTemplate: string): string | undefined {
-    this.byRoute ??= new Map(
-      [...this.operations.values()].map((op) => [`${op.method} ${op.path}`, op.operationId]),
-    );
-    return this.byRoute.get(`${method.toUpperCase()} ${pathTemplate}`);
   }
 
   private ajv(direction: "request" | "response"): Ajv2020 {

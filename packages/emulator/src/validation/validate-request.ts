@@ -50,8 +50,10 @@ const missingWordFor = (body: unknown) => (parentPath: string) =>
  * message naming the property. Everything else is collected into `details`.
  */
 export function requestBodyError(operationId: string, body: unknown): LineApiError | undefined {
-  const validate = specValidators().requestValidator(operationId);
-  if (!validate || body === undefined) return undefined;
+  const validators = specValidators();
+  if (body === undefined || !validators.operations.has(operationId)) return undefined;
+  const validate = validators.requestValidator(operationId);
+  if (!validate) return undefined;
   const value = withoutNulls(body);
   validate(value);
   const findings = schemaFindings(validate.errors ?? [], value, {
