@@ -30,3 +30,5 @@ export type {
 } from "./emulator-types.ts";
 export { EmulatorError, errorCodes, LineApiError } from "./errors.ts";
 export { type EventType, eventTypes } from "./events/event-input.ts";
+export { requestBodyError, validateRequest } from "./validation/validate-request.ts";
+export { validateResponse, validateSpecComponent } from "./validation/validate-response.ts";

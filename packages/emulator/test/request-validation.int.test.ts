@@ -448,6 +448,27 @@ describe("invalid requests are answered 400 as LINE answers them", () => {
     ).toMatchObject({ status: 200 });
     expect(emulator.messages(alice.userId).length).toBeGreaterThan(before);
   });
+  it("checks a rich menu's actions by the same rules, in the rich menu's words", async () => {
+    const richMenu = {
+      size: { width: 2500, height: 843 },
+      selected: false,
+      name: "Menu",
+      chatBarText: "Menu",
+      areas: [
+        {
+          bounds: { x: 0, y: 0, width: 2500, height: 843 },
+          action: { type: "uri", uri: "javascript:alert(1)" },
+        },
+      ],
+    };
+    expect(await call("/v2/bot/richmenu/validate", richMenu)).toEqual(
+      refused(["areas[0].action.uri", "invalid uri"]),
+    );
+    const { name: _name, ...nameless } = richMenu;
+    expect(await call("/v2/bot/richmenu/validate", { ...nameless, areas: [] })).toEqual(
+      refused(["name", "must be specified"]),
+    );
+  });
 });
 
 describe("valid requests are accepted", () => {

@@ -50,12 +50,21 @@ describe("datetime picker", () => {
   });
 });
 
+/** A rich menu with every key LINE requires, and these areas. */
+const richMenu = (areas: unknown[]) => ({
+  size: { width: 2500, height: 843 },
+  selected: false,
+  name: "Menu",
+  chatBarText: "Open",
+  areas,
+});
+
 describe("where an action may sit", () => {
   const switchAction = { type: "richmenuswitch", richMenuAliasId: "a", data: "d" };
 
   it("takes a rich menu switch in a rich menu and refuses it in a template", () => {
     const area = { bounds: { x: 0, y: 0, width: 1, height: 1 }, action: switchAction };
-    expect(documentedRuleFindings("createRichMenu", { areas: [area] })).toEqual([]);
+    expect(documentedRuleFindings("createRichMenu", richMenu([area]))).toEqual([]);
     expect(
       push({
         type: "template",
@@ -67,7 +76,7 @@ describe("where an action may sit", () => {
 
   it("refuses a rich menu URI action with an unusable scheme, as LINE's example shows", () => {
     const area = { bounds: {}, action: { type: "uri", uri: "javascript:alert(1)" } };
-    expect(documentedRuleFindings("createRichMenu", { areas: [area] })).toEqual([
+    expect(documentedRuleFindings("createRichMenu", richMenu([area]))).toEqual([
       { message: "invalid uri", property: "areas[0].action.uri" },
     ]);
   });
@@ -91,6 +100,18 @@ describe("where an action may sit", () => {
         property: "messages[0].template.columns[0].action.label",
       },
     ]);
+  });
+});
+
+describe("rich menus", () => {
+  it("requires the five keys of a rich menu object", () => {
+    expect(documentedRuleFindings("validateRichMenuObject", { selected: true, areas: [] })).toEqual(
+      [
+        { message: "must be specified", property: "size" },
+        { message: "must be specified", property: "name" },
+        { message: "must be specified", property: "chatBarText" },
+      ],
+    );
   });
 });
 
