@@ -405,6 +405,10 @@ describe("invalid requests are answered 400 as LINE answers them", () => {
           "The property, 'messages[0].contents.body.contents', in the request body is invalid (line: -, column: -)",
       },
     });
+    expect(await call("/v2/bot/message/validate/push", ["not", "an", "object"])).toEqual({
+      status: 400,
+      body: { message: "The request body could not be parsed as JSON (line: 1, column: 1)" },
+    });
     expect(await validate({ type: "text", text: 42 })).toEqual({
       status: 400,
       body: {

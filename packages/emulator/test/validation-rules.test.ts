@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { placeholders } from "../src/validation/rules/message-rules.ts";
 import { documentedRuleFindings } from "../src/validation/rules/request-rules.ts";
 
 /** LINE's documented rules alone, on bodies the schema accepts. */
@@ -195,6 +196,35 @@ describe("loading animation", () => {
           "Only user id is acceptable, please confirm if there are any group/room ids or illegal ids.",
         property: "chatId",
       },
+    ]);
+  });
+});
+
+describe("text messages", () => {
+  it("finds a text (v2)'s placeholders, {{ and }} being literal braces", () => {
+    expect(placeholders("Hi {user}, {{not}} a {smile}")).toEqual(["user", "smile"]);
+    expect(placeholders("{open")).toBeUndefined();
+    expect(placeholders("close}")).toBeUndefined();
+  });
+
+  it("asks every placeholder of a text (v2) to be substituted", () => {
+    const emoji = { type: "emoji", productId: "p", emojiId: "001" };
+    expect(push({ type: "textV2", text: "{a} {b}", substitution: { a: emoji, b: emoji } })).toEqual(
+      [],
+    );
+    expect(push({ type: "textV2", text: "{a} {b}", substitution: { a: emoji } })).toEqual([
+      { message: "invalid property", property: "messages[0].text" },
+    ]);
+  });
+
+  it("asks each LINE emoji's index to point at a $", () => {
+    const emojis = [
+      { index: 0, productId: "p", emojiId: "001" },
+      { index: 3, productId: "p", emojiId: "002" },
+    ];
+    expect(push({ type: "text", text: "$ a$", emojis })).toEqual([]);
+    expect(push({ type: "text", text: "$ ab", emojis })).toEqual([
+      { message: "invalid property", property: "messages[0].emojis[1].index" },
     ]);
   });
 });

@@ -61,7 +61,12 @@ export function requestBodyError(operationId: string, body: unknown): LineApiErr
   });
   if (findings.unreadable !== undefined) {
     const single = SINGLE_MESSAGE_ANSWERS[operationId];
-    return new LineApiError(400, single ?? invalidPropertyMessage(findings.unreadable));
+    // A body that is not an object at all is answered as one that is not JSON.
+    const whole = "The request body could not be parsed as JSON (line: 1, column: 1)";
+    return new LineApiError(
+      400,
+      single ?? (findings.unreadable === "" ? whole : invalidPropertyMessage(findings.unreadable)),
+    );
   }
   const details = [...findings.details];
   const reported = new Set(details.map((detail) => `${detail.property}\n${detail.message}`));
