@@ -68,16 +68,16 @@ export function requestBodyError(operationId: string, body: unknown): LineApiErr
       single ?? (findings.unreadable === "" ? whole : invalidPropertyMessage(findings.unreadable)),
     );
   }
-  const details = [...findings.details];
-  const reported = new Set(details.map((detail) => `${detail.property}\n${detail.message}`));
-  for (const detail of documentedRuleFindings(operationId, value)) {
-    // A rule that repeats the schema's finding (the same words on the same property) adds nothing.
-    const key = `${detail.property}\n${detail.message}`;
-    if (!reported.has(key)) {
-      reported.add(key);
-      details.push(detail);
-    }
-  }
+  // A rule that repeats a finding (the same words on the same property) adds nothing.
+  const seen = new Set<string>();
+  const details = [...findings.details, ...documentedRuleFindings(operationId, value)].filter(
+    (detail) => {
+      const key = `${detail.property}\n${detail.message}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    },
+  );
   if (details.length === 0) return undefined;
   const single = SINGLE_MESSAGE_ANSWERS[operationId];
   return single ? new LineApiError(400, single) : invalidBody(details);
