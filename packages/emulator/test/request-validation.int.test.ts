@@ -342,6 +342,56 @@ describe("invalid requests are answered 400 as LINE answers them", () => {
       refused(["messages[0].originalContentUrl", "invalid uri"]),
     ],
     [
+      "a text (v2) of 5001 characters",
+      [{ type: "textV2", text: "x".repeat(5001) }],
+      refused(["messages[0].text", "Length must be between 0 and 5000"]),
+    ],
+    [
+      "a location title over 100 characters",
+      [{ type: "location", title: "x".repeat(101), address: "a", latitude: 1, longitude: 2 }],
+      refused(["messages[0].title", "Length must be between 0 and 100"]),
+    ],
+    [
+      "a video tracking id over 100 characters",
+      [
+        {
+          type: "video",
+          originalContentUrl: "https://example.com/v.mp4",
+          previewImageUrl: "https://example.com/v.png",
+          trackingId: "x".repeat(101),
+        },
+      ],
+      refused(["messages[0].trackingId", "Length must be between 0 and 100"]),
+    ],
+    [
+      "an audio file over plain HTTP",
+      [{ type: "audio", originalContentUrl: "http://example.com/a.m4a", duration: 1000 }],
+      refused(["messages[0].originalContentUrl", "invalid uri"]),
+    ],
+    [
+      "a flex altText over 1500 characters",
+      [{ ...flex(bubble(box([]))), altText: "x".repeat(1501) }],
+      refused(["messages[0].altText", "Length must be between 0 and 1500"]),
+    ],
+    [
+      "an imagemap altText over 1500 characters",
+      [
+        {
+          type: "imagemap",
+          baseUrl: "https://example.com/map",
+          altText: "x".repeat(1501),
+          baseSize: { width: 1040, height: 1040 },
+          actions: [],
+        },
+      ],
+      refused(["messages[0].altText", "Length must be between 0 and 1500"]),
+    ],
+    [
+      "a coupon delivery tag over 30 characters",
+      [{ type: "coupon", couponId: "c", deliveryTag: "x".repeat(31) }],
+      refused(["messages[0].deliveryTag", "Length must be between 0 and 30"]),
+    ],
+    [
       "a sender name over 20 characters",
       [{ type: "text", text: "hi", sender: { name: "x".repeat(21) } }],
       refused(["messages[0].sender.name", "Length must be between 0 and 20"]),

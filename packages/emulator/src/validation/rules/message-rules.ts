@@ -110,9 +110,11 @@ const checkByType: Record<string, (message: Json, path: string, out: Out) => voi
       fail(
         out,
         child(path, "trackingId"),
-        message.trackingId.length > 100 || message.trackingId.length === 0
-          ? wording.length(1, 100)
-          : wording.invalidProperty,
+        message.trackingId.length === 0
+          ? wording.mayNotBeEmpty
+          : message.trackingId.length > 100
+            ? wording.length(0, 100)
+            : wording.invalidProperty,
       );
     }
   },
