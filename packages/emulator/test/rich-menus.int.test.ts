@@ -119,7 +119,9 @@ describe("rich menus", () => {
     expect((await sdkFailure(client.getRichMenuIdOfUser(bob.userId))).status).toBe(404);
 
     const response = await fetch(`${emulator.url}/emulator/users/${alice.userId}/richmenu`);
-    expect(((await response.json()) as { richMenu: unknown }).richMenu).toMatchObject({ richMenuId: personalId });
+    expect(((await response.json()) as { richMenu: unknown }).richMenu).toMatchObject({
+      richMenuId: personalId,
+    });
 
     await client.unlinkRichMenuIdFromUser(alice.userId);
     expect(emulator.richMenuOf(alice.userId)).toMatchObject({ richMenuId: defaultId });
