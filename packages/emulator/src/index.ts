@@ -25,8 +25,10 @@ export type {
   EmulatorState,
   EventBatchInputData,
   EventInputData,
+  MembershipPlanInput,
   SentBatch,
   SentEvent,
+  ShownRichMenu,
 } from "./emulator-types.ts";
 export { EmulatorError, errorCodes, LineApiError } from "./errors.ts";
 export { type EventType, eventTypes } from "./events/event-input.ts";

@@ -14,6 +14,7 @@ import type { Route } from "./route.ts";
 import { sendRoutes } from "./send-routes.ts";
 import { lineSpecOperations } from "./spec/line-specs.ts";
 import { buildRouteTable, type RouteTable } from "./spec/route-table.ts";
+import { statisticsRoutes } from "./statistics-routes.ts";
 import { webhookEndpointRoutes } from "./webhook-endpoint-routes.ts";
 
 /** Every hand-written handler of LINE's operations, each naming its operationId. */
@@ -31,6 +32,7 @@ export function lineRoutes(dispatcher: WebhookDispatcher): Route[] {
     ...membershipRoutes,
     ...moduleRoutes,
     ...partnerRoutes,
+    ...statisticsRoutes,
   ];
 }
 
