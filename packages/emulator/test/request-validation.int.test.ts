@@ -522,6 +522,16 @@ describe("invalid requests are answered 400 as LINE answers them", () => {
     expect(await call("/v2/bot/richmenu/validate", { ...nameless, areas: [] })).toEqual(
       refused(["name", "must be specified"]),
     );
+    // The operation's own rules are answered in the same breath as the spec's.
+    expect(
+      await call("/v2/bot/richmenu/validate", {
+        ...nameless,
+        size: { width: 700, height: 400 },
+        areas: [],
+      }),
+    ).toEqual(
+      refused(["name", "must be specified"], ["size.width", "Must be between 800 and 2500"]),
+    );
   });
 });
 
