@@ -5,9 +5,10 @@ import { schemaFindings } from "./schema-errors.ts";
 import { specValidators } from "./spec-validators.ts";
 
 /**
- * LINE reads a `null` property as an absent one (its docs' examples send `"title": null` in
- * template columns), so nulls are dropped before validation: a null optional property passes,
- * a null required one is reported as missing.
+ * A `null` property is read as absent. LINE's answer to a carousel whose columns carried
+ * `"title": null` and `"thumbnailImageUrl": null` named only the columns' differing action counts
+ * (line/line-bot-sdk-python issue #38), so a null optional property passes here, and a null
+ * required one is reported as missing.
  */
 function withoutNulls(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withoutNulls);
