@@ -104,6 +104,19 @@ describe("coverage of LINE's specifications", () => {
     }
   });
 
+  it("states the same coverage in the README", () => {
+    const readme = readFileSync(new URL("../../../README.md", import.meta.url), "utf8").replace(
+      /\s+/g,
+      " ",
+    );
+    const table = lineRouteTable({} as never);
+    for (const spec of LINE_SPEC_NAMES.filter((name) => name !== "webhook")) {
+      const entries = table.entries.filter((entry) => entry.operation.spec === spec);
+      const answered = entries.filter((e) => e.behaviour !== "not-implemented").length;
+      expect(readme, spec).toContain(`${spec} ${answered} of ${entries.length}`);
+    }
+  });
+
   it.each(served)("routes $method $path to $operationId ($spec)", async (operation) => {
     const { emulator } = running;
     const response = await fetch(`${emulator.url}${concrete(operation.path)}`, {
