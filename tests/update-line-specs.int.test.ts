@@ -30,7 +30,7 @@ afterEach(async () => {
 
 /** Serves line/line-openapi's raw files of one commit, as GitHub's raw host does. */
 async function rawFiles(missing?: string): Promise<string> {
-  server = createServer((request, response) => {
+  const serving = createServer((request, response) => {
     const [, at, file] = (request.url ?? "").split("/");
     if (at !== commit || !file || file === missing) {
       response.writeHead(404).end("404: Not Found");
@@ -38,8 +38,9 @@ async function rawFiles(missing?: string): Promise<string> {
     }
     response.end(file === "shop.yml" ? newerShop : readFileSync(join(committed, file)));
   });
-  await new Promise<void>((resolve) => server?.listen(0, "127.0.0.1", resolve));
-  return `http://127.0.0.1:${(server?.address() as AddressInfo).port}`;
+  server = serving;
+  await new Promise<void>((resolve) => serving.listen(0, "127.0.0.1", resolve));
+  return `http://127.0.0.1:${(serving.address() as AddressInfo).port}`;
 }
 
 function copyOfSpecs(): string {
