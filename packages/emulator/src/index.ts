@@ -31,5 +31,5 @@ export type {
   SentEvent,
   ShownRichMenu,
 } from "./emulator-types.ts";
-export { EmulatorError, errorCodes, LineApiError } from "./errors.ts";
+export { EmulatorError, errorCodes, LineErrorResponse } from "./errors.ts";
 export { type EventType, eventTypes } from "./events/event-input.ts";

@@ -1,7 +1,7 @@
 import { defaults } from "../config.ts";
 import type { EmulatedChannel } from "../core/channels.ts";
 import type { Platform } from "../core/platform.ts";
-import { LineApiError } from "../errors.ts";
+import { LineErrorResponse } from "../errors.ts";
 import { isUuid, newRequestId } from "../ids.ts";
 import type { Route, RouteResult } from "./route.ts";
 
@@ -124,7 +124,7 @@ export function createApiHandler(platform: Platform) {
         body,
         contentType: "application/json",
       });
-    const fail = (error: LineApiError) => json(error.status, error.body());
+    const fail = (error: LineErrorResponse) => json(error.status, error.body());
 
     const fault = platform.faults.take(method, request.path, route.pattern);
     if (fault) {
@@ -140,7 +140,7 @@ export function createApiHandler(platform: Platform) {
       channel = basicChannel(platform, authorization, request.rawBody);
       if (!channel) {
         return fail(
-          new LineApiError(
+          new LineErrorResponse(
             401,
             "Authentication failed. Confirm the channel ID and channel secret of the module channel.",
           ),
@@ -148,7 +148,7 @@ export function createApiHandler(platform: Platform) {
       }
     } else if (!authorization) {
       return fail(
-        new LineApiError(
+        new LineErrorResponse(
           401,
           "Authorization header required. Must follow the scheme, 'Authorization: Bearer <ACCESS TOKEN>'",
         ),
@@ -165,7 +165,7 @@ export function createApiHandler(platform: Platform) {
     if (!auth.ok) {
       // An expired issued token is refused on every API, as at LINE.
       return fail(
-        new LineApiError(
+        new LineErrorResponse(
           401,
           auth.reason === "expired"
             ? "Authentication failed due to the following reason: expired token. Confirm that the access token in the authorization header is valid."
@@ -181,11 +181,14 @@ export function createApiHandler(platform: Platform) {
     const contentType = rawContentType.toLowerCase();
     // Images and audience files have limits of their own, checked by their handlers.
     if (size > defaults.maxApiBodyBytes && (bodyKind === "json" || bodyKind === "form"))
-      return fail(new LineApiError(413, "Request Entity Too Large"));
+      return fail(new LineErrorResponse(413, "Request Entity Too Large"));
     const accepted = acceptedTypes[bodyKind];
     if (size > 0 && accepted && !accepted.some((type) => contentType.startsWith(type))) {
       return fail(
-        new LineApiError(415, `The content type, ${rawContentType || "none"}, is not supported`),
+        new LineErrorResponse(
+          415,
+          `The content type, ${rawContentType || "none"}, is not supported`,
+        ),
       );
     }
     if (size > 0 && bodyKind === "form") {
@@ -196,7 +199,7 @@ export function createApiHandler(platform: Platform) {
         parsedBody = JSON.parse(request.rawBody?.toString("utf8") ?? "");
       } catch {
         return fail(
-          new LineApiError(
+          new LineErrorResponse(
             400,
             "The request body could not be parsed as JSON (line: 1, column: 1)",
           ),
@@ -210,15 +213,21 @@ export function createApiHandler(platform: Platform) {
       perSecond !== undefined &&
       !platform.rateLimiter.take(`${method} ${route.pattern}`, perSecond, platform.now())
     ) {
-      return fail(new LineApiError(429, "The API rate limit has been exceeded. Try again later."));
+      return fail(
+        new LineErrorResponse(429, "The API rate limit has been exceeded. Try again later."),
+      );
     }
 
     if (retryKey !== undefined) {
       if (!route.acceptsRetryKey) {
-        return fail(new LineApiError(400, "X-Line-Retry-Key header is not supported for this API"));
+        return fail(
+          new LineErrorResponse(400, "X-Line-Retry-Key header is not supported for this API"),
+        );
       }
       if (!isUuid(retryKey)) {
-        return fail(new LineApiError(400, "The value of the X-Line-Retry-Key header is invalid"));
+        return fail(
+          new LineErrorResponse(400, "The value of the X-Line-Retry-Key header is invalid"),
+        );
       }
       const accepted = platform.retryKeys.find(retryKey, platform.now());
       if (accepted) {
@@ -246,7 +255,7 @@ export function createApiHandler(platform: Platform) {
         requestId,
       });
     } catch (error) {
-      if (error instanceof LineApiError) return fail(error);
+      if (error instanceof LineErrorResponse) return fail(error);
       throw error;
     }
     const status = result.status ?? 200;
