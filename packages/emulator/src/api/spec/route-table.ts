@@ -1,4 +1,4 @@
-import { LineApiError } from "../../errors.ts";
+import { LineErrorResponse } from "../../errors.ts";
 import type { BodyKind, Route } from "../route.ts";
 import type { SpecOperation } from "./line-specs.ts";
 import { notImplemented } from "./not-implemented.ts";
@@ -7,7 +7,7 @@ import { notImplemented } from "./not-implemented.ts";
  * What an operation does in the emulator: `stateful` keeps LINE's state (menus, audiences, chats),
  * `computed` reports statistics from the emulator's own traffic, `not-implemented` answers 501.
  */
-export type Behaviour = "stateful" | "computed" | "not-implemented";
+type Behaviour = "stateful" | "computed" | "not-implemented";
 
 export type RouteTableEntry =
   /** Served by the Messaging-API pipeline (bearer or basic auth, LINE's `{message}` errors). */
@@ -47,7 +47,7 @@ function unanswered(operation: SpecOperation, reason: string): Route {
     method: operation.method as Route["method"],
     pattern: operation.path,
     handle() {
-      throw new LineApiError(
+      throw new LineErrorResponse(
         501,
         `The emulator does not implement ${operation.operationId} (${operation.method} ${operation.path}): ${reason}`,
       );
