@@ -149,7 +149,7 @@ export function createEventWorker(options: EventWorkerOptions): Worker<LineEvent
 
     const ledger = begun.ledger;
     try {
-      await handleEvent(job.data, log, ledger);
+      await handleEvent(job.data, log, ledger, job.attemptsMade + 1);
     } catch (error) {
       log.warn({ err: error, attempt: job.attemptsMade + 1 }, "handler failed");
       const steered = steerError(error);
