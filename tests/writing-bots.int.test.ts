@@ -1,6 +1,8 @@
+import { execFile } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { promisify } from "node:util";
 import type { Bot } from "@linefleet/bot";
 import { type BotTest, repoRoot, startBotTest } from "@linefleet/testing";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
@@ -276,7 +278,19 @@ beforeAll(() => {
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, source);
     files.set(snippet, file);
+    // As written, for the type checker (which reads vitest's own types).
+    const typed = join(dir, "typed", named ?? `snippets/snippet-${index}.ts`);
+    mkdirSync(dirname(typed), { recursive: true });
+    writeFileSync(typed, snippet);
   });
+  writeFileSync(
+    join(dir, "typed", "tsconfig.json"),
+    JSON.stringify({
+      extends: "../../../tsconfig.base.json",
+      // The store's declaration of an untyped dependency: the packages are read as sources here.
+      include: ["**/*.ts", "../../../packages/store/src/redis-model/cluster-key-slot.d.ts"],
+    }),
+  );
 });
 afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
@@ -297,6 +311,15 @@ describe("docs/writing-bots.md", () => {
       (snippet) => markers.filter((marker) => snippet.includes(marker)).length !== 1,
     );
     expect(uncovered).toEqual([]);
+  });
+
+  it("typechecks every snippet as written, with the repository's strict settings", async () => {
+    const tsc = join(repoRoot, "node_modules", ".bin", "tsc");
+    const checked = await promisify(execFile)(tsc, ["-p", join(dir, "typed")]).then(
+      () => "",
+      (error: { stdout?: string }) => error.stdout ?? String(error),
+    );
+    expect(checked).toBe("");
   });
 
   it("starts from create-linefleet, as the README's section on your own project", () => {
