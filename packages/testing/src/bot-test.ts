@@ -48,6 +48,7 @@ export interface BotTestOptions<B extends AnyBot | string = AnyBot | string> {
   workerEnv?: Record<string, string>;
   /** Like `REPLY_TOKEN_MAX_AGE_MS` (in-process bots). Default 50 s. */
   replyTokenMaxAgeMs?: number;
+  /** Options of the emulator (its users, channels, redelivery schedule, …) over the kit's own. */
   emulator?: Partial<EmulatorOptions>;
 }
 
