@@ -2,6 +2,7 @@ import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { contentRoutes } from "./api/content-routes.ts";
 import { infoRoutes } from "./api/info-routes.ts";
+import { linkTokenRoutes } from "./api/link-token-routes.ts";
 import { createOAuthHandler } from "./api/oauth.ts";
 import { createApiHandler } from "./api/pipeline.ts";
 import { sendRoutes } from "./api/send-routes.ts";
@@ -82,6 +83,7 @@ export function createEmulator(options: EmulatorOptions): Emulator {
     ...sendRoutes,
     ...infoRoutes,
     ...contentRoutes,
+    ...linkTokenRoutes,
     ...webhookEndpointRoutes(dispatcher),
   ]);
   const handleOAuthRequest = createOAuthHandler(platform);

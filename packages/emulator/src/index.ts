@@ -30,3 +30,4 @@ export type {
 } from "./emulator-types.ts";
 export { EmulatorError, errorCodes, LineApiError } from "./errors.ts";
 export { type EventType, eventTypes } from "./events/event-input.ts";
+export { type EventKind, eventKinds } from "./events/event-kinds.ts";

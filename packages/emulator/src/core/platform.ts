@@ -6,6 +6,7 @@ import { Activity, type ChatMessage } from "./activity.ts";
 import type { Channels } from "./channels.ts";
 import { ContentStore } from "./content-store.ts";
 import { Faults } from "./faults.ts";
+import { LinkTokens } from "./link-tokens.ts";
 import { RateLimiter } from "./rate-limiter.ts";
 import { ReplyTokens } from "./reply-tokens.ts";
 import { RetryKeys } from "./retry-keys.ts";
@@ -43,6 +44,8 @@ export class Platform {
   readonly faults = new Faults();
   /** Which channel's webhook carried each reply token: only that channel's bot may use it. */
   readonly replyTokenChannels = new Map<string, string>();
+  /** Account-link tokens the bots issued. */
+  readonly linkTokens = new LinkTokens();
   /** markAsRead tokens handed out in webhooks, by token. */
   readonly markAsReadTokens = new Map<string, ChatRef>();
   /** Narrowcasts by request id, for the progress API. */
@@ -125,6 +128,7 @@ export class Platform {
     this.rateLimiter.clear();
     this.faults.clear();
     this.markAsReadTokens.clear();
+    this.linkTokens.clear();
     this.replyTokenChannels.clear();
     this.narrowcasts.clear();
     this.accessTokens.clear();
