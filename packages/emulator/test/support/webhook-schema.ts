@@ -39,6 +39,7 @@ function withDiscriminators(schemas: Record<string, Json>): Record<string, Json>
         { $ref: ref(name) },
         ...Object.entries(mapping).map(([value, subschema]) => ({
           if: { properties: { [propertyName]: { const: value } }, required: [propertyName] },
+          // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then, never awaited
           then: { $ref: subschema },
         })),
       ],
@@ -60,7 +61,8 @@ function compileWebhookSpec() {
     $id: "webhook",
     components: { schemas: withDiscriminators(components.schemas) },
   });
-  const mapping = (components.schemas.Event?.discriminator as { mapping: Json }).mapping;
+  const discriminator = components.schemas.Event?.discriminator as { mapping?: Json } | undefined;
+  const mapping = discriminator?.mapping ?? {};
   return {
     callbackRequest: ajv.getSchema(`webhook${ref("CallbackRequest")}`),
     eventTypes: new Set(Object.keys(mapping)),
