@@ -1,12 +1,8 @@
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
-import { contentRoutes } from "./api/content-routes.ts";
-import { infoRoutes } from "./api/info-routes.ts";
-import { linkTokenRoutes } from "./api/link-token-routes.ts";
+import { lineRouteTable } from "./api/line-routes.ts";
 import { createOAuthHandler } from "./api/oauth.ts";
 import { createApiHandler } from "./api/pipeline.ts";
-import { sendRoutes } from "./api/send-routes.ts";
-import { webhookEndpointRoutes } from "./api/webhook-endpoint-routes.ts";
 import { type ChannelOptions, type EmulatorOptions, resolveConfig } from "./config.ts";
 import { Channels, type EmulatedChannel } from "./core/channels.ts";
 import { faultInputSchema } from "./core/faults.ts";
@@ -79,13 +75,8 @@ export function createEmulator(options: EmulatorOptions): Emulator {
   for (const user of options.users ?? [{ displayName: "Alice" }]) platform.world.addUser(user);
 
   const dispatcher = new WebhookDispatcher(platform);
-  const handleApiRequest = createApiHandler(platform, [
-    ...sendRoutes,
-    ...infoRoutes,
-    ...contentRoutes,
-    ...linkTokenRoutes,
-    ...webhookEndpointRoutes(dispatcher),
-  ]);
+  const routeTable = lineRouteTable(dispatcher);
+  const handleApiRequest = createApiHandler(platform);
   const handleOAuthRequest = createOAuthHandler(platform);
   let url = "";
   const allowedHosts = new Set<string>([
@@ -230,6 +221,7 @@ export function createEmulator(options: EmulatorOptions): Emulator {
 
   const server = buildServer({
     emulator,
+    routeTable: routeTable.entries,
     handleApiRequest,
     handleOAuthRequest,
     uiDir: options.uiDir ?? defaultUiDir,

@@ -3,13 +3,18 @@ import { defaults } from "../config.ts";
 import { newMessageId, newQuoteToken } from "../ids.ts";
 import { AccessTokens } from "./access-tokens.ts";
 import { Activity, type ChatMessage } from "./activity.ts";
+import { Audiences } from "./audiences.ts";
 import type { Channels } from "./channels.ts";
 import { ContentStore } from "./content-store.ts";
+import { Coupons } from "./coupons.ts";
 import { Faults } from "./faults.ts";
+import { LiffApps } from "./liff-apps.ts";
 import { LinkTokens } from "./link-tokens.ts";
 import { RateLimiter } from "./rate-limiter.ts";
 import { ReplyTokens } from "./reply-tokens.ts";
 import { RetryKeys } from "./retry-keys.ts";
+import { RichMenus } from "./rich-menus.ts";
+import { Traffic } from "./traffic.ts";
 import { type ChatRef, chatIdOf, World } from "./world.ts";
 
 /** Message types LINE returns a quote token for. */
@@ -50,6 +55,18 @@ export class Platform {
   readonly markAsReadTokens = new Map<string, ChatRef>();
   /** Narrowcasts by request id, for the progress API. */
   readonly narrowcasts = new Map<string, NarrowcastJob>();
+  /** Rich menus, defaults, per-user links and aliases, per channel. */
+  readonly richMenus = new RichMenus();
+  /** Audience groups, per channel. */
+  readonly audiences = new Audiences();
+  /** When the bot last marked a user's messages as read (the legacy markAsRead by user). */
+  readonly readUpTo = new Map<string, number>();
+  /** Coupons, per channel. */
+  readonly coupons = new Coupons();
+  /** LIFF apps, per channel. */
+  readonly liffApps = new LiffApps();
+  /** Every accepted send, for the statistics LINE reports. */
+  readonly traffic = new Traffic();
   /** Messages counted against the monthly quota: push-like sends, per recipient. */
   quotaUsage = 0;
 
@@ -128,9 +145,15 @@ export class Platform {
     this.rateLimiter.clear();
     this.faults.clear();
     this.markAsReadTokens.clear();
-    this.linkTokens.clear();
     this.replyTokenChannels.clear();
     this.narrowcasts.clear();
+    this.richMenus.clear();
+    this.audiences.clear();
+    this.liffApps.clear();
+    this.coupons.clear();
+    this.linkTokens.clear();
+    this.readUpTo.clear();
+    this.traffic.clear();
     this.accessTokens.clear();
     this.quotaUsage = 0;
     this.announceState();
