@@ -220,7 +220,7 @@ describe("authentication, limits and validation", () => {
       client.validatePush({ messages: [{ type: "text", text: "🍎".repeat(2501) }] }),
     );
     expect(tooLong.body.details).toEqual([
-      { message: "Length must be between 1 and 5000", property: "messages[0].text" },
+      { message: "Length must be between 0 and 5000", property: "messages[0].text" },
     ]);
     await client.validatePush({ messages: [{ type: "text", text: "🍎".repeat(2500) }] });
   });

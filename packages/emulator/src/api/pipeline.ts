@@ -3,6 +3,7 @@ import type { EmulatedChannel } from "../core/channels.ts";
 import type { Platform } from "../core/platform.ts";
 import { LineApiError } from "../errors.ts";
 import { isUuid, newRequestId } from "../ids.ts";
+import { requestBodyError } from "../validation/validate-request.ts";
 import type { Route, RouteResult } from "./route.ts";
 
 export interface ApiRequest {
@@ -212,6 +213,10 @@ export function createApiHandler(platform: Platform) {
         );
       }
     }
+
+    // Every operation of LINE's spec that takes a JSON body is validated as LINE validates it.
+    const invalid = requestBodyError(route.operationId, parsedBody);
+    if (invalid) return fail(invalid);
 
     let result: RouteResult;
     try {

@@ -5,17 +5,13 @@ import type { ChatRef } from "../core/world.ts";
 import { invalidBody, LineApiError } from "../errors.ts";
 import { isGroupId, isRoomId, isUserId, newMessageId } from "../ids.ts";
 import { objectBody } from "./body.ts";
-import { validateMessages } from "./message-validation.ts";
 import { narrowcastRecipients } from "./narrowcast-recipients.ts";
 import type { Route } from "./route.ts";
 
 type Messages = Array<Record<string, unknown>>;
 
-function messagesOf(body: Record<string, unknown>): Messages {
-  const details = validateMessages(body.messages);
-  if (details.length > 0) throw invalidBody(details);
-  return body.messages as Messages;
-}
+/** The messages of a send request; the pipeline has validated them against LINE's rules. */
+const messagesOf = (body: Record<string, unknown>): Messages => body.messages as Messages;
 
 const failedToSend = () => new LineApiError(400, "Failed to send messages");
 
