@@ -15,6 +15,18 @@ export interface SentEvent {
   deliveryId: string;
 }
 
+/** A rich menu as the chat shows it (its image is served by LINE's download-image operation). */
+export interface ShownRichMenu {
+  richMenuId: string;
+  size: { width: number; height: number };
+  selected: boolean;
+  name: string;
+  chatBarText: string;
+  areas: unknown[];
+  /** How the user got it: a per-user link or the channel's default. */
+  source: "user" | "default";
+}
+
 export interface SentBatch {
   events: Array<Omit<SentEvent, "deliveryId">>;
   deliveryId: string;
@@ -94,6 +106,11 @@ export interface Emulator {
    */
   deliveryDone(deliveryId: string): Promise<void>;
   apiCalls(): ApiCall[];
+  /**
+   * The rich menu a user sees in the chat with a channel's bot (the default channel's unless
+   * named): their per-user link, else the channel's default; null for none.
+   */
+  richMenuOf(userId: string, channel?: string): ShownRichMenu | null;
   addFault(input: FaultInput): { id: string };
   clearFaults(): void;
   config(): EmulatorConfig;

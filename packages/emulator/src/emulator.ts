@@ -189,6 +189,13 @@ export function createEmulator(options: EmulatorOptions): Emulator {
     },
     deliveryDone: (deliveryId) => dispatcher.done(deliveryId),
     apiCalls: () => [...platform.activity.apiCalls],
+    richMenuOf(userId, channelName) {
+      const menus = platform.richMenus.of(platform.channels.get(channelName).name);
+      const shown = menus.shownTo(userId);
+      if (!shown) return null;
+      const { image: _image, ...menu } = shown;
+      return { ...menu, source: menus.userLinks.has(userId) ? "user" : "default" };
+    },
     addFault(input) {
       return { id: platform.faults.add(parseInput(faultInputSchema, input)).id };
     },

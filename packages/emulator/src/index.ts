@@ -27,6 +27,7 @@ export type {
   EventInputData,
   SentBatch,
   SentEvent,
+  ShownRichMenu,
 } from "./emulator-types.ts";
 export { EmulatorError, errorCodes, LineApiError } from "./errors.ts";
 export { type EventType, eventTypes } from "./events/event-input.ts";

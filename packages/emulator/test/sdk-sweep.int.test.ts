@@ -522,7 +522,11 @@ const steps: Step[] = [
     args: () => [clientAssertion()],
   },
   // Last, as they end what the calls above use.
-  { client: "audience", operation: "deleteAudienceGroup", args: (c) => [Number(c.kept.audienceGroupId)] },
+  {
+    client: "audience",
+    operation: "deleteAudienceGroup",
+    args: (c) => [Number(c.kept.audienceGroupId)],
+  },
   { client: "messaging", operation: "deleteRichMenu", args: (c) => [c.kept.richMenuId] },
   { client: "messaging", operation: "leaveGroup", args: (c) => [c.groupId] },
   { client: "messaging", operation: "leaveRoom", args: (c) => [c.roomId] },
@@ -540,7 +544,11 @@ async function call(client: object, operation: string, args: unknown[]): Promise
       body: unknown;
     };
     const json = httpResponse.headers.get("content-type")?.includes("application/json");
-    return { status: httpResponse.status, headers: httpResponse.headers, body: json ? body : undefined };
+    return {
+      status: httpResponse.status,
+      headers: httpResponse.headers,
+      body: json ? body : undefined,
+    };
   } catch (error) {
     if (!(error instanceof HTTPFetchError)) throw error;
     let body: unknown;
@@ -629,7 +637,9 @@ describe("@line/bot-sdk against the emulator: every client, every operation", ()
       if (step.operation in notImplemented) {
         const body = answer.body as { message?: unknown } | undefined;
         if (answer.status !== 501 || typeof body?.message !== "string")
-          problems.push(`${where}: expected 501 with LINE's error shape, got ${JSON.stringify(body)}`);
+          problems.push(
+            `${where}: expected 501 with LINE's error shape, got ${JSON.stringify(body)}`,
+          );
         continue;
       }
       if (answer.status < 200 || answer.status > 299) {

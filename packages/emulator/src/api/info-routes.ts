@@ -117,6 +117,7 @@ export const infoRoutes: Route[] = [
     operationId: "getMessageQuotaConsumption",
     method: "GET",
     pattern: "/v2/bot/message/quota/consumption",
+    behaviour: "computed",
     handle: ({ platform }) => ({ body: { totalUsage: platform.quotaUsage } }),
   },
 ];

@@ -5,12 +5,16 @@ import { couponRoutes } from "./coupon-routes.ts";
 import { followerRoutes } from "./follower-routes.ts";
 import { infoRoutes } from "./info-routes.ts";
 import { liffRoutes } from "./liff-routes.ts";
+import { membershipRoutes } from "./membership-routes.ts";
+import { moduleRoutes } from "./module-routes.ts";
 import { oauthOperations } from "./oauth.ts";
+import { partnerRoutes } from "./partner-routes.ts";
 import { richMenuRoutes } from "./rich-menu-routes.ts";
 import type { Route } from "./route.ts";
 import { sendRoutes } from "./send-routes.ts";
 import { lineSpecOperations } from "./spec/line-specs.ts";
 import { buildRouteTable, type RouteTable } from "./spec/route-table.ts";
+import { statisticsRoutes } from "./statistics-routes.ts";
 import { webhookEndpointRoutes } from "./webhook-endpoint-routes.ts";
 
 /** Every hand-written handler of LINE's operations, each naming its operationId. */
@@ -25,6 +29,10 @@ export function lineRoutes(dispatcher: WebhookDispatcher): Route[] {
     ...liffRoutes,
     ...followerRoutes,
     ...couponRoutes,
+    ...membershipRoutes,
+    ...moduleRoutes,
+    ...partnerRoutes,
+    ...statisticsRoutes,
   ];
 }
 

@@ -50,14 +50,30 @@ const acceptedTypes = {
   bytes: undefined,
 } as const;
 
-/** `Basic base64(channelId:channelSecret)`, as the module-attach operation authenticates. */
-function basicChannel(platform: Platform, authorization: string): EmulatedChannel | undefined {
-  if (!authorization.startsWith("Basic ")) return undefined;
-  const decoded = Buffer.from(authorization.slice(6), "base64").toString("utf8");
-  const colon = decoded.indexOf(":");
-  if (colon < 0) return undefined;
-  const channel = platform.channels.byChannelId(decoded.slice(0, colon));
-  return channel && channel.channelSecret === decoded.slice(colon + 1) ? channel : undefined;
+/**
+ * `Basic base64(channelId:channelSecret)`, as the module-attach operation authenticates, or the
+ * same pair as `client_id` and `client_secret` in its form body, which LINE also takes.
+ */
+function basicChannel(
+  platform: Platform,
+  authorization: string | undefined,
+  rawBody: Buffer | undefined,
+): EmulatedChannel | undefined {
+  let id: string | null;
+  let secret: string | null;
+  if (authorization?.startsWith("Basic ")) {
+    const decoded = Buffer.from(authorization.slice(6), "base64").toString("utf8");
+    const colon = decoded.indexOf(":");
+    if (colon < 0) return undefined;
+    id = decoded.slice(0, colon);
+    secret = decoded.slice(colon + 1);
+  } else {
+    const form = new URLSearchParams(rawBody?.toString("utf8") ?? "");
+    id = form.get("client_id");
+    secret = form.get("client_secret");
+  }
+  const channel = id ? platform.channels.byChannelId(id) : undefined;
+  return channel && channel.channelSecret === secret ? channel : undefined;
 }
 
 /**
@@ -116,7 +132,17 @@ export function createApiHandler(platform: Platform) {
     }
 
     const authorization = header(request, "authorization");
-    if (!authorization) {
+    if (route.auth === "basic") {
+      channel = basicChannel(platform, authorization, request.rawBody);
+      if (!channel) {
+        return fail(
+          new LineApiError(
+            401,
+            "Authentication failed. Confirm the channel ID and channel secret of the module channel.",
+          ),
+        );
+      }
+    } else if (!authorization) {
       return fail(
         new LineApiError(
           401,
@@ -124,18 +150,7 @@ export function createApiHandler(platform: Platform) {
         ),
       );
     }
-    if (route.auth === "basic") {
-      channel = basicChannel(platform, authorization);
-      if (!channel) {
-        return fail(
-          new LineApiError(
-            401,
-            "Authentication failed. Confirm the channel ID and channel secret in the authorization header.",
-          ),
-        );
-      }
-    }
-    const bearer = authorization.startsWith("Bearer ") ? authorization.slice(7) : "";
+    const bearer = authorization?.startsWith("Bearer ") ? authorization.slice(7) : "";
     const auth = channel
       ? ({ ok: true, channel } as const)
       : platform.accessTokens.authenticate(

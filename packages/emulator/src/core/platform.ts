@@ -10,6 +10,8 @@ import { Coupons } from "./coupons.ts";
 import { Faults } from "./faults.ts";
 import { LiffApps } from "./liff-apps.ts";
 import { LinkTokens } from "./link-tokens.ts";
+import { Memberships } from "./memberships.ts";
+import { Modules } from "./modules.ts";
 import { RateLimiter } from "./rate-limiter.ts";
 import { ReplyTokens } from "./reply-tokens.ts";
 import { RetryKeys } from "./retry-keys.ts";
@@ -63,6 +65,18 @@ export class Platform {
   readonly readUpTo = new Map<string, number>();
   /** Coupons, per channel. */
   readonly coupons = new Coupons();
+  /** Membership plans and subscribers, per channel (plans are set up through the control API). */
+  readonly memberships = new Memberships();
+  /** Module channels attached to bots, and the chats whose control they acquired. */
+  readonly modules = new Modules();
+  /** Mission stickers given to users (LINE's shop API). */
+  readonly missionStickers: Array<{
+    channel: string;
+    userId: string;
+    productId: string;
+    sendPresentMessage: boolean;
+    at: number;
+  }> = [];
   /** LIFF apps, per channel. */
   readonly liffApps = new LiffApps();
   /** Every accepted send, for the statistics LINE reports. */
@@ -135,7 +149,11 @@ export class Platform {
    */
   generation = 0;
 
-  /** Forgets chats, logs, tokens, retry keys, faults and rate-limit buckets; keeps users and chats' members. */
+  /**
+   * Forgets chats, logs, tokens, retry keys, faults, rate-limit buckets and what bots created
+   * through LINE's API (rich menus, audiences, LIFF apps, coupons, module attachments, traffic
+   * statistics); keeps users, chats' members and membership plans, which the control API sets up.
+   */
   reset() {
     this.generation++;
     this.activity.clear();
@@ -151,6 +169,8 @@ export class Platform {
     this.audiences.clear();
     this.liffApps.clear();
     this.coupons.clear();
+    this.modules.clear();
+    this.missionStickers.length = 0;
     this.linkTokens.clear();
     this.readUpTo.clear();
     this.traffic.clear();
