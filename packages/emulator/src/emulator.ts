@@ -50,6 +50,22 @@ const groupInputSchema = z.object({
   memberIds: z.array(z.string()).min(1),
 });
 const roomInputSchema = z.object({ memberIds: z.array(z.string()).min(1) });
+const membershipPlanSchema = z.object({
+  channel: z.string().optional(),
+  title: z.string().min(1),
+  description: z.string().default(""),
+  benefits: z.array(z.string().min(1)).min(1),
+  price: z.number().nonnegative(),
+  currency: z.enum(["JPY", "TWD", "THB"]).default("JPY"),
+  memberLimit: z.number().int().positive().nullable().default(null),
+  isInAppPurchase: z.boolean().default(false),
+  isPublished: z.boolean().default(true),
+});
+const membershipJoinSchema = z.object({
+  channel: z.string().optional(),
+  membershipId: z.number().int(),
+  userId: z.string(),
+});
 
 /** Creates an emulated LINE channel: Messaging API, webhook sender, control API and chat UI. */
 export function createEmulator(options: EmulatorOptions): Emulator {
@@ -189,6 +205,17 @@ export function createEmulator(options: EmulatorOptions): Emulator {
     },
     deliveryDone: (deliveryId) => dispatcher.done(deliveryId),
     apiCalls: () => [...platform.activity.apiCalls],
+    addMembershipPlan(input) {
+      const { channel, ...plan } = parseInput(membershipPlanSchema, input);
+      return platform.memberships.addPlan(platform.channels.get(channel).name, plan);
+    },
+    joinMembership(input) {
+      const { channel, membershipId, userId } = parseInput(membershipJoinSchema, input);
+      platform.world.user(userId);
+      return platform.memberships
+        .of(platform.channels.get(channel).name)
+        .join(membershipId, userId, platform.now());
+    },
     richMenuOf(userId, channelName) {
       const menus = platform.richMenus.of(platform.channels.get(channelName).name);
       const shown = menus.shownTo(userId);

@@ -25,6 +25,7 @@ export type {
   EmulatorState,
   EventBatchInputData,
   EventInputData,
+  MembershipPlanInput,
   SentBatch,
   SentEvent,
   ShownRichMenu,

@@ -68,6 +68,12 @@ export function registerControlApi(app: FastifyInstance, emulator: Emulator) {
       return { richMenu: emulator.richMenuOf(userId, channel) };
     }),
   );
+  app.post("/emulator/memberships", (q, reply) =>
+    run(reply, () => emulator.addMembershipPlan(jsonBody(q) as never)),
+  );
+  app.post("/emulator/memberships/subscriptions", (q, reply) =>
+    run(reply, () => emulator.joinMembership(jsonBody(q) as never)),
+  );
   app.post("/emulator/faults", (q, reply) =>
     run(reply, () => emulator.addFault(jsonBody(q) as never)),
   );

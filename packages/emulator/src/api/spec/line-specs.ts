@@ -29,6 +29,8 @@ export interface SpecOperation {
   path: string;
   /** The host the operation lives on (`api.line.me`, `api-data.line.me`, `manager.line.biz`, ...). */
   host: string;
+  /** Security schemes that apply (the operation's own, else the document's); empty for none. */
+  security: Array<Record<string, unknown>>;
   /** The raw OpenAPI operation object, for schemas and parameters. */
   definition: Record<string, unknown>;
 }
@@ -78,6 +80,7 @@ export function parseLineSpec(name: LineSpecName, text: string): LineSpec {
         method: method.toUpperCase() as HttpMethod,
         path,
         host: hostOf(definition.servers, pathHost),
+        security: (definition.security ?? document.security ?? []) as SpecOperation["security"],
         definition,
       });
     }

@@ -37,8 +37,7 @@ function bodyKindOf(operation: SpecOperation): BodyKind {
 }
 
 function authOf(operation: SpecOperation): "bearer" | "basic" {
-  const security = operation.definition.security as Array<Record<string, unknown>> | undefined;
-  return security?.some((scheme) => "basicAuth" in scheme) ? "basic" : "bearer";
+  return operation.security.some((scheme) => "basicAuth" in scheme) ? "basic" : "bearer";
 }
 
 /** LINE's error shape, naming the operation; `501` for what the emulator does not play. */
