@@ -61,9 +61,14 @@ describe("pnpm trigger: the events beyond messages", () => {
     expect(await trigger("accountLink", { "link-token": linkToken, nonce: "xyz" })).toMatchObject({
       link: { result: "ok", nonce: "xyz" },
     });
-    expect(await trigger("membership", { kind: "renewed", "membership-id": "12" })).toMatchObject({
-      membership: { type: "renewed", membershipId: 12 },
+    const plan = emulator.addMembershipPlan({ title: "Gold", benefits: ["Coffee"], price: 500 });
+    const membershipId = String(plan.membershipId);
+    expect(await trigger("membership", { "membership-id": membershipId })).toMatchObject({
+      membership: { type: "joined", membershipId: plan.membershipId },
     });
+    expect(
+      await trigger("membership", { kind: "renewed", "membership-id": membershipId }),
+    ).toMatchObject({ membership: { type: "renewed", membershipId: plan.membershipId } });
     expect(
       await trigger("module", { scope: ["message:send"], "bot-id": emulator.bot.userId }),
     ).toMatchObject({

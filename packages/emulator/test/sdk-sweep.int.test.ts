@@ -59,6 +59,7 @@ interface Context {
   videoMessageId: string;
   replyToken: string;
   markAsReadToken: string;
+  membershipId: number;
   webhookUrl: string;
   botSecret: string;
   kept: Record<string, string>;
@@ -342,20 +343,13 @@ const steps: Step[] = [
   { client: "messaging", operation: "getCouponDetail", args: (c) => [c.kept.couponId] },
   { client: "messaging", operation: "listCoupon", args: () => [] },
   { client: "messaging", operation: "closeCoupon", args: (c) => [c.kept.couponId] },
-  // Memberships: plans are made in LINE Official Account Manager, and the emulated channel has
-  // none, so nobody subscribes and no plan has members.
+  // Memberships: Alice joined the plan set up before the sweep.
   { client: "messaging", operation: "getMembershipList", args: () => [] },
-  {
-    client: "messaging",
-    operation: "getMembershipSubscription",
-    args: (c) => [c.alice],
-    expectStatus: 404,
-  },
+  { client: "messaging", operation: "getMembershipSubscription", args: (c) => [c.alice] },
   {
     client: "messaging",
     operation: "getJoinedMembershipUsers",
-    args: () => [3000],
-    expectStatus: 404,
+    args: (c) => [c.membershipId],
   },
   // Statistics.
   { client: "insight", operation: "getFriendsDemographics", args: () => [] },
@@ -600,6 +594,12 @@ describe("@line/bot-sdk against the emulator: every client, every operation", ()
     const [alice, bob] = emulator.state().users.map((u) => u.userId) as [string, string];
     const groupId = emulator.addGroup({ groupName: "Team", memberIds: [alice, bob] }).groupId;
     const roomId = emulator.addRoom({ memberIds: [alice, bob] }).roomId;
+    const { membershipId } = emulator.addMembershipPlan({
+      title: "Gold",
+      benefits: ["Free coffee"],
+      price: 500,
+    });
+    emulator.sendEvent({ type: "membership", from: alice, membershipId });
     const video = emulator.sendEvent({ type: "video", from: alice });
     const textEvent = emulator.sendEvent({ type: "text", from: alice, text: "hi" });
     await emulator.deliveryDone(textEvent.deliveryId);
@@ -617,6 +617,7 @@ describe("@line/bot-sdk against the emulator: every client, every operation", ()
       videoMessageId: video.messageId ?? "",
       replyToken: video.replyToken ?? "",
       markAsReadToken: delivered.message.markAsReadToken,
+      membershipId,
       webhookUrl: receiver.url,
       botSecret: emulator.channelSecret,
       kept: {},

@@ -146,22 +146,33 @@ describe("the ten event types beyond messages, through the control API", () => {
     expectValidAgainstSpec(late.body);
   });
 
-  it("membership: joined, left and renewed with the membership id", async () => {
-    const { alice, deliver } = await start();
-    for (const membershipType of ["joined", "left", "renewed"]) {
-      const { body, event } = await deliver({
-        type: "membership",
-        membershipType,
-        membershipId: 3189,
-      });
+  it("membership: joined, renewed and left one of the channel's plans, which the API then reports", async () => {
+    const { alice, emulator, client, deliver, control } = await start();
+    const { membershipId } = emulator.addMembershipPlan({
+      title: "Gold",
+      benefits: ["Free coffee"],
+      price: 500,
+    });
+    const unknownPlan = await control({ type: "membership", membershipId: membershipId + 1 });
+    expect(unknownPlan.status).toBe(400);
+    expect(unknownPlan.body.message).toContain(`no membership plan ${membershipId + 1}`);
+    const notYet = await control({ type: "membership", membershipType: "left", membershipId });
+    expect(notYet.body.message).toContain("does not subscribe");
+
+    for (const membershipType of ["joined", "renewed"]) {
+      const { body, event } = await deliver({ type: "membership", membershipType, membershipId });
       expectValidAgainstSpec(body);
       expect(event).toMatchObject({
         type: "membership",
-        membership: { type: membershipType, membershipId: 3189 },
+        membership: { type: membershipType, membershipId },
         source: { type: "user", userId: alice },
         replyToken: expect.any(String),
       });
     }
+    expect((await client.getJoinedMembershipUsers(membershipId)).userIds).toEqual([alice]);
+    const left = await deliver({ type: "membership", membershipType: "left", membershipId });
+    expectValidAgainstSpec(left.body);
+    expect((await client.getJoinedMembershipUsers(membershipId)).userIds).toEqual([]);
   });
 
   it("module: attached with scopes and detached, without source or reply token", async () => {

@@ -127,7 +127,7 @@ function sourcelessEvent(platform: Platform, input: EventInput): WebhookEventObj
   const timestamp = platform.now();
   return {
     type: input.type,
-    ...eventPayload(platform, input, "", timestamp),
+    ...eventPayload(platform, input, { chatId: "", userId: "", now: timestamp }),
     webhookEventId: newWebhookEventId(timestamp),
     deliveryContext: { isRedelivery: false },
     timestamp,
@@ -234,7 +234,7 @@ export function buildEvent(
     // LINE leaves out the source and the reply token of a link that failed.
     linked = link.result === "ok";
   } else {
-    payload = eventPayload(platform, input, chatId, timestamp) ?? {};
+    payload = eventPayload(platform, input, { chatId, userId, now: timestamp }) ?? {};
   }
 
   const replyToken = mode === "active" && kind.replyable && linked ? newReplyToken() : undefined;

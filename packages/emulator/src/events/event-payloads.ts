@@ -26,11 +26,26 @@ function videoPlayComplete(platform: Platform, input: EventInput, chatId: string
   return { videoPlayComplete: { trackingId } };
 }
 
-function membership(input: EventInput): Payload {
-  if (input.membershipId === undefined) throw invalid("membership needs membershipId");
-  return {
-    membership: { type: input.membershipType ?? "joined", membershipId: input.membershipId },
-  };
+/**
+ * membership: the user joined, left or renewed one of the channel's plans (set up with
+ * `POST /emulator/memberships`); the subscriptions the Messaging API reports change with it.
+ */
+function membership(platform: Platform, input: EventInput, userId: string, now: number): Payload {
+  const { membershipId } = input;
+  if (membershipId === undefined) throw invalid("membership needs membershipId");
+  const type = input.membershipType ?? "joined";
+  const memberships = platform.memberships.of(platform.channels.get(input.channel).name);
+  if (!memberships.plans.has(membershipId))
+    throw invalid(`the channel has no membership plan ${membershipId}`);
+  const subscribed = memberships.members(membershipId).some((s) => s.userId === userId);
+  if (type === "joined") {
+    if (subscribed) throw invalid(`${userId} already subscribes to membership ${membershipId}`);
+    memberships.join(membershipId, userId, now);
+  } else {
+    if (!subscribed) throw invalid(`${userId} does not subscribe to membership ${membershipId}`);
+    if (type === "left") memberships.leave(membershipId, userId);
+  }
+  return { membership: { type, membershipId } };
 }
 
 function moduleChange(platform: Platform, input: EventInput): Payload {
@@ -55,9 +70,9 @@ function activated(input: EventInput, now: number): Payload {
 export function eventPayload(
   platform: Platform,
   input: EventInput,
-  chatId: string,
-  now: number,
+  at: { chatId: string; userId: string; now: number },
 ): Payload | undefined {
+  const { chatId, userId, now } = at;
   switch (input.type) {
     case "videoPlayComplete":
       return videoPlayComplete(platform, input, chatId);
@@ -70,7 +85,7 @@ export function eventPayload(
         },
       };
     case "membership":
-      return membership(input);
+      return membership(platform, input, userId, now);
     case "module":
       return moduleChange(platform, input);
     case "activated":
