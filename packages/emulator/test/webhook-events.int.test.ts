@@ -1,6 +1,8 @@
+import { moduleAttach, moduleOperation } from "@line/bot-sdk";
 import { afterEach, describe, expect, it } from "vitest";
 import { validateSpecComponent } from "../src/validation/validate-response.ts";
 import { manualClock, startEmulatorWithReceiver } from "./support/fixture.ts";
+import { startReceiver } from "./support/receiver.ts";
 import { sdkClients, sdkFailure } from "./support/sdk.ts";
 
 type Running = Awaited<ReturnType<typeof startEmulatorWithReceiver>>;
@@ -251,6 +253,70 @@ describe("the ten event types beyond messages, through the control API", () => {
     });
     expect(event).not.toHaveProperty("replyToken");
     expect(sent).not.toHaveProperty("replyToken");
+  });
+});
+
+describe("events LINE sends when a module channel's API calls change its situation", () => {
+  it("attach sends module, acquiring a chat activated, releasing it deactivated, to the module's webhook", async () => {
+    const moduleReceiver = await startReceiver("helpdesk-secret");
+    try {
+      const { emulator, alice } = await start({
+        channels: [
+          {
+            name: "helpdesk",
+            channelId: "2000000001",
+            channelSecret: "helpdesk-secret",
+            channelAccessToken: "helpdesk-token",
+            webhookUrl: moduleReceiver.url,
+          },
+        ],
+      });
+      const baseURL = emulator.url;
+      const module = new moduleOperation.LineModuleClient({
+        channelAccessToken: "helpdesk-token",
+        baseURL,
+      });
+      await new moduleAttach.LineModuleAttachClient({
+        channelAccessToken: "helpdesk-token",
+        baseURL,
+      }).attachModule(
+        "authorization_code",
+        "default",
+        "https://example.com/cb",
+        undefined,
+        "2000000001",
+        "helpdesk-secret",
+      );
+      await module.acquireChatControl(alice, { expired: true, ttl: 60 });
+      await module.releaseChatControl(alice);
+
+      const attempts = await emulator.waitForDeliveries(
+        (d) => d.channel === "helpdesk" && d.status === 200,
+        { count: 3 },
+      );
+      for (const webhook of moduleReceiver.received) {
+        expect(webhook.signatureValid).toBe(true);
+        expectValidAgainstSpec(webhook.body);
+      }
+      // Deliveries may finish in any order: find each event by its type.
+      const events = attempts.map((attempt) => JSON.parse(attempt.body).events[0]);
+      const eventOf = (type: string) => events.find((event) => event.type === type);
+      expect(eventOf("module")).toMatchObject({
+        type: "module",
+        module: { type: "attached", botId: emulator.bot.userId },
+      });
+      expect(eventOf("activated")).toMatchObject({
+        type: "activated",
+        source: { type: "user", userId: alice },
+        chatControl: { expireAt: expect.any(Number) },
+      });
+      expect(eventOf("deactivated")).toMatchObject({
+        type: "deactivated",
+        source: { type: "user", userId: alice },
+      });
+    } finally {
+      await moduleReceiver.close();
+    }
   });
 });
 
