@@ -33,3 +33,5 @@ export type {
 export { EmulatorError, errorCodes, LineApiError } from "./errors.ts";
 export { type EventType, eventTypes } from "./events/event-input.ts";
 export { type EventKind, eventKinds } from "./events/event-kinds.ts";
+export { requestBodyError, validateRequest } from "./validation/validate-request.ts";
+export { validateResponse, validateSpecComponent } from "./validation/validate-response.ts";

@@ -342,6 +342,56 @@ describe("invalid requests are answered 400 as LINE answers them", () => {
       refused(["messages[0].originalContentUrl", "invalid uri"]),
     ],
     [
+      "a text (v2) of 5001 characters",
+      [{ type: "textV2", text: "x".repeat(5001) }],
+      refused(["messages[0].text", "Length must be between 0 and 5000"]),
+    ],
+    [
+      "a location title over 100 characters",
+      [{ type: "location", title: "x".repeat(101), address: "a", latitude: 1, longitude: 2 }],
+      refused(["messages[0].title", "Length must be between 0 and 100"]),
+    ],
+    [
+      "a video tracking id over 100 characters",
+      [
+        {
+          type: "video",
+          originalContentUrl: "https://example.com/v.mp4",
+          previewImageUrl: "https://example.com/v.png",
+          trackingId: "x".repeat(101),
+        },
+      ],
+      refused(["messages[0].trackingId", "Length must be between 0 and 100"]),
+    ],
+    [
+      "an audio file over plain HTTP",
+      [{ type: "audio", originalContentUrl: "http://example.com/a.m4a", duration: 1000 }],
+      refused(["messages[0].originalContentUrl", "invalid uri"]),
+    ],
+    [
+      "a flex altText over 1500 characters",
+      [{ ...flex(bubble(box([]))), altText: "x".repeat(1501) }],
+      refused(["messages[0].altText", "Length must be between 0 and 1500"]),
+    ],
+    [
+      "an imagemap altText over 1500 characters",
+      [
+        {
+          type: "imagemap",
+          baseUrl: "https://example.com/map",
+          altText: "x".repeat(1501),
+          baseSize: { width: 1040, height: 1040 },
+          actions: [],
+        },
+      ],
+      refused(["messages[0].altText", "Length must be between 0 and 1500"]),
+    ],
+    [
+      "a coupon delivery tag over 30 characters",
+      [{ type: "coupon", couponId: "c", deliveryTag: "x".repeat(31) }],
+      refused(["messages[0].deliveryTag", "Length must be between 0 and 30"]),
+    ],
+    [
       "a sender name over 20 characters",
       [{ type: "text", text: "hi", sender: { name: "x".repeat(21) } }],
       refused(["messages[0].sender.name", "Length must be between 0 and 20"]),
@@ -405,6 +455,10 @@ describe("invalid requests are answered 400 as LINE answers them", () => {
           "The property, 'messages[0].contents.body.contents', in the request body is invalid (line: -, column: -)",
       },
     });
+    expect(await call("/v2/bot/message/validate/push", ["not", "an", "object"])).toEqual({
+      status: 400,
+      body: { message: "The request body could not be parsed as JSON (line: 1, column: 1)" },
+    });
     expect(await validate({ type: "text", text: 42 })).toEqual({
       status: 400,
       body: {
@@ -447,6 +501,37 @@ describe("invalid requests are answered 400 as LINE answers them", () => {
       }),
     ).toMatchObject({ status: 200 });
     expect(emulator.messages(alice.userId).length).toBeGreaterThan(before);
+  });
+  it("checks a rich menu's actions by the same rules, in the rich menu's words", async () => {
+    const richMenu = {
+      size: { width: 2500, height: 843 },
+      selected: false,
+      name: "Menu",
+      chatBarText: "Menu",
+      areas: [
+        {
+          bounds: { x: 0, y: 0, width: 2500, height: 843 },
+          action: { type: "uri", uri: "javascript:alert(1)" },
+        },
+      ],
+    };
+    expect(await call("/v2/bot/richmenu/validate", richMenu)).toEqual(
+      refused(["areas[0].action.uri", "invalid uri"]),
+    );
+    const { name: _name, ...nameless } = richMenu;
+    expect(await call("/v2/bot/richmenu/validate", { ...nameless, areas: [] })).toEqual(
+      refused(["name", "must be specified"]),
+    );
+    // The operation's own rules are answered in the same breath as the spec's.
+    expect(
+      await call("/v2/bot/richmenu/validate", {
+        ...nameless,
+        size: { width: 700, height: 400 },
+        areas: [],
+      }),
+    ).toEqual(
+      refused(["name", "must be specified"], ["size.width", "Must be between 800 and 2500"]),
+    );
   });
 });
 

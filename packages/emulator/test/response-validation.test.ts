@@ -20,9 +20,13 @@ describe("validateResponse", () => {
     ]);
   });
 
-  it("refuses a status the operation does not document, and checks LINE's error shape", () => {
-    expect(validateResponse("getBotInfo", 418, {})).toEqual([
-      "status 418 is not documented for getBotInfo",
+  it("refuses a success the operation does not document, and holds errors to LINE's shape", () => {
+    expect(validateResponse("getBotInfo", 201, {})).toEqual([
+      "status 201 is not documented for getBotInfo",
+    ]);
+    expect(validateResponse("getBotInfo", 401, { message: "Authentication failed" })).toEqual([]);
+    expect(validateResponse("getBotInfo", 429, { error: "slow down" })).toEqual([
+      "(body) must have required property 'message'",
     ]);
     expect(
       validateResponse("pushMessage", 400, {

@@ -75,7 +75,7 @@ describe("rich menus", () => {
       client.validateRichMenuObject({ ...menu("x"), chatBarText: "fifteen chars!!" }),
     );
     expect(validation.body.details).toContainEqual({
-      message: "Length must be between 1 and 14",
+      message: "Length must be between 0 and 14",
       property: "chatBarText",
     });
 

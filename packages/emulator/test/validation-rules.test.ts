@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { placeholders } from "../src/validation/rules/message-rules.ts";
 import { documentedRuleFindings } from "../src/validation/rules/request-rules.ts";
 
 /** LINE's documented rules alone, on bodies the schema accepts. */
@@ -50,12 +51,21 @@ describe("datetime picker", () => {
   });
 });
 
+/** A rich menu with every key LINE requires, and these areas. */
+const richMenu = (areas: unknown[]) => ({
+  size: { width: 2500, height: 843 },
+  selected: false,
+  name: "Menu",
+  chatBarText: "Open",
+  areas,
+});
+
 describe("where an action may sit", () => {
   const switchAction = { type: "richmenuswitch", richMenuAliasId: "a", data: "d" };
 
   it("takes a rich menu switch in a rich menu and refuses it in a template", () => {
     const area = { bounds: { x: 0, y: 0, width: 1, height: 1 }, action: switchAction };
-    expect(documentedRuleFindings("createRichMenu", { areas: [area] })).toEqual([]);
+    expect(documentedRuleFindings("createRichMenu", richMenu([area]))).toEqual([]);
     expect(
       push({
         type: "template",
@@ -67,7 +77,7 @@ describe("where an action may sit", () => {
 
   it("refuses a rich menu URI action with an unusable scheme, as LINE's example shows", () => {
     const area = { bounds: {}, action: { type: "uri", uri: "javascript:alert(1)" } };
-    expect(documentedRuleFindings("createRichMenu", { areas: [area] })).toEqual([
+    expect(documentedRuleFindings("createRichMenu", richMenu([area]))).toEqual([
       { message: "invalid uri", property: "areas[0].action.uri" },
     ]);
   });
@@ -91,6 +101,18 @@ describe("where an action may sit", () => {
         property: "messages[0].template.columns[0].action.label",
       },
     ]);
+  });
+});
+
+describe("rich menus", () => {
+  it("requires the five keys of a rich menu object", () => {
+    expect(documentedRuleFindings("validateRichMenuObject", { selected: true, areas: [] })).toEqual(
+      [
+        { message: "must be specified", property: "size" },
+        { message: "must be specified", property: "name" },
+        { message: "must be specified", property: "chatBarText" },
+      ],
+    );
   });
 });
 
@@ -174,6 +196,35 @@ describe("loading animation", () => {
           "Only user id is acceptable, please confirm if there are any group/room ids or illegal ids.",
         property: "chatId",
       },
+    ]);
+  });
+});
+
+describe("text messages", () => {
+  it("finds a text (v2)'s placeholders, {{ and }} being literal braces", () => {
+    expect(placeholders("Hi {user}, {{not}} a {smile}")).toEqual(["user", "smile"]);
+    expect(placeholders("{open")).toBeUndefined();
+    expect(placeholders("close}")).toBeUndefined();
+  });
+
+  it("asks every placeholder of a text (v2) to be substituted", () => {
+    const emoji = { type: "emoji", productId: "p", emojiId: "001" };
+    expect(push({ type: "textV2", text: "{a} {b}", substitution: { a: emoji, b: emoji } })).toEqual(
+      [],
+    );
+    expect(push({ type: "textV2", text: "{a} {b}", substitution: { a: emoji } })).toEqual([
+      { message: "invalid property", property: "messages[0].text" },
+    ]);
+  });
+
+  it("asks each LINE emoji's index to point at a $", () => {
+    const emojis = [
+      { index: 0, productId: "p", emojiId: "001" },
+      { index: 3, productId: "p", emojiId: "002" },
+    ];
+    expect(push({ type: "text", text: "$ a$", emojis })).toEqual([]);
+    expect(push({ type: "text", text: "$ ab", emojis })).toEqual([
+      { message: "invalid property", property: "messages[0].emojis[1].index" },
     ]);
   });
 });

@@ -84,6 +84,7 @@ function couponOf(platform: Platform, channel: EmulatedChannel, couponId: string
 export const couponRoutes: Route[] = [
   {
     operationId: "createCoupon",
+    checkBody: couponSettings,
     method: "POST",
     pattern: "/v2/bot/coupon",
     handle({ platform, channel, body }) {

@@ -11,7 +11,7 @@ export const partnerRoutes: Route[] = [
     pattern: "/bot/pnp/push",
     handle({ platform, channel, body, requestId }) {
       const request = objectBody(body);
-      // The pipeline has validated the messages against LINE's rules.
+      // The messages were validated with the rest of the body before this handler ran.
       const details: ErrorDetail[] = [];
       if (typeof request.to !== "string" || !/^[0-9a-f]{64}$/.test(request.to)) {
         details.push({ message: "Must be a SHA-256 hash of an E.164 number", property: "to" });

@@ -87,6 +87,7 @@ function batchOperations(menus: ChannelRichMenus, body: unknown): BatchOperation
 export const richMenuRoutes: Route[] = [
   {
     operationId: "createRichMenu",
+    checkBody: richMenuObject,
     method: "POST",
     pattern: "/v2/bot/richmenu",
     handle({ platform, channel, body }) {
@@ -102,6 +103,7 @@ export const richMenuRoutes: Route[] = [
   },
   {
     operationId: "validateRichMenuObject",
+    checkBody: richMenuObject,
     method: "POST",
     pattern: "/v2/bot/richmenu/validate",
     handle({ body }) {

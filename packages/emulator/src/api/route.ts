@@ -42,5 +42,11 @@ export interface Route {
   auth?: "bearer" | "basic";
   /** `computed` when the answer is a statistic of the emulator's own traffic; else stateful. */
   behaviour?: "computed";
+  /**
+   * The operation's own checks of its body, beyond the spec's schema and LINE's shared rules:
+   * pure (no side effects), throwing LINE's 400 like the handler would. When the body already
+   * fails validation, the pipeline runs these too, so one answer names every problem, as LINE's does.
+   */
+  checkBody?(body: unknown): unknown;
   handle(context: RouteContext): RouteResult | Promise<RouteResult>;
 }

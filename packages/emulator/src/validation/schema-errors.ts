@@ -4,11 +4,14 @@ import { wording } from "./line-wording.ts";
 import { DISCRIMINATOR_VALUES } from "./openapi-schemas.ts";
 import { child, pointerToPath } from "./property-path.ts";
 
-/** Java's `Integer.MAX_VALUE`: the upper bound LINE's validator quotes when a size has none. */
+/**
+ * The upper bound quoted when the spec gives none. LINE's answers read like Java bean validation
+ * ("Size must be between 1 and 5"), whose bounds default to `Integer.MAX_VALUE`.
+ */
 const UNBOUNDED = 2147483647;
 
 export interface SchemaFindings {
-  /** LINE's problems with values it read: one detail per property. */
+  /** LINE's problems with the values it read, in its words. */
   details: ErrorDetail[];
   /** The first property LINE could not read as its declared type, if any. */
   unreadable?: string;

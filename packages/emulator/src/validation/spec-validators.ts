@@ -1,4 +1,4 @@
-import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
+import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
 import addFormatsModule from "ajv-formats";
 import { type LineSpec, loadLineSpecs, type SpecOperation } from "../api/spec/line-specs.ts";
 import { DEFS_REF, toJsonSchemas } from "./openapi-schemas.ts";
@@ -11,9 +11,9 @@ const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormat
 
 /**
  * The message tree, closed against unknown properties in requests: LINE answers 400 for a
- * property it does not know in a message object (its flex validator names it "invalid property";
- * see also issue 20). Every other request body stays open, since LINE documents new optional
- * fields as a non-breaking change and refusing them would turn a working bot into a failing one.
+ * property it does not know in a message object (for a flex message, a detail "invalid property"
+ * naming it). Every other request body stays open: LINE documents new optional fields as a
+ * non-breaking change, and refusing a field LINE accepts would fail a bot that works in production.
  */
 const CLOSED_REQUEST_ROOTS = ["Message"];
 
@@ -30,7 +30,11 @@ function newAjv(specs: readonly LineSpec[], direction: "request" | "response"): 
     strict: false,
     // Errors keep their schema, so the messages can quote its bounds and allowed values.
     verbose: true,
+    // Each component compiles once into its own function, shared by every operation that uses it
+    // (inlined, the message tree would be compiled again into each send operation).
     inlineRefs: false,
+    // The specs are LINE's published files, not input; checking them against the meta-schema at
+    // every start would only cost time.
     validateSchema: false,
   });
   addFormats(ajv);
@@ -71,11 +75,6 @@ function jsonSchemaOf(content: unknown): unknown {
   return json?.schema;
 }
 
-export interface SchemaResult {
-  valid: boolean;
-  errors: ErrorObject[];
-}
-
 /**
  * Compiles each operation's request and response schemas on first use and keeps them: the specs
  * are parsed once per process, and an emulator that serves a hundred operations pays only for the
@@ -86,7 +85,6 @@ export class SpecValidators {
   private readonly specs: readonly LineSpec[];
   private requestAjv: Ajv2020 | undefined;
   private responseAjv: Ajv2020 | undefined;
-  private byRoute: Map<string, string> | undefined;
   private readonly compiled = new Map<string, ValidateFunction | null>();
 
   constructor(specs: readonly LineSpec[] = loadLineSpecs()) {
@@ -94,14 +92,6 @@ export class SpecValidators {
     this.operations = new Map(
       specs.flatMap((spec) => spec.operations.map((op) => [op.operationId, op] as const)),
     );
-  }
-
-  /** The operation LINE serves at a method and path template, e.g. `POST /v2/bot/message/push`. */
-  operationIdFor(method: string, pathTemplate: string): string | undefined {
-    this.byRoute ??= new Map(
-      [...this.operations.values()].map((op) => [`${op.method} ${op.path}`, op.operationId]),
-    );
-    return this.byRoute.get(`${method.toUpperCase()} ${pathTemplate}`);
   }
 
   private ajv(direction: "request" | "response"): Ajv2020 {

@@ -5,9 +5,10 @@ import { schemaFindings } from "./schema-errors.ts";
 import { specValidators } from "./spec-validators.ts";
 
 /**
- * LINE reads a `null` property as an absent one (its docs' examples send `"title": null` in
- * template columns), so nulls are dropped before validation: a null optional property passes,
- * a null required one is reported as missing.
+ * A `null` property is read as absent. LINE's answer to a carousel whose columns carried
+ * `"title": null` and `"thumbnailImageUrl": null` named only the columns' differing action counts
+ * (line/line-bot-sdk-python issue #38), so a null optional property passes here, and a null
+ * required one is reported as missing.
  */
 function withoutNulls(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withoutNulls);
@@ -50,8 +51,10 @@ const missingWordFor = (body: unknown) => (parentPath: string) =>
  * message naming the property. Everything else is collected into `details`.
  */
 export function requestBodyError(operationId: string, body: unknown): LineApiError | undefined {
-  const validate = specValidators().requestValidator(operationId);
-  if (!validate || body === undefined) return undefined;
+  const validators = specValidators();
+  if (body === undefined || !validators.operations.has(operationId)) return undefined;
+  const validate = validators.requestValidator(operationId);
+  if (!validate) return undefined;
   const value = withoutNulls(body);
   validate(value);
   const findings = schemaFindings(validate.errors ?? [], value, {
@@ -59,18 +62,23 @@ export function requestBodyError(operationId: string, body: unknown): LineApiErr
   });
   if (findings.unreadable !== undefined) {
     const single = SINGLE_MESSAGE_ANSWERS[operationId];
-    return new LineApiError(400, single ?? invalidPropertyMessage(findings.unreadable));
+    // A body that is not an object at all is answered as one that is not JSON.
+    const whole = "The request body could not be parsed as JSON (line: 1, column: 1)";
+    return new LineApiError(
+      400,
+      single ?? (findings.unreadable === "" ? whole : invalidPropertyMessage(findings.unreadable)),
+    );
   }
-  const details = [...findings.details];
-  const reported = new Set(details.map((detail) => `${detail.property}\n${detail.message}`));
-  for (const detail of documentedRuleFindings(operationId, value)) {
-    // A rule that repeats the schema's finding (the same words on the same property) adds nothing.
-    const key = `${detail.property}\n${detail.message}`;
-    if (!reported.has(key)) {
-      reported.add(key);
-      details.push(detail);
-    }
-  }
+  // A rule that repeats a finding (the same words on the same property) adds nothing.
+  const seen = new Set<string>();
+  const details = [...findings.details, ...documentedRuleFindings(operationId, value)].filter(
+    (detail) => {
+      const key = `${detail.property}\n${detail.message}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    },
+  );
   if (details.length === 0) return undefined;
   const single = SINGLE_MESSAGE_ANSWERS[operationId];
   return single ? new LineApiError(400, single) : invalidBody(details);

@@ -16,6 +16,8 @@ import { fail, httpsUrl, isObject, type Json, length, type Out } from "./checks.
 const BUBBLE_MAX_BYTES = 30 * 1024;
 const CAROUSEL_MAX_BYTES = 50 * 1024;
 const CAROUSEL_MAX_BUBBLES = 12;
+// "A carousel can't contain bubbles of different widths" is followed by "should have the same
+// width", and LINE documents no error for it, so mixed bubble sizes are not refused.
 /** "You can specify a value of true up to 10 images in a single message." */
 const MAX_ANIMATED_IMAGES = 10;
 

@@ -23,7 +23,55 @@ const SUBSTITUTION_KEY = /^[0-9a-zA-Z_]{1,20}$/;
 /** trackingId: "Half-width alphanumeric characters and symbols (-.=,+*()%$&;:@{}!?<>[])". */
 const TRACKING_ID = /^[a-zA-Z0-9\-.=,+*()%$&;:@{}!?<>[\]]{1,100}$/;
 
+/**
+ * The `{key}` placeholders of a text (v2), `{{` and `}}` being literal braces; undefined when the
+ * braces do not pair ("`{` and `}` must be used in pairs").
+ */
+export function placeholders(text: string): string[] | undefined {
+  const keys: string[] = [];
+  let index = 0;
+  while (index < text.length) {
+    const pair = text.slice(index, index + 2);
+    if (pair === "{{" || pair === "}}") {
+      index += 2;
+      continue;
+    }
+    if (text[index] === "}") return undefined;
+    if (text[index] === "{") {
+      const end = text.indexOf("}", index + 1);
+      if (end < 0) return undefined;
+      const key = text.slice(index + 1, end);
+      if (key.includes("{")) return undefined;
+      keys.push(key);
+      index = end + 1;
+      continue;
+    }
+    index += 1;
+  }
+  return keys;
+}
+
+/** Each LINE emoji's `index` must point at a `$` of the text (else LINE answers 400). */
+function checkEmojiIndexes(message: Json, path: string, out: Out) {
+  const text = message.text;
+  if (typeof text !== "string") return;
+  objects(message.emojis).forEach((emoji, index) => {
+    if (typeof emoji.index === "number" && text[emoji.index] !== "$") {
+      fail(out, child(item(child(path, "emojis"), index), "index"), wording.invalidProperty);
+    }
+  });
+}
+
 function checkTextV2(message: Json, path: string, out: Out) {
+  if (typeof message.text === "string") {
+    const keys = placeholders(message.text);
+    const substitution = isObject(message.substitution) ? message.substitution : {};
+    // "The substitution content of the string enclosed in { and } must be specified using the
+    // substitution property."
+    if (!keys || keys.some((key) => !(key in substitution))) {
+      fail(out, child(path, "text"), wording.invalidProperty);
+    }
+  }
   const substitution = message.substitution;
   if (!isObject(substitution)) return;
   const at = child(path, "substitution");
@@ -45,6 +93,7 @@ const checkByType: Record<string, (message: Json, path: string, out: Out) => voi
     // "Max character limit: 5000", counted in UTF-16 code units (LINE: "Character counting in a text").
     length(out, child(path, "text"), message.text, 5000, 1);
     size(out, child(path, "emojis"), message.emojis, 0, MAX_EMOJIS);
+    checkEmojiIndexes(message, path, out);
   },
   textV2(message, path, out) {
     length(out, child(path, "text"), message.text, 5000, 1);
@@ -61,9 +110,11 @@ const checkByType: Record<string, (message: Json, path: string, out: Out) => voi
       fail(
         out,
         child(path, "trackingId"),
-        message.trackingId.length > 100 || message.trackingId.length === 0
-          ? wording.length(1, 100)
-          : wording.invalidProperty,
+        message.trackingId.length === 0
+          ? wording.mayNotBeEmpty
+          : message.trackingId.length > 100
+            ? wording.length(0, 100)
+            : wording.invalidProperty,
       );
     }
   },

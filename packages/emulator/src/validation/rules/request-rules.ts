@@ -1,5 +1,6 @@
 import type { ErrorDetail } from "../../errors.ts";
 import { isUserId } from "../../ids.ts";
+import { wording } from "../line-wording.ts";
 import { child, item } from "../property-path.ts";
 import { checkAction } from "./action-rules.ts";
 import { fail, isObject, objects } from "./checks.ts";
@@ -18,6 +19,11 @@ export function documentedRuleFindings(operationId: string, body: unknown): Erro
   if (!isObject(body)) return out;
   checkMessages(body.messages, "messages", out);
   if (RICH_MENU_OPERATIONS.has(operationId)) {
+    // "Rich menu object": all five are required (the spec marks none), and LINE's example answer
+    // to a missing one is "must be specified".
+    for (const key of ["size", "selected", "name", "chatBarText", "areas"]) {
+      if (body[key] === undefined) fail(out, key, wording.mustBeSpecified);
+    }
     objects(body.areas).forEach((area, index) => {
       checkAction(area.action, child(item("areas", index), "action"), "richMenu", out);
     });
