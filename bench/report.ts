@@ -5,6 +5,7 @@ import type { EndToEndResults } from "./end-to-end.ts";
 import { FIXED_RATE, type IngressResults } from "./ingress.ts";
 import { CONNECTIONS, type Machine } from "./lib.ts";
 import type { MemoryResults } from "./redis-memory.ts";
+import { type ReplicasResults, renderReplicas } from "./replicas.ts";
 
 export interface Results {
   machine: Machine;
@@ -14,6 +15,7 @@ export interface Results {
   endToEnd?: EndToEndResults;
   burst?: BurstResults;
   memory?: MemoryResults;
+  replicas?: ReplicasResults;
 }
 
 const ms = (value: number) => (value < 10 ? value.toFixed(2) : value.toFixed(1));
@@ -213,5 +215,6 @@ export function renderResults(r: Results): string {
       "",
     );
   }
+  if (r.replicas) out.push(...renderReplicas(r.replicas));
   return out.join("\n");
 }

@@ -1,5 +1,5 @@
 /**
- * `pnpm bench [--quick] [--only=ingress,cost,e2e,burst,memory]`: starts its own Redis, linefleet's
+ * `pnpm bench [--quick] [--only=ingress,cost,e2e,burst,memory,replicas]`: starts its own Redis, linefleet's
  * processes, the comparison servers and LINE's stand-in, runs every scenario on this machine in
  * one run and writes the report (bench/RESULTS.md; a quick run writes bench/out/RESULTS-quick.md).
  */
@@ -12,6 +12,7 @@ import { runEndToEnd } from "./end-to-end.ts";
 import { runIngress } from "./ingress.ts";
 import { log, machine, parseFlags } from "./lib.ts";
 import { runRedisMemory } from "./redis-memory.ts";
+import { runReplicas } from "./replicas.ts";
 import { type Results, renderResults } from "./report.ts";
 
 const flags = parseFlags(process.argv.slice(2));
@@ -35,6 +36,8 @@ try {
       `memory: ${results.memory.retainedPerEvent.toFixed(0)} B retained per answered event (dedupe marks ${results.memory.dedupePerEvent.toFixed(0)} B)`,
     );
   }
+  // On a Redis of its own, with a replica.
+  if (wanted("replicas")) results.replicas = await runReplicas(flags);
 } finally {
   await redis.close();
 }

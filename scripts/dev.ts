@@ -4,7 +4,7 @@
 // `pnpm trigger` run beside it.
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { mkdirSync } from "node:fs";
-import { createConnection } from "node:net";
+import { createConnection, createServer } from "node:net";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 // By path, through the package's index: the workspace root is not a package that depends on it.
@@ -113,6 +113,31 @@ function portOpen(port: number): Promise<boolean> {
   });
 }
 
+/** Whether this process could listen on `host:port` now: tried, then closed at once. */
+function portFree(port: number, host: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once("error", () => resolve(false));
+    server.listen({ port, host, exclusive: true }, () => server.close(() => resolve(true)));
+  });
+}
+
+/**
+ * Refuses to start when a port the stack would listen on is taken (by another `pnpm dev`, say),
+ * naming the variable that moves it, rather than letting a process die on it halfway through.
+ */
+async function assertPortsFree(ports: Array<{ variable: string; port: number; host: string }>) {
+  const taken: string[] = [];
+  for (const { variable, port, host } of ports) {
+    // 0 asks the system for a free port: nothing to check.
+    if (port !== 0 && !(await portFree(port, host)))
+      taken.push(`  port ${port} (${variable}) is in use; set ${variable} to a free port`);
+  }
+  if (taken.length === 0) return;
+  console.error(["pnpm dev cannot start:", ...taken].join("\n"));
+  process.exit(1);
+}
+
 function hasCommand(command: string): boolean {
   try {
     execFileSync("sh", ["-c", `command -v ${command}`], { stdio: "ignore" });
@@ -130,6 +155,33 @@ function readiness() {
   });
   return { ready, resolve };
 }
+
+const port = env.PORT ?? "3000";
+const emulated = !env.LINE_CHANNEL_SECRET && !env.LINE_CHANNEL_ACCESS_TOKEN;
+const emulatorPort = env.EMULATOR_PORT ?? String(localDev.emulatorPort);
+const workers = Number(env.DEV_WORKERS ?? 2);
+// With METRICS_PORT set, the workers' metrics ports count up from it; else each worker takes a
+// free port (0), which it reports when ready: two stacks never collide on a default port.
+const metricsPorts = Array.from({ length: workers }, (_, i) =>
+  env.METRICS_PORT ? Number(env.METRICS_PORT) + i : 0,
+);
+await assertPortsFree([
+  { variable: "PORT", port: Number(port), host: env.HOST ?? "0.0.0.0" },
+  ...(emulated
+    ? [
+        {
+          variable: "EMULATOR_PORT",
+          port: Number(emulatorPort),
+          host: env.EMULATOR_HOST ?? "127.0.0.1",
+        },
+      ]
+    : []),
+  ...metricsPorts.map((metricsPort) => ({
+    variable: "METRICS_PORT",
+    port: metricsPort,
+    host: env.METRICS_HOST ?? "0.0.0.0",
+  })),
+]);
 
 if (!env.REDIS_URL) {
   const port = Number(env.DEV_REDIS_PORT ?? localDev.redisPort);
@@ -171,16 +223,13 @@ if (!env.REDIS_URL) {
   env.REDIS_URL = `redis://127.0.0.1:${port}`;
 }
 
-const port = env.PORT ?? "3000";
 let lastIngressProblem = "";
 const waitingFor = new Map<string, Promise<void>>();
-const emulated = !env.LINE_CHANNEL_SECRET && !env.LINE_CHANNEL_ACCESS_TOKEN;
 let emulatorUrl: string | undefined;
 if (emulated) {
   // No LINE credentials: talk to the local emulator with development-only ones.
   env.LINE_CHANNEL_SECRET = localDev.channelSecret;
   env.LINE_CHANNEL_ACCESS_TOKEN = localDev.channelAccessToken;
-  const emulatorPort = env.EMULATOR_PORT ?? String(localDev.emulatorPort);
   env.LINE_API_BASE_URL = `http://127.0.0.1:${emulatorPort}`;
   env.LINE_DATA_API_BASE_URL = `http://127.0.0.1:${emulatorPort}`;
   const emulator = readiness();
@@ -206,16 +255,17 @@ if (emulated) {
 run("ingress", process.execPath, ["apps/ingress/src/main.ts"], { env: { PORT: port } });
 const ingressUrl = `http://127.0.0.1:${port}`;
 waitingFor.set("ingress", ingressReady(`${ingressUrl}/readyz`));
-const workers = Number(env.DEV_WORKERS ?? 2);
-// Each worker serves its metrics on a port of its own, counting up from METRICS_PORT.
-const metricsPort = Number(env.METRICS_PORT ?? 9464);
+/** Each worker's metrics port as it reported it when ready. */
+const metricsPortsInUse: number[] = [];
 for (let i = 1; i <= workers; i++) {
   const worker = readiness();
   waitingFor.set(`worker-${i}`, worker.ready);
   run(`worker-${i}`, process.execPath, ["apps/worker/src/main.ts"], {
-    env: { METRICS_PORT: String(metricsPort + i - 1) },
+    env: { METRICS_PORT: String(metricsPorts[i - 1]) },
     onLine: (line) => {
-      if (line.msg === "worker ready") worker.resolve();
+      if (line.msg !== "worker ready") return;
+      metricsPortsInUse[i - 1] = Number(line.metricsPort);
+      worker.resolve();
     },
   });
 }
@@ -253,6 +303,6 @@ writeDevStack(stateFile, {
 });
 console.log(
   `\nlinefleet is ready: ingress on ${ingressUrl}/webhook (metrics: /metrics), ${workers} workers ` +
-    `(metrics on ports ${metricsPort}-${metricsPort + workers - 1}), Redis at ${printableUrl(env.REDIS_URL)}`,
+    `(metrics on ports ${metricsPortsInUse.join(", ")}), Redis at ${printableUrl(env.REDIS_URL)}`,
 );
 if (emulatorUrl) console.log(`\n  Chat with your bot: ${emulatorUrl}/\n`);

@@ -2,17 +2,20 @@ import { createEmulator, type Emulator } from "@linefleet/emulator";
 import {
   makeEnvelope,
   makeTextMessageEvent,
+  makeWebhookEventId,
   type Stack,
   scrape,
   signedWebhook,
   startStack,
   waitFor,
+  waitForIdle,
   workerMetricsUrl,
 } from "@linefleet/testing";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { writeChannelsFile } from "./channels-file.ts";
 
 const REPLY = "/v2/bot/message/reply";
+const PUSH = "/v2/bot/message/push";
 
 describe("several channels in one deployment", () => {
   let emulator: Emulator;
@@ -34,7 +37,7 @@ describe("several channels in one deployment", () => {
     });
     await emulator.listen();
     const channelsFile = writeChannelsFile([
-      // The shop bot's user id is learned from its first verified request.
+      // The shop bot's user id is not given: LINE (the emulator) names it, GET /v2/bot/info.
       {
         name: "shop",
         channelSecret: "shop-channel-secret",
@@ -52,6 +55,7 @@ describe("several channels in one deployment", () => {
       lineApiUrl: emulator.url,
       workers: 2,
       env: { CHANNELS_FILE: channelsFile },
+      ingressEnv: { LINE_API_BASE_URL: emulator.url },
       workerEnv: { BOT_MODULE: "tests/bots/by-channel.ts" },
     });
     emulator.configure({
@@ -129,6 +133,45 @@ describe("several channels in one deployment", () => {
     ).toBe(0);
   });
 
+  it("answers two channels' events that share a webhookEventId, each once", async () => {
+    // webhookEventIds are LINE's per channel: nothing promises two channels never share one.
+    const alice = emulator.state().users[0]?.userId ?? "";
+    const webhookEventId = makeWebhookEventId();
+    const before = emulator.messages(alice).filter((m) => m.from === "bot").length;
+    for (const channel of ["shop", "support"]) {
+      // No reply token: the answer goes by push, with the channel's token and a retry key.
+      const event = makeTextMessageEvent("same id", {
+        webhookEventId,
+        replyToken: undefined,
+        source: { type: "user", userId: alice },
+      });
+      const envelope = makeEnvelope([event], emulator.channel(channel).bot.userId);
+      const signed = signedWebhook(envelope, `${channel}-channel-secret`);
+      expect((await post(`/webhook/${channel}`, signed.body, signed.headers)).status).toBe(200);
+    }
+    await emulator.waitForBotMessages(alice, { count: before + 2, timeoutMs: 15_000 });
+    await waitForIdle(inject("redisUrl"), stack.prefix);
+
+    const pushes = emulator
+      .apiCalls()
+      .filter((call) => call.path === PUSH && call.status === 200)
+      .map((call) => [
+        call.channel,
+        (call.body as { messages: Array<{ text: string }> }).messages[0]?.text,
+      ]);
+    expect(pushes.sort()).toEqual([
+      ["shop", "shop: same id"],
+      ["support", "support: same id"],
+    ]);
+    const texts = emulator
+      .messages(alice)
+      .filter((m) => m.from === "bot")
+      .slice(before)
+      .map((m) => m.message.text)
+      .sort();
+    expect(texts).toEqual(["shop: same id", "support: same id"]);
+  });
+
   it("refuses a request signed with another channel's secret (401)", async () => {
     const envelope = makeEnvelope(
       [makeTextMessageEvent("hi")],
@@ -141,11 +184,39 @@ describe("several channels in one deployment", () => {
     // The same bytes signed with support's own secret are accepted.
     const signed = signedWebhook(envelope, "support-channel-secret");
     expect((await post("/webhook/support", signed.body, signed.headers)).status).toBe(200);
-    // With no channel named "default", plain /webhook is not served.
-    expect((await post("/webhook", signed.body, signed.headers)).status).toBe(404);
+    // With no channel named "default", plain /webhook serves no channel: nothing verifies there.
+    expect((await post("/webhook", signed.body, signed.headers)).status).toBe(401);
   });
 
-  it("refuses a signed body addressed to another bot (403), from the file's botUserId or learned", async () => {
+  it("answers a bad signature the same at a known and an unknown channel's path", async () => {
+    const envelope = makeEnvelope(
+      [makeTextMessageEvent("hi")],
+      emulator.channel("shop").bot.userId,
+    );
+    const forged = signedWebhook(envelope, "not-any-channel-secret");
+    const answers = await Promise.all(
+      ["/webhook/shop", "/webhook/no-such-channel", "/webhook"].map(async (path) => {
+        const response = await post(path, forged.body, forged.headers);
+        return { status: response.status, body: await response.text() };
+      }),
+    );
+    expect(answers[0]?.status).toBe(401);
+    expect(answers[1]).toEqual(answers[0]);
+    expect(answers[2]).toEqual(answers[0]);
+    // Counted, under a label no channel name can take; the probed names are not labels.
+    const ingress = await scrape(`${stack.ingressUrl}/metrics`);
+    expect(
+      ingress.value("linefleet_webhooks_total", {
+        channel: "(unknown)",
+        outcome: "invalid_signature",
+      }),
+    ).toBeGreaterThanOrEqual(2);
+    expect(await (await fetch(`${stack.ingressUrl}/metrics`)).text()).not.toContain(
+      "no-such-channel",
+    );
+  });
+
+  it("refuses a signed body addressed to another bot (403), from the file's botUserId or LINE's", async () => {
     const shopBot = emulator.channel("shop").bot.userId;
     const supportBot = emulator.channel("support").bot.userId;
     // support's bot user id is in the file.
@@ -154,7 +225,7 @@ describe("several channels in one deployment", () => {
     expect(refused.status).toBe(403);
     expect(await refused.json()).toMatchObject({ error: "wrong_destination" });
 
-    // shop's was learned from its first verified request (the first test's webhook).
+    // shop's is the one LINE named for its token.
     const toShop = signedWebhook(makeEnvelope([], supportBot), "shop-channel-secret");
     expect((await post("/webhook/shop", toShop.body, toShop.headers)).status).toBe(403);
     const rightly = signedWebhook(makeEnvelope([], shopBot), "shop-channel-secret");

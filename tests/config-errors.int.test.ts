@@ -1,7 +1,9 @@
 import { execFile } from "node:child_process";
+import { writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { freePort, repoRoot } from "@linefleet/testing";
 import { describe, expect, it } from "vitest";
+import { writeChannelsFile } from "./channels-file.ts";
 
 /** Runs an app's main as a process with exactly `env`; resolves with its exit code and stderr. */
 function runApp(script: string, env: Record<string, string>, args: string[] = []) {
@@ -64,6 +66,41 @@ describe("a process started with a bad configuration", () => {
     expect(stderr).toContain("EMULATOR_PORT is invalid");
     expect(stderr).toContain("EMULATOR_WEBHOOK_URL is invalid");
     expect(stderr).not.toContain("LINE_CHANNEL");
+    expect(stderr).not.toMatch(stackLine);
+  });
+
+  it("ingress: a malformed CHANNELS_FILE is named with the line and column, never quoted", async () => {
+    const token = "Zq7TOKENvWx9kLmN3pRsTuVyXz";
+    // The token's quotes forgotten, on line 3: V8's own message quotes the text around it
+    // (`Unexpected token 'Z', ..."ssToken": Zq7TOKENvW"... is not valid JSON`).
+    const file = writeChannelsFile([]);
+    writeFileSync(
+      file,
+      `[\n  { "name": "shop", "channelSecret": "s3cr3tS3CR3Tsecret",\n    "channelAccessToken": ${token} }\n]\n`,
+    );
+    const { code, stderr } = await runApp("apps/ingress/src/main.ts", { CHANNELS_FILE: file });
+    expect(code).toBe(1);
+    // No piece of the token (nor of the secret) in the output: no run of 4 of its characters.
+    for (const secret of [token, "s3cr3tS3CR3Tsecret"]) {
+      for (let i = 0; i + 4 <= secret.length; i++) {
+        expect(stderr).not.toContain(secret.slice(i, i + 4));
+      }
+    }
+    expect(stderr).toContain(`CHANNELS_FILE is invalid: ${file} is not JSON`);
+    expect(stderr).toContain("a syntax error at line 3, column 27");
+    expect(stderr).not.toMatch(stackLine);
+  });
+
+  it("ingress: refuses a MAX_EVENT_AGE_MS its dedupe marks would not outlive", async () => {
+    const { code, stderr } = await runApp("apps/ingress/src/main.ts", {
+      LINE_CHANNEL_SECRET: "secret",
+      DEDUPE_TTL_MS: String(60 * 60_000),
+      MAX_EVENT_AGE_MS: String(60 * 60_000),
+    });
+    expect(code).toBe(1);
+    expect(stderr).toContain(
+      "MAX_EVENT_AGE_MS is invalid: must be at most DEDUPE_TTL_MS minus 5 minutes (3300000)",
+    );
     expect(stderr).not.toMatch(stackLine);
   });
 

@@ -1,14 +1,17 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createConnection } from "node:net";
+import { createConnection, createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type AppProcess, freePort, startApp, waitFor } from "@linefleet/testing";
+import { type AppProcess, freePort, repoRoot, startApp, waitFor } from "@linefleet/testing";
 import { afterAll, describe, expect, inject, it } from "vitest";
 
 const dir = mkdtempSync(join(tmpdir(), "dev-stack-"));
 let dev: AppProcess | undefined;
+/** Stacks a test started, stopped (SIGTERM: the stack stops its processes) after the file. */
+const stacks: AppProcess[] = [];
 
 afterAll(async () => {
+  await Promise.all(stacks.map((stack) => stack.stop(15_000)));
   await dev?.kill();
   rmSync(dir, { recursive: true, force: true });
 });
@@ -24,6 +27,52 @@ function portOpen(port: number): Promise<boolean> {
       resolve(true);
     });
     socket.once("error", () => resolve(false));
+  });
+}
+
+/** A line that is a warning, an error or part of a stack trace, in any process's output. */
+const troubling = (line: string) =>
+  /"level":(40|50|60)\b|Error|Warning|"stack"|^\s*at /.test(line) || /│ \s*at /.test(line);
+
+/** `pnpm dev` with its own ports, Redis prefix and state file; `env` adds or overrides. */
+async function startDev(env: Record<string, string> = {}) {
+  const [port, emulatorPort] = [await freePort(), await freePort()];
+  const stack = startApp("dev", "scripts/dev.ts", {
+    REDIS_URL: inject("redisUrl"),
+    QUEUE_PREFIX: `dev-${Math.random().toString(36).slice(2)}`,
+    PORT: String(port),
+    EMULATOR_PORT: String(emulatorPort),
+    DEV_WORKERS: "2",
+    DEV_STATE_FILE: join(dir, `${Math.random().toString(36).slice(2)}.json`),
+    ...env,
+  });
+  stacks.push(stack);
+  return { stack, port, emulatorPort };
+}
+
+async function readyLine(stack: AppProcess): Promise<string> {
+  const line = await waitFor(
+    () => stack.lines.map(text).find((line) => line.startsWith("linefleet is ready")),
+    { timeoutMs: 40_000, what: "pnpm dev to be ready" },
+  );
+  return line;
+}
+
+/** The workers' metrics ports as `pnpm dev` announces them. */
+const metricsPortsOf = (ready: string) =>
+  (/metrics on ports ([\d, ]+)\)/.exec(ready)?.[1] ?? "").split(", ").map(Number);
+
+/** The process's exit code, once it has exited on its own. */
+function exitOf(app: AppProcess): Promise<number | null> {
+  if (app.child.exitCode !== null) return Promise.resolve(app.child.exitCode);
+  return new Promise((resolve) => app.child.once("exit", (code) => resolve(code)));
+}
+
+function listenOn(port: number, host: string): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(port, host, () => resolve(server));
   });
 }
 
@@ -78,5 +127,49 @@ describe("pnpm dev", () => {
     expect(await portOpen(emulatorPort)).toBe(false);
     expect(app.output()).toContain("linefleet: SIGINT: stopping the stack");
     expect(app.output()).not.toContain("exited (");
+    // No warning and no stack trace from any process, at start or at the stop.
+    expect(app.lines.map(text).filter(troubling)).toEqual([]);
+  });
+
+  it("runs a second stack beside the first with other PORT and EMULATOR_PORT: each worker has a metrics port of its own", async () => {
+    const first = await startDev();
+    const second = await startDev();
+    const [firstReady, secondReady] = await Promise.all([
+      readyLine(first.stack),
+      readyLine(second.stack),
+    ]);
+    const ports = [...metricsPortsOf(firstReady), ...metricsPortsOf(secondReady)];
+    expect(ports).toHaveLength(4);
+    expect(new Set(ports).size).toBe(4);
+    for (const metricsPort of ports) {
+      expect((await fetch(`http://127.0.0.1:${metricsPort}/healthz`)).status).toBe(200);
+    }
+    for (const { stack } of [first, second]) {
+      expect(stack.lines.map(text).filter(troubling)).toEqual([]);
+    }
+    await Promise.all([first.stack.stop(15_000), second.stack.stop(15_000)]);
+  });
+
+  it("refuses to start on a port in use, naming each variable to change, with no stack trace", async () => {
+    const [port, metricsPort] = [await freePort(), await freePort()];
+    const taken = [await listenOn(port, "0.0.0.0"), await listenOn(metricsPort, "0.0.0.0")];
+    try {
+      const { stack } = await startDev({ PORT: String(port), METRICS_PORT: String(metricsPort) });
+      expect(await exitOf(stack)).toBe(1);
+      const output = stack.output();
+      expect(output).toContain(`port ${port} (PORT) is in use; set PORT to a free port`);
+      expect(output).toContain(
+        `port ${metricsPort} (METRICS_PORT) is in use; set METRICS_PORT to a free port`,
+      );
+      expect(output.split("\n").filter(troubling)).toEqual([]);
+      // The README shows this message as it is printed.
+      const readme = readFileSync(join(repoRoot, "README.md"), "utf8");
+      const shown = /```text\n(pnpm dev cannot start:\n[^`]*)```/.exec(readme)?.[1] ?? "";
+      expect(shown).not.toBe("");
+      const printed = output.replace(`port ${port} `, "port 3000 ");
+      expect(printed).toContain(shown.trim());
+    } finally {
+      for (const server of taken) server.close();
+    }
   });
 });

@@ -14,6 +14,7 @@ import {
   startLocalRedisServer,
   startStack,
   type TestRedis,
+  waitFor,
   workerMetricsUrl,
 } from "@linefleet/testing";
 import { Redis } from "ioredis";
@@ -37,6 +38,39 @@ async function doctor(env: Record<string, string>, args: string[] = []) {
 }
 
 const statuses = (results: CheckResult[]) => results.map((r) => `${r.status} ${r.name}`);
+
+describe("the doctor and INGRESS_MIN_REPLICAS", () => {
+  it("warns while Redis has fewer replicas online than INGRESS_MIN_REPLICAS, and is ok once it has them", async () => {
+    const master = await startLocalRedisServer();
+    let replica: TestRedis | undefined;
+    try {
+      const check = async () =>
+        (
+          await checkRedis({
+            url: master.url,
+            allowEvicting: false,
+            timeoutMs: 2_000,
+            minReplicas: 1,
+          })
+        ).find((r) => r.name === "Redis replicas");
+      const alone = await check();
+      expect(alone?.status).toBe("warn");
+      expect(alone?.detail).toContain("0 online, fewer than INGRESS_MIN_REPLICAS=1");
+      replica = await startLocalRedisServer({ replicaOf: master });
+      await waitFor(async () => (await check())?.status === "ok", {
+        timeoutMs: 15_000,
+        what: "the replica online",
+      });
+      expect((await check())?.detail).toBe("1 online, INGRESS_MIN_REPLICAS=1");
+      // Without INGRESS_MIN_REPLICAS there is nothing to check.
+      const unset = await checkRedis({ url: master.url, allowEvicting: false, timeoutMs: 2_000 });
+      expect(unset.some((r) => r.name === "Redis replicas")).toBe(false);
+    } finally {
+      await replica?.close();
+      await master.close();
+    }
+  });
+});
 
 describe("Redis that may evict queued events", () => {
   let redis: TestRedis;

@@ -13,6 +13,8 @@ export const doctorEnvSchema = z.object({
   LINE_API_BASE_URL: lineApiEnv.LINE_API_BASE_URL,
   REDIS_URL: redisEnv.REDIS_URL,
   ALLOW_EVICTING_REDIS: redisEnv.ALLOW_EVICTING_REDIS,
+  /** The ingress's INGRESS_MIN_REPLICAS: Redis should have that many replicas online. */
+  INGRESS_MIN_REPLICAS: env.int(0, 0),
   /** The ingress's port and whether it serves HTTPS itself, for the default --ingress-url. */
   PORT: env.port(3000),
   TLS_CERT_FILE: z.string().min(1).optional(),

@@ -92,6 +92,7 @@ const results = await runDoctor({
   ...(doctorChannels.length > 0 ? { channels: doctorChannels } : {}),
   redisUrl: env.REDIS_URL,
   allowEvictingRedis: env.ALLOW_EVICTING_REDIS,
+  minReplicas: env.INGRESS_MIN_REPLICAS,
   lineApiBaseUrl: env.LINE_API_BASE_URL,
   ...(env.LINE_CHANNEL_ACCESS_TOKEN ? { channelAccessToken: env.LINE_CHANNEL_ACCESS_TOKEN } : {}),
   ...(env.LINE_CHANNEL_SECRET ? { channelSecret: env.LINE_CHANNEL_SECRET } : {}),

@@ -58,7 +58,7 @@ await emulator
   .listen({ port: env.EMULATOR_PORT, host: env.EMULATOR_HOST })
   .catch((error: Error) => {
     process.stderr.write(
-      `emulator: cannot listen on ${env.EMULATOR_HOST}:${env.EMULATOR_PORT}: ${error.message}\n`,
+      `emulator: cannot listen on ${env.EMULATOR_HOST}:${env.EMULATOR_PORT} (EMULATOR_PORT): ${error.message}\n`,
     );
     process.exit(1);
   });

@@ -1,13 +1,26 @@
 import { parseArgs } from "node:util";
-import { locateService, printableUrl } from "@linefleet/config";
-import type { ChatMessage, DeliveryAttempt, SentEvent } from "@linefleet/emulator";
+import {
+  devStackFile,
+  locateService,
+  printableUrl,
+  readDevStack,
+  type ServiceLocation,
+} from "@linefleet/config";
+import type { ApiCall, DeliveryAttempt, SentEvent } from "@linefleet/emulator";
 import { eventTypes } from "@linefleet/emulator";
+import { eventKeyOf } from "@linefleet/queue";
+import { createAnswerMatcher, describeMessage, type TriggeredEvent } from "./trigger/answers.ts";
 import { buildEventInput, TriggerUsageError, type TriggerValues } from "./trigger/build-input.ts";
 import {
   ControlApiError,
   type ControlClient,
   createControlClient,
 } from "./trigger/control-client.ts";
+import {
+  createEventProgress,
+  type EventProgress,
+  type EventProgressReader,
+} from "./trigger/event-progress.ts";
 import { helpText } from "./trigger/help.ts";
 import { parseArgsOptions } from "./trigger/options.ts";
 
@@ -22,64 +35,116 @@ function chatIdOf(input: {
   return input.chat?.groupId ?? input.chat?.roomId ?? input.from ?? "";
 }
 
-function describeMessage(message: Record<string, unknown>): string {
-  if (message.type === "text") return String(message.text);
-  if (message.type === "flex" || message.type === "template")
-    return `[${message.type}] ${message.altText}`;
-  return `[${message.type}] ${JSON.stringify(message)}`;
+/** The ids of the API calls made so far: taken before the event is sent, so none is missed. */
+async function apiCallIds(client: ControlClient): Promise<Set<string>> {
+  const calls = await client.get<ApiCall[]>("/emulator/api-calls");
+  return new Set(calls.map((call) => call.id));
 }
 
-/** The ids of the messages a chat has now: taken before the event is sent, so no answer is missed. */
-async function messageIds(client: ControlClient, chatId: string): Promise<Set<string>> {
-  const { messages } = await client.get<{ messages: ChatMessage[] }>(
-    `/emulator/chats/${chatId}/messages`,
-  );
-  return new Set(messages.map((m) => m.id));
+const sameUrl = (a: string, b: string) => a.replace(/\/+$/, "") === b.replace(/\/+$/, "");
+
+/**
+ * The Redis of the stack behind the emulator, where the trigger sees when the bot has finished an
+ * event: REDIS_URL (with QUEUE_PREFIX), else the running `pnpm dev`'s when the emulator is its.
+ */
+function locateStackRedis(
+  emulatorUrl: string,
+  source: NodeJS.ProcessEnv = process.env,
+): (ServiceLocation & { prefix: string }) | undefined {
+  if (source.REDIS_URL) {
+    return {
+      url: source.REDIS_URL,
+      prefix: source.QUEUE_PREFIX || "linefleet",
+      source: "REDIS_URL",
+    };
+  }
+  const file = devStackFile(source);
+  const stack = readDevStack(file);
+  if (!stack?.emulatorUrl || !sameUrl(stack.emulatorUrl, emulatorUrl)) return undefined;
+  return { url: stack.redisUrl, prefix: stack.queuePrefix, source: `pnpm dev, ${file}` };
 }
 
-interface WaitOutcome {
-  answers: number;
-  /** Whether any webhook attempt of this event got a 2xx from the bot. */
-  accepted: boolean;
-}
-
-/** Prints webhook attempts and bot answers until the bot goes quiet or the time is up. */
-async function waitForAnswers(
+/**
+ * Prints the webhook's attempts and every answer the bot sends for the event until the bot has
+ * finished it (as its stack's Redis tells, when there is one) or the time is up; the exit code.
+ */
+async function waitForEvent(
   client: ControlClient,
-  chatId: string,
-  sent: SentEvent,
-  known: Set<string>,
+  event: TriggeredEvent & { deliveryId: string },
+  knownCalls: Set<string>,
   seconds: number,
-): Promise<WaitOutcome> {
-  const deadline = Date.now() + seconds * 1000;
+  progress: EventProgressReader | undefined,
+): Promise<number> {
+  const sentAt = Date.now();
+  const deadline = sentAt + seconds * 1000;
+  const answerOf = createAnswerMatcher(event);
   const shownDeliveries = new Set<string>();
-  let answers = 0;
+  const answered: string[] = [];
   let accepted = false;
-  let lastAnswerAt = 0;
-  while (Date.now() < deadline) {
+  let watching = progress !== undefined;
+  for (;;) {
+    // Progress first, then what the emulator recorded: once the worker is done, everything it
+    // sent was recorded before this read.
+    let outcome: EventProgress | undefined;
+    if (accepted && watching && progress) {
+      outcome = await progress.of(event.eventKey).catch((error: Error) => {
+        watching = false;
+        console.error(
+          `trigger: cannot read the event's progress from Redis (${error.message}); printing answers for ${seconds} s`,
+        );
+        return undefined;
+      });
+    }
     const deliveries = await client.get<DeliveryAttempt[]>("/emulator/deliveries");
     for (const d of deliveries.filter(
-      (d) => d.deliveryId === sent.deliveryId && !shownDeliveries.has(d.id),
+      (d) => d.deliveryId === event.deliveryId && !shownDeliveries.has(d.id),
     )) {
       shownDeliveries.add(d.id);
       if (d.status >= 200 && d.status < 300) accepted = true;
-      const outcome = d.status === 0 ? (d.error ?? "no answer") : String(d.status);
-      console.log(`webhook attempt ${d.attempt} (${d.kind}) → ${outcome} in ${d.durationMs} ms`);
+      const result = d.status === 0 ? (d.error ?? "no answer") : String(d.status);
+      console.log(`webhook attempt ${d.attempt} (${d.kind}) → ${result} in ${d.durationMs} ms`);
     }
-    const { messages } = await client.get<{ messages: ChatMessage[] }>(
-      `/emulator/chats/${chatId}/messages`,
-    );
-    for (const m of messages.filter((m) => m.from === "bot" && !known.has(m.id))) {
-      known.add(m.id);
-      answers += 1;
-      lastAnswerAt = Date.now();
-      console.log(`bot (${m.via}): ${describeMessage(m.message)}`);
+    for (const call of await client.get<ApiCall[]>("/emulator/api-calls")) {
+      if (knownCalls.has(call.id)) continue;
+      knownCalls.add(call.id);
+      const answer = answerOf(call);
+      if (!answer) continue;
+      const elsewhere = answer.to !== undefined && answer.to !== event.chatId;
+      const via = elsewhere ? `${answer.via} to ${[answer.to].flat().join(", ")}` : answer.via;
+      for (const message of answer.messages)
+        console.log(`bot (${via}): ${describeMessage(message)}`);
+      answered.push(answer.via);
     }
-    // Once the bot has answered, a second of silence means it is done.
-    if (answers > 0 && Date.now() - lastAnswerAt > 1000) break;
+    const took = `${((Date.now() - sentAt) / 1000).toFixed(1)} s`;
+    if (outcome?.state === "done") {
+      console.log(
+        answered.length === 0
+          ? `the bot finished event ${event.webhookEventId} in ${took} without sending a message`
+          : `the bot finished event ${event.webhookEventId} in ${took}: ${answered.join(", ")}`,
+      );
+      return 0;
+    }
+    if (outcome?.state === "failed") {
+      console.log(
+        `the bot failed event ${event.webhookEventId} for good (a dead letter now): ${outcome.reason}`,
+      );
+      return 1;
+    }
+    if (Date.now() >= deadline) break;
     await sleep(100);
   }
-  return { answers, accepted };
+  if (!accepted) {
+    console.log(`the bot did not accept the webhook within ${seconds} s`);
+    return 1;
+  }
+  if (watching) {
+    console.log(`the bot had not finished event ${event.webhookEventId} within ${seconds} s`);
+    return 1;
+  }
+  // Not every event gets an answer (the echo bot ignores stickers): that is an outcome, not a failure.
+  if (answered.length === 0)
+    console.log(`the bot accepted the event and sent no message within ${seconds} s`);
+  return 0;
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -119,21 +184,31 @@ async function main(argv: string[]): Promise<number> {
     console.error(`trigger: ${note}`),
   );
   const chatId = chatIdOf(input);
-  const known = wait === undefined ? new Set<string>() : await messageIds(client, chatId);
+  const knownCalls = wait === undefined ? new Set<string>() : await apiCallIds(client);
   const sent = await client.post<SentEvent>("/emulator/events", input);
   console.log(`sent ${event} event to ${chatId}`);
   console.log(JSON.stringify({ input, ...sent }, null, 2));
   if (wait === undefined) return 0;
 
-  const { answers, accepted } = await waitForAnswers(client, chatId, sent, known, wait);
-  if (answers > 0) return 0;
-  if (!accepted) {
-    console.log(`the bot did not accept the webhook within ${wait} s`);
-    return 1;
+  const redisAt = locateStackRedis(emulatorAt.url);
+  if (redisAt) {
+    console.error(
+      `trigger: watching the event in Redis ${printableUrl(redisAt.url)}, prefix ${redisAt.prefix} (${redisAt.source})`,
+    );
+  } else {
+    console.error(
+      `trigger: no Redis of the bot's stack to tell when it has finished (set REDIS_URL and QUEUE_PREFIX, or run pnpm dev); printing answers for ${wait} s`,
+    );
   }
-  // Not every event gets an answer (the echo bot ignores stickers): that is an outcome, not a failure.
-  console.log(`the bot accepted the event and sent no message within ${wait} s`);
-  return 0;
+  const progress = redisAt ? createEventProgress(redisAt.url, redisAt.prefix) : undefined;
+  try {
+    // Named channels' events are keyed by channel in Redis (eventKeyOf), the default one's by id.
+    const channel = (values.channel as string | undefined) ?? "default";
+    const eventKey = eventKeyOf(channel, sent.webhookEventId);
+    return await waitForEvent(client, { ...sent, chatId, eventKey }, knownCalls, wait, progress);
+  } finally {
+    progress?.close();
+  }
 }
 
 try {

@@ -101,6 +101,7 @@ describe("pnpm trigger", () => {
   });
 
   it("sends a text event and prints the bot's answer with --wait", async () => {
+    // A bot with no linefleet stack (no Redis) to tell when it is done: --wait is the whole time.
     const { code, stdout } = await trigger(
       "text",
       "--text",
@@ -108,7 +109,7 @@ describe("pnpm trigger", () => {
       "--user",
       "Bob",
       "--wait",
-      "10",
+      "2",
     );
     expect(code).toBe(0);
     expect(stdout).toContain("sent text event");
@@ -182,7 +183,7 @@ describe("pnpm trigger", () => {
       "--user",
       "alice",
       "--wait",
-      "10",
+      "2",
     );
     expect(code).toBe(0);
     expect(stderr).toContain(`user Alice (${alice?.userId})`);
@@ -208,7 +209,13 @@ describe("pnpm trigger", () => {
       "--wait",
       "2",
     );
-    expect(stderr).toBe(`trigger: emulator ${emulatorUrl} (EMULATOR_URL)\n`);
+    expect(stderr).toBe(
+      [
+        `trigger: emulator ${emulatorUrl} (EMULATOR_URL)`,
+        "trigger: no Redis of the bot's stack to tell when it has finished (set REDIS_URL and QUEUE_PREFIX, or run pnpm dev); printing answers for 2 s",
+        "",
+      ].join("\n"),
+    );
     expect(code).toBe(0);
     expect(stdout).toMatch(/webhook attempt 1 \(original\) → 200/);
     expect(stdout).toContain("the bot accepted the event and sent no message within 2 s");

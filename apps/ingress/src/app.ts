@@ -1,5 +1,5 @@
 import { type QueueDashboardOptions, queueDashboard } from "@linefleet/dashboard";
-import type { WebhookOutcome } from "@linefleet/ingress";
+import { invalidSignature, type WebhookOutcome } from "@linefleet/ingress";
 import type { Logger } from "@linefleet/log";
 import type { IngressMetrics, Registry } from "@linefleet/metrics";
 import { RedisMayEvictError } from "@linefleet/queue";
@@ -20,8 +20,11 @@ export interface IngressAppDeps {
    * is away too, since webhooks are then answered 503.
    */
   spoolProblem?(): string | undefined;
-  /** Served at GET /metrics; every webhook answer is counted in `observe`. */
-  metrics?: { registry: Registry; observe: IngressMetrics };
+  /**
+   * Served at GET /metrics (unless `elsewhere`: INGRESS_METRICS_PORT serves it); every webhook
+   * answer is counted in `observe`.
+   */
+  metrics?: { registry: Registry; observe: IngressMetrics; elsewhere?: boolean };
   /** Mounts the queue dashboard at /admin/queues; absent, the path does not exist. */
   dashboard?: QueueDashboardOptions;
   /** Serve HTTPS with this certificate chain and key (PEM) instead of plain HTTP. */
@@ -38,6 +41,9 @@ export interface WebhookRoute {
   channel: string;
   handle: WebhookHandler;
 }
+
+/** The `channel` label of requests to a webhook path no channel serves. */
+export const UNKNOWN_CHANNEL = "(unknown)";
 
 /** A request still arriving after this is cut with 408 (LINE sends a webhook in one go). */
 const REQUEST_TIMEOUT_MS = 10_000;
@@ -104,6 +110,21 @@ export function buildApp(deps: IngressAppDeps) {
     });
   }
 
+  // Every other webhook path answers as a bad signature does, status and body: no secret verifies
+  // a request there, and a 404 would let anyone list the channel names. Counted under a name no
+  // channel can have (names are letters, digits, "-" and "_"), whatever path was probed.
+  const unknownChannel = {
+    onResponse: async (_request: FastifyRequest, reply: FastifyReply) => {
+      metrics?.observe.webhookAnswered(UNKNOWN_CHANNEL, reply.statusCode, reply.elapsedTime / 1000);
+    },
+  };
+  const refuse = async (_request: FastifyRequest, reply: FastifyReply) => {
+    const outcome = invalidSignature();
+    return reply.code(outcome.status).send(outcome.body);
+  };
+  if (!deps.webhooks["/webhook"]) app.post("/webhook", unknownChannel, refuse);
+  app.post("/webhook/*", unknownChannel, refuse);
+
   app.get("/healthz", async () => ({ ok: true }));
 
   app.get("/readyz", async (request, reply) => {
@@ -125,7 +146,7 @@ export function buildApp(deps: IngressAppDeps) {
     }
   });
 
-  if (metrics) {
+  if (metrics && !metrics.elsewhere) {
     app.get("/metrics", async (_request, reply) =>
       reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
     );

@@ -1,4 +1,5 @@
-import { env, logEnv, redisEnv } from "@linefleet/config";
+import { env, lineApiEnv, logEnv, redisEnv } from "@linefleet/config";
+import { CLOCK_SKEW_ALLOWANCE_MS, maxEventAgeFor } from "@linefleet/ingress";
 import { DEFAULT_DEDUPE_TTL_MS } from "@linefleet/queue";
 import { z } from "zod";
 
@@ -7,8 +8,17 @@ export const ingressEnvSchema = z
   .object({
     ...redisEnv,
     ...logEnv,
+    /** Where the ingress asks LINE for a channel's bot user ID (GET /v2/bot/info). */
+    LINE_API_BASE_URL: lineApiEnv.LINE_API_BASE_URL,
     PORT: env.port(3000),
     HOST: z.string().default("0.0.0.0"),
+    /**
+     * Serve GET /metrics (with /healthz and /readyz) on this port instead of the webhook port, so
+     * that what LINE reaches need not show the metrics; unset, /metrics is on PORT.
+     */
+    INGRESS_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+    /** Listen address of INGRESS_METRICS_PORT (default: HOST). */
+    INGRESS_METRICS_HOST: z.string().min(1).optional(),
     /** Largest webhook body accepted, in bytes; LINE's own requests are far smaller. */
     WEBHOOK_BODY_LIMIT: env.int(1024 * 1024, 1),
     /** How long the ingress waits on Redis before answering 503; well inside LINE's 2 s. */
@@ -19,11 +29,23 @@ export const ingressEnvSchema = z
      */
     DEDUPE_TTL_MS: env.int(DEFAULT_DEDUPE_TTL_MS, 1_000),
     /**
+     * Events older than this (from their timestamp) are answered 200 and dropped: LINE does not
+     * redeliver that late, and a captured request must not be answered again once its dedupe mark
+     * lapsed. At most DEDUPE_TTL_MS minus 5 minutes (the clock-skew allowance); that by default.
+     */
+    MAX_EVENT_AGE_MS: z.coerce.number().int().min(1_000).optional(),
+    /**
      * Where to journal the events Redis could not take within ENQUEUE_TIMEOUT_MS, to answer 200
      * and replay them later; unset, such requests are answered 503. Worth it when LINE's
      * redelivery is off, or when Redis failovers outlast LINE's 2 s.
      */
     INGRESS_SPOOL_DIR: z.string().min(1).optional(),
+    /**
+     * How many replicas must have a request's writes before it is answered 200 (Redis `WAIT`,
+     * given half of ENQUEUE_TIMEOUT_MS); fewer, and it is answered 503, or spooled. 0: once the
+     * master has them, which a master dying before it replicates can lose.
+     */
+    INGRESS_MIN_REPLICAS: env.int(0, 0),
     /** Largest spool journal in bytes; past it, requests are answered 503 again. */
     INGRESS_SPOOL_MAX_BYTES: env.int(64 * 1024 * 1024, 1024),
     /**
@@ -40,6 +62,22 @@ export const ingressEnvSchema = z
     TLS_KEY_FILE: z.string().min(1).optional(),
   })
   .superRefine((env, context) => {
+    // The dedupe mark must outlive the window in which an event is accepted (freshness.ts).
+    const limit = maxEventAgeFor(env.DEDUPE_TTL_MS);
+    const skew = `${CLOCK_SKEW_ALLOWANCE_MS / 60_000} minutes`;
+    if (env.MAX_EVENT_AGE_MS === undefined && limit < 1_000) {
+      context.addIssue({
+        code: "custom",
+        path: ["DEDUPE_TTL_MS"],
+        message: `must be more than ${skew} (the clock-skew allowance) so that events can be accepted at all`,
+      });
+    } else if (env.MAX_EVENT_AGE_MS !== undefined && env.MAX_EVENT_AGE_MS > limit) {
+      context.addIssue({
+        code: "custom",
+        path: ["MAX_EVENT_AGE_MS"],
+        message: `must be at most DEDUPE_TTL_MS minus ${skew} (${limit}): an older event's dedupe mark may have lapsed, so a replayed request would be answered twice; lower it or raise DEDUPE_TTL_MS`,
+      });
+    }
     // One without the other is a typo, not a choice: say so rather than silently stay off.
     for (const [name, other, message] of [
       ["DASHBOARD_USER", "DASHBOARD_PASSWORD", "(or neither) to turn on the dashboard"],
@@ -58,3 +96,7 @@ export const ingressEnvSchema = z
   });
 
 export type IngressEnv = z.infer<typeof ingressEnvSchema>;
+
+/** MAX_EVENT_AGE_MS as configured, else the largest that DEDUPE_TTL_MS keeps safe. */
+export const maxEventAgeOf = (env: IngressEnv) =>
+  env.MAX_EVENT_AGE_MS ?? maxEventAgeFor(env.DEDUPE_TTL_MS);

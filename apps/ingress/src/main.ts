@@ -1,3 +1,5 @@
+import { once } from "node:events";
+import type { AddressInfo } from "node:net";
 import { loadChannels, webhookPathsOf } from "@linefleet/channels";
 import {
   ConfigError,
@@ -6,14 +8,9 @@ import {
   exitWithConfigError,
   parseEnv,
 } from "@linefleet/config";
-import {
-  createDestinationGuard,
-  createWebhookHandler,
-  openRequestSpool,
-  withTimeout,
-} from "@linefleet/ingress";
+import { createWebhookHandler, openRequestSpool, withTimeout } from "@linefleet/ingress";
 import { createLogger } from "@linefleet/log";
-import { createIngressMetrics, createRegistry } from "@linefleet/metrics";
+import { createIngressMetrics, createRegistry, serveMetrics } from "@linefleet/metrics";
 import {
   assertRedisKeepsKeys,
   assertShardCount,
@@ -26,7 +23,9 @@ import {
 import { SpoolDirectoryError } from "@linefleet/spool";
 import type { WebhookEvent } from "@linefleet/webhook";
 import { buildApp, type WebhookRoute } from "./app.ts";
-import { ingressEnvSchema } from "./env.ts";
+import { destinationGuardFor } from "./destination.ts";
+import { ingressEnvSchema, maxEventAgeOf } from "./env.ts";
+import { reportStaleEvents } from "./stale-events.ts";
 import { loadTls } from "./tls.ts";
 
 // Every problem of the environment and of the channels at once, not the first one found.
@@ -51,6 +50,10 @@ const enqueuer = createEventEnqueuer({
   connection: redis,
   keys,
   dedupeTtlMs: env.DEDUPE_TTL_MS,
+  minReplicas: env.INGRESS_MIN_REPLICAS,
+  // Half the request's bound for the replicas: a missing replica is then answered (and logged)
+  // as such, well before the handler's own timeout would answer 503 with a vaguer reason.
+  replicaTimeoutMs: Math.max(1, Math.floor(env.ENQUEUE_TIMEOUT_MS / 2)),
 });
 const shardCountChecked = checkShardCount();
 const registry = createRegistry();
@@ -92,15 +95,17 @@ const spool = requestSpool?.spool;
 // Each channel's requests are checked with its own secret and must be addressed to its own bot.
 const webhooks: Record<string, WebhookRoute> = {};
 for (const channel of channels) {
-  const guard = createDestinationGuard({
+  const guard = destinationGuardFor(channel, {
     redis,
     keys,
-    channel: channel.name,
-    botUserId: channel.botUserId,
+    apiBaseUrl: env.LINE_API_BASE_URL,
+    logger,
   });
   const handler = createWebhookHandler({
     channelSecret: channel.channelSecret,
     enqueueTimeoutMs: env.ENQUEUE_TIMEOUT_MS,
+    maxEventAgeMs: maxEventAgeOf(env),
+    onStaleEvents: reportStaleEvents(channel.name, { metrics, logger }),
     checkDestination: guard.check,
     enqueue: (envelope, receivedAt) =>
       enqueue(channel.name, envelope.destination, envelope.events, receivedAt),
@@ -122,19 +127,20 @@ for (const channel of channels) {
   }
 }
 
+const checkReady = async () => {
+  await withTimeout(
+    assertRedisKeepsKeys(redis, { allowEvicting }),
+    env.ENQUEUE_TIMEOUT_MS,
+    "Redis readiness check",
+  );
+};
 const app = buildApp({
   logger,
   bodyLimit: env.WEBHOOK_BODY_LIMIT,
   webhooks,
-  checkReady: async () => {
-    await withTimeout(
-      assertRedisKeepsKeys(redis, { allowEvicting }),
-      env.ENQUEUE_TIMEOUT_MS,
-      "Redis readiness check",
-    );
-  },
+  checkReady,
   spoolProblem: () => spool?.stats().problem,
-  metrics: { registry, observe: metrics },
+  metrics: { registry, observe: metrics, elsewhere: env.INGRESS_METRICS_PORT !== undefined },
   ...(env.DASHBOARD_USER && env.DASHBOARD_PASSWORD
     ? {
         dashboard: {
@@ -157,6 +163,7 @@ async function shutdown(signal: string) {
   const cut = setTimeout(() => app.server.closeAllConnections(), env.SHUTDOWN_GRACE_MS);
   await app.close();
   clearTimeout(cut);
+  metricsServer?.close();
   // What the spool cannot replay within the grace period stays in its journal for the next start.
   await spool?.close(env.SHUTDOWN_GRACE_MS);
   await enqueuer.close();
@@ -168,10 +175,34 @@ process.on("SIGINT", () => void shutdown("SIGINT"));
 
 // A port in use is the operator's to fix: one line naming it, not a stack trace.
 await app.listen({ port: env.PORT, host: env.HOST }).catch((error: Error) => {
-  process.stderr.write(`ingress: cannot listen on ${env.HOST}:${env.PORT}: ${error.message}\n`);
+  process.stderr.write(
+    `ingress: cannot listen on ${env.HOST}:${env.PORT} (PORT): ${error.message}\n`,
+  );
   process.exit(1);
 });
-logger.info({ webhooks: Object.keys(webhooks) }, "serving webhooks");
+// INGRESS_METRICS_PORT: the metrics on a port of their own, which need not be public.
+const metricsServer =
+  env.INGRESS_METRICS_PORT === undefined
+    ? undefined
+    : await serveMetrics({
+        registry,
+        port: env.INGRESS_METRICS_PORT,
+        host: env.INGRESS_METRICS_HOST ?? env.HOST,
+        checkReady,
+        readyTimeoutMs: env.ENQUEUE_TIMEOUT_MS + 500,
+      }).catch((error: Error) => {
+        process.stderr.write(
+          `ingress: cannot serve metrics on INGRESS_METRICS_PORT ${env.INGRESS_METRICS_PORT}: ${error.message}\n`,
+        );
+        process.exit(1);
+      });
+logger.info(
+  {
+    webhooks: Object.keys(webhooks),
+    ...(metricsServer ? { metricsPort: (metricsServer.address() as AddressInfo).port } : {}),
+  },
+  "serving webhooks",
+);
 
 /**
  * Refuses to run on a queue created with another QUEUE_SHARDS. Redis may be away at start (then
@@ -181,6 +212,10 @@ logger.info({ webhooks: Object.keys(webhooks) }, "serving webhooks");
 async function checkShardCount() {
   for (let attempt = 0; ; attempt++) {
     try {
+      // The producer connection has no offline queue: a command sent while it is still
+      // connecting fails at once ("Stream isn't writeable…"), so wait until it is ready. A
+      // connection error rejects this wait and is retried below.
+      if (redis.status !== "ready") await once(redis, "ready");
       await assertShardCount(redis, keys);
       return;
     } catch (error) {
@@ -188,8 +223,12 @@ async function checkShardCount() {
         logger.fatal(error.message);
         process.exit(78);
       }
+      // The reason, not a stack trace: it repeats for as long as Redis is away.
       if (attempt % 20 === 0)
-        logger.warn({ err: error }, "waiting for Redis to check QUEUE_SHARDS");
+        logger.warn(
+          { reason: (error as Error).message },
+          "waiting for Redis to check QUEUE_SHARDS",
+        );
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
   }

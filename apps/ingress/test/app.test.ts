@@ -7,7 +7,7 @@ import { makeEnvelope, makeTextMessageEvent, signedWebhook } from "@linefleet/te
 import type { WebhookEnvelope } from "@linefleet/webhook";
 import { describe, expect, it } from "vitest";
 import { buildApp } from "../src/app.ts";
-import { ingressEnvSchema } from "../src/env.ts";
+import { ingressEnvSchema, maxEventAgeOf } from "../src/env.ts";
 
 const SECRET = "test-channel-secret-0123456789ab";
 
@@ -199,6 +199,46 @@ describe("TLS settings", () => {
     expect(alone.error?.issues.map((issue) => issue.path.join("."))).toEqual(["TLS_KEY_FILE"]);
     const keyOnly = ingressEnvSchema.safeParse({ ...base, TLS_KEY_FILE: "k.pem" });
     expect(keyOnly.error?.issues.map((issue) => issue.path.join("."))).toEqual(["TLS_CERT_FILE"]);
+  });
+});
+
+describe("MAX_EVENT_AGE_MS", () => {
+  const base = { LINE_CHANNEL_SECRET: SECRET };
+  const pathsOf = (env: Record<string, string>) =>
+    ingressEnvSchema.safeParse({ ...base, ...env }).error?.issues.map((issue) => issue.path[0]);
+
+  it("defaults to 5 minutes less than DEDUPE_TTL_MS, so every dedupe mark outlives its window", () => {
+    expect(maxEventAgeOf(ingressEnvSchema.parse(base))).toBe(24 * 3_600_000 - 300_000);
+    expect(maxEventAgeOf(ingressEnvSchema.parse({ ...base, DEDUPE_TTL_MS: "3600000" }))).toBe(
+      3_300_000,
+    );
+    expect(maxEventAgeOf(ingressEnvSchema.parse({ ...base, MAX_EVENT_AGE_MS: "1200000" }))).toBe(
+      1_200_000,
+    );
+  });
+
+  it("refuses a window the dedupe marks would not outlive, naming the variable", () => {
+    expect(pathsOf({ DEDUPE_TTL_MS: "3600000", MAX_EVENT_AGE_MS: "3300001" })).toEqual([
+      "MAX_EVENT_AGE_MS",
+    ]);
+    expect(pathsOf({ DEDUPE_TTL_MS: "3600000", MAX_EVENT_AGE_MS: "3300000" })).toBeUndefined();
+    expect(pathsOf({ DEDUPE_TTL_MS: "300000" })).toEqual(["DEDUPE_TTL_MS"]);
+  });
+});
+
+describe("INGRESS_MIN_REPLICAS", () => {
+  const base = { LINE_CHANNEL_SECRET: SECRET };
+  it("defaults to 0 and takes a count of replicas, never a negative or fractional one", () => {
+    expect(ingressEnvSchema.parse(base).INGRESS_MIN_REPLICAS).toBe(0);
+    expect(
+      ingressEnvSchema.parse({ ...base, INGRESS_MIN_REPLICAS: "2" }).INGRESS_MIN_REPLICAS,
+    ).toBe(2);
+    for (const bad of ["-1", "1.5", "one"]) {
+      const parsed = ingressEnvSchema.safeParse({ ...base, INGRESS_MIN_REPLICAS: bad });
+      expect(parsed.error?.issues.map((issue) => issue.path.join("."))).toEqual([
+        "INGRESS_MIN_REPLICAS",
+      ]);
+    }
   });
 });
 

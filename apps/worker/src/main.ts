@@ -106,7 +106,10 @@ const metricsServer = await serveMetrics({
     else logger.warn({ err: error }, "not ready");
   },
 }).catch((error: unknown) => {
-  logger.fatal({ err: error }, `cannot serve metrics on METRICS_PORT ${env.METRICS_PORT}`);
+  // A port in use is the operator's to fix: one line naming the variable, not a stack trace.
+  process.stderr.write(
+    `worker: cannot serve metrics on ${env.METRICS_HOST}:${env.METRICS_PORT} (METRICS_PORT): ${(error as Error).message}\n`,
+  );
   process.exit(1);
 });
 

@@ -1,6 +1,6 @@
 import { Outbox, type SendLedger, type SendObserver } from "@linefleet/line-client";
 import type { RedisConnection } from "@linefleet/queue";
-import { laneOf, type RedisKeys, SESSION_TTL_SECONDS } from "@linefleet/queue";
+import { eventKeyOf, laneOf, type RedisKeys, SESSION_TTL_SECONDS } from "@linefleet/queue";
 import { chatIdOf, type WebhookEvent } from "@linefleet/webhook";
 import type { Bot } from "./bot.ts";
 import type { ChannelResolver } from "./channel.ts";
@@ -62,7 +62,8 @@ export function createBotRuntime(options: BotRuntimeOptions): BotRuntime {
       const chatLane = laneOf(destination, event.source);
       const outbox = new Outbox(
         {
-          webhookEventId: event.webhookEventId,
+          // Qualified by the channel: the retry keys of two channels' events never collide.
+          webhookEventId: eventKeyOf(channelName ?? "default", event.webhookEventId),
           timestamp: event.timestamp,
           replyToken: replay ? undefined : event.replyToken,
           chatId: chatIdOf(event.source),

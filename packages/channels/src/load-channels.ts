@@ -7,6 +7,7 @@ import {
   toChannel,
   tokenModeProblems,
 } from "./channel-schema.ts";
+import { jsonErrorPosition } from "./json-error-position.ts";
 
 export interface ChannelSource {
   /** Path of a JSON file holding a top-level array of channels. */
@@ -60,9 +61,11 @@ export function parseChannelsFile(text: string, origin = "CHANNELS_FILE"): Chann
   let json: unknown;
   try {
     json = JSON.parse(text);
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new ConfigError([`CHANNELS_FILE is invalid: ${origin} is not JSON (${reason})`]);
+  } catch {
+    // Never JSON.parse's own message: it quotes a piece of the file, which holds secrets.
+    const at = jsonErrorPosition(text);
+    const where = at ? `: a syntax error at line ${at.line}, column ${at.column}` : "";
+    throw new ConfigError([`CHANNELS_FILE is invalid: ${origin} is not JSON${where}`]);
   }
   if (!Array.isArray(json) || json.length === 0) {
     throw new ConfigError([

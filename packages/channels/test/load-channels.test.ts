@@ -114,6 +114,16 @@ describe("CHANNELS_FILE", () => {
     expect(problemsOf(() => parseChannelsFile('{"name":"a"}'))[0]).toMatch(/top-level array/);
     expect(problemsOf(() => parseChannelsFile("[{"))[0]).toMatch(/is not JSON/);
   });
+
+  it("says where a file is not JSON without quoting any of it (it holds secrets)", () => {
+    const text = '[\n  {"name": "a", "channelAccessToken": tokEN42xyz}\n]';
+    const [problem, ...rest] = problemsOf(() => parseChannelsFile(text, "channels.json"));
+    // Column 40 is the "o": a "t" may still begin `true`.
+    expect(rest).toEqual([]);
+    expect(problem).toBe(
+      "CHANNELS_FILE is invalid: channels.json is not JSON: a syntax error at line 2, column 40",
+    );
+  });
 });
 
 describe("loadChannels", () => {

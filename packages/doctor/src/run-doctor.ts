@@ -28,6 +28,8 @@ export interface DoctorOptions {
   configResults?: readonly CheckResult[];
   redisUrl: string;
   allowEvictingRedis: boolean;
+  /** INGRESS_MIN_REPLICAS: the replicas Redis must have online for the ingress to answer 200. */
+  minReplicas?: number;
   lineApiBaseUrl: string;
   /**
    * The channels to check at LINE, each by name when there are several. Without it, the one
@@ -66,7 +68,12 @@ export async function runDoctor(options: DoctorOptions): Promise<CheckResult[]> 
 
   results.push(
     ...(await bounded("Redis", timeoutMs * 2, () =>
-      checkRedis({ url: options.redisUrl, allowEvicting: options.allowEvictingRedis, timeoutMs }),
+      checkRedis({
+        url: options.redisUrl,
+        allowEvicting: options.allowEvictingRedis,
+        timeoutMs,
+        ...(options.minReplicas ? { minReplicas: options.minReplicas } : {}),
+      }),
     )),
   );
 

@@ -4,6 +4,7 @@ export {
   type LineSpecName,
   lineSpecOperations,
   loadLineSpecs,
+  parseLineSpec,
   type SpecOperation,
 } from "./api/spec/line-specs.ts";
 export {

@@ -87,6 +87,36 @@ describe("coverage of LINE's specifications", () => {
     expect(notImplementedIds.sort()).toEqual(Object.keys(notImplemented).sort());
   });
 
+  it("states the coverage per spec in docs/emulator-control-api.md as the route table has it", () => {
+    const doc = readFileSync(
+      new URL("../../../docs/emulator-control-api.md", import.meta.url),
+      "utf8",
+    );
+    const table = lineRouteTable({} as never);
+    for (const spec of LINE_SPEC_NAMES) {
+      const entries = table.entries.filter((entry) => entry.operation.spec === spec);
+      const count = (behaviour: string) => entries.filter((e) => e.behaviour === behaviour).length;
+      const row =
+        spec === "webhook"
+          ? `| webhook | ${entries.length} | — | — | — |`
+          : `| ${spec} | ${entries.length} | ${count("stateful")} | ${count("computed")} | ${count("not-implemented")} |`;
+      expect(doc, spec).toContain(row);
+    }
+  });
+
+  it("states the same coverage in the README", () => {
+    const readme = readFileSync(new URL("../../../README.md", import.meta.url), "utf8").replace(
+      /\s+/g,
+      " ",
+    );
+    const table = lineRouteTable({} as never);
+    for (const spec of LINE_SPEC_NAMES.filter((name) => name !== "webhook")) {
+      const entries = table.entries.filter((entry) => entry.operation.spec === spec);
+      const answered = entries.filter((e) => e.behaviour !== "not-implemented").length;
+      expect(readme, spec).toContain(`${spec} ${answered} of ${entries.length}`);
+    }
+  });
+
   it.each(served)("routes $method $path to $operationId ($spec)", async (operation) => {
     const { emulator } = running;
     const response = await fetch(`${emulator.url}${concrete(operation.path)}`, {

@@ -1,4 +1,10 @@
-import { parseEnvelope, verifySignature, type WebhookEnvelope } from "@linefleet/webhook";
+import {
+  parseEnvelope,
+  verifySignature,
+  type WebhookEnvelope,
+  type WebhookEvent,
+} from "@linefleet/webhook";
+import { splitByAge } from "./freshness.ts";
 import { withTimeout } from "./with-timeout.ts";
 
 export interface WebhookRequest {
@@ -41,6 +47,14 @@ export interface WebhookHandlerDeps {
    */
   enqueueTimeoutMs: number;
   /**
+   * Events older than this (from their `timestamp`) are acknowledged and dropped, never queued:
+   * LINE does not redeliver that late, and a captured request sent again once its dedupe mark has
+   * lapsed must not be answered twice (see freshness.ts). Without it every event is queued.
+   */
+  maxEventAgeMs?: number;
+  /** Told of the events dropped as too old (already acknowledged), to count and log them. */
+  onStaleEvents?: (events: readonly WebhookEvent[], receivedAt: number) => void;
+  /**
    * Where a request's events go when Redis cannot take them within `enqueueTimeoutMs`: a local
    * journal replayed into Redis later. Without it such a request is answered 503.
    */
@@ -67,22 +81,25 @@ export function createWebhookHandler(deps: WebhookHandlerDeps) {
 
   return async function handleWebhook(request: WebhookRequest): Promise<WebhookOutcome> {
     if (!verifySignature(request.rawBody, deps.channelSecret, request.signature)) {
-      return failure(
-        401,
-        "invalid_signature",
-        "x-line-signature is missing or does not match the body",
-      );
+      return invalidSignature();
     }
     const parsed = parseEnvelope(request.rawBody);
     if (!parsed.ok) return failure(400, parsed.reason, parsed.detail);
 
-    const { envelope } = parsed;
     const receivedAt = now();
     const accepted: WebhookOutcome = {
       status: 200,
-      body: { ok: true, events: envelope.events.length },
-      envelope,
+      body: { ok: true, events: parsed.envelope.events.length },
+      envelope: parsed.envelope,
     };
+    let { envelope } = parsed;
+    // Too old: dropped before anything stores them (queue or spool); the request is still
+    // answered 200, as LINE must not redeliver it.
+    const { fresh, stale } =
+      deps.maxEventAgeMs === undefined
+        ? { fresh: envelope.events, stale: [] }
+        : splitByAge(envelope.events, receivedAt, deps.maxEventAgeMs);
+    if (stale.length > 0) envelope = { ...envelope, events: fresh };
     const { spool } = deps;
     try {
       if (
@@ -106,6 +123,7 @@ export function createWebhookHandler(deps: WebhookHandlerDeps) {
       deps.onEnqueueError?.(error, saved ? "spooled" : "refused");
       return saved ? accepted : unavailable();
     }
+    if (stale.length > 0) deps.onStaleEvents?.(stale, receivedAt);
     if (spool?.spooling && envelope.events.length > 0) {
       return (await spooled(spool, envelope, receivedAt)) ? accepted : unavailable();
     }
@@ -136,6 +154,13 @@ export function createWebhookHandler(deps: WebhookHandlerDeps) {
     }
   }
 }
+
+/**
+ * The answer to a request whose signature does not verify. Also the answer at a webhook path no
+ * channel serves: no secret can verify it there, and a 404 would tell which channel names exist.
+ */
+export const invalidSignature = () =>
+  failure(401, "invalid_signature", "x-line-signature is missing or does not match the body");
 
 const unavailable = () =>
   failure(503, "queue_unavailable", "events could not be queued; LINE may redeliver");

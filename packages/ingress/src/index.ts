@@ -1,6 +1,9 @@
+export { BotInfoError, type BotInfoOptions, lookUpBotUserId } from "./bot-info.ts";
 export { createDestinationGuard, type DestinationGuardOptions } from "./destination-guard.ts";
+export { CLOCK_SKEW_ALLOWANCE_MS, maxEventAgeFor, splitByAge } from "./freshness.ts";
 export {
   createWebhookHandler,
+  invalidSignature,
   type WebhookErrorCode,
   type WebhookHandlerDeps,
   type WebhookOutcome,

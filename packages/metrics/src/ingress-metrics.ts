@@ -23,6 +23,8 @@ export interface IngressMetrics {
   webhookAnswered(channel: string, status: number, seconds: number): void;
   /** A request's events went into the queue: how many were new, how many duplicates. */
   eventsAdmitted(channel: string, report: { enqueued: number; duplicates: number }): void;
+  /** Events acknowledged but not queued, and why (`too_old`: past MAX_EVENT_AGE_MS). */
+  eventsDropped(channel: string, reason: "too_old", count: number): void;
 }
 
 export function createIngressMetrics(registry: Registry): IngressMetrics {
@@ -36,6 +38,12 @@ export function createIngressMetrics(registry: Registry): IngressMetrics {
     name: "linefleet_webhook_events_total",
     help: "Webhook events written to the queue: enqueued (new) or duplicate (already queued or handled).",
     labelNames: ["channel", "result"] as const,
+    registers: [registry],
+  });
+  const dropped = new Counter({
+    name: "linefleet_ingress_events_dropped_total",
+    help: "Webhook events acknowledged (200) but not queued, by reason: too_old is past MAX_EVENT_AGE_MS.",
+    labelNames: ["channel", "reason"] as const,
     registers: [registry],
   });
   const ack = new Histogram({
@@ -52,6 +60,9 @@ export function createIngressMetrics(registry: Registry): IngressMetrics {
     eventsAdmitted(channel, report) {
       if (report.enqueued > 0) events.inc({ channel, result: "enqueued" }, report.enqueued);
       if (report.duplicates > 0) events.inc({ channel, result: "duplicate" }, report.duplicates);
+    },
+    eventsDropped(channel, reason, count) {
+      dropped.inc({ channel, reason }, count);
     },
   };
 }

@@ -1,11 +1,12 @@
 import type { WebhookEvent } from "@linefleet/webhook";
 import { Job, type JobJson, Queue } from "bullmq";
-import type { ChainableCommander } from "ioredis";
+import { type ChainableCommander, Cluster } from "ioredis";
 import { type LineEventJob, lineEventsQueue } from "./catalog.ts";
 import type { RedisConnection } from "./connection.ts";
 import {
   ADMIT_TO_LANE,
   dedupeIdFor,
+  eventKeyOf,
   jobIdFor,
   LANE_TTL_SECONDS,
   laneOf,
@@ -41,6 +42,13 @@ export interface EventEnqueuerOptions {
   keys: RedisKeys;
   /** How long an event's id is remembered to refuse redeliveries (default 24 h). */
   dedupeTtlMs?: number;
+  /**
+   * INGRESS_MIN_REPLICAS: a write counts as stored only once `WAIT` says this many replicas of the
+   * node that took it have it (0, the default: once the master has it).
+   */
+  minReplicas?: number;
+  /** How long `WAIT` may wait for those replicas (default 500 ms); never 0, which waits forever. */
+  replicaTimeoutMs?: number;
 }
 
 /** The request's own events cannot be stored (nested too deeply to serialise, say): a 400. */
@@ -51,6 +59,19 @@ export class EventsNotStorableError extends Error {
       cause,
     });
     this.name = "EventsNotStorableError";
+  }
+}
+
+/**
+ * Fewer replicas than INGRESS_MIN_REPLICAS confirmed a write within the bound: the master has it,
+ * but would lose it if it died now. The request is answered 503 (or spooled); the redelivery is
+ * deduped, and confirmed in turn.
+ */
+export class ReplicasNotConfirmedError extends Error {
+  readonly code = "LF_REPLICAS_NOT_CONFIRMED";
+  constructor(confirmed: number, wanted: number, timeoutMs: number) {
+    super(`${confirmed} of ${wanted} replica(s) confirmed the write within ${timeoutMs} ms`);
+    this.name = "ReplicasNotConfirmedError";
   }
 }
 
@@ -76,7 +97,8 @@ interface Pending {
 
 /** An event ready to be written: its lane, its shard and BullMQ's serialised job. */
 interface Prepared {
-  webhookEventId: string;
+  /** The event's id in Redis: its channel and webhookEventId (eventKeyOf). */
+  eventKey: string;
   timestamp: number;
   lane: string | undefined;
   shard: number;
@@ -97,7 +119,8 @@ interface Part {
  * mark (BullMQ's deduplication id, set by BullMQ's own add script) are written together, so an
  * event is never marked without being queued, never queued twice, and never re-enters its lane
  * once handled. An event goes to its lane's shard (so a chat's events stay together and in
- * order); events without a chat take the shards in turn.
+ * order); an event without a chat goes to the shard its key hashes to (spread, and stable across
+ * redeliveries, so its dedupe mark is always found).
  *
  * The requests that arrive in one turn of the event loop share those MULTIs: under load this
  * spreads the round trips and their socket writes over many requests, and no request waits longer
@@ -112,7 +135,12 @@ export function createEventEnqueuer({
   connection,
   keys,
   dedupeTtlMs = lineEventsQueue.dedupeTtlMs,
+  minReplicas = 0,
+  replicaTimeoutMs = 500,
 }: EventEnqueuerOptions): EventEnqueuer {
+  if (minReplicas > 0 && !(replicaTimeoutMs >= 1)) {
+    throw new Error(`replicaTimeoutMs must be at least 1, got ${replicaTimeoutMs}`);
+  }
   const { layout } = keys;
   const queues = layout.shards.map((shard) => {
     const queue = new Queue<LineEventJob>(layout.queueName(shard), {
@@ -135,31 +163,29 @@ export function createEventEnqueuer({
   const jobOptions = { ...lineEventsQueue.jobOptions };
 
   let batch: Pending[] = [];
-  let nextUnlaned = 0;
-  /** Events without a chat need no order: they take the shards in turn. */
-  const takeTurnForUnlaned = () => {
-    nextUnlaned = (nextUnlaned + 1) % layout.count;
-    return nextUnlaned;
-  };
 
   /** BullMQ's job for each event, on its shard; throws if one cannot be serialised. */
   function prepare({ channel, destination, events, receivedAt }: Pending): Prepared[] {
     return events.map((event) => {
-      const jobId = jobIdFor(event.webhookEventId);
+      // Two channels' events never collide, whatever their webhookEventIds.
+      const eventKey = eventKeyOf(channel, event.webhookEventId);
+      const jobId = jobIdFor(eventKey);
       const lane = laneOf(destination, event.source);
-      const shard = lane ? layout.shardOfLane(lane) : takeTurnForUnlaned();
+      // An event without a chat needs no order, but its dedupe mark lives in its shard's queue: it
+      // takes the shard its key hashes to, so a redelivery meets its mark on the same shard.
+      const shard = layout.shardOfLane(lane ?? eventKey);
       const job = new Job<LineEventJob>(
         queueOf(shard),
         event.type,
         { channel, destination, event, receivedAt },
         {
           ...jobOptions,
-          deduplication: { id: dedupeIdFor(event.webhookEventId), ttl: dedupeTtlMs },
+          deduplication: { id: dedupeIdFor(eventKey), ttl: dedupeTtlMs },
         },
         jobId,
       );
       return {
-        webhookEventId: event.webhookEventId,
+        eventKey,
         timestamp: event.timestamp,
         lane,
         shard,
@@ -180,9 +206,17 @@ export function createEventEnqueuer({
     const queue = queueOf(shard);
     const backend = queue.getBackend();
     const client = await backend.client;
-    const multi = client.multi();
+    // With replicas to confirm, a pipeline holding the MULTI then WAIT (ioredis's documented
+    // pipeline().multi()…exec()…exec()): WAIT must go on the connection, to the node, that took
+    // the write, since it waits for that connection's last write; on a Cluster a pipeline goes
+    // to its slot's node whole. WAIT inside the MULTI would not block, and one sent apart could
+    // reach another node after a failover.
+    const confirm = minReplicas > 0;
+    const multi = confirm ? client.pipeline() : client.multi();
     // BullMQ's transaction type omits defined commands; underneath it is an ioredis MULTI.
     const commands = multi as unknown as ChainableCommander;
+    // ioredis's pipeline has multi() (it opens a transaction in it), untyped on ChainableCommander.
+    if (confirm) (multi as unknown as { multi(): void }).multi();
     const ranges: number[] = [];
     // Per event, where the answer that tells new from duplicate lands, and how to read it. That
     // answer comes with the same exec, so telling them apart costs no round trip. BullMQ's add
@@ -191,7 +225,7 @@ export function createEventEnqueuer({
     let count = 0;
     for (const part of parts) {
       for (const event of part.events) {
-        const dedupeKey = keys.dedupe(queue.name, event.webhookEventId);
+        const dedupeKey = keys.dedupe(queue.name, event.eventKey);
         if (event.lane) {
           // Answers 1 when the event is new (and enters its lane), 0 for a duplicate.
           admitToLane.queue(
@@ -199,7 +233,8 @@ export function createEventEnqueuer({
             dedupeKey,
             keys.lane(event.lane),
             event.timestamp,
-            event.webhookEventId,
+            // The lane holds job ids: a worker knows its event by its job.
+            event.jobId,
             LANE_TTL_SECONDS,
           );
           checks.push({ at: count, newIf: 1 });
@@ -216,7 +251,18 @@ export function createEventEnqueuer({
     }
     let results: Array<[Error | null, unknown]> | null;
     try {
-      results = (await multi.exec()) as Array<[Error | null, unknown]> | null;
+      if (confirm) {
+        // Ends the MULTI (inside a pipeline this queues EXEC and sends nothing yet).
+        void commands.exec();
+        // A duplicate is confirmed too: it may be the redelivery of a write that was not. BullMQ's
+        // add script always writes (it INCRs the queue's id counter before it looks for the
+        // job), so this connection's last write, which WAIT waits for, comes after the first
+        // write of the event, whichever connection made it.
+        commands.wait(minReplicas, replicaTimeoutMs);
+        results = confirmedResults((await multi.exec()) as Array<[Error | null, unknown]>, count);
+      } else {
+        results = (await multi.exec()) as Array<[Error | null, unknown]> | null;
+      }
       if (!results) throw new Error("the enqueue transaction was aborted");
     } catch (error) {
       for (const part of parts) part.reject(error);
@@ -237,6 +283,38 @@ export function createEventEnqueuer({
       else part.resolve(report);
       start = end;
     });
+  }
+
+  /**
+   * The replies of MULTI, the `count` commands, EXEC and WAIT, as `multi.exec()` gives them: one
+   * [error, result] per command. Throws when the transaction failed or when too few replicas
+   * confirmed it. On a Cluster, ioredis resends a redirected pipeline (MOVED, after a failover) only
+   * when every command outside its MULTI is read-only, which WAIT is not: the request is answered
+   * 503 (or spooled), and the slot table refreshed here, as ioredis would have, for the next ones.
+   */
+  function confirmedResults(
+    replies: Array<[Error | null, unknown]>,
+    count: number,
+  ): Array<[Error | null, unknown]> | null {
+    const exec = replies[count + 1];
+    const wait = replies[count + 2];
+    if (!exec || !wait) throw new Error("the enqueue pipeline returned too few replies");
+    if (exec[0]) {
+      const cause = replies.slice(1, count + 1).find(([error]) => error)?.[0] ?? exec[0];
+      if (connection instanceof Cluster && /^(MOVED|ASK) /.test(cause.message)) {
+        connection.refreshSlotsCache();
+      }
+      throw cause;
+    }
+    if (exec[1] === null) return null;
+    if (wait[0]) throw wait[0];
+    if (Number(wait[1]) < minReplicas) {
+      throw new ReplicasNotConfirmedError(Number(wait[1]), minReplicas, replicaTimeoutMs);
+    }
+    // Inside EXEC's reply a failed command's error stands in place of its result.
+    return (exec[1] as unknown[]).map((reply) =>
+      reply instanceof Error ? [reply, undefined] : [null, reply],
+    );
   }
 
   /** The transactions of a request's events on one shard too many for one, a few at a time. */

@@ -13,6 +13,7 @@ export {
   type EventEnqueuer,
   type EventEnqueuerOptions,
   EventsNotStorableError,
+  ReplicasNotConfirmedError,
 } from "./enqueue.ts";
 export {
   assertRedisKeepsKeys,
@@ -38,11 +39,11 @@ export {
   DONE_GRACE_SECONDS,
   dedupeIdFor,
   EVENTS_QUEUE_NAME,
+  eventKeyOf,
   FINISH_EVENT,
   hashTag,
   jobIdFor,
   LANE_TTL_SECONDS,
-  LEARN_BOT_USER_ID,
   LEDGER_TTL_SECONDS,
   laneOf,
   MESSAGE_LOG_TTL_SECONDS,

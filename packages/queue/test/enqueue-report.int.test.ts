@@ -125,4 +125,25 @@ describe("the enqueuer's report and the queue depth", () => {
       await sharded.close();
     }
   });
+
+  it("with shards, queues an event without a chat once however often it is redelivered", async () => {
+    const keys = redisKeys(prefix, { shards: 3 });
+    const sharded = createEventEnqueuer({ connection: producer, keys });
+    try {
+      const event = asEvent(makeEvent("botSuspended", { source: undefined }));
+      const reports = [];
+      // One request at a time, as LINE's redeliveries arrive: each must meet the first one's mark.
+      for (let delivery = 0; delivery < 4; delivery++) {
+        reports.push(await sharded.enqueue(destination, [event], Date.now()));
+      }
+      expect(reports).toEqual([
+        { enqueued: 1, duplicates: 0 },
+        { enqueued: 0, duplicates: 1 },
+        { enqueued: 0, duplicates: 1 },
+        { enqueued: 0, duplicates: 1 },
+      ]);
+    } finally {
+      await sharded.close();
+    }
+  });
 });

@@ -44,6 +44,8 @@ export {
   type TestRedisCluster,
 } from "./redis-cluster.ts";
 export {
+  type LocalRedisOptions,
+  type LocalTestRedis,
   type StartRedisOptions,
   startLocalRedisServer,
   startRedis,

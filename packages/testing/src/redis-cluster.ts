@@ -35,6 +35,15 @@ export interface TestRedisCluster {
    * machine dies. Resolves with the node killed once its process is gone.
    */
   killMaster(port?: number): Promise<ClusterNode>;
+  /** A live replica of a master, as the cluster itself says; none after its failover. */
+  replicaOf(master: ClusterNode): Promise<ClusterNode | undefined>;
+  /**
+   * SIGSTOP a node: it holds its connections but answers nothing, as a stalled or partitioned
+   * node. A frozen replica lags behind its master: what the master takes is on it alone.
+   */
+  freeze(node: ClusterNode): void;
+  /** SIGCONT: the node carries on where it stopped. */
+  thaw(node: ClusterNode): void;
   /** Resolves once a replica has taken over the killed node's slots and every live node says ok. */
   waitForFailover(killed: ClusterNode, timeoutMs?: number): Promise<void>;
   /** Stops every node and deletes their data. */
@@ -162,6 +171,22 @@ export async function startRedisCluster(): Promise<TestRedisCluster> {
       await exited;
       return node;
     },
+    async replicaOf(master) {
+      const [first] = alive();
+      if (!first) throw new Error("no running node");
+      const table = parseNodes(String(await command(first, "cluster", "nodes")));
+      const masterId = table.find((entry) => entry.port === master.port)?.id;
+      const port = table.find(
+        (entry) => masterId && entry.masterId === masterId && !entry.failed,
+      )?.port;
+      return alive().find((node) => node.port === port);
+    },
+    freeze(node) {
+      children.get(node.port)?.kill("SIGSTOP");
+    },
+    thaw(node) {
+      children.get(node.port)?.kill("SIGCONT");
+    },
     async waitForFailover(killed, timeoutMs = 20_000) {
       await waitFor(
         async () => {
@@ -180,6 +205,9 @@ export async function startRedisCluster(): Promise<TestRedisCluster> {
 }
 
 interface NodeEntry {
+  id: string;
+  /** A replica's master's id; "-" for a master. */
+  masterId: string;
   port: number;
   master: boolean;
   failed: boolean;
@@ -192,8 +220,10 @@ function parseNodes(table: string): NodeEntry[] {
     .trim()
     .split("\n")
     .map((line) => {
-      const [, address = "", flags = "", , , , , , ...slots] = line.split(" ");
+      const [id = "", address = "", flags = "", masterId = "", , , , , ...slots] = line.split(" ");
       return {
+        id,
+        masterId,
         port: Number(address.split("@")[0]?.split(":")[1]),
         master: flags.split(",").includes("master"),
         failed: flags.includes("fail"),
@@ -235,6 +265,8 @@ async function stopAll(children: Map<number, ChildProcess>): Promise<void> {
         new Promise<void>((resolve) => {
           if (child.exitCode !== null || child.signalCode !== null) return resolve();
           child.once("exit", () => resolve());
+          // A frozen node would never act on SIGTERM.
+          child.kill("SIGCONT");
           child.kill("SIGTERM");
         }),
     ),

@@ -24,6 +24,19 @@ export interface StartRedisOptions {
   appendOnly?: boolean;
 }
 
+export interface LocalRedisOptions extends StartRedisOptions {
+  /** Start as a replica of this (local) Redis: `replicaof 127.0.0.1 <its port>`. */
+  replicaOf?: TestRedis;
+}
+
+/** A local `redis-server`, which a test may also freeze, as a stalled or partitioned node. */
+export interface LocalTestRedis extends TestRedis {
+  /** SIGSTOP: the process holds its connections but answers nothing (a replica then lags). */
+  freeze(): void;
+  /** SIGCONT: it carries on where it stopped. */
+  thaw(): void;
+}
+
 /**
  * Starts Redis in a container when a Docker engine is reachable, else a local `redis-server`
  * (Debian's package) on a free port. Never a fake: BullMQ needs real Redis >= 6.2.
@@ -48,7 +61,9 @@ async function dockerEngineReachable(): Promise<boolean> {
   }
 }
 
-export async function startLocalRedisServer(options: StartRedisOptions = {}): Promise<TestRedis> {
+export async function startLocalRedisServer(
+  options: LocalRedisOptions = {},
+): Promise<LocalTestRedis> {
   const port = await freePort();
   const dir = await mkdtemp(join(tmpdir(), "linefleet-redis-"));
   const url = `redis://127.0.0.1:${port}`;
@@ -69,6 +84,7 @@ export async function startLocalRedisServer(options: StartRedisOptions = {}): Pr
     "always",
     "--maxmemory-policy",
     "noeviction",
+    ...(options.replicaOf ? ["--replicaof", "127.0.0.1", String(options.replicaOf.port)] : []),
   ];
 
   async function start() {
@@ -86,6 +102,8 @@ export async function startLocalRedisServer(options: StartRedisOptions = {}): Pr
     const proc = child;
     child = undefined;
     if (!proc || proc.exitCode !== null) return;
+    // A frozen server would never act on SIGTERM.
+    proc.kill("SIGCONT");
     await new Promise<void>((resolve) => {
       proc.once("exit", () => resolve());
       proc.kill("SIGTERM");
@@ -98,6 +116,12 @@ export async function startLocalRedisServer(options: StartRedisOptions = {}): Pr
     port,
     start,
     stop,
+    freeze() {
+      child?.kill("SIGSTOP");
+    },
+    thaw() {
+      child?.kill("SIGCONT");
+    },
     async close() {
       await stop();
       await rm(dir, { recursive: true, force: true });

@@ -8,6 +8,7 @@ import {
   type RedisKeys,
 } from "@linefleet/queue";
 import { type Job, Queue } from "bullmq";
+import { eventKeyOfJob } from "./event-key.ts";
 import { createEventState } from "./event-state.ts";
 import { isLineEventJob } from "./invalid-job.ts";
 
@@ -77,14 +78,23 @@ export function createDeadLetters({
       error: job.failedReason,
       errors: job.stacktrace ?? [],
       event,
-      sends: [...(await state.sends(laneOf(destination, source), event.webhookEventId))],
+      sends: [...(await state.sends(laneOf(destination, source), eventKeyOfJob(job)))],
     };
   }
 
+  /**
+   * By job id (`<channel>/<webhookEventId>`, or the bare id for the channel "default"), else by
+   * the bare webhookEventId among the dead letters of every channel.
+   */
   async function find(id: string): Promise<Job<LineEventJob> | undefined> {
     for (const queue of queues) {
       const job = await queue.getJob(jobIdFor(id));
       if (job && (await job.isFailed())) return job;
+    }
+    for (const queue of queues) {
+      const failed = (await queue.getFailed(0, 9_999)) as Job<LineEventJob>[];
+      const job = failed.find((one) => one.data?.event?.webhookEventId === id);
+      if (job) return job;
     }
     return undefined;
   }

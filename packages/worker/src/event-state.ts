@@ -44,15 +44,15 @@ export function createEventState(
     /** Takes the event's turn (`force`: even if not at the head) and loads its ledger. */
     async begin(
       lane: string | undefined,
-      webhookEventId: string,
+      eventKey: string,
       { now, force, replyDeadline }: { now: number; force: boolean; replyDeadline: number },
     ): Promise<Begun> {
-      const k = keys.event(lane, webhookEventId);
+      const k = keys.event(lane, eventKey);
       const reply = (await begin.run(
         k.lane,
         k.laneWaiting,
         k.ledger,
-        webhookEventId,
+        eventKey,
         now,
         LEDGER_TTL_SECONDS,
         force ? "1" : "0",
@@ -74,12 +74,12 @@ export function createEventState(
      * Marks the event as waiting once its job is delayed; true when its turn came meanwhile, so
      * the caller must wake it (nobody else will).
      */
-    async stepAside(lane: string, webhookEventId: string, waitMs: number): Promise<boolean> {
-      const k = keys.event(lane, webhookEventId);
+    async stepAside(lane: string, eventKey: string, waitMs: number): Promise<boolean> {
+      const k = keys.event(lane, eventKey);
       const turnCame = await stepAside.run(
         k.lane,
         k.laneWaiting,
-        webhookEventId,
+        eventKey,
         Math.ceil(waitMs) + 1_000,
         LANE_TTL_SECONDS,
       );
@@ -92,16 +92,16 @@ export function createEventState(
      */
     async finish(
       lane: string | undefined,
-      webhookEventId: string,
+      eventKey: string,
       outcome: Outcome,
       ledger?: AttemptLedger,
     ): Promise<string | undefined> {
-      const k = keys.event(lane, webhookEventId);
+      const k = keys.event(lane, eventKey);
       const next = (await finish.run(
         k.lane,
         k.laneWaiting,
         k.ledger,
-        webhookEventId,
+        eventKey,
         outcome,
         ttl[outcome],
         ...(outcome === "done" ? [] : (ledger?.changes() ?? [])),
@@ -110,8 +110,8 @@ export function createEventState(
     },
 
     /** The sends recorded for an event (a dead letter's, say). */
-    async sends(lane: string | undefined, webhookEventId: string) {
-      const all = await redis.hgetall(keys.ledger(lane, webhookEventId));
+    async sends(lane: string | undefined, eventKey: string) {
+      const all = await redis.hgetall(keys.ledger(lane, eventKey));
       return sendsOf(Object.entries(all).flat());
     },
   };

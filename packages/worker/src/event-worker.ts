@@ -12,6 +12,7 @@ import {
 import { DelayedError, type Job, Queue, UnrecoverableError, Worker } from "bullmq";
 import type { AttemptLedger } from "./attempt-ledger.ts";
 import { retryDelayMs } from "./backoff.ts";
+import { eventKeyOfJob } from "./event-key.ts";
 import { createEventState, type Outcome } from "./event-state.ts";
 import { checkLineEventJob, InvalidJobError, isLineEventJob } from "./invalid-job.ts";
 import type { RateLimiter } from "./rate-limiter.ts";
@@ -89,11 +90,11 @@ export function createEventWorker(options: EventWorkerOptions): Worker<LineEvent
   /** Errors whose event already left its lane (or kept its place) as it should. */
   const settled = new WeakSet<Error>();
 
-  /** Wakes the next event of a lane at once rather than at the end of its wait. */
-  async function wake(webhookEventId: string | undefined) {
-    if (!webhookEventId) return;
+  /** Wakes the next event of a lane (its key: the job id, see event-key.ts) rather than at the end of its wait. */
+  async function wake(eventKey: string | undefined) {
+    if (!eventKey) return;
     try {
-      await queue.getBackend().promote(jobIdFor(webhookEventId));
+      await queue.getBackend().promote(jobIdFor(eventKey));
     } catch {
       // No longer delayed (its own wait ran out meanwhile): nothing to wake.
     }
@@ -110,13 +111,15 @@ export function createEventWorker(options: EventWorkerOptions): Worker<LineEvent
       type: event.type,
     });
     const lane = laneOf(destination, event.source);
+    // Its state in Redis is keyed by its channel too: two channels' events never share it.
+    const eventKey = eventKeyOfJob(job);
     const started = now();
     const waitedMs = started - job.data.receivedAt;
     const replyDeadline = event.timestamp + options.replyTokenMaxAgeMs;
 
     // Sent in the same tick as the event's first script: one round trip for both.
     options.rateLimiterFor?.(job.data)?.prefetch();
-    const begun = await state.begin(lane, event.webhookEventId, {
+    const begun = await state.begin(lane, eventKey, {
       now: started,
       force: waitedMs >= laneMaxWaitMs,
       replyDeadline,
@@ -130,6 +133,7 @@ export function createEventWorker(options: EventWorkerOptions): Worker<LineEvent
       await stepAside(job, token, {
         state,
         lane: lane as string,
+        eventKey,
         until: started + pauseMs,
         now: started,
       });
@@ -150,23 +154,23 @@ export function createEventWorker(options: EventWorkerOptions): Worker<LineEvent
       const steered = steerError(error);
       const final =
         steered instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-      await end(lane, event.webhookEventId, final ? "dead" : "retry", ledger, log);
+      await end(lane, eventKey, final ? "dead" : "retry", ledger, log);
       if (steered instanceof Error) settled.add(steered);
       throw steered;
     }
-    await end(lane, event.webhookEventId, "done", ledger, log);
+    await end(lane, eventKey, "done", ledger, log);
   }
 
   async function end(
     lane: string | undefined,
-    webhookEventId: string,
+    eventKey: string,
     outcome: Outcome,
     ledger: AttemptLedger | undefined,
     log: Logger,
   ) {
     let next: string | undefined;
     try {
-      next = await state.finish(lane, webhookEventId, outcome, ledger);
+      next = await state.finish(lane, eventKey, outcome, ledger);
     } catch (error) {
       // The attempt stays open in the ledger: whoever runs the event next treats its sends as
       // unknown rather than repeating them.
@@ -216,7 +220,7 @@ export function createEventWorker(options: EventWorkerOptions): Worker<LineEvent
     // Failed outside the handler (stalled too often, say): it still leaves its lane, so the
     // chat's later events go on.
     const lane = laneOf(job.data.destination, event.source);
-    void state.finish(lane, event.webhookEventId, "dead").then(wake, () => {});
+    void state.finish(lane, eventKeyOfJob(job), "dead").then(wake, () => {});
   });
   worker.on("error", (error) => logger.warn({ err: error }, "worker error"));
   worker.on("closed", () => void queue.close());

@@ -10,9 +10,15 @@ import type { EventState } from "./event-state.ts";
 export async function stepAside(
   job: Job,
   token: string | undefined,
-  { state, lane, until, now }: { state: EventState; lane: string; until: number; now: number },
+  {
+    state,
+    lane,
+    eventKey,
+    until,
+    now,
+  }: { state: EventState; lane: string; eventKey: string; until: number; now: number },
 ): Promise<void> {
   await job.moveToDelayed(until, token);
-  const turnCame = await state.stepAside(lane, job.data.event.webhookEventId, until - now);
+  const turnCame = await state.stepAside(lane, eventKey, until - now);
   if (turnCame) await job.promote().catch(() => {});
 }

@@ -69,6 +69,7 @@ describe("waking the next event of a lane", () => {
           await stepAside(job, token, {
             state: setup.state,
             lane: setup.laneId,
+            eventKey: job.data.event.webhookEventId,
             until: now + 60_000,
             now,
           });

@@ -13,7 +13,10 @@ export const triggerOptions = {
     type: "string",
     help: "name of the channel whose bot gets the event (several channels)",
   },
-  mention: { type: "boolean", help: "mention the bot in the text (isSelf: true)" },
+  mention: {
+    type: "boolean",
+    help: "mention the bot (isSelf: true), putting @<bot name> before the text unless it is in it",
+  },
   quote: { type: "string", help: "id of a message the text quotes" },
   emoji: { type: "string", multiple: true, help: "LINE emoji as index:length:productId:emojiId" },
   file: { type: "string", help: "path of the content for image, video, audio and file events" },
@@ -59,7 +62,10 @@ export const triggerOptions = {
   redeliver: { type: "boolean", help: "also send a redelivery (isRedelivery: true)" },
   duplicates: { type: "string", help: "send N extra identical copies" },
   delay: { type: "string", help: "hold the webhook back N ms" },
-  wait: { type: "string", help: "wait up to SECONDS and print the bot's answers" },
+  wait: {
+    type: "string",
+    help: "wait up to SECONDS for the bot to finish the event, printing what it sends for it",
+  },
   url: {
     type: "string",
     help: "emulator URL (default: $EMULATOR_URL, else the running pnpm dev's, else http://127.0.0.1:8090)",

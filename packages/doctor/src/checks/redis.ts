@@ -6,6 +6,8 @@ export interface RedisCheckOptions {
   url: string;
   allowEvicting: boolean;
   timeoutMs: number;
+  /** INGRESS_MIN_REPLICAS: with more than 0, the replicas Redis has online are counted. */
+  minReplicas?: number;
 }
 
 /** BullMQ's minimum. */
@@ -86,6 +88,7 @@ export async function checkRedis(options: RedisCheckOptions): Promise<CheckResul
             },
     );
     results.push(await checkPersistence(redis));
+    if (options.minReplicas) results.push(await checkReplicas(redis, options.minReplicas));
     return results;
   } finally {
     redis.disconnect();
@@ -112,5 +115,22 @@ async function checkPersistence(redis: Redis): Promise<CheckResult> {
         ? "AOF off, and the RDB schedule cannot be read (CONFIG is disabled)"
         : "neither AOF nor RDB: a Redis restart loses every queued event",
     hint: "turn on AOF: appendonly yes (CONFIG SET appendonly yes, and in redis.conf)",
+  };
+}
+
+/** INGRESS_MIN_REPLICAS above the replicas Redis has online: every webhook would be answered 503. */
+async function checkReplicas(redis: Redis, minReplicas: number): Promise<CheckResult> {
+  const name = "Redis replicas";
+  const replication = await redis.info("replication");
+  // One `slaveN:ip=…,port=…,state=online,offset=…,lag=…` line per connected replica.
+  const online = replication.match(/^slave\d+:.*state=online/gm)?.length ?? 0;
+  if (online >= minReplicas) {
+    return { name, status: "ok", detail: `${online} online, INGRESS_MIN_REPLICAS=${minReplicas}` };
+  }
+  return {
+    name,
+    status: "warn",
+    detail: `${online} online, fewer than INGRESS_MIN_REPLICAS=${minReplicas}: the ingress answers every webhook 503 (or spools it) until enough replicas confirm its writes`,
+    hint: "attach replicas (replicaof), or lower INGRESS_MIN_REPLICAS",
   };
 }

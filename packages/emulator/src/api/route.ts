@@ -1,5 +1,6 @@
 import type { EmulatedChannel } from "../core/channels.ts";
 import type { Platform, SentMessage } from "../core/platform.ts";
+import type { SpecOperation } from "./spec/line-specs.ts";
 
 export interface RouteContext {
   platform: Platform;
@@ -36,6 +37,8 @@ export interface Route {
   pattern: string;
   /** Only push, multicast, narrowcast and broadcast accept `X-Line-Retry-Key`. */
   acceptsRetryKey?: boolean;
+  /** The spec's operation (its parameters, request and response schemas); set by the route table. */
+  operation?: SpecOperation;
   /** Set by the route table from the spec; JSON unless the spec says otherwise. */
   bodyKind?: BodyKind;
   /** How the caller authenticates, from the spec's `security`: a bearer token unless `basic`. */

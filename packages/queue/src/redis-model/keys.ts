@@ -29,19 +29,19 @@ export function redisKeys(prefix: string, { shards = 1, cluster = false }: Redis
       : `${prefix}:${family}:${hashTag(lane)}`;
   const lane = (lane: string) => ofLane("lane", lane);
   const laneWaiting = (lane: string) => ofLane("lane-waiting", lane);
-  /** An event without a chat has its ledger tagged by its own id, like its (empty) lane keys. */
-  const ledger = (lane: string | undefined, webhookEventId: string) =>
-    lane === undefined
-      ? ofLane("ledger", webhookEventId)
-      : `${ofLane("ledger", lane)}:${webhookEventId}`;
+  /**
+   * An event's ledger, by the event's key (eventKeyOf: its channel and webhookEventId). An event
+   * without a chat has its ledger tagged by its own key, like its (empty) lane keys.
+   */
+  const ledger = (lane: string | undefined, eventKey: string) =>
+    lane === undefined ? ofLane("ledger", eventKey) : `${ofLane("ledger", lane)}:${eventKey}`;
   return {
     prefix,
     layout,
     /** The shard count this deployment was started with (string), set by its first process. */
     queueShards: () => `${prefix}:queue-shards`,
-    /** BullMQ's dedupe mark of an event (string; written by BullMQ's add script). */
-    dedupe: (queueName: string, webhookEventId: string) =>
-      dedupeKey(prefix, queueName, webhookEventId),
+    /** BullMQ's dedupe mark of an event, by its key (eventKeyOf; written by BullMQ's add script). */
+    dedupe: (queueName: string, eventKey: string) => dedupeKey(prefix, queueName, eventKey),
     /** A lane: its pending events (sorted set, scored by timestamp). */
     lane,
     /** The lane's events waiting for their turn (sorted set, scored by when the mark lapses). */
@@ -53,12 +53,12 @@ export function redisKeys(prefix: string, { shards = 1, cluster = false }: Redis
      * and its ledger. An event without a chat gets a lane and waiting set tagged by its own id,
      * which stay empty.
      */
-    event: (laneOfEvent: string | undefined, webhookEventId: string) => {
-      const tagged = laneOfEvent ?? webhookEventId;
+    event: (laneOfEvent: string | undefined, eventKey: string) => {
+      const tagged = laneOfEvent ?? eventKey;
       return {
         lane: lane(tagged),
         laneWaiting: laneWaiting(tagged),
-        ledger: ledger(laneOfEvent, webhookEventId),
+        ledger: ledger(laneOfEvent, eventKey),
       };
     },
     /** A chat's bot session (string or hash, the bot runtime's choice), in its lane's slot. */
@@ -71,7 +71,7 @@ export function redisKeys(prefix: string, { shards = 1, cluster = false }: Redis
     token: (channelId: string) => `${prefix}:token:${hashTag(channelId)}`,
     /** The lock held by the process renewing that token (string: its owner), in the token's slot. */
     tokenLock: (channelId: string) => `${prefix}:token-lock:${hashTag(channelId)}`,
-    /** A channel's bot user ID as learned from its first verified webhook (string), by name. */
+    /** A channel's bot user ID as LINE confirmed it (GET /v2/bot/info; string), by name. */
     botUserId: (channel: string) => `${prefix}:bot-user-id:${hashTag(channel)}`,
     /** A chat's messages as a bot keeps them (hash: message id → text; the demo bot's), in its lane's slot. */
     messageLog: (lane: string) => `${prefix}:messages:${hashTag(lane)}`,
@@ -82,7 +82,6 @@ export function redisKeys(prefix: string, { shards = 1, cluster = false }: Redis
 
 export type RedisKeys = ReturnType<typeof redisKeys>;
 
-export { LEARN_BOT_USER_ID } from "./bot-user-ids.ts";
 export { BEGIN_EVENT, FINISH_EVENT, STEP_ASIDE } from "./event-turn.ts";
 export { ADMIT_TO_LANE, LANE_TTL_SECONDS, laneOf } from "./lanes.ts";
 export { DEAD_LETTER_TTL_SECONDS, DONE_GRACE_SECONDS, LEDGER_TTL_SECONDS } from "./ledger.ts";
@@ -92,6 +91,7 @@ export {
   DEFAULT_DEDUPE_TTL_MS,
   dedupeIdFor,
   EVENTS_QUEUE_NAME,
+  eventKeyOf,
   jobIdFor,
   queueKey,
   READ_QUEUE_DEPTH,

@@ -27,7 +27,7 @@ export function laneOf(destination: string, source: EventSource | undefined): st
 export const LANE_TTL_SECONDS = 24 * 60 * 60;
 
 /**
- * KEYS[1] the event's dedupe mark, KEYS[2] the lane. ARGV: timestamp, webhookEventId, ttl seconds.
+ * KEYS[1] the event's dedupe mark, KEYS[2] the lane. ARGV: timestamp, the event's key (eventKeyOf), ttl seconds.
  * Runs just before the job is added, in the same MULTI: a duplicate never re-enters a lane.
  */
 export const ADMIT_TO_LANE: ScriptSpec = {

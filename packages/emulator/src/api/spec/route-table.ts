@@ -98,7 +98,7 @@ export function buildRouteTable(input: {
       return {
         operation,
         serve: "api",
-        route: { ...route, bodyKind: bodyKindOf(operation), auth: authOf(operation) },
+        route: { ...route, operation, bodyKind: bodyKindOf(operation), auth: authOf(operation) },
         behaviour: route.behaviour ?? "stateful",
       };
     }
@@ -108,6 +108,7 @@ export function buildRouteTable(input: {
       serve: "api",
       route: {
         ...unanswered(operation, reason ?? "not emulated yet"),
+        operation,
         bodyKind: bodyKindOf(operation),
         auth: authOf(operation),
       },
