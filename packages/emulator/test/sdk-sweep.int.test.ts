@@ -2,10 +2,9 @@ import { generateKeyPairSync, randomUUID, sign } from "node:crypto";
 import { HTTPFetchError } from "@line/bot-sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { notImplemented } from "../src/api/spec/not-implemented.ts";
-import { lineSpecOperations } from "../src/index.ts";
-import { validateResponse } from "../src/validation/validate-response.ts";
-import { blankPng } from "./support/blank-png.ts";
+import { lineSpecOperations, validateResponse } from "../src/index.ts";
 import { startEmulatorWithReceiver } from "./support/fixture.ts";
+import { png } from "./support/png.ts";
 import { allSdkClients, operationsOf } from "./support/sdk-all-clients.ts";
 
 /**
@@ -91,7 +90,7 @@ const richMenu = (name: string) => ({
     },
   ],
 });
-const png = () => new Blob([new Uint8Array(blankPng(800, 270))], { type: "image/png" });
+const menuImage = () => new Blob([new Uint8Array(png(800, 270))], { type: "image/png" });
 const userIdFile = (...ids: string[]) => new Blob([ids.join("\n")], { type: "text/plain" });
 const requestIdOf = (answer: Answer) => answer.headers.get("x-line-request-id") ?? "";
 const field = (answer: Answer, name: string) =>
@@ -244,12 +243,12 @@ const steps: Step[] = [
   {
     client: "messagingBlob",
     operation: "setRichMenuImage",
-    args: (c) => [c.kept.richMenuId, png()],
+    args: (c) => [c.kept.richMenuId, menuImage()],
   },
   {
     client: "messagingBlob",
     operation: "setRichMenuImage",
-    args: (c) => [c.kept.otherRichMenuId, png()],
+    args: (c) => [c.kept.otherRichMenuId, menuImage()],
   },
   { client: "messagingBlob", operation: "getRichMenuImage", args: (c) => [c.kept.richMenuId] },
   { client: "messaging", operation: "getRichMenu", args: (c) => [c.kept.richMenuId] },

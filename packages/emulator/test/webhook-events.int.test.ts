@@ -1,6 +1,6 @@
 import { moduleAttach, moduleOperation } from "@line/bot-sdk";
 import { afterEach, describe, expect, it } from "vitest";
-import { validateSpecComponent } from "../src/validation/validate-response.ts";
+import { validateSpecComponent } from "../src/index.ts";
 import { manualClock, startEmulatorWithReceiver } from "./support/fixture.ts";
 import { startReceiver } from "./support/receiver.ts";
 import { sdkClients, sdkFailure } from "./support/sdk.ts";
