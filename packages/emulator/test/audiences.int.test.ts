@@ -121,6 +121,17 @@ describe("audience groups", () => {
     }
     expect(emulator.messages(carol.userId)).toEqual([]);
 
+    // A redelivery reaches the recipients of the earlier request again.
+    await client.narrowcast({
+      messages: [{ type: "text", text: "reminder" }],
+      recipient: { type: "redelivery", requestId },
+    });
+    expect(emulator.messages(bob.userId).map((m) => m.message.text)).toEqual([
+      "hello audience",
+      "reminder",
+    ]);
+    expect(emulator.messages(carol.userId)).toEqual([]);
+
     const imp = await audience.createImpBasedAudienceGroup({ description: "saw it", requestId });
     expect(
       (await audience.getAudienceData(imp.audienceGroupId as number)).audienceGroup,

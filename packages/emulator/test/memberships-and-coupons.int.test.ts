@@ -24,7 +24,16 @@ describe("membership plans", () => {
       body: JSON.stringify({ title: "Gold", benefits: ["Free coffee"], price: 500 }),
     });
     const plan = (await response.json()) as { membershipId: number };
-    emulator.joinMembership({ membershipId: plan.membershipId, userId: alice });
+    const joined = await fetch(`${emulator.url}/emulator/memberships/subscriptions`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ membershipId: plan.membershipId, userId: alice }),
+    });
+    expect(await joined.json()).toMatchObject({ membershipId: plan.membershipId, membershipNo: 1 });
+    // Joining again is the same subscription.
+    expect(
+      emulator.joinMembership({ membershipId: plan.membershipId, userId: alice }),
+    ).toMatchObject({ membershipNo: 1 });
 
     expect((await client.getMembershipList()).memberships).toEqual([
       expect.objectContaining({ membershipId: plan.membershipId, title: "Gold", memberCount: 1 }),

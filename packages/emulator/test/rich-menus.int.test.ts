@@ -35,7 +35,7 @@ const menu = (name: string) => ({
 
 describe("rich menus", () => {
   it("lives through create, image upload and download on the data host, list, get and delete", async () => {
-    const { client, blob } = await start();
+    const { emulator, client, blob } = await start();
     const { richMenuId } = await client.createRichMenu(menu("main"));
     expect(richMenuId).toMatch(/^richmenu-[0-9a-f]{32}$/);
 
@@ -43,6 +43,8 @@ describe("rich menus", () => {
     expect((await sdkFailure(blob.getRichMenuImage(richMenuId))).status).toBe(404);
     const image = png(800, 540);
     await blob.setRichMenuImage(richMenuId, new Blob([image], { type: "image/png" }));
+    const upload = emulator.apiCalls().find((call) => call.operation === "setRichMenuImage");
+    expect(upload).toMatchObject({ status: 200, body: `<${image.length} bytes image/png>` });
     const downloaded = await blob.getRichMenuImageWithHttpInfo(richMenuId);
     expect(downloaded.httpResponse.headers.get("content-type")).toBe("image/png");
     expect((await buffer(downloaded.body)).equals(image)).toBe(true);

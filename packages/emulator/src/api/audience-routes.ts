@@ -4,7 +4,9 @@ import type { Platform } from "../core/platform.ts";
 import { invalidBody, LineApiError } from "../errors.ts";
 import { isUserId } from "../ids.ts";
 import { objectBody } from "./body.ts";
-import type { Route, RouteContext } from "./route.ts";
+import type { Route } from "./route.ts";
+
+type RouteContext = Parameters<Route["handle"]>[0];
 
 const MAX_AUDIENCES = 1000;
 const MAX_IDS_PER_JSON_UPLOAD = 10_000;

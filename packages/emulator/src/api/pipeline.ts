@@ -121,7 +121,12 @@ export function createApiHandler(platform: Platform) {
         requestId,
         ...(retryKey ? { retryKey } : {}),
         ...(channel ? { channel: channel.name } : {}),
-        body: parsedBody ?? null,
+        // Images and audience files are logged by size and type, not byte by byte.
+        body:
+          parsedBody ??
+          (request.rawBody?.length
+            ? `<${request.rawBody.length} bytes ${header(request, "content-type") ?? ""}>`.trim()
+            : null),
         response: Buffer.isBuffer(response.body)
           ? `<${response.body.length} bytes>`
           : response.body,
