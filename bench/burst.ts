@@ -12,15 +12,15 @@ import {
   type Flags,
   log,
   peakRssMiB,
+  pollUntil,
   REPLY_TOKEN_MAX_AGE_MS,
   reserveSeqs,
   resetPeakRss,
   settle,
   stackPids,
+  startBenchStackOn,
   startLineSide,
-  startStackOn,
   steady,
-  waitUntil,
 } from "./lib.ts";
 
 /** Events per webhook request in the burst. */
@@ -51,7 +51,7 @@ export async function runBurst(redisUrl: string, redisPid: number, flags: Flags)
   const events = chats * perChat;
   const workers = 2;
   const line = await startLineSide(chats);
-  const stack = await startStackOn(line, { redisUrl, prefix: "bench-burst", workers });
+  const stack = await startBenchStackOn(line, { redisUrl, prefix: "bench-burst", workers });
   try {
     const pids = stackPids(stack, redisPid);
     await steady(line, 500, flags.quick ? 1 : 2, pids); // warm-up, then a clean slate
@@ -97,9 +97,9 @@ export async function runBurst(redisUrl: string, redisPid: number, flags: Flags)
       if (sent < events) send();
     });
     for (let i = 0; i < CONNECTIONS; i++) send();
-    await waitUntil(() => settled >= webhooks, 300_000);
+    await pollUntil(() => settled >= webhooks, 300_000);
     const ours = () => line.answers.filter((a) => a.seq >= firstSeq && a.seq < firstSeq + events);
-    await waitUntil(() => ours().length >= events - failedEvents, 300_000);
+    await pollUntil(() => ours().length >= events - failedEvents, 300_000);
     const end = performance.now();
     unsubscribe();
     const cpuMs = meter.stop();

@@ -11,9 +11,9 @@ import {
   pidOf,
   type SteadyResult,
   settle,
+  startBenchStackOn,
   startLineSide,
   startNaiveOn,
-  startStackOn,
   steady,
 } from "./lib.ts";
 
@@ -74,7 +74,7 @@ async function measure(
 export async function runCost(redisUrl: string, redisPid: number, flags: Flags) {
   const line = await startLineSide(1_000);
   try {
-    const stack = await startStackOn(line, { redisUrl, prefix: "bench-cost", workers: 1 });
+    const stack = await startBenchStackOn(line, { redisUrl, prefix: "bench-cost", workers: 1 });
     const linefleet = await measure("linefleet", line, stack, redisPid, flags);
     const naivePipeline = await startNaiveOn(line, {
       redisUrl,

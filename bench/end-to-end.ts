@@ -11,9 +11,9 @@ import {
   type SteadyResult,
   settle,
   stackPids,
+  startBenchStackOn,
   startLineSide,
   startNaiveOn,
-  startStackOn,
   steady,
 } from "./lib.ts";
 
@@ -40,7 +40,7 @@ export interface EndToEndResults {
 async function start(pipeline: Pipeline, line: LineSide, redisUrl: string, workers: number) {
   const prefix = `bench-e2e-${pipeline}-${workers}-${Date.now()}`;
   if (pipeline === "linefleet") {
-    const stack = await startStackOn(line, { redisUrl, prefix, workers });
+    const stack = await startBenchStackOn(line, { redisUrl, prefix, workers });
     return { pids: (redisPid: number) => stackPids(stack, redisPid), stop: () => stack.stop() };
   }
   const naive = await startNaiveOn(line, { redisUrl, prefix, workers });

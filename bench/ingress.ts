@@ -14,9 +14,9 @@ import {
   type PacedResult,
   paced,
   pidOf,
+  startBenchStack,
   startNaivePipeline,
   startServer,
-  startStack,
   type ThroughputResult,
 } from "./lib.ts";
 
@@ -44,7 +44,7 @@ export interface IngressResults {
 
 export async function runIngress(redisUrl: string, redisPid: number, flags: Flags) {
   const redis = new Redis(redisUrl);
-  const stack = await startStack({ redisUrl, prefix: "bench-ingress", workers: 0 });
+  const stack = await startBenchStack({ redisUrl, prefix: "bench-ingress", workers: 0 });
   const bare = await startServer("bare-fastify");
   const sdk = await startServer("sdk-express");
   const naive = await startNaivePipeline({ redisUrl, prefix: "bench-ingress-naive", workers: 0 });

@@ -10,7 +10,7 @@ import {
   freePort,
   type Stack,
   startApp,
-  startStack as startLinefleet,
+  startStack,
   waitForHttp,
 } from "@linefleet/testing";
 import autocannon from "autocannon";
@@ -299,7 +299,7 @@ export class CpuMeter {
 }
 
 /** linefleet's real ingress and worker processes, with their default log level (info). */
-export function startStack(options: {
+export function startBenchStack(options: {
   redisUrl: string;
   prefix: string;
   workers: number;
@@ -307,7 +307,7 @@ export function startStack(options: {
   workerConcurrency?: number;
   nodeOptions?: string;
 }): Promise<Stack> {
-  return startLinefleet({
+  return startStack({
     redisUrl: options.redisUrl,
     prefix: options.prefix,
     workers: options.workers,
@@ -327,11 +327,11 @@ export function startStack(options: {
 }
 
 /** linefleet wired to the emulator as LINE: the workers call it, it sends webhooks to the ingress. */
-export async function startStackOn(
+export async function startBenchStackOn(
   line: LineSide,
   options: { redisUrl: string; prefix: string; workers: number },
 ): Promise<Stack> {
-  const stack = await startStack({ ...options, lineApiUrl: line.emulator.url });
+  const stack = await startBenchStack({ ...options, lineApiUrl: line.emulator.url });
   line.emulator.configure({ webhookUrl: `${stack.ingressUrl}/webhook` });
   return stack;
 }
@@ -388,7 +388,7 @@ export function machine() {
     redis: /v=(\S+)/.exec(execFileSync("redis-server", ["--version"]).toString())?.[1] ?? "?",
     packages: {
       fastify: version("fastify"),
-      bullmq: version("bullmq", "packages/queue"),
+      bullmq: version("bullmq", "packages/store"),
       ioredis: version("ioredis"),
       "@line/bot-sdk": version("@line/bot-sdk"),
       express: version("express"),
@@ -423,7 +423,7 @@ export async function startLineSide(chats: number): Promise<LineSide> {
       userId: chatIdFor(i),
     })),
   });
-  await emulator.listen({ port: await freePort(), host: "127.0.0.1" });
+  await emulator.listen({ port: 0, host: "127.0.0.1" });
   const answers: LineSide["answers"] = [];
   emulator.subscribe((activity) => {
     if (activity.kind !== "message" || activity.data.from !== "bot") return;
@@ -442,7 +442,7 @@ export async function startLineSide(chats: number): Promise<LineSide> {
   };
 }
 
-export async function waitUntil(check: () => boolean, timeoutMs: number): Promise<boolean> {
+export async function pollUntil(check: () => boolean, timeoutMs: number): Promise<boolean> {
   const deadline = performance.now() + timeoutMs;
   while (!check()) {
     if (performance.now() > deadline) return false;
@@ -511,7 +511,7 @@ export async function steady(
   const inRange = (seq: number) => seq >= firstSeq && seq < firstSeq + total;
   let answered = 0;
   let scanned = answersBefore;
-  await waitUntil(() => {
+  await pollUntil(() => {
     for (; scanned < line.answers.length; scanned++) {
       if (inRange((line.answers[scanned] as LineSide["answers"][number]).seq)) answered++;
     }
@@ -598,7 +598,7 @@ export async function startNaivePipeline(options: {
   };
 }
 
-/** The naive pipeline wired to the emulator as LINE, as startStackOn does for linefleet. */
+/** The naive pipeline wired to the emulator as LINE, as startBenchStackOn does for linefleet. */
 export async function startNaiveOn(
   line: LineSide,
   options: { redisUrl: string; prefix: string; workers: number },

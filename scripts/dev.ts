@@ -18,7 +18,7 @@ import {
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const env = { ...process.env };
-env.BOT_MODULE ??= "packages/bot/src/demo/main.ts"; // the demo bot, unless you name yours
+env.BOT_MODULE ??= "examples/demo-bot/src/main.ts"; // the demo bot, unless you name yours
 const stateFile = devStackFile(env);
 const colors = [36, 35, 33, 32, 34, 31];
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

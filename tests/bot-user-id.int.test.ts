@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { createEmulator, type Emulator } from "@linefleet/emulator";
-import { redisKeys } from "@linefleet/queue";
+import { redisKeys } from "@linefleet/store";
 import { type Stack, startStack } from "@linefleet/testing";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";

@@ -1,7 +1,10 @@
+import { randomUUID } from "node:crypto";
+import { once } from "node:events";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createEmulator, type Emulator } from "@linefleet/emulator";
+import { createProducerConnection, redisKeys } from "@linefleet/store";
 import {
   queueIsIdle,
   type RoundRobin,
@@ -14,6 +17,7 @@ import {
 } from "@linefleet/testing";
 import { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { expectDepthOverShards } from "./sharded-depth.ts";
 
 const SHARDS = 6;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -189,6 +193,18 @@ describe(`on a Redis Cluster (3 masters, 3 replicas), QUEUE_SHARDS=${SHARDS}`, (
       }),
     );
   }
+
+  it("shows the real depth of every shard in the queue gauges and the dashboard (QUEUE_SHARDS=3)", async () => {
+    const redis = createProducerConnection({ url: "redis://127.0.0.1", clusterNodes: seeds() });
+    try {
+      await once(redis, "ready");
+      const keys = redisKeys(`t-${randomUUID()}`, { shards: 3, cluster: true });
+      const perShard = await expectDepthOverShards(redis, keys);
+      expect(perShard.filter((count) => count > 0).length).toBeGreaterThan(1);
+    } finally {
+      redis.disconnect();
+    }
+  });
 
   it("answers every event once, keeps each chat's order, and uses every master", async () => {
     fleet = await startFleet(60);

@@ -1,5 +1,6 @@
 import { execFile } from "node:child_process";
-import { createProducerConnection, lineEventsQueue } from "@linefleet/queue";
+import { hasErrorCode } from "@linefleet/errors";
+import { createProducerConnection, redisKeys } from "@linefleet/store";
 import { repoRoot, waitFor } from "@linefleet/testing";
 import { Queue } from "bullmq";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
@@ -27,13 +28,16 @@ const authorization = `Basic ${Buffer.from(`${dashboard.user}:${dashboard.passwo
 describe("a job added by hand from the dashboard", () => {
   let stack: EmulatedStack;
   let queue: Queue;
+  let queueName: string;
 
   beforeAll(async () => {
     stack = await startEmulatedStack({
       redisUrl: inject("redisUrl"),
       ingressEnv: { DASHBOARD_USER: dashboard.user, DASHBOARD_PASSWORD: dashboard.password },
     });
-    queue = new Queue(lineEventsQueue.name, {
+    // The stack runs one shard: its one queue, named by the layout.
+    queueName = redisKeys(stack.prefix).layout.queueName(0);
+    queue = new Queue(queueName, {
       connection: createProducerConnection(inject("redisUrl")),
       prefix: stack.prefix,
     });
@@ -44,7 +48,7 @@ describe("a job added by hand from the dashboard", () => {
   });
 
   const add = (headers: Record<string, string>, body?: string) =>
-    fetch(`${stack.ingressUrl}/admin/queues/api/queues/${lineEventsQueue.name}/add`, {
+    fetch(`${stack.ingressUrl}/admin/queues/api/queues/${queueName}/add`, {
       method: "POST",
       headers: { authorization, ...headers },
       ...(body === undefined ? {} : { body }),
@@ -83,7 +87,7 @@ describe("a job added by hand from the dashboard", () => {
     const worker = stack.workers[0];
     if (!worker) throw new Error("no worker");
     const logged = await worker.waitForLine(
-      (line) => line.code === "LF_WORKER_INVALID_JOB" && line.jobId === jobId,
+      (line) => hasErrorCode(line, "LF_WORKER_INVALID_JOB") && line.jobId === jobId,
     );
     expect(logged.level).toBe(50);
     expect(String(logged.reason)).toContain("destination");

@@ -1,4 +1,4 @@
-import { laneOf, redisKeys } from "@linefleet/queue";
+import { laneOf, redisKeys } from "@linefleet/store";
 import { type BotTest, startBotTest, type TestUser } from "@linefleet/testing";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
@@ -16,7 +16,7 @@ describe("the demo bot", () => {
 
   beforeAll(async () => {
     test = await startBotTest({
-      bot: "packages/bot/src/demo/main.ts",
+      bot: "examples/demo-bot/src/main.ts",
       redisUrl: inject("redisUrl"),
     });
     alice = test.user("Alice");

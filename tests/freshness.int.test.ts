@@ -1,4 +1,4 @@
-import { jobIdFor, queueKey, redisKeys } from "@linefleet/queue";
+import { jobIdFor, redisKeys } from "@linefleet/store";
 import {
   makeEnvelope,
   makeTextMessageEvent,
@@ -9,8 +9,6 @@ import {
 } from "@linefleet/testing";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-
-const QUEUE = "line-events";
 
 describe("an event older than MAX_EVENT_AGE_MS", () => {
   let stack: Stack;
@@ -65,10 +63,12 @@ describe("an event older than MAX_EVENT_AGE_MS", () => {
     ).toBe(1);
 
     const exists = (key: string) => redis.exists(key);
+    // One shard: its queue, named by the layout.
+    const keys = redisKeys(stack.prefix);
     const job = (event: { webhookEventId: string }) =>
-      queueKey(stack.prefix, QUEUE, jobIdFor(event.webhookEventId));
+      keys.queueKey(0, jobIdFor(event.webhookEventId));
     const mark = (event: { webhookEventId: string }) =>
-      redisKeys(stack.prefix).dedupe(QUEUE, event.webhookEventId);
+      keys.dedupe(keys.layout.queueName(0), event.webhookEventId);
     expect(await exists(job(fresh))).toBe(1);
     expect(await exists(mark(fresh))).toBe(1);
     for (const stale of [ancient, late]) {

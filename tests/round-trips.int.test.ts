@@ -6,7 +6,7 @@ import {
   RATE_ACQUIRE,
   type ScriptSpec,
   STEP_ASIDE,
-} from "@linefleet/queue";
+} from "@linefleet/store";
 import { startRedis, type TestRedis, waitFor } from "@linefleet/testing";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

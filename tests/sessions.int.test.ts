@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
+import { hasErrorCode } from "@linefleet/errors";
 import { BotFailedError, startBotTest } from "@linefleet/testing";
 import { describe, expect, inject, it } from "vitest";
 
@@ -26,7 +27,7 @@ describe("sessions", () => {
           (line) =>
             typeof line === "object" &&
             line.msg === "handler failed" &&
-            (line.err as { code?: string } | undefined)?.code === "LF_SESSION_CONFLICT",
+            hasErrorCode(line.err, "LF_SESSION_CONFLICT"),
         );
       expect(conflicts).toHaveLength(1);
       expect(test.stack.workers.flatMap((w) => w.lines)).toContainEqual(

@@ -1,12 +1,14 @@
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
+import { once } from "node:events";
 import { rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { laneOf, redisKeys } from "@linefleet/queue";
+import { createProducerConnection, laneOf, redisKeys } from "@linefleet/store";
 import { repoRoot, startApp, waitFor } from "@linefleet/testing";
 import { afterEach, describe, expect, inject, it } from "vitest";
 import { type EmulatedStack, startEmulatedStack } from "./emulated-stack.ts";
+import { expectDepthOverShards } from "./sharded-depth.ts";
 
 const SHARDS = 3;
 
@@ -15,6 +17,18 @@ describe(`QUEUE_SHARDS=${SHARDS} on a single Redis`, () => {
   afterEach(async () => {
     await stack?.stop();
     stack = undefined;
+  });
+
+  it("shows the real depth of every shard in the queue gauges and the dashboard", async () => {
+    const redis = createProducerConnection(inject("redisUrl"));
+    try {
+      await once(redis, "ready");
+      const keys = redisKeys(`t-${randomUUID()}`, { shards: SHARDS });
+      const perShard = await expectDepthOverShards(redis, keys);
+      expect(perShard.filter((count) => count > 0).length).toBeGreaterThan(1);
+    } finally {
+      redis.disconnect();
+    }
   });
 
   it("lists and replays dead letters from every shard, and refuses another shard count", async () => {

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { createBot, NonRetriableError } from "@linefleet/bot";
-import { laneOf, redisKeys } from "@linefleet/queue";
+import { laneOf, redisKeys } from "@linefleet/store";
 
 /**
  * Counts texts in the session. "slow" holds the session it loaded until another event of the

@@ -1,9 +1,12 @@
 // pnpm run doctor [--url https://…] [--ingress-url http://…] [--json]
 import { parseArgs } from "node:util";
-import { ingressEnvSchema } from "@linefleet/app-ingress/env";
-import { workerEnvSchema } from "@linefleet/app-worker/env";
-import { type Channel, loadChannels } from "@linefleet/channels";
-import { ConfigError, parseEnvOrExit, withLocalDevDefaults } from "@linefleet/config";
+import { type ChannelConfig, loadChannels } from "@linefleet/channels";
+import {
+  ConfigError,
+  parseEnvOrExit,
+  withLocalDevDefaults,
+  workerEnvSchema,
+} from "@linefleet/config";
 import {
   type CheckResult,
   type DoctorChannel,
@@ -12,6 +15,7 @@ import {
   publicRootCertificates,
   runDoctor,
 } from "@linefleet/doctor";
+import { ingressEnvSchema } from "@linefleet/ingress";
 import { doctorEnvSchema } from "./env.ts";
 
 const usage = `Usage: pnpm run doctor [--url https://host/webhook] [--ingress-url URL] [--json]
@@ -48,7 +52,7 @@ const ingressUrl =
 
 // The channels as the ingress and the workers read them (CHANNELS_FILE, or the single channel's
 // variables): judged here, and each one checked at LINE and through the ingress.
-let channels: Channel[] = [];
+let channels: ChannelConfig[] = [];
 let channelsConfig: CheckResult;
 try {
   channels = loadChannels(source, { needs: { secret: true, token: true } });

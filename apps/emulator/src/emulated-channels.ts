@@ -1,6 +1,6 @@
 import { createPublicKey } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { type Channel, DEFAULT_CHANNEL } from "@linefleet/channels";
+import { type ChannelConfig, DEFAULT_CHANNEL } from "@linefleet/channels";
 import type { ChannelOptions, EmulatorOptions } from "@linefleet/emulator";
 import { botUserIdFor } from "./env.ts";
 
@@ -10,7 +10,7 @@ import { botUserIdFor } from "./env.ts";
  * `<EMULATOR_WEBHOOK_URL>/<name>` ("default" at the URL itself), as the ingress serves them.
  */
 export function emulatedChannels(
-  channels: readonly Channel[],
+  channels: readonly ChannelConfig[],
   webhookBase: string,
 ): EmulatorOptions {
   const [first, ...rest] = channels.map((channel) => toOptions(channel, webhookBase));
@@ -24,7 +24,7 @@ export function emulatedChannels(
   };
 }
 
-function toOptions(channel: Channel, webhookBase: string): ChannelOptions {
+function toOptions(channel: ChannelConfig, webhookBase: string): ChannelOptions {
   const { token } = channel;
   const base = webhookBase.replace(/\/+$/, "");
   return {

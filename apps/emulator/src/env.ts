@@ -36,8 +36,6 @@ export const emulatorEnvSchema = z.object({
   ...logEnv,
 });
 
-export type EmulatorEnv = z.infer<typeof emulatorEnvSchema>;
-
 /** The bot's user id, derived from the secret so it stays the same across restarts. */
 export function botUserIdFor(channelSecret: string): string {
   return `U${createHash("sha256").update(channelSecret).digest("hex").slice(0, 32)}`;

@@ -8,7 +8,7 @@ import {
 } from "@linefleet/config";
 import type { ApiCall, DeliveryAttempt, SentEvent } from "@linefleet/emulator";
 import { eventTypes } from "@linefleet/emulator";
-import { eventKeyOf } from "@linefleet/queue";
+import { eventKeyOf } from "@linefleet/store";
 import { createAnswerMatcher, describeMessage, type TriggeredEvent } from "./trigger/answers.ts";
 import { buildEventInput, TriggerUsageError, type TriggerValues } from "./trigger/build-input.ts";
 import {
@@ -28,7 +28,7 @@ import { parseArgsOptions } from "./trigger/options.ts";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function chatIdOf(input: {
+function chatIdOfInput(input: {
   from?: string;
   chat?: { type: string; groupId?: string; roomId?: string };
 }) {
@@ -183,7 +183,7 @@ async function main(argv: string[]): Promise<number> {
   const input = await buildEventInput(client, event, values as TriggerValues, (note) =>
     console.error(`trigger: ${note}`),
   );
-  const chatId = chatIdOf(input);
+  const chatId = chatIdOfInput(input);
   const knownCalls = wait === undefined ? new Set<string>() : await apiCallIds(client);
   const sent = await client.post<SentEvent>("/emulator/events", input);
   console.log(`sent ${event} event to ${chatId}`);

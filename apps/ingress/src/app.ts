@@ -1,8 +1,7 @@
 import { type QueueDashboardOptions, queueDashboard } from "@linefleet/dashboard";
 import { invalidSignature, type WebhookOutcome } from "@linefleet/ingress";
 import type { Logger } from "@linefleet/log";
-import type { IngressMetrics, Registry } from "@linefleet/metrics";
-import { RedisMayEvictError } from "@linefleet/queue";
+import { answerReadiness, type IngressMetrics, type Registry } from "@linefleet/metrics";
 import Fastify, { type FastifyReply, type FastifyRequest, LogController } from "fastify";
 
 export interface IngressAppDeps {
@@ -15,6 +14,8 @@ export interface IngressAppDeps {
    * `RedisMayEvictError` when its maxmemory-policy may evict queued events.
    */
   checkReady(): Promise<void>;
+  /** A readiness check slower than this fails (default 1 s). */
+  readyTimeoutMs?: number;
   /**
    * Why the spool cannot take requests now (a full disk), if it cannot: told by /readyz when Redis
    * is away too, since webhooks are then answered 503.
@@ -31,7 +32,7 @@ export interface IngressAppDeps {
   tls?: { cert: string; key: string };
 }
 
-export type WebhookHandler = (request: {
+type WebhookHandler = (request: {
   rawBody: Uint8Array;
   signature: string | undefined;
 }) => Promise<WebhookOutcome>;
@@ -43,7 +44,7 @@ export interface WebhookRoute {
 }
 
 /** The `channel` label of requests to a webhook path no channel serves. */
-export const UNKNOWN_CHANNEL = "(unknown)";
+const UNKNOWN_CHANNEL = "(unknown)";
 
 /** A request still arriving after this is cut with 408 (LINE sends a webhook in one go). */
 const REQUEST_TIMEOUT_MS = 10_000;
@@ -128,22 +129,13 @@ export function buildApp(deps: IngressAppDeps) {
   app.get("/healthz", async () => ({ ok: true }));
 
   app.get("/readyz", async (request, reply) => {
-    try {
-      await deps.checkReady();
-      return { ok: true };
-    } catch (error) {
-      if (error instanceof RedisMayEvictError) {
-        // An error, not a warning: events acknowledged to LINE could vanish without a trace.
-        request.log.error({ policy: error.policy }, error.message);
-        return reply.code(503).send({ ok: false, error: "redis_may_evict", reason: error.message });
-      }
-      // One line: why it is not ready is news, a stack trace of a refused connection is not.
-      const spool = deps.spoolProblem?.();
-      request.log.warn({ reason: (error as Error).message, spool }, "not ready");
-      return reply
-        .code(503)
-        .send({ ok: false, error: "redis_unavailable", ...(spool ? { spool } : {}) });
-    }
+    const { status, body } = await answerReadiness({
+      checkReady: deps.checkReady,
+      timeoutMs: deps.readyTimeoutMs,
+      logger: request.log,
+      ...(deps.spoolProblem ? { spoolProblem: deps.spoolProblem } : {}),
+    });
+    return reply.code(status).send(body);
   });
 
   if (metrics && !metrics.elsewhere) {

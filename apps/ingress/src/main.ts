@@ -1,4 +1,3 @@
-import { once } from "node:events";
 import type { AddressInfo } from "node:net";
 import { loadChannels, webhookPathsOf } from "@linefleet/channels";
 import {
@@ -8,24 +7,27 @@ import {
   exitWithConfigError,
   parseEnv,
 } from "@linefleet/config";
-import { createWebhookHandler, openRequestSpool, withTimeout } from "@linefleet/ingress";
+import {
+  createWebhookHandler,
+  destinationGuardFor,
+  ingressEnvSchema,
+  maxEventAgeOf,
+  openRequestSpool,
+  reportStaleEvents,
+} from "@linefleet/ingress";
 import { createLogger } from "@linefleet/log";
 import { createIngressMetrics, createRegistry, serveMetrics } from "@linefleet/metrics";
+import { SpoolDirectoryError } from "@linefleet/spool";
 import {
   assertRedisKeepsKeys,
-  assertShardCount,
+  checkShardCountOrExit,
   createEventEnqueuer,
   createProducerConnection,
   redisKeys,
-  ShardCountMismatchError,
   watchEvictionPolicy,
-} from "@linefleet/queue";
-import { SpoolDirectoryError } from "@linefleet/spool";
+} from "@linefleet/store";
 import type { WebhookEvent } from "@linefleet/webhook";
 import { buildApp, type WebhookRoute } from "./app.ts";
-import { destinationGuardFor } from "./destination.ts";
-import { ingressEnvSchema, maxEventAgeOf } from "./env.ts";
-import { reportStaleEvents } from "./stale-events.ts";
 import { loadTls } from "./tls.ts";
 
 // Every problem of the environment and of the channels at once, not the first one found.
@@ -55,7 +57,16 @@ const enqueuer = createEventEnqueuer({
   // as such, well before the handler's own timeout would answer 503 with a vaguer reason.
   replicaTimeoutMs: Math.max(1, Math.floor(env.ENQUEUE_TIMEOUT_MS / 2)),
 });
-const shardCountChecked = checkShardCount();
+// Redis may be away at start (then the spool takes the webhooks), so the check waits for it in
+// the background; nothing is written to a queue before it passes.
+const shardCountChecked = checkShardCountOrExit(redis, keys, {
+  onMismatch: (error) => logger.fatal(error.message),
+  // The reason, not a stack trace: it repeats for as long as Redis is away.
+  whileUnreachable: (error, attempt) => {
+    if (attempt % 20 === 0)
+      logger.warn({ reason: (error as Error).message }, "waiting for Redis to check QUEUE_SHARDS");
+  },
+});
 const registry = createRegistry();
 const metrics = createIngressMetrics(registry);
 const allowEvicting = env.ALLOW_EVICTING_REDIS;
@@ -128,24 +139,21 @@ for (const channel of channels) {
 }
 
 const checkReady = async () => {
-  await withTimeout(
-    assertRedisKeepsKeys(redis, { allowEvicting }),
-    env.ENQUEUE_TIMEOUT_MS,
-    "Redis readiness check",
-  );
+  await assertRedisKeepsKeys(redis, { allowEvicting });
 };
 const app = buildApp({
   logger,
   bodyLimit: env.WEBHOOK_BODY_LIMIT,
   webhooks,
   checkReady,
+  readyTimeoutMs: env.ENQUEUE_TIMEOUT_MS,
   spoolProblem: () => spool?.stats().problem,
   metrics: { registry, observe: metrics, elsewhere: env.INGRESS_METRICS_PORT !== undefined },
   ...(env.DASHBOARD_USER && env.DASHBOARD_PASSWORD
     ? {
         dashboard: {
           connection: redis,
-          queuePrefix: env.QUEUE_PREFIX,
+          keys,
           credentials: { user: env.DASHBOARD_USER, password: env.DASHBOARD_PASSWORD },
         },
       }
@@ -189,7 +197,9 @@ const metricsServer =
         port: env.INGRESS_METRICS_PORT,
         host: env.INGRESS_METRICS_HOST ?? env.HOST,
         checkReady,
-        readyTimeoutMs: env.ENQUEUE_TIMEOUT_MS + 500,
+        readyTimeoutMs: env.ENQUEUE_TIMEOUT_MS,
+        logger,
+        spoolProblem: () => spool?.stats().problem,
       }).catch((error: Error) => {
         process.stderr.write(
           `ingress: cannot serve metrics on INGRESS_METRICS_PORT ${env.INGRESS_METRICS_PORT}: ${error.message}\n`,
@@ -203,33 +213,3 @@ logger.info(
   },
   "serving webhooks",
 );
-
-/**
- * Refuses to run on a queue created with another QUEUE_SHARDS. Redis may be away at start (then
- * the spool takes the webhooks), so this waits for it in the background; nothing is written to a
- * queue before it passes.
- */
-async function checkShardCount() {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      // The producer connection has no offline queue: a command sent while it is still
-      // connecting fails at once ("Stream isn't writeable…"), so wait until it is ready. A
-      // connection error rejects this wait and is retried below.
-      if (redis.status !== "ready") await once(redis, "ready");
-      await assertShardCount(redis, keys);
-      return;
-    } catch (error) {
-      if (error instanceof ShardCountMismatchError) {
-        logger.fatal(error.message);
-        process.exit(78);
-      }
-      // The reason, not a stack trace: it repeats for as long as Redis is away.
-      if (attempt % 20 === 0)
-        logger.warn(
-          { reason: (error as Error).message },
-          "waiting for Redis to check QUEUE_SHARDS",
-        );
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-  }
-}

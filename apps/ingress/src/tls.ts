@@ -6,8 +6,8 @@ import {
   parsePemBundle,
   publicRootCertificates,
 } from "@linefleet/doctor";
+import type { IngressEnv } from "@linefleet/ingress";
 import type { Logger } from "@linefleet/log";
-import type { IngressEnv } from "./env.ts";
 
 /**
  * Reads TLS_CERT_FILE and TLS_KEY_FILE, and judges the chain they would serve as the doctor

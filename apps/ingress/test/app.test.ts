@@ -1,13 +1,12 @@
 import { PassThrough } from "node:stream";
-import { createWebhookHandler } from "@linefleet/ingress";
+import { createWebhookHandler, ingressEnvSchema, maxEventAgeOf } from "@linefleet/ingress";
 import { createLogger } from "@linefleet/log";
 import { createIngressMetrics, createRegistry } from "@linefleet/metrics";
-import { RedisMayEvictError } from "@linefleet/queue";
+import { RedisMayEvictError } from "@linefleet/store";
 import { makeEnvelope, makeTextMessageEvent, signedWebhook } from "@linefleet/testing";
 import type { WebhookEnvelope } from "@linefleet/webhook";
 import { describe, expect, it } from "vitest";
 import { buildApp } from "../src/app.ts";
-import { ingressEnvSchema, maxEventAgeOf } from "../src/env.ts";
 
 const SECRET = "test-channel-secret-0123456789ab";
 

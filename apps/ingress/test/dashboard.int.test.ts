@@ -4,9 +4,9 @@ import { createLogger } from "@linefleet/log";
 import {
   createProducerConnection,
   createWorkerConnection,
-  lineEventsQueue,
   type RedisConnection,
-} from "@linefleet/queue";
+  redisKeys,
+} from "@linefleet/store";
 import { waitFor } from "@linefleet/testing";
 import { Queue, UnrecoverableError, Worker } from "bullmq";
 import { afterEach, beforeEach, describe, expect, inject, it } from "vitest";
@@ -36,7 +36,7 @@ describe("queue dashboard at /admin/queues", () => {
       webhooks: {},
       checkReady: async () => {},
       ...(withDashboard
-        ? { dashboard: { connection: redis, queuePrefix: prefix, credentials } }
+        ? { dashboard: { connection: redis, keys: redisKeys(prefix), credentials } }
         : {}),
     });
   }
@@ -75,10 +75,11 @@ describe("queue dashboard at /admin/queues", () => {
 
   it("shows the events queue and its dead letters, and retries one", async () => {
     // A dead letter, made the way the workers make them: a job that fails for good.
-    const queue = new Queue(lineEventsQueue.name, { connection: redis, prefix });
+    const queueName = redisKeys(prefix).layout.queueName(0);
+    const queue = new Queue(queueName, { connection: redis, prefix });
     const job = await queue.add("message", { marker: "dead" }, { attempts: 1, jobId: "evt-1" });
     const worker = new Worker(
-      lineEventsQueue.name,
+      queueName,
       async () => {
         throw new UnrecoverableError("failed for good");
       },
@@ -107,20 +108,20 @@ describe("queue dashboard at /admin/queues", () => {
     expect((await ingress.inject({ url: script })).statusCode).toBe(401);
 
     const listed = await ingress.inject({
-      url: `/admin/queues/api/queues?activeQueue=${lineEventsQueue.name}&status=failed`,
+      url: `/admin/queues/api/queues?activeQueue=${queueName}&status=failed`,
       headers: { authorization },
     });
     expect(listed.statusCode).toBe(200);
     const { queues } = listed.json() as {
       queues: Array<{ name: string; counts: Record<string, number>; jobs: Array<{ id: string }> }>;
     };
-    const events = queues.find((q) => q.name === lineEventsQueue.name);
+    const events = queues.find((q) => q.name === queueName);
     expect(events?.counts.failed).toBe(1);
     expect(events?.jobs.map((j) => j.id)).toEqual(["evt-1"]);
 
     const retried = await ingress.inject({
       method: "PUT",
-      url: `/admin/queues/api/queues/${lineEventsQueue.name}/evt-1/retry`,
+      url: `/admin/queues/api/queues/${queueName}/evt-1/retry`,
       headers: { authorization },
     });
     expect(retried.statusCode).toBeLessThan(300);
@@ -131,10 +132,11 @@ describe("queue dashboard at /admin/queues", () => {
   });
 
   it("refuses a state change a page on another site could send (not JSON), and takes it as JSON", async () => {
-    const queue = new Queue(lineEventsQueue.name, { connection: redis, prefix });
+    const queueName = redisKeys(prefix).layout.queueName(0);
+    const queue = new Queue(queueName, { connection: redis, prefix });
     const ingress = app(true);
     const authorization = basic(credentials.user, credentials.password);
-    const add = `/admin/queues/api/queues/${lineEventsQueue.name}/add`;
+    const add = `/admin/queues/api/queues/${queueName}/add`;
     const job = JSON.stringify({ name: "by-hand", data: {}, options: {} });
     // What a cross-site form or a simple fetch can send, with the browser's stored credentials.
     const crossSite: Array<{ method: "POST" | "PUT"; url: string; type?: string; body?: string }> =
@@ -145,7 +147,7 @@ describe("queue dashboard at /admin/queues", () => {
         { method: "POST", url: add, type: "multipart/form-data; boundary=x", body: "--x--" },
         {
           method: "PUT",
-          url: `/admin/queues/api/queues/${lineEventsQueue.name}/pause`,
+          url: `/admin/queues/api/queues/${queueName}/pause`,
           type: "text/plain",
           body: "",
         },
@@ -173,7 +175,7 @@ describe("queue dashboard at /admin/queues", () => {
     // The UI's bodiless PUTs (retry, clean, pause) need a CORS preflight cross-site; they work.
     const paused = await ingress.inject({
       method: "PUT",
-      url: `/admin/queues/api/queues/${lineEventsQueue.name}/pause`,
+      url: `/admin/queues/api/queues/${queueName}/pause`,
       headers: { authorization },
     });
     expect(paused.statusCode).toBeLessThan(300);

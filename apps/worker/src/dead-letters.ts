@@ -1,13 +1,9 @@
 // pnpm dead-letters <list|show|replay|prune> — inspect and recover events that failed for good.
 import { parseArgs } from "node:util";
 import { locateService, parseEnvOrExit, printableUrl, redisEnv } from "@linefleet/config";
-import {
-  assertShardCount,
-  createWorkerConnection,
-  redisKeys,
-  ShardCountMismatchError,
-} from "@linefleet/queue";
-import { createDeadLetters } from "@linefleet/worker";
+import { createDeadLetters } from "@linefleet/delivery";
+import { TimeoutError, withTimeout } from "@linefleet/errors";
+import { checkShardCountOrExit, createWorkerConnection, redisKeys } from "@linefleet/store";
 import { z } from "zod";
 
 const usage = `Usage: pnpm dead-letters <command>
@@ -60,12 +56,8 @@ const deadLetters = createDeadLetters({
 });
 
 try {
-  await assertShardCount(redis, keys);
+  await checkShardCountOrExit(redis, keys, { onMismatch: (error) => console.error(error.message) });
   process.exitCode = await run();
-} catch (error) {
-  if (!(error instanceof ShardCountMismatchError)) throw error;
-  console.error(error.message);
-  process.exitCode = 78;
 } finally {
   await deadLetters.close();
   redis.disconnect();
@@ -77,20 +69,13 @@ async function reachRedis() {
   redis.on("error", (error) => {
     lastError = error.message;
   });
-  let timer: NodeJS.Timeout | undefined;
-  const reached = await Promise.race([
-    redis.ping().then(
-      () => true,
-      (error: Error) => {
-        lastError = error.message;
-        return false;
-      },
-    ),
-    new Promise<false>((resolve) => {
-      timer = setTimeout(() => resolve(false), connectDeadlineMs);
-    }),
-  ]);
-  clearTimeout(timer);
+  const reached = await withTimeout(redis.ping(), connectDeadlineMs, "reaching Redis").then(
+    () => true,
+    (error: Error) => {
+      if (!(error instanceof TimeoutError)) lastError = error.message;
+      return false;
+    },
+  );
   if (reached) return;
   console.error(
     `dead-letters: cannot reach Redis at ${printableUrl(env.REDIS_URL)} within ${connectDeadlineMs / 1000} s (${lastError})`,

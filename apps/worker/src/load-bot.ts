@@ -1,8 +1,9 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { type Bot, createEchoBot } from "@linefleet/bot";
+import type { Bot } from "@linefleet/bot";
 import { ConfigError } from "@linefleet/config";
+import { createEchoBot } from "@linefleet/example-echo-bot";
 
 // biome-ignore lint/suspicious/noExplicitAny: any bot, whatever its session and middleware types
 type AnyBot = Bot<any, any>;

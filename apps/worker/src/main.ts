@@ -1,6 +1,13 @@
 import type { AddressInfo } from "node:net";
 import { loadChannels } from "@linefleet/channels";
-import { configureAll, exitOnConfigError, exitWithConfigError, parseEnv } from "@linefleet/config";
+import {
+  configureAll,
+  exitOnConfigError,
+  exitWithConfigError,
+  parseEnv,
+  workerEnvSchema,
+} from "@linefleet/config";
+import { createChannelResolver, createEventWorker } from "@linefleet/delivery";
 import { useLineDispatcher } from "@linefleet/line-client";
 import { createLogger } from "@linefleet/log";
 import {
@@ -11,18 +18,13 @@ import {
 } from "@linefleet/metrics";
 import {
   assertRedisKeepsKeys,
-  assertShardCount,
+  checkShardCountOrExit,
   createQueueDepthReader,
   createWorkerConnection,
-  RedisMayEvictError,
   redisKeys,
-  ShardCountMismatchError,
   shareConcurrency,
   watchEvictionPolicy,
-} from "@linefleet/queue";
-import { createEventWorker } from "@linefleet/worker";
-import { createChannelResolver } from "./channel-resolver.ts";
-import { workerEnvSchema } from "./env.ts";
+} from "@linefleet/store";
 import { loadBot } from "./load-bot.ts";
 
 // Every problem of the environment and of the channels at once, not the first one found.
@@ -56,22 +58,25 @@ const lineDispatcher = useLineDispatcher({
 });
 // Each channel's LINE client, with its own token (renewed fleet-wide when managed) and rate limit.
 const resolver = exitOnConfigError(() =>
-  createChannelResolver(channels, { env, redis, keys, logger, dispatcher: lineDispatcher }),
+  createChannelResolver(channels, {
+    redis,
+    keys,
+    logger,
+    apiBaseUrl: env.LINE_API_BASE_URL,
+    dataApiBaseUrl: env.LINE_DATA_API_BASE_URL,
+    timeoutMs: env.LINE_API_TIMEOUT_MS,
+    rateLimitPerSecond: env.LINE_RATE_LIMIT_PER_SECOND,
+    dispatcher: lineDispatcher,
+  }),
 );
 
 const registry = createRegistry();
-registerQueueGauges(registry, { readDepth: createQueueDepthReader(redis, env.QUEUE_PREFIX) });
+registerQueueGauges(registry, { readDepth: createQueueDepthReader(redis, keys) });
 const observe = createWorkerMetrics(registry);
 
 const bot = await loadBot(env.BOT_MODULE).catch(exitWithConfigError);
 // After the configuration's own checks (which need no Redis), and before touching a queue.
-try {
-  await assertShardCount(redis, keys);
-} catch (error) {
-  if (!(error instanceof ShardCountMismatchError)) throw error;
-  logger.fatal(error.message);
-  process.exit(78);
-}
+await checkShardCountOrExit(redis, keys, { onMismatch: (error) => logger.fatal(error.message) });
 // One BullMQ worker per shard, each with an equal share of the process's concurrency.
 const shards = env.WORKER_SHARDS ?? keys.layout.shards;
 const shares = shareConcurrency(env.WORKER_CONCURRENCY, shards.length);
@@ -81,8 +86,7 @@ const workers = shards.map((shard, index) =>
     keys,
     shard,
     bot,
-    channels: resolver.resolve,
-    rateLimiterFor: resolver.rateLimiterFor,
+    channels: resolver,
     logger,
     concurrency: shares[index] ?? 1,
     replyTokenMaxAgeMs: env.REPLY_TOKEN_MAX_AGE_MS,
@@ -100,11 +104,7 @@ const metricsServer = await serveMetrics({
   checkReady: async () => {
     await assertRedisKeepsKeys(redis, { allowEvicting: env.ALLOW_EVICTING_REDIS });
   },
-  onNotReady: (error) => {
-    // An error, not a warning: events acknowledged to LINE could vanish without a trace.
-    if (error instanceof RedisMayEvictError) logger.error({ policy: error.policy }, error.message);
-    else logger.warn({ err: error }, "not ready");
-  },
+  logger,
 }).catch((error: unknown) => {
   // A port in use is the operator's to fix: one line naming the variable, not a stack trace.
   process.stderr.write(

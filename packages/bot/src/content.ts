@@ -3,7 +3,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { type LineClient, toLineApiError } from "@linefleet/line-client";
 import { ContentTooLargeError, RetryAfterError } from "./errors.ts";
 
-export interface ContentFetchOptions {
+interface ContentFetchOptions {
   maxBytes: number;
   preparingWaitMs: number;
   /** Injected in tests; waits between 202 answers. */

@@ -1,9 +1,10 @@
 import type { Readable } from "node:stream";
-import type { LineClient, Message, SendReport } from "@linefleet/line-client";
-import type { RedisConnection } from "@linefleet/queue";
+import type { LineClient, Message } from "@linefleet/line-client";
 import type { Channel } from "./channel.ts";
 import type { LineEvent } from "./events.ts";
-import type { Profile } from "./profile-cache.ts";
+import type { Profile } from "./profile.ts";
+import type { SendReport } from "./responder.ts";
+import type { BotServices } from "./services.ts";
 
 /** Anything a handler may pass to reply or push: a LINE message object, or plain text. */
 export type Say = Message | string;
@@ -27,9 +28,10 @@ export interface GetContentOptions {
 
 /**
  * What a handler gets for one event. `E` is the event (narrowed by the route), `S` the session
- * type given to `createBot({ session })`; middleware adds its own properties on top.
+ * type given to `createBot({ session })`; middleware adds its own properties on top, and the
+ * runtime its services (`BotServices`: `ctx.redis`, `ctx.keyPrefix` under linefleet's workers).
  */
-export interface BotContext<E = LineEvent, S = undefined> {
+export interface BotContext<E = LineEvent, S = undefined> extends BotServices {
   readonly event: E;
   /** The bot's user ID the webhook was addressed to. */
   readonly destination: string;
@@ -45,18 +47,12 @@ export interface BotContext<E = LineEvent, S = undefined> {
   readonly isRedelivery: boolean;
   /** Epoch ms after which `reply` no longer uses the reply token and pushes instead. */
   readonly deadline: number;
-  /** The same as `deadline` (its earlier name). */
-  readonly replyDeadline: number;
   /** Whether a text message mentions this bot (`mention.mentionees[].isSelf`). */
   readonly isMentioned: boolean;
   /** A logger whose lines carry the event's `webhookEventId`, job id, type and channel. */
   readonly log: BotLogger;
   /** LINE's API for everything beyond what the context wraps. */
   readonly line: LineClient;
-  /** The worker's Redis connection, for the bot's own small state (no blocking commands). */
-  readonly redis: RedisConnection;
-  /** Prefix of linefleet's Redis keys (`QUEUE_PREFIX`); put the bot's own keys under it. */
-  readonly keyPrefix: string;
   /**
    * The chat's session, loaded before the handlers ran. Change it or assign a new value; it is
    * saved only if the event succeeds, and only if no other event saved the chat's session
@@ -77,7 +73,7 @@ export interface BotContext<E = LineEvent, S = undefined> {
    * or until the bot's next message. One-to-one chats only: elsewhere it does nothing.
    */
   showLoading(seconds?: number): Promise<void>;
-  /** The profile of the user who caused the event, cached in Redis for an hour. */
+  /** The profile of the user who caused the event, cached by the runtime (Redis: an hour). */
   getProfile(): Promise<Profile>;
   /** The bytes of the event's image, video, audio or file message, as a stream. */
   getContent(options?: GetContentOptions): Promise<Readable>;

@@ -1,5 +1,4 @@
-import type { LineClient, Message, Outbox, SendReport } from "@linefleet/line-client";
-import type { RedisConnection, RedisKeys } from "@linefleet/queue";
+import type { LineClient, Message } from "@linefleet/line-client";
 import { chatIdOf, type WebhookEvent } from "@linefleet/webhook";
 import type { Channel } from "./channel.ts";
 import { fetchContent } from "./content.ts";
@@ -7,19 +6,24 @@ import type { BotContext, BotLogger } from "./context.ts";
 import { toMessages } from "./context.ts";
 import { ContextUsageError } from "./errors.ts";
 import { cachedProfile } from "./profile-cache.ts";
+import type { Responder, SendReport } from "./responder.ts";
+import type { BotServices } from "./services.ts";
+import type { BotStorage } from "./storage.ts";
 
 /** LINE takes at most 5 messages per reply or push. */
 const BATCH = 5;
 const CONTENT_TYPES = new Set(["image", "video", "audio", "file"]);
 
-export interface ContextInput<S> {
+interface ContextInput<S> {
   destination: string;
   event: WebhookEvent;
   channel: Channel;
+  /** The channel's LINE client: `ctx.line`, and what the context's helpers call. */
   client: LineClient;
-  outbox: Outbox;
-  redis: RedisConnection;
-  keys: RedisKeys;
+  /** Where `reply`, `push` and `quote` send. */
+  responder: Responder;
+  storage: BotStorage;
+  services: BotServices;
   log: BotLogger;
   session: S;
 }
@@ -32,9 +36,9 @@ interface MessageFields {
   mention?: { mentionees?: Array<{ isSelf?: boolean }> };
 }
 
-/** Builds the context a bot's handlers get for one event, answering through `outbox`. */
+/** Builds the context a bot's handlers get for one event, answering through `responder`. */
 export function createContext<S>(input: ContextInput<S>): BotContext<WebhookEvent, S> {
-  const { event, client, outbox, log } = input;
+  const { event, client, responder, log } = input;
   const message = (event as { message?: MessageFields }).message;
   const source = event.source;
 
@@ -44,8 +48,8 @@ export function createContext<S>(input: ContextInput<S>): BotContext<WebhookEven
       const batch = messages.slice(start, start + BATCH);
       // Only the first batch can use the reply token; a token serves one call.
       const report = await (start === 0 && firstVia === "reply"
-        ? outbox.reply(batch)
-        : outbox.push(batch));
+        ? responder.reply(batch)
+        : responder.push(batch));
       if (report.status === "unknown")
         log.warn({ send: report }, "reply outcome unknown; not re-sent");
       else log.info({ send: report }, "answer sent");
@@ -56,6 +60,7 @@ export function createContext<S>(input: ContextInput<S>): BotContext<WebhookEven
   }
 
   return {
+    ...input.services,
     event,
     destination: input.destination,
     channel: input.channel,
@@ -63,13 +68,10 @@ export function createContext<S>(input: ContextInput<S>): BotContext<WebhookEven
     userId: source?.userId,
     mode: event.mode === "standby" ? "standby" : "active",
     isRedelivery: event.deliveryContext?.isRedelivery ?? false,
-    deadline: outbox.replyDeadline,
-    replyDeadline: outbox.replyDeadline,
+    deadline: responder.replyDeadline,
     isMentioned: message?.mention?.mentionees?.some((mentionee) => mentionee.isSelf) ?? false,
     log,
     line: client,
-    redis: input.redis,
-    keyPrefix: input.keys.prefix,
     session: input.session,
     reply: (...says) => send(toMessages(says), "reply"),
     push: (...says) => send(toMessages(says), "push"),
@@ -93,7 +95,7 @@ export function createContext<S>(input: ContextInput<S>): BotContext<WebhookEven
         log.warn({ err: error }, "could not show the loading animation");
       }
     },
-    getProfile: () => cachedProfile(input.redis, input.keys, input.destination, source, client),
+    getProfile: () => cachedProfile(input.storage, input.destination, source, client),
     async getContent(options = {}) {
       if (!message?.id || !CONTENT_TYPES.has(message.type ?? "")) {
         throw new ContextUsageError("getContent() needs an image, video, audio or file message");

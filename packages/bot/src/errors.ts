@@ -31,8 +31,9 @@ export class RetryAfterError extends Error {
  */
 export class SessionConflictError extends Error {
   readonly code = "LF_SESSION_CONFLICT";
-  constructor(key: string) {
-    super(`the session ${key} changed while this event ran; retrying with the newer one`);
+  /** `chat`: the bot's user ID and the chat's ID, as `<destination>:<chatId>`. */
+  constructor(chat: string) {
+    super(`the session of ${chat} changed while this event ran; retrying with the newer one`);
     this.name = "SessionConflictError";
   }
 }

@@ -9,23 +9,8 @@ export {
   type RouteOptions,
   type SessionOptions,
 } from "./bot.ts";
-export {
-  type Channel,
-  type ChannelAddress,
-  type ChannelResolver,
-  type ResolvedChannel,
-  singleChannel,
-} from "./channel.ts";
-export {
-  type BotContext,
-  type BotLogger,
-  type GetContentOptions,
-  type Say,
-  toMessages,
-} from "./context.ts";
-export { createContext } from "./create-context.ts";
-export { createDemoBot } from "./demo/demo-bot.ts";
-export { createEchoBot } from "./echo-bot.ts";
+export type { Channel } from "./channel.ts";
+export type { BotContext, BotLogger, GetContentOptions, Say } from "./context.ts";
 export {
   ContentTooLargeError,
   ContextUsageError,
@@ -46,12 +31,8 @@ export type {
   TextMessageEvent,
 } from "./events.ts";
 export type { PostbackPattern, TextPattern } from "./matchers.ts";
-export type { Profile } from "./profile-cache.ts";
-export {
-  type BotRuntime,
-  type BotRuntimeOptions,
-  createBotRuntime,
-  type ParentLogger,
-  type RuntimeEvent,
-} from "./runtime.ts";
-export { SessionStore } from "./session-store.ts";
+export type { Profile } from "./profile.ts";
+export type { Responder, SendReport, SendVia } from "./responder.ts";
+export { type BotRun, runBot } from "./run-bot.ts";
+export type { BotServices } from "./services.ts";
+export type { BotStorage, StoredSession } from "./storage.ts";

@@ -1,35 +1,24 @@
 import type { LineClient } from "@linefleet/line-client";
 import { toLineApiError } from "@linefleet/line-client";
-import type { RedisConnection } from "@linefleet/queue";
-import { PROFILE_TTL_SECONDS, type RedisKeys } from "@linefleet/queue";
 import type { EventSource } from "@linefleet/webhook";
 import { ContextUsageError } from "./errors.ts";
-
-/** A user's LINE profile (in a group or room: as a member of it). */
-export interface Profile {
-  userId: string;
-  displayName: string;
-  pictureUrl?: string;
-  statusMessage?: string;
-  language?: string;
-}
+import type { Profile } from "./profile.ts";
+import type { BotStorage } from "./storage.ts";
 
 /**
- * The profile of the event's user: from Redis while cached, else from LINE (the group or room
- * member profile inside those chats, which also works for users who are not friends).
+ * The profile of the event's user: from the storage while cached, else from LINE (the group or
+ * room member profile inside those chats, which also works for users who are not friends).
  */
 export async function cachedProfile(
-  redis: RedisConnection,
-  keys: RedisKeys,
+  storage: BotStorage,
   destination: string,
   source: EventSource | undefined,
   line: LineClient,
 ): Promise<Profile> {
   const userId = source?.userId;
   if (!userId) throw new ContextUsageError("this event has no user, so no profile");
-  const key = keys.profile(destination, userId);
-  const cached = await redis.get(key);
-  if (cached) return JSON.parse(cached) as Profile;
+  const cached = await storage.loadProfile(destination, userId);
+  if (cached) return cached;
   let profile: Profile;
   try {
     if (source.type === "group" && source.groupId) {
@@ -42,6 +31,6 @@ export async function cachedProfile(
   } catch (error) {
     throw toLineApiError(error);
   }
-  await redis.set(key, JSON.stringify(profile), "EX", PROFILE_TTL_SECONDS);
+  await storage.saveProfile(destination, userId, profile);
   return profile;
 }

@@ -1,5 +1,6 @@
+import { createEchoBot } from "@linefleet/example-echo-bot";
 import { describe, expect, it } from "vitest";
-import { createBot, createEchoBot } from "../src/index.ts";
+import { createBot } from "../src/index.ts";
 import { fakeContext, text } from "./fake-context.ts";
 
 const textsOf = (sent: ReturnType<typeof fakeContext>["sent"]) =>

@@ -1,19 +1,19 @@
-import { createMemoryLedger, type LineClient, type Message, Outbox } from "@linefleet/line-client";
-import { redisKeys } from "@linefleet/queue";
+import { createMemoryLedger, EventResponder } from "@linefleet/delivery";
+import type { LineClient, Message } from "@linefleet/line-client";
 import type { WebhookEvent } from "@linefleet/webhook";
-import type { Redis } from "ioredis";
-import { createContext } from "../src/index.ts";
+import { createContext } from "../src/create-context.ts";
+import type { BotServices, BotStorage } from "../src/index.ts";
 
 /** What the fake LINE client was asked to do. */
-export interface Sent {
+interface Sent {
   via: "reply" | "push" | "loading" | "markAsRead";
   messages?: Message[];
   body?: unknown;
 }
 
 /**
- * A context over a recording LINE client and an in-memory ledger: for unit tests of routing and
- * of the context's own logic. Everything that talks to Redis or LINE for real is tested in the
+ * A context over a recording LINE client and the real responder with an in-memory ledger: for
+ * unit tests of routing and of the context's own logic. Everything that talks to Redis or LINE for real is tested in the
  * integration tests.
  */
 export function fakeContext<S = undefined>(event: Record<string, unknown>, session?: S) {
@@ -46,7 +46,7 @@ export function fakeContext<S = undefined>(event: Record<string, unknown>, sessi
     ...event,
   } as WebhookEvent;
   const ledger = createMemoryLedger();
-  const outbox = new Outbox(
+  const responder = new EventResponder(
     {
       webhookEventId: full.webhookEventId,
       timestamp: full.timestamp,
@@ -64,9 +64,10 @@ export function fakeContext<S = undefined>(event: Record<string, unknown>, sessi
     event: full,
     channel: { name: "default" },
     client,
-    outbox,
-    redis: {} as Redis,
-    keys: redisKeys("test"),
+    responder,
+    // Neither storage nor services are reached by the unit tests.
+    storage: {} as BotStorage,
+    services: {} as BotServices,
     log: { info: (_o, m) => log(m), warn: (_o, m) => log(m), error: () => {}, debug: () => {} },
     session: session as S,
   });

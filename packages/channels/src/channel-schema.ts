@@ -11,7 +11,7 @@ export type TokenMode =
   | { kind: "v2.1"; channelId: string; kid: string; privateKeyFile: string };
 
 /** One LINE channel the deployment serves, as the rest of linefleet sees it. */
-export interface Channel {
+export interface ChannelConfig {
   /** URL-safe name: the ingress serves `POST /webhook/<name>`. */
   name: string;
   channelSecret: string;
@@ -85,7 +85,7 @@ export function tokenModeProblems(entry: unknown): Array<{ field: string; messag
 
 export type ChannelEntry = z.infer<typeof channelEntrySchema>;
 
-export function toChannel(entry: ChannelEntry): Channel {
+export function toChannel(entry: ChannelEntry): ChannelConfig {
   const { name, channelSecret, botUserId } = entry;
   const channelId = entry.channelId ?? "";
   const token: TokenMode =

@@ -1,5 +1,5 @@
 export {
-  type Channel,
+  type ChannelConfig,
   type ChannelEntry,
   channelEntrySchema,
   DEFAULT_CHANNEL,

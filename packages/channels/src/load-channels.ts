@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { ConfigError } from "@linefleet/config";
 import {
-  type Channel,
+  type ChannelConfig,
   channelEntrySchema,
   DEFAULT_CHANNEL,
   toChannel,
@@ -27,7 +27,7 @@ export interface LoadChannelsOptions {
  * "default" from LINE_CHANNEL_SECRET and LINE_CHANNEL_ACCESS_TOKEN. Throws a ConfigError naming
  * every bad channel and field.
  */
-export function loadChannels(source: ChannelSource, options: LoadChannelsOptions): Channel[] {
+export function loadChannels(source: ChannelSource, options: LoadChannelsOptions): ChannelConfig[] {
   const file = blank(source.CHANNELS_FILE);
   if (file) return parseChannelsFile(readChannelsFile(file, options.readFile), file);
   const secret = blank(source.LINE_CHANNEL_SECRET);
@@ -57,7 +57,7 @@ function readChannelsFile(path: string, readFile = (p: string) => readFileSync(p
 }
 
 /** Validates the text of a channels file; `origin` names it in error messages. */
-export function parseChannelsFile(text: string, origin = "CHANNELS_FILE"): Channel[] {
+export function parseChannelsFile(text: string, origin = "CHANNELS_FILE"): ChannelConfig[] {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -73,7 +73,7 @@ export function parseChannelsFile(text: string, origin = "CHANNELS_FILE"): Chann
     ]);
   }
   const problems: string[] = [];
-  const channels: Channel[] = [];
+  const channels: ChannelConfig[] = [];
   const seen = new Set<string>();
   json.forEach((entry: unknown, index) => {
     const label = describe(entry, index);

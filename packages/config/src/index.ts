@@ -18,3 +18,4 @@ export {
   parseEnv,
   parseEnvOrExit,
 } from "./parse-env.ts";
+export { type WorkerEnv, workerEnvSchema } from "./worker-env.ts";

@@ -1,8 +1,9 @@
+import type { ErrorCode } from "@linefleet/errors";
 import type { z } from "zod";
 
 /** Thrown when the environment does not describe a runnable process; names every bad variable. */
 export class ConfigError extends Error {
-  readonly code = "LF_CONFIG_INVALID";
+  readonly code = "LF_CONFIG_INVALID" satisfies ErrorCode;
   readonly problems: readonly string[];
 
   constructor(problems: readonly string[]) {

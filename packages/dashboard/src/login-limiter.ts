@@ -55,5 +55,3 @@ export function createLoginLimiter(limit: LoginLimit = defaultLoginLimit, now = 
     },
   };
 }
-
-export type LoginLimiter = ReturnType<typeof createLoginLimiter>;

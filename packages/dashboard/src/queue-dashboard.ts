@@ -2,8 +2,7 @@ import { createBullBoard } from "@bull-board/api";
 import { BullMQAdapter } from "@bull-board/api/bullMQAdapter";
 import { FastifyAdapter } from "@bull-board/fastify";
 import fastifyBasicAuth from "@fastify/basic-auth";
-import type { RedisConnection } from "@linefleet/queue";
-import { lineEventsQueue } from "@linefleet/queue";
+import type { RedisConnection, RedisKeys } from "@linefleet/store";
 import { Queue } from "bullmq";
 import type { FastifyPluginAsync } from "fastify";
 import { credentialsMatch, type DashboardCredentials } from "./credentials.ts";
@@ -14,8 +13,8 @@ export const dashboardPath = "/admin/queues";
 
 export interface QueueDashboardOptions {
   connection: RedisConnection;
-  /** QUEUE_PREFIX. Not `prefix`: Fastify reads that register option as a route prefix. */
-  queuePrefix: string;
+  /** The deployment's keys (QUEUE_PREFIX and the shard layout): one queue is shown per shard. */
+  keys: RedisKeys;
   credentials: DashboardCredentials;
   /** Wrong logins an address may make per window before it is answered 429 (10 a minute). */
   loginLimit?: LoginLimit;
@@ -23,23 +22,29 @@ export interface QueueDashboardOptions {
 
 /**
  * A Fastify plugin mounting bull-board at /admin/queues behind HTTP basic auth, showing the events
- * queue; its failed jobs are the dead letters, retried from there. Everything under the path, the
+ * queue, one entry per shard; its failed jobs are the dead letters, retried from there. Everything under the path, the
  * UI's files included, needs the credentials: the dashboard can retry and delete jobs.
  */
 export const queueDashboard: FastifyPluginAsync<QueueDashboardOptions> = async (
   app,
-  { connection, queuePrefix, credentials, loginLimit = defaultLoginLimit },
+  { connection, keys, credentials, loginLimit = defaultLoginLimit },
 ) => {
   const logins = createLoginLimiter(loginLimit);
-  const queue = new Queue(lineEventsQueue.name, { connection, prefix: queuePrefix });
-  queue.on("error", () => {}); // failures surface as the dashboard's failing requests
-  app.addHook("onClose", () => queue.close());
+  const { layout } = keys;
+  const queues = layout.shards.map((shard) => {
+    const queue = new Queue(layout.queueName(shard), { connection, prefix: keys.prefix });
+    queue.on("error", () => {}); // failures surface as the dashboard's failing requests
+    return queue;
+  });
+  app.addHook("onClose", () => Promise.all(queues.map((queue) => queue.close())));
   const serverAdapter = new FastifyAdapter();
   serverAdapter.setBasePath(dashboardPath);
+  const description = (shard: number) =>
+    `LINE webhook events${layout.count > 1 ? ` (shard ${shard} of ${layout.count})` : ""}; failed = dead letters`;
   createBullBoard({
-    queues: [
-      new BullMQAdapter(queue, { description: "LINE webhook events; failed = dead letters" }),
-    ],
+    queues: queues.map(
+      (queue, shard) => new BullMQAdapter(queue, { description: description(shard) }),
+    ),
     serverAdapter,
     options: { uiConfig: { boardTitle: "linefleet" } },
   });

@@ -13,8 +13,6 @@ export interface CheckResult extends Finding {
   name: string;
 }
 
-export const named = (name: string, finding: Finding): CheckResult => ({ name, ...finding });
-
 /**
  * Runs one check within `timeoutMs`: a check that throws or hangs becomes a `fail` naming the
  * cause, so one broken dependency never stops the others from being reported.

@@ -14,7 +14,7 @@ import { eventBatchInputSchema, eventInputSchema } from "./events/event-input.ts
 import { loopbackHostNames } from "./http/request-guard.ts";
 import { buildServer } from "./http/server.ts";
 import { newChannelId, newUserId } from "./ids.ts";
-import { waitUntil } from "./wait-until.ts";
+import { untilActivity } from "./until-activity.ts";
 import { WebhookDispatcher } from "./webhook/dispatcher.ts";
 
 const defaultUiDir = fileURLToPath(new URL("../ui/", import.meta.url));
@@ -181,7 +181,7 @@ export function createEmulator(options: EmulatorOptions): Emulator {
     },
     messages: (chatId) => platform.activity.messages(chatId),
     waitForBotMessages(chatId, { count = 1, timeoutMs = 5_000 } = {}) {
-      return waitUntil(
+      return untilActivity(
         emulator.subscribe,
         () => {
           const fromBot = platform.activity.messages(chatId).filter((m) => m.from === "bot");
@@ -193,7 +193,7 @@ export function createEmulator(options: EmulatorOptions): Emulator {
     },
     deliveries: () => [...platform.activity.deliveries],
     waitForDeliveries(match, { count = 1, timeoutMs = 5_000 } = {}) {
-      return waitUntil(
+      return untilActivity(
         emulator.subscribe,
         () => {
           const found = platform.activity.deliveries.filter(match);

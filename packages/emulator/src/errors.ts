@@ -4,7 +4,7 @@ export interface ErrorDetail {
   property: string;
 }
 
-export class LineApiError extends Error {
+export class LineErrorResponse extends Error {
   readonly status: number;
   readonly details: readonly ErrorDetail[];
   readonly extra: Record<string, unknown>;
@@ -16,7 +16,7 @@ export class LineApiError extends Error {
     extra: Record<string, unknown> = {},
   ) {
     super(message);
-    this.name = "LineApiError";
+    this.name = "LineErrorResponse";
     this.status = status;
     this.details = details;
     this.extra = extra;
@@ -32,8 +32,8 @@ export class LineApiError extends Error {
 }
 
 /** The request-body error LINE answers with when properties fail validation. */
-export function invalidBody(details: readonly ErrorDetail[]): LineApiError {
-  return new LineApiError(400, `The request body has ${details.length} error(s)`, details);
+export function invalidBody(details: readonly ErrorDetail[]): LineErrorResponse {
+  return new LineErrorResponse(400, `The request body has ${details.length} error(s)`, details);
 }
 
 export const errorCodes = {

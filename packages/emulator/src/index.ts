@@ -31,7 +31,7 @@ export type {
   SentEvent,
   ShownRichMenu,
 } from "./emulator-types.ts";
-export { EmulatorError, errorCodes, LineApiError } from "./errors.ts";
+export { EmulatorError, errorCodes, LineErrorResponse } from "./errors.ts";
 export { type EventType, eventTypes } from "./events/event-input.ts";
 export { type EventKind, eventKinds } from "./events/event-kinds.ts";
 export { requestBodyError, validateRequest } from "./validation/validate-request.ts";

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { Faults } from "../src/core/faults.ts";
-import { RateLimiter } from "../src/core/rate-limiter.ts";
+import { EndpointRateLimits } from "../src/core/rate-limiter.ts";
 import { RetryKeys } from "../src/core/retry-keys.ts";
 
-describe("RateLimiter", () => {
+describe("EndpointRateLimits", () => {
   it("allows a second's worth at once, then refills over time", () => {
-    const limiter = new RateLimiter();
+    const limiter = new EndpointRateLimits();
     const takes = Array.from({ length: 4 }, () => limiter.take("push", 3, 0));
     expect(takes).toEqual([true, true, true, false]);
     expect(limiter.take("push", 3, 200)).toBe(false);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { continuationPage } from "../src/api/paging.ts";
 import { isDay, jstDay, jstMonthStart } from "../src/core/jst-date.ts";
-import { LineApiError } from "../src/errors.ts";
+import { LineErrorResponse } from "../src/errors.ts";
 
 describe("continuation paging", () => {
   const items = ["a", "b", "c", "d", "e"];
@@ -33,7 +33,7 @@ describe("continuation paging", () => {
     ];
     for (const query of bad) {
       expect(() => continuationPage(items, new URLSearchParams(query), limits)).toThrow(
-        LineApiError,
+        LineErrorResponse,
       );
     }
   });

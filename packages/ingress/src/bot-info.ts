@@ -1,3 +1,5 @@
+import type { ErrorCode } from "@linefleet/errors";
+
 /** A bot user ID as LINE writes one (a webhook's `destination`). */
 const BOT_USER_ID = /^U[0-9a-f]{32}$/;
 
@@ -12,7 +14,7 @@ export interface BotInfoOptions {
 
 /** Why a bot user ID could not be looked up. */
 export class BotInfoError extends Error {
-  readonly code = "LF_BOT_INFO_UNAVAILABLE";
+  readonly code = "LF_BOT_INFO_UNAVAILABLE" satisfies ErrorCode;
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = "BotInfoError";

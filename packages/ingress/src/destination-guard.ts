@@ -1,5 +1,6 @@
 import { once } from "node:events";
-import type { RedisConnection, RedisKeys } from "@linefleet/queue";
+import { withTimeout } from "@linefleet/errors";
+import type { RedisConnection, RedisKeys } from "@linefleet/store";
 
 export interface DestinationGuardOptions {
   redis: RedisConnection;
@@ -110,12 +111,11 @@ export function createDestinationGuard(options: DestinationGuardOptions) {
       }
       if (known === undefined) {
         // Nothing known yet: wait a little for LINE, then let the verified request through.
-        const confirmed = await Promise.race([
-          confirm().catch(() => undefined),
-          new Promise<undefined>((resolve) =>
-            setTimeout(() => resolve(undefined), firstLookupWaitMs).unref(),
-          ),
-        ]);
+        const confirmed = await withTimeout(
+          confirm(),
+          firstLookupWaitMs,
+          "bot user ID lookup",
+        ).catch(() => undefined);
         if (confirmed !== undefined) return destination === confirmed;
         passUntil = quietUntil;
         return true;

@@ -1,3 +1,4 @@
+import { hasErrorCode, withTimeout } from "@linefleet/errors";
 import {
   parseEnvelope,
   verifySignature,
@@ -5,7 +6,6 @@ import {
   type WebhookEvent,
 } from "@linefleet/webhook";
 import { splitByAge } from "./freshness.ts";
-import { withTimeout } from "./with-timeout.ts";
 
 export interface WebhookRequest {
   /** The body exactly as received: the signature covers these bytes. */
@@ -132,7 +132,7 @@ export function createWebhookHandler(deps: WebhookHandlerDeps) {
       // it races with is deduped.
       await withTimeout(deps.enqueue(envelope, receivedAt), deps.enqueueTimeoutMs, "enqueue");
     } catch (error) {
-      if ((error as { code?: unknown } | undefined)?.code === "LF_EVENTS_NOT_STORABLE") {
+      if (hasErrorCode(error, "LF_EVENTS_NOT_STORABLE")) {
         // Resending, or replaying from the spool, would not help.
         deps.onEnqueueError?.(error, "refused");
         return failure(400, "unstorable_events", (error as Error).message);

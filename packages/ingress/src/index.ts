@@ -1,5 +1,7 @@
 export { BotInfoError, type BotInfoOptions, lookUpBotUserId } from "./bot-info.ts";
+export { destinationGuardFor } from "./channel-destination.ts";
 export { createDestinationGuard, type DestinationGuardOptions } from "./destination-guard.ts";
+export { type IngressEnv, ingressEnvSchema, maxEventAgeOf } from "./env.ts";
 export { CLOCK_SKEW_ALLOWANCE_MS, maxEventAgeFor, splitByAge } from "./freshness.ts";
 export {
   createWebhookHandler,
@@ -16,4 +18,4 @@ export {
   type RequestSpoolOptions,
   type SpooledRequest,
 } from "./request-spool.ts";
-export { TimeoutError, withTimeout } from "./with-timeout.ts";
+export { reportStaleEvents } from "./stale-events.ts";

@@ -1,9 +1,9 @@
+import { withTimeout } from "@linefleet/errors";
 import type { Logger } from "@linefleet/log";
-import { EventsNotStorableError } from "@linefleet/queue";
 import { createRecordKeyring, openSpool, type Spool } from "@linefleet/spool";
+import { EventsNotStorableError } from "@linefleet/store";
 import type { WebhookEvent } from "@linefleet/webhook";
 import type { WebhookSpool } from "./handle-webhook.ts";
-import { withTimeout } from "./with-timeout.ts";
 
 /** One webhook request as the journal keeps it. */
 export interface SpooledRequest {

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { once } from "node:events";
-import type { RedisConnection } from "@linefleet/queue";
-import { createProducerConnection, redisKeys } from "@linefleet/queue";
+import type { RedisConnection } from "@linefleet/store";
+import { createProducerConnection, redisKeys } from "@linefleet/store";
 import { afterEach, describe, expect, inject, it } from "vitest";
 import { BotInfoError, createDestinationGuard } from "../src/index.ts";
 

@@ -2,16 +2,18 @@ import { HTTPFetchError, messagingApi } from "@line/bot-sdk";
 import type { Dispatcher } from "undici";
 import { createDirectSender } from "./direct-send.ts";
 import { LineApiError, toLineApiError } from "./errors.ts";
+import { staticTokenSource, type TokenSource } from "./token-source.ts";
 
 export type Message = messagingApi.Message;
 
-export interface SentMessage {
+/** LINE's receipt for one message it accepted: its id, and the token to quote it by. */
+interface MessageReceipt {
   id: string;
   quoteToken?: string;
 }
 
-export interface SendResult {
-  sentMessages: SentMessage[];
+interface SendResult {
+  sentMessages: MessageReceipt[];
   /** LINE's `x-line-request-id` for this call. */
   requestId: string | undefined;
   /** On a 409, LINE's `x-line-accepted-request-id`: the earlier request that was accepted. */
@@ -29,22 +31,9 @@ export interface LineClient {
   readonly blob: messagingApi.MessagingApiBlobClient;
 }
 
-/**
- * Where the client gets its access token (a static one, or one renewed for the whole fleet).
- * Structural, so this package needs no token manager: `@linefleet/tokens` provides them.
- */
-export interface AccessTokens {
-  /** Whether a 401 is worth one retry with a new token. */
-  readonly renewable: boolean;
-  get(): Promise<string>;
-  invalidate(accessToken: string): Promise<void>;
-  /** The token last handed out, for the SDK clients a bot reaches directly. */
-  current(): string | undefined;
-}
-
 export type LineClientOptions = (
   | { channelAccessToken: string; tokens?: undefined }
-  | { tokens: AccessTokens; channelAccessToken?: undefined }
+  | { tokens: TokenSource; channelAccessToken?: undefined }
 ) & {
   apiBaseUrl?: string;
   dataApiBaseUrl?: string;
@@ -63,7 +52,7 @@ interface SdkClients {
 }
 
 export function createLineClient(options: LineClientOptions): LineClient {
-  const tokens: AccessTokens = options.tokens ?? fixedToken(options.channelAccessToken);
+  const tokens: TokenSource = options.tokens ?? staticTokenSource(options.channelAccessToken);
   const timeoutMs = options.timeoutMs ?? 10_000;
   // Reply and push are the hot path: sent through undici directly, as the SDK would send them.
   const send = createDirectSender(options);
@@ -151,22 +140,14 @@ export function createLineClient(options: LineClientOptions): LineClient {
   };
 }
 
-function fixedToken(accessToken: string): AccessTokens {
-  return {
-    renewable: false,
-    get: async () => accessToken,
-    invalidate: async () => {},
-    current: () => accessToken,
-  };
-}
-
 /** A 409 on push means LINE accepted this retry key earlier: the messages were delivered then. */
 function acceptedBefore(error: unknown): SendResult | undefined {
   const cause = error instanceof LineApiError ? error.cause : undefined;
   if (!(cause instanceof HTTPFetchError) || cause.status !== 409) return undefined;
-  let sentMessages: SentMessage[] = [];
+  let sentMessages: MessageReceipt[] = [];
   try {
-    sentMessages = (JSON.parse(cause.body) as { sentMessages?: SentMessage[] }).sentMessages ?? [];
+    sentMessages =
+      (JSON.parse(cause.body) as { sentMessages?: MessageReceipt[] }).sentMessages ?? [];
   } catch {
     // The body is informational only; the 409 itself is what matters.
   }

@@ -5,12 +5,12 @@ import { type Dispatcher, getGlobalDispatcher } from "undici";
 /** The User-Agent the SDK sends (its `USER_AGENT`, which it does not export). */
 const userAgent = `@line/bot-sdk/${sdkPackage.version}`;
 
-export interface Sent<T> {
+interface Sent<T> {
   body: T;
   requestId: string | undefined;
 }
 
-export interface DirectSenderOptions {
+interface DirectSenderOptions {
   apiBaseUrl?: string | undefined;
   /** Defaults to the global dispatcher at the time of each call, as the SDK's `fetch` uses. */
   dispatcher?: Dispatcher;
@@ -85,8 +85,6 @@ export function createDirectSender(options: DirectSenderOptions) {
       ),
   };
 }
-
-export type DirectSender = ReturnType<typeof createDirectSender>;
 
 /** The fetch `Headers` the SDK's errors carry, so their readers (`.get(name)`) work unchanged. */
 function toHeaders(raw: Record<string, string | string[] | undefined>): Headers {

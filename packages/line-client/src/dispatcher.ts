@@ -1,6 +1,6 @@
 import { Agent, setGlobalDispatcher } from "undici";
 
-export interface LineDispatcherOptions {
+interface LineDispatcherOptions {
   /** How long LINE may take to send a response's headers before the socket is dropped. */
   headersTimeoutMs: number;
   /** How long LINE may leave a response body idle before the socket is dropped. */
@@ -16,7 +16,7 @@ export interface LineDispatcherOptions {
  * Without them a call linefleet has given up on keeps its socket open for minutes (undici's
  * default header timeout is 300 s), so a LINE that stops answering piles up sockets.
  */
-export function createLineDispatcher(options: LineDispatcherOptions): Agent {
+function createLineDispatcher(options: LineDispatcherOptions): Agent {
   return new Agent({
     headersTimeout: options.headersTimeoutMs,
     bodyTimeout: options.bodyTimeoutMs,

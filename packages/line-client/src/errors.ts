@@ -1,7 +1,7 @@
 import { HTTPFetchError } from "@line/bot-sdk";
 
 /** Stable codes for everything that can go wrong talking to LINE. Branch on these, not on text. */
-export type LineErrorCode =
+type LineErrorCode =
   | "invalid_reply_token"
   | "bad_request"
   | "unauthorized"
@@ -21,7 +21,7 @@ export type LineErrorCode =
  * Whether LINE may have acted on a request that failed: after a timeout, a dropped connection
  * or a 5xx the message may have been delivered, and re-sending it risks a duplicate.
  */
-export type SendOutcome = "not_sent" | "unknown";
+type SendOutcome = "not_sent" | "unknown";
 
 export class LineApiError extends Error {
   readonly code: LineErrorCode;
@@ -109,7 +109,7 @@ function readMessage(body: string): string | undefined {
 }
 
 /** Retry-After is seconds or an HTTP date; LINE does not document it, so honour either. */
-export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
+function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
   if (!value) return undefined;
   const seconds = Number(value);
   if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);

@@ -2,10 +2,11 @@ export type { Registry } from "prom-client";
 export {
   createIngressMetrics,
   type IngressMetrics,
-  type WebhookOutcome,
+  type WebhookOutcomeLabel,
   webhookOutcomeOf,
 } from "./ingress-metrics.ts";
 export { type MetricsServerOptions, serveMetrics } from "./metrics-server.ts";
 export { type QueueGaugeOptions, registerQueueGauges } from "./queue-gauges.ts";
+export { answerReadiness, type ReadinessAnswer, type ReadinessOptions } from "./readiness.ts";
 export { createRegistry } from "./registry.ts";
 export { createWorkerMetrics } from "./worker-metrics.ts";

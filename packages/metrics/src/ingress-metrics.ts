@@ -1,6 +1,6 @@
 import { Counter, Histogram, type Registry } from "prom-client";
 
-export type WebhookOutcome =
+export type WebhookOutcomeLabel =
   | "accepted"
   | "invalid_signature"
   | "invalid_body"
@@ -9,7 +9,7 @@ export type WebhookOutcome =
   | "unavailable";
 
 /** The outcome of a webhook request, from the status the ingress answered it with. */
-export function webhookOutcomeOf(status: number): WebhookOutcome {
+export function webhookOutcomeOf(status: number): WebhookOutcomeLabel {
   if (status < 300) return "accepted";
   if (status === 401) return "invalid_signature";
   if (status === 403) return "wrong_destination";

@@ -1,5 +1,6 @@
 import { createServer, type Server } from "node:http";
 import type { Registry } from "prom-client";
+import { answerReadiness, type ReadinessOptions } from "./readiness.ts";
 
 export interface MetricsServerOptions {
   registry: Registry;
@@ -9,7 +10,11 @@ export interface MetricsServerOptions {
   checkReady(): Promise<void>;
   /** A readiness check slower than this fails. */
   readyTimeoutMs?: number;
+  /** Where a failed readiness check is logged (see answerReadiness). */
+  logger?: ReadinessOptions["logger"];
   onNotReady?(error: unknown): void;
+  /** The ingress's: why its spool cannot take requests now, told when Redis is away too. */
+  spoolProblem?(): string | undefined;
 }
 
 /**
@@ -26,19 +31,13 @@ export async function serveMetrics(options: MetricsServerOptions): Promise<Serve
     if (request.method !== "GET" && request.method !== "HEAD") return json(405, { ok: false });
     if (path === "/healthz") return json(200, { ok: true });
     if (path === "/readyz") {
-      withTimeout(options.checkReady(), options.readyTimeoutMs ?? 1_000).then(
-        () => json(200, { ok: true }),
-        (error: unknown) => {
-          options.onNotReady?.(error);
-          // Same answers as the ingress's /readyz; branch on the error's code, not its class, so
-          // this package needs no queue import.
-          const { code, message } = error as { code?: string; message?: string };
-          if (code === "LF_REDIS_MAY_EVICT") {
-            return json(503, { ok: false, error: "redis_may_evict", reason: message });
-          }
-          json(503, { ok: false, error: "redis_unavailable" });
-        },
-      );
+      answerReadiness({
+        checkReady: options.checkReady,
+        timeoutMs: options.readyTimeoutMs,
+        ...(options.logger ? { logger: options.logger } : {}),
+        ...(options.onNotReady ? { onNotReady: options.onNotReady } : {}),
+        ...(options.spoolProblem ? { spoolProblem: options.spoolProblem } : {}),
+      }).then(({ status, body }) => json(status, body));
       return;
     }
     if (path === "/metrics") {
@@ -61,17 +60,4 @@ export async function serveMetrics(options: MetricsServerOptions): Promise<Serve
     });
   });
   return server;
-}
-
-async function withTimeout(check: Promise<void>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  check.catch(() => {}); // a rejection after the timeout has nobody left to tell
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`readiness check took longer than ${ms} ms`)), ms);
-  });
-  try {
-    await Promise.race([check, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

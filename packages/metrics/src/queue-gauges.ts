@@ -1,4 +1,5 @@
-import type { QueueDepth } from "@linefleet/queue";
+import { withTimeout } from "@linefleet/errors";
+import type { QueueDepth } from "@linefleet/store";
 import { Gauge, type Registry } from "prom-client";
 
 export interface QueueGaugeOptions {
@@ -20,11 +21,14 @@ export function registerQueueGauges(registry: Registry, options: QueueGaugeOptio
   let pending: Promise<QueueDepth | undefined> | undefined;
   function read(): Promise<QueueDepth | undefined> {
     if (!pending) {
-      pending = withinTimeout(options.readDepth(), timeoutMs).finally(() => {
-        setImmediate(() => {
-          pending = undefined;
+      // A failed or slow read reports nothing (undefined) rather than failing the scrape.
+      pending = withTimeout(options.readDepth(), timeoutMs, "queue depth read")
+        .catch(() => undefined)
+        .finally(() => {
+          setImmediate(() => {
+            pending = undefined;
+          });
         });
-      });
     }
     return pending;
   }
@@ -54,17 +58,4 @@ export function registerQueueGauges(registry: Registry, options: QueueGaugeOptio
       this.set(since === undefined ? 0 : Math.max(0, now() - since) / 1000);
     },
   });
-}
-
-/** Resolves undefined when the read fails or takes longer than `ms`. */
-async function withinTimeout<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<undefined>((resolve) => {
-    timer = setTimeout(() => resolve(undefined), ms);
-  });
-  try {
-    return await Promise.race([promise.catch(() => undefined), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

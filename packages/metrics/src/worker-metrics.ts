@@ -1,5 +1,4 @@
-import type { SendObserver } from "@linefleet/line-client";
-import type { WorkerObserver } from "@linefleet/worker";
+import type { SendObserver, WorkerObserver } from "@linefleet/delivery";
 import { Counter, Histogram, type Registry } from "prom-client";
 
 /** The worker's counters and histograms, as the observer the event worker reports to. */

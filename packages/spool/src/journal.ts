@@ -1,12 +1,13 @@
 import { constants, type FileHandle, readFile, rename, rm, unlink } from "node:fs/promises";
 import { join } from "node:path";
+import type { ErrorCode } from "@linefleet/errors";
 import { decodeRecords, encodeRecord, type RecordProblem } from "./record-format.ts";
 import type { RecordKey, RecordKeyring } from "./record-key.ts";
 import { assertSafeDirectory, openPrivateFile, writeFully } from "./spool-directory.ts";
 
 /** The journal has no room for a record: the caller must refuse the request (503). */
 export class JournalFullError extends Error {
-  readonly code = "LF_SPOOL_FULL";
+  readonly code = "LF_SPOOL_FULL" satisfies ErrorCode;
   constructor(maxBytes: number) {
     super(`the spool journal is full (${maxBytes} bytes)`);
     this.name = "JournalFullError";

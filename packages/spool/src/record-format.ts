@@ -13,12 +13,12 @@ import type { RecordKey, RecordKeyring } from "./record-key.ts";
  * from a channel secret, see record-key.ts) tells a record this ingress wrote from one written by
  * whoever else can write the directory.
  */
-export const MARKER = Buffer.from([0xff, 0x4c, 0x46, 0x52]);
+const MARKER = Buffer.from([0xff, 0x4c, 0x46, 0x52]);
 const ID_BYTES = 8;
-export const HEADER_BYTES = MARKER.length + ID_BYTES + 4 + 4;
+const HEADER_BYTES = MARKER.length + ID_BYTES + 4 + 4;
 const MAC_BYTES = 32;
 /** Bytes a record takes beyond its payload. */
-export const OVERHEAD_BYTES = HEADER_BYTES + MAC_BYTES;
+const OVERHEAD_BYTES = HEADER_BYTES + MAC_BYTES;
 
 const LENGTH_AT = MARKER.length + ID_BYTES;
 const CRC_AT = LENGTH_AT + 4;

@@ -1,8 +1,9 @@
 import { constants, type FileHandle, lstat, mkdir, open } from "node:fs/promises";
+import type { ErrorCode } from "@linefleet/errors";
 
 /** The spool directory or a file in it is not safe to use: an operator's error, not a disk's. */
 export class SpoolDirectoryError extends Error {
-  readonly code = "LF_SPOOL_DIR_UNSAFE";
+  readonly code = "LF_SPOOL_DIR_UNSAFE" satisfies ErrorCode;
   constructor(message: string) {
     super(message);
     this.name = "SpoolDirectoryError";
@@ -64,7 +65,7 @@ export async function writeFully(handle: FileHandle, bytes: Buffer): Promise<voi
 
 /** The disk took only part of a write (typically: it is full). */
 export class ShortWriteError extends Error {
-  readonly code = "LF_SPOOL_SHORT_WRITE";
+  readonly code = "LF_SPOOL_SHORT_WRITE" satisfies ErrorCode;
   constructor(written: number, wanted: number) {
     super(`wrote ${written} of ${wanted} bytes (is the disk full?)`);
     this.name = "ShortWriteError";

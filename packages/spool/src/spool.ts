@@ -1,3 +1,4 @@
+import type { ErrorCode } from "@linefleet/errors";
 import type { Logger } from "@linefleet/log";
 import { Journal, JournalFullError } from "./journal.ts";
 import type { RecordKeyring } from "./record-key.ts";
@@ -61,7 +62,7 @@ export interface Spool<T> {
 
 /** The journal could not be opened (the disk failed): nothing can be spooled until it can. */
 export class SpoolUnavailableError extends Error {
-  readonly code = "LF_SPOOL_UNAVAILABLE";
+  readonly code = "LF_SPOOL_UNAVAILABLE" satisfies ErrorCode;
   constructor(cause: unknown) {
     super(`the spool journal cannot be opened: ${describe(cause)}`, { cause });
     this.name = "SpoolUnavailableError";

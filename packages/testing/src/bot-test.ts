@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Bot } from "@linefleet/bot";
+import { createEventWorker, createRedisBotStorage } from "@linefleet/delivery";
 import {
   type ChatMessage,
   createEmulator,
@@ -9,15 +10,9 @@ import {
 } from "@linefleet/emulator";
 import { createLineClient } from "@linefleet/line-client";
 import { createLogger } from "@linefleet/log";
-import type { RedisConnection } from "@linefleet/queue";
-import {
-  createWorkerConnection,
-  jobIdFor,
-  laneOf,
-  lineEventsQueue,
-  redisKeys,
-} from "@linefleet/queue";
-import { createEventWorker } from "@linefleet/worker";
+import type { RedisConnection } from "@linefleet/store";
+import { createWorkerConnection, jobIdFor, redisKeys } from "@linefleet/store";
+import type { EventSource } from "@linefleet/webhook";
 import type { Worker } from "bullmq";
 import { startRedis, type TestRedis } from "./redis-server.ts";
 import { type Stack, startStack } from "./stack.ts";
@@ -25,7 +20,7 @@ import { type Stack, startStack } from "./stack.ts";
 export interface BotTestOptions {
   /**
    * The bot under test. A `Bot` (from `createBot()`) runs in this process on the real worker
-   * pipeline (BullMQ, lanes, ledger, outbox) with a clock the test controls; a module path (as
+   * pipeline (BullMQ, lanes, ledger, responder) with a clock the test controls; a module path (as
    * `BOT_MODULE` takes it, relative to the repository root) runs in worker processes instead.
    */
   // biome-ignore lint/suspicious/noExplicitAny: any bot, whatever its session and middleware types
@@ -150,6 +145,9 @@ export async function startBotTest(options: BotTestOptions): Promise<BotTest> {
 
   const redis: RedisConnection = createWorkerConnection(redisUrl);
   const keys = redisKeys(stack.prefix);
+  // The bot's storage as the workers keep it: in-process workers get this one, worker processes
+  // make their own alike; `session()` reads through it.
+  const storage = createRedisBotStorage(redis, keys);
   const workers: Worker[] = [];
   if (inProcess) {
     const client = createLineClient({
@@ -163,6 +161,7 @@ export async function startBotTest(options: BotTestOptions): Promise<BotTest> {
         keys,
         bot: options.bot as Bot,
         client,
+        storage,
         logger: createLogger({ name: "worker", level: process.env.LOG_LEVEL ?? "silent" }),
         concurrency: 8,
         replyTokenMaxAgeMs: options.replyTokenMaxAgeMs ?? 50_000,
@@ -181,16 +180,19 @@ export async function startBotTest(options: BotTestOptions): Promise<BotTest> {
       (d) => d.webhookEventIds.includes(webhookEventId) && d.status === 200,
       { timeoutMs: 15_000 },
     );
-    const jobKey = `${stack.prefix}:${lineEventsQueue.name}:${jobIdFor(webhookEventId)}`;
+    // The job is in one shard's queue; look in each (the layout names them).
+    const jobKeys = keys.layout.shards.map((shard) =>
+      keys.queueKey(shard, jobIdFor(webhookEventId)),
+    );
     // Completed jobs are deleted at once; a job that failed for good keeps its failedReason.
     const deadline = Date.now() + 30_000;
     for (;;) {
-      const [exists, failedReason, finishedOn] = await Promise.all([
-        redis.exists(jobKey),
-        redis.hget(jobKey, "failedReason"),
-        redis.hget(jobKey, "finishedOn"),
-      ]);
-      if (exists === 0) return;
+      const jobs = await Promise.all(
+        jobKeys.map((jobKey) => redis.hmget(jobKey, "failedReason", "finishedOn", "timestamp")),
+      );
+      const job = jobs.find((fields) => fields.some((field) => field !== null));
+      if (!job) return;
+      const [failedReason, finishedOn] = job;
       if (finishedOn && failedReason) throw new BotFailedError(webhookEventId, failedReason);
       if (Date.now() > deadline) {
         throw new Error(`the bot did not finish event ${webhookEventId} within 30 s`);
@@ -235,9 +237,7 @@ export async function startBotTest(options: BotTestOptions): Promise<BotTest> {
       };
     },
     async session<S>(chatId: string) {
-      const lane = laneOf(emulator.bot.userId, chatIdSource(chatId));
-      if (!lane) return undefined;
-      const json = await redis.hget(keys.session(lane), "data");
+      const { json } = await storage.loadSession(emulator.bot.userId, chatIdSource(chatId));
       return json ? (JSON.parse(json) as S) : undefined;
     },
     answers: (chatId) => botMessages(chatId).map(toAnswer),
@@ -262,7 +262,7 @@ export class BotFailedError extends Error {
 }
 
 /** A chat id as the source LINE would give (U… user, C… group, R… room). */
-function chatIdSource(chatId: string) {
+function chatIdSource(chatId: string): EventSource {
   if (chatId.startsWith("C")) return { type: "group", groupId: chatId };
   if (chatId.startsWith("R")) return { type: "room", roomId: chatId };
   return { type: "user", userId: chatId };

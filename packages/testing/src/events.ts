@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { signBody } from "@linefleet/webhook";
+import { ulid } from "ulid";
 
 /** Test fixtures shaped like LINE's webhook payloads. Every factory takes overrides. */
 
@@ -7,20 +8,11 @@ const hex = (bytes: number) => randomBytes(bytes).toString("hex");
 export const makeUserId = () => `U${hex(16)}`;
 export const makeGroupId = () => `C${hex(16)}`;
 export const makeRoomId = () => `R${hex(16)}`;
-export const makeBotUserId = makeUserId;
+/** A bot's user ID (the `destination` of its webhooks): the same shape as a user's. */
+export const makeBotUserId = () => `U${hex(16)}`;
 
-const CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-/** A ULID-shaped id, as LINE's webhookEventId is. */
-export function makeWebhookEventId(now = Date.now()): string {
-  let time = "";
-  let t = now;
-  for (let i = 0; i < 10; i++) {
-    time = CROCKFORD[t % 32] + time;
-    t = Math.floor(t / 32);
-  }
-  const random = Array.from(randomBytes(16), (b) => CROCKFORD[b % 32]).join("");
-  return time + random;
-}
+/** A ULID, as LINE's webhookEventId is, timed at `now`. */
+export const makeWebhookEventId = (now = Date.now()): string => ulid(now);
 
 export type FixtureEvent = Record<string, unknown> & {
   type: string;

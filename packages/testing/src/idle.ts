@@ -1,14 +1,15 @@
-import { redisKeys } from "@linefleet/queue";
+import { type RedisKeys, recordedKeys } from "@linefleet/store";
 import { Redis } from "ioredis";
 import { queueIsIdle } from "./queue-state.ts";
 import { waitFor } from "./wait-for.ts";
 
 /**
  * Resolves once linefleet under `prefix` has nothing left to do: no job waiting, active, delayed or
- * prioritized, and no chat with an event still in its lane. This is the terminal signal to wait for
- * before asserting that something did NOT happen (no second message, no push): every send is made
- * by a job, a job is removed only after its sends are done, and a late duplicate or redelivery of
- * an event already handled is refused by its dedupe mark, so it can queue nothing new.
+ * prioritized in any shard, and no chat with an event still in its lane. This is the terminal
+ * signal to wait for before asserting that something did NOT happen (no second message, no push):
+ * every send is made by a job, a job is removed only after its sends are done, and a late duplicate
+ * or redelivery of an event already handled is refused by its dedupe mark, so it can queue nothing
+ * new. The shards are the ones the deployment recorded when it started.
  */
 export async function waitForIdle(
   redisUrl: string,
@@ -18,7 +19,13 @@ export async function waitForIdle(
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
   try {
     await waitFor(
-      async () => (await queueIsIdle(redisUrl, prefix)) && (await laneKeys(redis, prefix)) === 0,
+      async () => {
+        const keys = await recordedKeys(redis, prefix);
+        return (
+          (await queueIsIdle(redisUrl, prefix, { shards: keys.layout.count })) &&
+          (await laneKeys(redis, keys)) === 0
+        );
+      },
       {
         timeoutMs,
         intervalMs: 100,
@@ -30,15 +37,22 @@ export async function waitForIdle(
   }
 }
 
-async function laneKeys(redis: Redis, prefix: string): Promise<number> {
-  let cursor = "0";
+/** How many lane keys exist, over every shard (a lane is deleted once its last event is done). */
+async function laneKeys(redis: Redis, keys: RedisKeys): Promise<number> {
   let found = 0;
-  do {
-    // A lane key with "*" for its lane: Redis's glob treats the tag's braces as plain characters.
-    const pattern = redisKeys(prefix).lane("*");
-    const [next, keys] = await redis.scan(cursor, "MATCH", pattern, "COUNT", 1000);
-    cursor = next;
-    found += keys.length;
-  } while (cursor !== "0");
+  for (const shard of keys.layout.shards) {
+    let cursor = "0";
+    do {
+      const [next, matched] = await redis.scan(
+        cursor,
+        "MATCH",
+        keys.lanesOfShard(shard),
+        "COUNT",
+        1000,
+      );
+      cursor = next;
+      found += matched.length;
+    } while (cursor !== "0");
+  }
   return found;
 }

@@ -26,15 +26,16 @@ export {
   makeWebhookEventId,
   signedWebhook,
 } from "./events.ts";
-export { freePort } from "./free-port.ts";
+export { freePort, onFreePort, PortTakenError, saysPortInUse } from "./free-port.ts";
 export { waitForIdle } from "./idle.ts";
 export {
   type LineRecorder,
+  type LineRecorderOptions,
   type RecordedCall,
   type ScriptedAnswer,
   startLineRecorder,
 } from "./line-recorder.ts";
-export { type Scrape, scrape } from "./metrics.ts";
+export { readScrape, type Scrape, scrape } from "./metrics.ts";
 export { type AppProcess, repoRoot, startApp, waitForHttp } from "./process.ts";
 export { queueIsIdle } from "./queue-state.ts";
 export {

@@ -16,12 +16,17 @@ export interface ScriptedAnswer {
   headers?: Record<string, string>;
 }
 
+export interface LineRecorderOptions {
+  /** Default 0: a free port. */
+  port?: number;
+}
+
 /**
- * A plain HTTP server standing in for LINE's API: it records every call and answers like LINE
- * does on success, unless a test scripted other answers for a path. For LINE's full behaviour
- * (expiring tokens, retry keys, webhooks) use the emulator instead.
+ * A plain HTTP server standing in for LINE's API, for tests and benchmarks: it records every call
+ * and answers like LINE does on success, unless a test scripted other answers for a path. For
+ * LINE's full behaviour (expiring tokens, retry keys, webhooks) use the emulator instead.
  */
-export async function startLineRecorder() {
+export async function startLineRecorder({ port: wanted = 0 }: LineRecorderOptions = {}) {
   const calls: RecordedCall[] = [];
   const scripts = new Map<string, ScriptedAnswer[]>();
 
@@ -56,7 +61,7 @@ export async function startLineRecorder() {
       response.end(JSON.stringify(answer.body));
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  await new Promise<void>((resolve) => server.listen(wanted, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
 
   return {

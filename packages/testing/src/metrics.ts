@@ -10,7 +10,11 @@ export interface Scrape {
 export async function scrape(url: string): Promise<Scrape> {
   const response = await fetch(url);
   if (!response.ok) throw new Error(`${url} answered ${response.status}`);
-  const text = await response.text();
+  return readScrape(await response.text());
+}
+
+/** Reads Prometheus text already in hand (a registry's `metrics()`, say) as a scrape. */
+export function readScrape(text: string): Scrape {
   const parsed = parsePrometheusText(text);
   const samples = (name: string) => parsed.filter((sample) => sample.name === name);
   return {

@@ -89,12 +89,24 @@ export function startApp(
   };
 }
 
-export async function waitForHttp(url: string, timeoutMs = 15_000): Promise<void> {
-  await waitFor(
+/** Resolves once `url` answers 2xx; fails as soon as `server` (the process serving it) exits. */
+export async function waitForHttp(
+  url: string,
+  timeoutMs = 15_000,
+  server?: AppProcess,
+): Promise<void> {
+  const outcome = await waitFor(
     async () => {
-      const response = await fetch(url);
-      return response.ok;
+      const up = await fetch(url).then(
+        (response) => response.ok,
+        () => false,
+      );
+      if (up) return "up";
+      return server && server.child.exitCode !== null ? "exited" : false;
     },
     { timeoutMs, what: url },
   );
+  if (outcome === "exited" && server) {
+    throw new Error(`${server.name} exited (${server.child.exitCode}):\n${server.output()}`);
+  }
 }

@@ -1,8 +1,13 @@
-import { createWorkerConnection, type RedisTarget, redisKeys } from "@linefleet/queue";
+import {
+  createWorkerConnection,
+  type RedisTarget,
+  recordedKeys,
+  redisKeys,
+} from "@linefleet/store";
 import { Queue } from "bullmq";
 
 export interface QueueStateOptions {
-  /** QUEUE_SHARDS of the stack (default 1). */
+  /** QUEUE_SHARDS of the stack (default: the count the deployment recorded when it started). */
   shards?: number;
 }
 
@@ -14,22 +19,28 @@ export interface QueueStateOptions {
 export async function queueIsIdle(
   target: RedisTarget | string,
   prefix: string,
-  { shards = 1 }: QueueStateOptions = {},
+  { shards }: QueueStateOptions = {},
 ): Promise<boolean> {
   const cluster = typeof target !== "string" && Boolean(target.clusterNodes?.length);
   const connection = createWorkerConnection(target);
   connection.on("error", () => {});
-  const { layout } = redisKeys(prefix, { shards, cluster });
-  const queues = layout.shards.map(
-    (shard) => new Queue(layout.queueName(shard), { connection, prefix }),
-  );
   try {
-    const counts = await Promise.all(
-      queues.map((queue) => queue.getJobCounts("waiting", "active", "delayed", "prioritized")),
+    const { layout } =
+      shards === undefined
+        ? await recordedKeys(connection, prefix, { cluster })
+        : redisKeys(prefix, { shards, cluster });
+    const queues = layout.shards.map(
+      (shard) => new Queue(layout.queueName(shard), { connection, prefix }),
     );
-    return counts.every((count) => Object.values(count).every((n) => n === 0));
+    try {
+      const counts = await Promise.all(
+        queues.map((queue) => queue.getJobCounts("waiting", "active", "delayed", "prioritized")),
+      );
+      return counts.every((count) => Object.values(count).every((n) => n === 0));
+    } finally {
+      await Promise.all(queues.map((queue) => queue.close()));
+    }
   } finally {
-    await Promise.all(queues.map((queue) => queue.close()));
     connection.disconnect();
   }
 }

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { Redis } from "ioredis";
-import { freePort } from "./free-port.ts";
+import { freePort, PortTakenError, saysPortInUse } from "./free-port.ts";
 import { waitFor } from "./wait-for.ts";
 
 const run = promisify(execFile);
@@ -72,9 +72,8 @@ export async function startRedisCluster(): Promise<TestRedisCluster> {
         }
       }
     };
-    for (let i = 0; i < 6; i++) {
-      const port = await uniquePort();
-      const busPort = await uniquePort();
+    /** Starts one node; throws a PortTakenError when its port or bus port was taken meanwhile. */
+    const spawnNode = async (port: number, busPort: number): Promise<ClusterNode> => {
       const nodeDir = join(dir, String(port));
       await mkdir(nodeDir);
       const child = spawn(
@@ -101,21 +100,51 @@ export async function startRedisCluster(): Promise<TestRedisCluster> {
           "--maxmemory-policy",
           "noeviction",
         ],
-        { stdio: "ignore" },
+        { stdio: ["ignore", "pipe", "pipe"] },
       );
       child.once("error", () => {});
       children.set(port, child);
       everyNode.add(child);
       child.once("exit", () => everyNode.delete(child));
-      nodes.push({ port, address: `127.0.0.1:${port}` });
-    }
-    await Promise.all(
-      nodes.map((node) =>
+      let output = "";
+      const collect = (chunk: Buffer) => {
+        output += chunk;
+      };
+      child.stdout.on("data", collect);
+      child.stderr.on("data", collect);
+      const node = { port, address: `127.0.0.1:${port}` };
+      const exited = new Promise<never>((_, reject) =>
+        child.once("exit", (code) =>
+          reject(
+            saysPortInUse(output)
+              ? new PortTakenError(port, `redis-server (bus port ${busPort}) could not bind`)
+              : new Error(`redis-server on ${port} exited with ${code}: ${output}`),
+          ),
+        ),
+      );
+      exited.catch(() => {});
+      await Promise.race([
+        exited,
         waitFor(() => command(node, "ping").then((reply) => reply === "PONG"), {
-          what: `redis-server on ${node.port}`,
+          what: `redis-server on ${port}`,
         }),
-      ),
-    );
+      ]);
+      // Past the start, its log is not needed: stop collecting it.
+      child.stdout.off("data", collect).resume();
+      child.stderr.off("data", collect).resume();
+      return node;
+    };
+    // Each node is told its ports up front: on a port taken since it was probed, try others.
+    const startNode = async (): Promise<ClusterNode> => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await spawnNode(await uniquePort(), await uniquePort());
+        } catch (error) {
+          if (!(error instanceof PortTakenError) || attempt >= 5) throw error;
+        }
+      }
+    };
+    for (let i = 0; i < 6; i++) nodes.push(await startNode());
     await run("redis-cli", [
       "--cluster",
       "create",

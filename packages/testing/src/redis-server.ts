@@ -4,7 +4,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Redis } from "ioredis";
-import { freePort } from "./free-port.ts";
+import { onFreePort, PortTakenError, saysPortInUse } from "./free-port.ts";
 import { waitFor } from "./wait-for.ts";
 
 /** A real Redis for tests, which a test may stop and start again on the same port. */
@@ -64,8 +64,16 @@ async function dockerEngineReachable(): Promise<boolean> {
 export async function startLocalRedisServer(
   options: LocalRedisOptions = {},
 ): Promise<LocalTestRedis> {
-  const port = await freePort();
   const dir = await mkdtemp(join(tmpdir(), "linefleet-redis-"));
+  // redis-server takes its port up front: on a port taken since it was probed, try another.
+  return onFreePort((port) => serveRedis(port, dir, options));
+}
+
+async function serveRedis(
+  port: number,
+  dir: string,
+  options: LocalRedisOptions,
+): Promise<LocalTestRedis> {
   const url = `redis://127.0.0.1:${port}`;
   let child: ChildProcess | undefined;
 
@@ -88,14 +96,29 @@ export async function startLocalRedisServer(
   ];
 
   async function start() {
-    const proc = spawn("redis-server", args, { stdio: ["ignore", "ignore", "pipe"] });
+    const proc = spawn("redis-server", args, { stdio: ["ignore", "pipe", "pipe"] });
     child = proc;
+    let output = "";
+    const collect = (chunk: Buffer) => {
+      output += chunk;
+    };
+    proc.stdout.on("data", collect);
+    proc.stderr.on("data", collect);
     const exited = new Promise<never>((_, reject) =>
-      proc.once("exit", (code) => reject(new Error(`redis-server exited with ${code}`))),
+      proc.once("exit", (code) =>
+        reject(
+          saysPortInUse(output)
+            ? new PortTakenError(port, "redis-server could not bind it")
+            : new Error(`redis-server exited with ${code}: ${output}`),
+        ),
+      ),
     );
     exited.catch(() => {});
     proc.once("error", () => {});
     await Promise.race([exited, waitFor(() => ping(url), { what: `redis-server on ${port}` })]);
+    // Past the start, its log is not needed: stop collecting it.
+    proc.stdout.off("data", collect).resume();
+    proc.stderr.off("data", collect).resume();
   }
 
   async function stop() {

@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { freePort } from "./free-port.ts";
+import { onFreePort, PortTakenError, saysPortInUse } from "./free-port.ts";
 import { type AppProcess, repoRoot, startApp, waitForHttp } from "./process.ts";
 
 /**
@@ -50,7 +50,6 @@ export interface StackOptions {
 export async function startStack(options: StackOptions): Promise<Stack> {
   const channelSecret = options.channelSecret ?? randomBytes(16).toString("hex");
   const prefix = options.prefix ?? `t-${randomUUID()}`;
-  const port = await freePort();
   const common = {
     ...options.env,
     REDIS_URL: options.redisUrl,
@@ -58,22 +57,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     LINE_CHANNEL_SECRET: channelSecret,
     LINE_CHANNEL_ACCESS_TOKEN: options.channelAccessToken ?? `token-${randomUUID()}`,
   };
-  const ingressEnv = {
-    ...common,
-    PORT: String(port),
-    HOST: "127.0.0.1",
-    // The ingress asks LINE for the bot user ID of a channel without one. A test's LINE must not
-    // be the real one, and most tests sign made-up destinations: a closed local port makes the
-    // lookup fail at once, so verified webhooks pass unconfirmed (tests of the lookup set it).
-    LINE_API_BASE_URL: "http://127.0.0.1:9",
-    ...options.ingressEnv,
-  };
-  const ingress = startApp(
-    "ingress",
-    "apps/ingress/src/main.ts",
-    ingressEnv,
-    nodeFlagsOf("start:ingress"),
-  );
+  // Workers first: they need no ingress, and start meanwhile.
   const workerEnv = {
     ...common,
     LINE_API_BASE_URL: options.lineApiUrl,
@@ -86,8 +70,43 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const workers = Array.from({ length: options.workers ?? 1 }, (_, index) =>
     startApp(`worker-${index}`, "apps/worker/src/main.ts", workerEnv),
   );
-  const ingressUrl = `http://127.0.0.1:${port}`;
-  await waitForHttp(`${ingressUrl}/healthz`);
+  const startIngress = async (port: number) => {
+    const ingressEnv = {
+      ...common,
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      // The ingress asks LINE for the bot user ID of a channel without one. A test's LINE must not
+      // be the real one, and most tests sign made-up destinations: a closed local port makes the
+      // lookup fail at once, so verified webhooks pass unconfirmed (tests of the lookup set it).
+      LINE_API_BASE_URL: "http://127.0.0.1:9",
+      ...options.ingressEnv,
+    };
+    const ingress = startApp(
+      "ingress",
+      "apps/ingress/src/main.ts",
+      ingressEnv,
+      nodeFlagsOf("start:ingress"),
+    );
+    const url = `http://127.0.0.1:${port}`;
+    try {
+      await waitForHttp(`${url}/healthz`, 15_000, ingress);
+    } catch (error) {
+      await ingress.stop();
+      if (saysPortInUse(ingress.output())) throw new PortTakenError(port, ingress.output());
+      throw error;
+    }
+    return { ingress, ingressEnv, url };
+  };
+  // The ingress is told its port: a restart must come back on the same one. On a port taken
+  // since it was probed, another is tried.
+  const first = await (options.ingressEnv?.PORT
+    ? startIngress(Number(options.ingressEnv.PORT))
+    : onFreePort(startIngress)
+  ).catch(async (error: unknown) => {
+    await Promise.all(workers.map((worker) => worker.stop()));
+    throw error;
+  });
+  const { ingress, ingressEnv, url: ingressUrl } = first;
   await Promise.all(
     workers.map((worker) => worker.waitForLine((line) => line.msg === "worker ready")),
   );

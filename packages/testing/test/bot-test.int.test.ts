@@ -1,4 +1,5 @@
-import { createBot, createDemoBot, NonRetriableError } from "@linefleet/bot";
+import { createBot, NonRetriableError } from "@linefleet/bot";
+import { createDemoBot } from "@linefleet/example-demo-bot";
 import { afterEach, describe, expect, inject, it } from "vitest";
 import { BotFailedError, type BotTest, startBotTest } from "../src/index.ts";
 
@@ -38,7 +39,7 @@ describe("startBotTest with an in-process bot", () => {
 
   it("refuses to move the clock of worker processes", async () => {
     test = await startBotTest({
-      bot: "packages/bot/src/demo/main.ts",
+      bot: "examples/demo-bot/src/main.ts",
       redisUrl: inject("redisUrl"),
     });
     expect(() => test?.clock.advance(1_000)).toThrow(/in-process/);

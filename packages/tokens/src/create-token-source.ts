@@ -1,8 +1,8 @@
-import type { Channel } from "@linefleet/channels";
-import type { RedisConnection, RedisKeys } from "@linefleet/queue";
+import type { ChannelConfig } from "@linefleet/channels";
+import { staticTokenSource, type TokenSource } from "@linefleet/line-client";
+import type { RedisConnection, RedisKeys } from "@linefleet/store";
 import { createTokenIssuer } from "./issuer.ts";
 import { createTokenManager, type TokenManagerOptions } from "./token-manager.ts";
-import { staticTokenSource, type TokenSource } from "./token-source.ts";
 
 export interface TokenSourceOptions
   extends Pick<TokenManagerOptions, "onRevokeError" | "onIssued" | "onInvalidated" | "now"> {
@@ -12,7 +12,10 @@ export interface TokenSourceOptions
 }
 
 /** The token source a channel's configuration calls for: its static token, or a managed one. */
-export function createTokenSource(channel: Channel, options: TokenSourceOptions): TokenSource {
+export function createTokenSource(
+  channel: ChannelConfig,
+  options: TokenSourceOptions,
+): TokenSource {
   if (channel.token.kind === "static") return staticTokenSource(channel.token.channelAccessToken);
   return createTokenManager({
     redis: options.redis,

@@ -1,3 +1,4 @@
+export type { TokenSource } from "@linefleet/line-client";
 export { type AssertionInput, signAssertion } from "./assertion.ts";
 export { createTokenSource, type TokenSourceOptions } from "./create-token-source.ts";
 export {
@@ -11,4 +12,3 @@ export {
   type TokenManagerOptions,
   TokenUnavailableError,
 } from "./token-manager.ts";
-export { staticTokenSource, type TokenSource } from "./token-source.ts";

@@ -1,11 +1,11 @@
-import type { RedisConnection } from "@linefleet/queue";
+import type { RedisConnection } from "@linefleet/store";
 import {
   defineScript,
   type RedisKeys,
   TOKEN_INVALIDATE,
   TOKEN_LOCK_RELEASE,
   tokenTtlMs,
-} from "@linefleet/queue";
+} from "@linefleet/store";
 import type { IssuedToken } from "./issuer.ts";
 
 /**

@@ -1,8 +1,9 @@
 import { randomUUID } from "node:crypto";
-import type { RedisConnection, RedisKeys } from "@linefleet/queue";
+import type { ErrorCode } from "@linefleet/errors";
+import type { TokenSource } from "@linefleet/line-client";
+import type { RedisConnection, RedisKeys } from "@linefleet/store";
 import type { IssuedToken, TokenIssuer } from "./issuer.ts";
 import { createTokenCache } from "./token-cache.ts";
-import type { TokenSource } from "./token-source.ts";
 
 export interface TokenManagerOptions {
   redis: RedisConnection;
@@ -26,7 +27,7 @@ export interface TokenManagerOptions {
 }
 
 export class TokenUnavailableError extends Error {
-  readonly code = "LF_TOKEN_UNAVAILABLE";
+  readonly code = "LF_TOKEN_UNAVAILABLE" satisfies ErrorCode;
   constructor(channel: string, ms: number, cause?: unknown) {
     super(`no access token for channel ${channel} within ${ms} ms`, { cause });
     this.name = "TokenUnavailableError";

@@ -1,10 +1,11 @@
 import { generateKeyPairSync, randomUUID } from "node:crypto";
 import { createEmulator, type Emulator } from "@linefleet/emulator";
+import type { TokenSource } from "@linefleet/line-client";
 import { createLineClient } from "@linefleet/line-client";
-import { redisKeys } from "@linefleet/queue";
+import { redisKeys } from "@linefleet/store";
 import { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
-import { createTokenIssuer, createTokenManager, type TokenSource } from "../src/index.ts";
+import { createTokenIssuer, createTokenManager } from "../src/index.ts";
 
 const STATELESS = "/oauth2/v3/token";
 const SHORT_LIVED = "/v2/oauth/accessToken";

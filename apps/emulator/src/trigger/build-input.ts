@@ -1,12 +1,13 @@
 import { readFile } from "node:fs/promises";
 import { extname } from "node:path";
 import { type EmulatorState, type EventInputData, eventKinds } from "@linefleet/emulator";
+import type { ErrorCode } from "@linefleet/errors";
 import type { ControlClient } from "./control-client.ts";
 
 export type TriggerValues = Record<string, string | boolean | string[] | undefined>;
 
 export class TriggerUsageError extends Error {
-  readonly code = "LF_TRIGGER_USAGE";
+  readonly code = "LF_TRIGGER_USAGE" satisfies ErrorCode;
 }
 
 const mimeTypes: Record<string, string> = {

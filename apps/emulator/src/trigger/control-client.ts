@@ -1,6 +1,8 @@
+import type { ErrorCode } from "@linefleet/errors";
+
 /** A thin client of the emulator's control API, for the trigger CLI. */
 export class ControlApiError extends Error {
-  readonly code = "LF_TRIGGER_CONTROL_API";
+  readonly code = "LF_TRIGGER_CONTROL_API" satisfies ErrorCode;
   readonly status: number;
 
   constructor(status: number, message: string) {

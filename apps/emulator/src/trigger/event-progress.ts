@@ -1,10 +1,9 @@
 import {
   createProducerConnection,
   jobIdFor,
-  queueKey,
   type RedisConnection,
-  redisKeys,
-} from "@linefleet/queue";
+  recordedKeys,
+} from "@linefleet/store";
 
 export type EventProgress =
   /** Not queued yet (the ingress may still be answering, or have spooled it), or being handled. */
@@ -21,7 +20,7 @@ export type EventProgress =
  *
  * An event the ingress accepted has a dedupe mark for the whole dedupe window and a job until the
  * job completes; the job is deleted on completion, only after the handler and its sends returned,
- * and kept with `failedReason` when it fails for good (see @linefleet/queue's catalog). So: a mark
+ * and kept with `failedReason` when it fails for good (see @linefleet/store's catalog). So: a mark
  * and no job is done; a finished job with a reason is failed; anything else is still pending.
  */
 export function createEventProgress(redisUrl: string, prefix: string) {
@@ -35,14 +34,12 @@ export function createEventProgress(redisUrl: string, prefix: string) {
   return {
     /** `eventKey`: the event's key in linefleet (eventKeyOf: its channel and webhookEventId). */
     async of(eventKey: string): Promise<EventProgress> {
-      const plain = redisKeys(prefix);
-      // The count the deployment was created with, recorded by its first process.
-      const shards = Number(await redis.get(plain.queueShards())) || 1;
-      const keys = redisKeys(prefix, { shards });
+      // The shards the deployment was created with, recorded by its first process.
+      const keys = await recordedKeys(redis, prefix);
       let marked = false;
       for (const shard of keys.layout.shards) {
         const queueName = keys.layout.queueName(shard);
-        const job = queueKey(prefix, queueName, jobIdFor(eventKey));
+        const job = keys.queueKey(shard, jobIdFor(eventKey));
         const [exists, [finishedOn, failedReason], mark] = await Promise.all([
           redis.exists(job),
           redis.hmget(job, "finishedOn", "failedReason"),

@@ -1,4 +1,4 @@
-import { judgeEvictionPolicy, readEvictionPolicy } from "@linefleet/queue";
+import { judgeEvictionPolicy, readEvictionPolicy } from "@linefleet/store";
 import { Redis } from "ioredis";
 import type { CheckResult } from "../check.ts";
 

@@ -1,4 +1,5 @@
 import type { X509Certificate } from "node:crypto";
+import { hasErrorCode } from "@linefleet/errors";
 import type { CheckResult } from "../check.ts";
 import { judgeChain, judgeHostname, judgeValidity } from "../tls/chain.ts";
 import { lineSuiteByName } from "../tls/line-tls.ts";
@@ -78,10 +79,7 @@ async function readChain(target: Target): Promise<X509Certificate[]> {
     return sent.certificates;
   } catch (error) {
     // Refused or cut off mid-hello (TLS 1.3 only, or none of LINE's 1.2 suites): ask Node instead.
-    if (
-      error instanceof HandshakeError &&
-      ["LF_TLS_ALERT", "LF_TLS_PROTOCOL"].includes(error.code)
-    ) {
+    if (error instanceof HandshakeError && hasErrorCode(error, "LF_TLS_ALERT", "LF_TLS_PROTOCOL")) {
       return sentChainThroughNode(target);
     }
     throw error;

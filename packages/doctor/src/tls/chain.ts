@@ -3,13 +3,13 @@ import { isIP } from "node:net";
 import type { Finding } from "../check.ts";
 
 /** A certificate's subject on one line: `CN=a.example, O=Example`. */
-export function nameOf(cert: X509Certificate, which: "subject" | "issuer" = "subject"): string {
+function nameOf(cert: X509Certificate, which: "subject" | "issuer" = "subject"): string {
   return cert[which].split("\n").join(", ");
 }
 
 const day = 86_400_000;
 /** LINE gives no warning before a certificate runs out; two weeks leaves time to renew. */
-export const EXPIRY_WARNING_DAYS = 14;
+const EXPIRY_WARNING_DAYS = 14;
 
 /** By name and signature, not `checkIssued`: that also wants keyCertSign, which leaves lack. */
 function selfIssued(cert: X509Certificate): boolean {

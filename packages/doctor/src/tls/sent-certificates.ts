@@ -1,9 +1,13 @@
 import { randomBytes, X509Certificate } from "node:crypto";
 import { connect } from "node:net";
+import type { ErrorCode } from "@linefleet/errors";
 import { lineCipherSuites } from "./line-tls.ts";
 
 export class HandshakeError extends Error {
-  readonly code: "LF_TLS_ALERT" | "LF_TLS_TIMEOUT" | "LF_TLS_CONNECT" | "LF_TLS_PROTOCOL";
+  readonly code: Extract<
+    ErrorCode,
+    "LF_TLS_ALERT" | "LF_TLS_TIMEOUT" | "LF_TLS_CONNECT" | "LF_TLS_PROTOCOL"
+  >;
   /** The TLS alert description the server sent (70 = protocol_version, 40 = handshake_failure). */
   readonly alert: number | undefined;
   constructor(code: HandshakeError["code"], message: string, alert?: number) {

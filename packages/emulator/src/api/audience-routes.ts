@@ -1,7 +1,7 @@
 import type { Audience, AudienceType } from "../core/audiences.ts";
 import type { EmulatedChannel } from "../core/channels.ts";
 import type { Platform } from "../core/platform.ts";
-import { invalidBody, LineApiError } from "../errors.ts";
+import { invalidBody, LineErrorResponse } from "../errors.ts";
 import { isUserId } from "../ids.ts";
 import { objectBody } from "./body.ts";
 import type { Route } from "./route.ts";
@@ -43,20 +43,20 @@ function jsonAudiences(value: unknown, isIfa: boolean): string[] {
 
 function audienceOf(platform: Platform, channel: EmulatedChannel, id: unknown): Audience {
   const audience = audiencesOf(platform, channel).get(Number(id));
-  if (!audience) throw new LineApiError(400, "Audience group not found");
+  if (!audience) throw new LineErrorResponse(400, "Audience group not found");
   return audience;
 }
 
 function uploadable(audience: Audience): Audience {
   if (audience.type !== "UPLOAD") {
-    throw new LineApiError(400, "Only audiences for uploading user IDs can be added to");
+    throw new LineErrorResponse(400, "Only audiences for uploading user IDs can be added to");
   }
   return audience;
 }
 
 function roomForOneMore(platform: Platform, channel: EmulatedChannel) {
   if (audiencesOf(platform, channel).size >= MAX_AUDIENCES) {
-    throw new LineApiError(400, "The number of audiences has reached the upper limit (1000)");
+    throw new LineErrorResponse(400, "The number of audiences has reached the upper limit (1000)");
   }
 }
 
@@ -90,7 +90,7 @@ async function multipart(context: RouteContext) {
       headers: { "content-type": context.contentType },
     }).formData();
   } catch {
-    throw new LineApiError(400, "The request body could not be parsed as multipart/form-data");
+    throw new LineErrorResponse(400, "The request body could not be parsed as multipart/form-data");
   }
   const file = form.get("file");
   if (!(file instanceof Blob)) {
@@ -146,10 +146,10 @@ function page(query: URLSearchParams, audiences: Audience[]) {
   const pageNumber = Number(query.get("page") ?? "1");
   const size = Number(query.get("size") ?? "20");
   if (!Number.isInteger(pageNumber) || pageNumber < 1) {
-    throw new LineApiError(400, "The value for the 'page' parameter is invalid");
+    throw new LineErrorResponse(400, "The value for the 'page' parameter is invalid");
   }
   if (!Number.isInteger(size) || size < 1 || size > 40) {
-    throw new LineApiError(400, "The value for the 'size' parameter is invalid");
+    throw new LineErrorResponse(400, "The value for the 'size' parameter is invalid");
   }
   const wanted = query.get("description")?.toLowerCase();
   const status = query.get("status");
@@ -298,7 +298,7 @@ export const audienceRoutes: Route[] = [
     method: "GET",
     pattern: "/v2/bot/audienceGroup/shared/{audienceGroupId}",
     handle() {
-      throw new LineApiError(400, "Audience group not found");
+      throw new LineErrorResponse(400, "Audience group not found");
     },
   },
   {

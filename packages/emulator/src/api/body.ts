@@ -1,9 +1,9 @@
-import { LineApiError } from "../errors.ts";
+import { LineErrorResponse } from "../errors.ts";
 
 /** Reads a JSON object body; LINE answers 400 for anything else. */
 export function objectBody(body: unknown): Record<string, unknown> {
   if (typeof body !== "object" || body === null || Array.isArray(body)) {
-    throw new LineApiError(
+    throw new LineErrorResponse(
       400,
       "The request body could not be parsed as JSON (line: 1, column: 1)",
     );

@@ -1,13 +1,13 @@
 import type { StoredContent } from "../core/content-store.ts";
 import type { Platform } from "../core/platform.ts";
-import { LineApiError } from "../errors.ts";
+import { LineErrorResponse } from "../errors.ts";
 import type { Route } from "./route.ts";
 
 /** LINE's data API (api-data.line.me), served from the same root. */
 function contentOf(platform: Platform, messageId: string): StoredContent {
   const content = platform.content.get(messageId);
-  if (!content) throw new LineApiError(404, "not found");
-  if (content.gone) throw new LineApiError(410, "The content is gone");
+  if (!content) throw new LineErrorResponse(404, "not found");
+  if (content.gone) throw new LineErrorResponse(410, "The content is gone");
   return content;
 }
 
@@ -41,7 +41,7 @@ export const contentRoutes: Route[] = [
       if (content.kind === "image")
         return { body: content.bytes, contentType: content.contentType };
       if (content.kind === "video") return { body: videoPreview, contentType: "image/png" };
-      throw new LineApiError(400, "The content can not be previewed");
+      throw new LineErrorResponse(400, "The content can not be previewed");
     },
   },
   {
@@ -51,7 +51,7 @@ export const contentRoutes: Route[] = [
     handle({ platform, params }) {
       const content = contentOf(platform, params.messageId ?? "");
       if (content.kind !== "video" && content.kind !== "audio") {
-        throw new LineApiError(400, "Transcoding status doesn't support this type of content");
+        throw new LineErrorResponse(400, "Transcoding status doesn't support this type of content");
       }
       return { body: { status: content.preparingCalls > 0 ? "processing" : "succeeded" } };
     },

@@ -2,7 +2,7 @@ import { ulid } from "ulid";
 import type { EmulatedChannel } from "../core/channels.ts";
 import { type Coupon, couponStatus } from "../core/coupons.ts";
 import type { Platform } from "../core/platform.ts";
-import { type ErrorDetail, invalidBody, LineApiError } from "../errors.ts";
+import { type ErrorDetail, invalidBody, LineErrorResponse } from "../errors.ts";
 import { objectBody } from "./body.ts";
 import { continuationPage } from "./paging.ts";
 import type { Route } from "./route.ts";
@@ -77,7 +77,7 @@ function couponSettings(body: unknown): Coupon["settings"] {
 
 function couponOf(platform: Platform, channel: EmulatedChannel, couponId: string | undefined) {
   const coupon = couponsOf(platform, channel).get(couponId ?? "");
-  if (!coupon) throw new LineApiError(404, "Coupon not found");
+  if (!coupon) throw new LineErrorResponse(404, "Coupon not found");
   return coupon;
 }
 
@@ -143,7 +143,7 @@ export const couponRoutes: Route[] = [
     handle({ platform, channel, params }) {
       const coupon = couponOf(platform, channel, params.couponId);
       if (couponStatus(coupon, platform.now()) === "CLOSED") {
-        throw new LineApiError(410, "The coupon is already closed");
+        throw new LineErrorResponse(410, "The coupon is already closed");
       }
       coupon.closed = true;
       return { body: {} };

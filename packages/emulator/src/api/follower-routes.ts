@@ -1,4 +1,4 @@
-import { invalidBody, LineApiError } from "../errors.ts";
+import { invalidBody, LineErrorResponse } from "../errors.ts";
 import { isUserId, newLinkToken } from "../ids.ts";
 import { objectBody } from "./body.ts";
 import { continuationPage } from "./paging.ts";
@@ -25,7 +25,7 @@ export const followerRoutes: Route[] = [
     pattern: "/v2/bot/user/{userId}/linkToken",
     handle({ platform, channel, params }) {
       const user = platform.world.users.get(params.userId ?? "");
-      if (!user?.isFriend) throw new LineApiError(404, "Not found");
+      if (!user?.isFriend) throw new LineErrorResponse(404, "Not found");
       const linkToken = newLinkToken();
       platform.linkTokens.issue(
         linkToken,
@@ -45,7 +45,8 @@ export const followerRoutes: Route[] = [
       if (typeof userId !== "string" || !isUserId(userId)) {
         throw invalidBody([{ message: "Invalid user ID", property: "chat.userId" }]);
       }
-      if (!platform.world.users.get(userId)?.isFriend) throw new LineApiError(404, "Not found");
+      if (!platform.world.users.get(userId)?.isFriend)
+        throw new LineErrorResponse(404, "Not found");
       platform.readUpTo.set(userId, platform.now());
       return { body: {} };
     },

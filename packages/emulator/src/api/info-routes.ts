@@ -1,9 +1,9 @@
 import type { Platform } from "../core/platform.ts";
 import type { Group, Room, User } from "../core/world.ts";
-import { LineApiError } from "../errors.ts";
+import { LineErrorResponse } from "../errors.ts";
 import type { Route } from "./route.ts";
 
-const notFound = () => new LineApiError(404, "Not found");
+const notFound = () => new LineErrorResponse(404, "Not found");
 
 function profile(user: User) {
   return {

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { EmulatedChannel } from "../core/channels.ts";
 import type { LiffApp } from "../core/liff-apps.ts";
 import type { Platform } from "../core/platform.ts";
-import { type ErrorDetail, invalidBody, LineApiError } from "../errors.ts";
+import { type ErrorDetail, invalidBody, LineErrorResponse } from "../errors.ts";
 import { objectBody } from "./body.ts";
 import type { Route } from "./route.ts";
 
@@ -71,7 +71,7 @@ function settings(body: unknown, partial: boolean): Partial<LiffApp> {
 
 function app(platform: Platform, channel: EmulatedChannel, liffId: string | undefined): LiffApp {
   const found = appsOf(platform, channel).get(liffId ?? "");
-  if (!found) throw new LineApiError(404, "The LIFF app does not exist");
+  if (!found) throw new LineErrorResponse(404, "The LIFF app does not exist");
   return found;
 }
 
@@ -83,7 +83,8 @@ export const liffRoutes: Route[] = [
     handle({ platform, channel }) {
       const apps = [...appsOf(platform, channel).values()];
       // LINE answers 404, not an empty list, for a channel without LIFF apps.
-      if (apps.length === 0) throw new LineApiError(404, "There is no LIFF app on the channel");
+      if (apps.length === 0)
+        throw new LineErrorResponse(404, "There is no LIFF app on the channel");
       return { body: { apps } };
     },
   },
@@ -95,7 +96,10 @@ export const liffRoutes: Route[] = [
       const apps = appsOf(platform, channel);
       const added = settings(body, false);
       if (apps.size >= MAX_LIFF_APPS) {
-        throw new LineApiError(400, "The number of LIFF apps has reached the upper limit (30)");
+        throw new LineErrorResponse(
+          400,
+          "The number of LIFF apps has reached the upper limit (30)",
+        );
       }
       const liffId = newLiffId(channel);
       apps.set(liffId, {

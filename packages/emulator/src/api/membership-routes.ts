@@ -2,7 +2,7 @@ import type { EmulatedChannel } from "../core/channels.ts";
 import { jstDay } from "../core/jst-date.ts";
 import type { MembershipPlan, MembershipSubscription } from "../core/memberships.ts";
 import type { Platform } from "../core/platform.ts";
-import { LineApiError } from "../errors.ts";
+import { LineErrorResponse } from "../errors.ts";
 import { isUserId } from "../ids.ts";
 import { continuationPage } from "./paging.ts";
 import type { Route } from "./route.ts";
@@ -45,11 +45,14 @@ export const membershipRoutes: Route[] = [
     handle({ platform, channel, params }) {
       const userId = params.userId ?? "";
       if (!isUserId(userId)) {
-        throw new LineApiError(400, `The value for the 'userId' parameter is invalid: ${userId}`);
+        throw new LineErrorResponse(
+          400,
+          `The value for the 'userId' parameter is invalid: ${userId}`,
+        );
       }
       const memberships = membershipsOf(platform, channel);
       const subscriptions = memberships.subscriptions.filter((s) => s.userId === userId);
-      if (subscriptions.length === 0) throw new LineApiError(404, "Not found");
+      if (subscriptions.length === 0) throw new LineErrorResponse(404, "Not found");
       return {
         body: {
           subscriptions: subscriptions.flatMap((subscription) => {
@@ -83,7 +86,7 @@ export const membershipRoutes: Route[] = [
     handle({ platform, channel, params, query }) {
       const memberships = membershipsOf(platform, channel);
       const membershipId = Number(params.membershipId);
-      if (!memberships.plans.has(membershipId)) throw new LineApiError(404, "Not found");
+      if (!memberships.plans.has(membershipId)) throw new LineErrorResponse(404, "Not found");
       // LINE leaves out members who no longer follow the bot.
       const userIds = memberships
         .members(membershipId)

@@ -1,6 +1,6 @@
 import type { EmulatedChannel } from "../core/channels.ts";
 import type { Platform } from "../core/platform.ts";
-import { invalidBody, LineApiError } from "../errors.ts";
+import { invalidBody, LineErrorResponse } from "../errors.ts";
 import { sendPlatformEvent } from "../events/platform-events.ts";
 import type { WebhookDispatcher } from "../webhook/dispatcher.ts";
 import { objectBody } from "./body.ts";
@@ -11,7 +11,7 @@ const DEFAULT_TTL_SECONDS = 3600;
 const MAX_TTL_SECONDS = 365 * 24 * 3600;
 
 const notAvailable = () =>
-  new LineApiError(403, "Access to this API is not available for your account");
+  new LineErrorResponse(403, "Access to this API is not available for your account");
 
 /**
  * The bot a module's call is about. LINE knows it from the chat; here a module attached to several
@@ -22,7 +22,7 @@ function attachedBot(platform: Platform, module: EmulatedChannel, chatId: string
   if (bots.length === 0) throw notAvailable();
   const world = platform.world;
   const known = world.users.has(chatId) || world.groups.has(chatId) || world.rooms.has(chatId);
-  if (!known) throw new LineApiError(404, "Not found");
+  if (!known) throw new LineErrorResponse(404, "Not found");
   return bots[0] as string;
 }
 
@@ -45,13 +45,13 @@ export const moduleRoutes = (dispatcher: WebhookDispatcher): Route[] => [
     handle({ platform, channel, body }) {
       const form = objectBody(body ?? {});
       if (form.grant_type !== "authorization_code") {
-        throw new LineApiError(400, "Invalid 'grant_type'.");
+        throw new LineErrorResponse(400, "Invalid 'grant_type'.");
       }
       if (typeof form.redirect_uri !== "string" || form.redirect_uri === "") {
-        throw new LineApiError(400, "'redirect_uri' is required");
+        throw new LineErrorResponse(400, "'redirect_uri' is required");
       }
       const bot = channelForCode(platform, String(form.code ?? ""));
-      if (!bot || bot === channel) throw new LineApiError(400, "Invalid 'code'.");
+      if (!bot || bot === channel) throw new LineErrorResponse(400, "Invalid 'code'.");
       platform.modules.attach(channel.name, bot.name);
       platform.announceState();
       const scopes = ["message:send", "message:receive"];

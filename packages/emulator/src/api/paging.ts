@@ -1,4 +1,4 @@
-import { LineApiError } from "../errors.ts";
+import { LineErrorResponse } from "../errors.ts";
 
 /**
  * LINE's continuation-token paging (`start` in, `next` out). The token is opaque to callers;
@@ -12,14 +12,14 @@ export function continuationPage<T>(
   const limitText = query.get("limit");
   const limit = limitText === null ? limits.default : Number(limitText);
   if (!Number.isInteger(limit) || limit < 1 || limit > limits.max) {
-    throw new LineApiError(400, "The value for the 'limit' parameter is invalid");
+    throw new LineErrorResponse(400, "The value for the 'limit' parameter is invalid");
   }
   const start = query.get("start");
   let offset = 0;
   if (start !== null) {
     offset = Number(Buffer.from(start, "base64url").toString("utf8"));
     if (!Number.isInteger(offset) || offset < 0 || offset > items.length) {
-      throw new LineApiError(400, "The value for the 'start' parameter is invalid");
+      throw new LineErrorResponse(400, "The value for the 'start' parameter is invalid");
     }
   }
   const end = offset + limit;

@@ -1,4 +1,4 @@
-import { type ErrorDetail, invalidBody, LineApiError } from "../errors.ts";
+import { type ErrorDetail, invalidBody, LineErrorResponse } from "../errors.ts";
 import { isUserId } from "../ids.ts";
 import { objectBody } from "./body.ts";
 import type { Route } from "./route.ts";
@@ -52,7 +52,7 @@ export const partnerRoutes: Route[] = [
       }
       if (details.length > 0) throw invalidBody(details);
       if (!platform.world.users.get(request.to as string)?.isFriend) {
-        throw new LineApiError(400, "Failed to send messages");
+        throw new LineErrorResponse(400, "Failed to send messages");
       }
       platform.missionStickers.push({
         channel: channel.name,

@@ -1,7 +1,7 @@
 import { defaults } from "../config.ts";
 import type { EmulatedChannel } from "../core/channels.ts";
 import type { Platform } from "../core/platform.ts";
-import { invalidBody, LineApiError } from "../errors.ts";
+import { invalidBody, LineErrorResponse } from "../errors.ts";
 import { isUuid, newRequestId } from "../ids.ts";
 import { requestBodyError } from "../validation/validate-request.ts";
 import type { Route, RouteResult } from "./route.ts";
@@ -80,12 +80,16 @@ function basicChannel(
  * Adds the problems a route's own checks find to the validator's, so one answer names them all.
  * The validator's words stand on a property both report (they are LINE's documented ones).
  */
-function withRouteChecks(invalid: LineApiError, route: Route, body: unknown): LineApiError {
+function withRouteChecks(
+  invalid: LineErrorResponse,
+  route: Route,
+  body: unknown,
+): LineErrorResponse {
   if (invalid.details.length === 0 || !route.checkBody) return invalid;
   try {
     route.checkBody(body);
   } catch (error) {
-    if (!(error instanceof LineApiError)) throw error;
+    if (!(error instanceof LineErrorResponse)) throw error;
     const reported = new Set(invalid.details.map((detail) => detail.property));
     const more = error.details.filter((detail) => !reported.has(detail.property));
     if (more.length > 0) return invalidBody([...invalid.details, ...more]);
@@ -142,7 +146,7 @@ export function createApiHandler(platform: Platform) {
         body,
         contentType: "application/json",
       });
-    const fail = (error: LineApiError) => json(error.status, error.body());
+    const fail = (error: LineErrorResponse) => json(error.status, error.body());
 
     const fault = platform.faults.take(method, request.path, route.pattern);
     if (fault) {
@@ -158,7 +162,7 @@ export function createApiHandler(platform: Platform) {
       channel = basicChannel(platform, authorization, request.rawBody);
       if (!channel) {
         return fail(
-          new LineApiError(
+          new LineErrorResponse(
             401,
             "Authentication failed. Confirm the channel ID and channel secret of the module channel.",
           ),
@@ -166,7 +170,7 @@ export function createApiHandler(platform: Platform) {
       }
     } else if (!authorization) {
       return fail(
-        new LineApiError(
+        new LineErrorResponse(
           401,
           "Authorization header required. Must follow the scheme, 'Authorization: Bearer <ACCESS TOKEN>'",
         ),
@@ -183,7 +187,7 @@ export function createApiHandler(platform: Platform) {
     if (!auth.ok) {
       // An expired issued token is refused on every API, as at LINE.
       return fail(
-        new LineApiError(
+        new LineErrorResponse(
           401,
           auth.reason === "expired"
             ? "Authentication failed due to the following reason: expired token. Confirm that the access token in the authorization header is valid."
@@ -199,11 +203,14 @@ export function createApiHandler(platform: Platform) {
     const contentType = rawContentType.toLowerCase();
     // Images and audience files have limits of their own, checked by their handlers.
     if (size > defaults.maxApiBodyBytes && (bodyKind === "json" || bodyKind === "form"))
-      return fail(new LineApiError(413, "Request Entity Too Large"));
+      return fail(new LineErrorResponse(413, "Request Entity Too Large"));
     const accepted = acceptedTypes[bodyKind];
     if (size > 0 && accepted && !accepted.some((type) => contentType.startsWith(type))) {
       return fail(
-        new LineApiError(415, `The content type, ${rawContentType || "none"}, is not supported`),
+        new LineErrorResponse(
+          415,
+          `The content type, ${rawContentType || "none"}, is not supported`,
+        ),
       );
     }
     if (size > 0 && bodyKind === "form") {
@@ -214,7 +221,7 @@ export function createApiHandler(platform: Platform) {
         parsedBody = JSON.parse(request.rawBody?.toString("utf8") ?? "");
       } catch {
         return fail(
-          new LineApiError(
+          new LineErrorResponse(
             400,
             "The request body could not be parsed as JSON (line: 1, column: 1)",
           ),
@@ -228,15 +235,21 @@ export function createApiHandler(platform: Platform) {
       perSecond !== undefined &&
       !platform.rateLimiter.take(`${method} ${route.pattern}`, perSecond, platform.now())
     ) {
-      return fail(new LineApiError(429, "The API rate limit has been exceeded. Try again later."));
+      return fail(
+        new LineErrorResponse(429, "The API rate limit has been exceeded. Try again later."),
+      );
     }
 
     if (retryKey !== undefined) {
       if (!route.acceptsRetryKey) {
-        return fail(new LineApiError(400, "X-Line-Retry-Key header is not supported for this API"));
+        return fail(
+          new LineErrorResponse(400, "X-Line-Retry-Key header is not supported for this API"),
+        );
       }
       if (!isUuid(retryKey)) {
-        return fail(new LineApiError(400, "The value of the X-Line-Retry-Key header is invalid"));
+        return fail(
+          new LineErrorResponse(400, "The value of the X-Line-Retry-Key header is invalid"),
+        );
       }
       const accepted = platform.retryKeys.find(retryKey, platform.now());
       if (accepted) {
@@ -269,7 +282,7 @@ export function createApiHandler(platform: Platform) {
         requestId,
       });
     } catch (error) {
-      if (error instanceof LineApiError) return fail(error);
+      if (error instanceof LineErrorResponse) return fail(error);
       throw error;
     }
     const status = result.status ?? 200;

@@ -2,7 +2,7 @@ import { imageSize } from "image-size";
 import type { EmulatedChannel } from "../core/channels.ts";
 import type { Platform } from "../core/platform.ts";
 import type { ChannelRichMenus, RichMenu } from "../core/rich-menus.ts";
-import { type ErrorDetail, invalidBody, LineApiError } from "../errors.ts";
+import { type ErrorDetail, invalidBody, LineErrorResponse } from "../errors.ts";
 import { isUserId } from "../ids.ts";
 import { objectBody } from "./body.ts";
 import { richMenuObject } from "./rich-menu-object.ts";
@@ -17,7 +17,7 @@ const menusOf = (platform: Platform, channel: EmulatedChannel): ChannelRichMenus
 
 function menu(menus: ChannelRichMenus, richMenuId: string | undefined): RichMenu {
   const found = menus.menus.get(richMenuId ?? "");
-  if (!found) throw new LineApiError(404, "richmenu not found");
+  if (!found) throw new LineErrorResponse(404, "richmenu not found");
   return found;
 }
 
@@ -25,14 +25,14 @@ function menu(menus: ChannelRichMenus, richMenuId: string | undefined): RichMenu
 function applicable(menus: ChannelRichMenus, richMenuId: string | undefined): RichMenu {
   const found = menu(menus, richMenuId);
   if (!found.image) {
-    throw new LineApiError(400, "must upload richmenu image before applying it to user");
+    throw new LineErrorResponse(400, "must upload richmenu image before applying it to user");
   }
   return found;
 }
 
 function userIdOf(userId: string | undefined): string {
   if (!userId || !isUserId(userId)) {
-    throw new LineApiError(400, `The value for the 'userId' parameter is invalid: ${userId}`);
+    throw new LineErrorResponse(400, `The value for the 'userId' parameter is invalid: ${userId}`);
   }
   return userId;
 }
@@ -94,7 +94,10 @@ export const richMenuRoutes: Route[] = [
       const menus = menusOf(platform, channel);
       const object = richMenuObject(body);
       if (menus.menus.size >= MAX_RICH_MENUS) {
-        throw new LineApiError(400, "The number of rich menus has reached the upper limit (1000)");
+        throw new LineErrorResponse(
+          400,
+          "The number of rich menus has reached the upper limit (1000)",
+        );
       }
       const created = menus.create(object);
       platform.announceState();
@@ -146,21 +149,25 @@ export const richMenuRoutes: Route[] = [
       const found = menu(menusOf(platform, channel), params.richMenuId);
       const type = contentType.split(";")[0]?.trim() ?? "";
       if (type !== "image/jpeg" && type !== "image/png") {
-        throw new LineApiError(415, `The content type, ${contentType || "none"}, is not supported`);
+        throw new LineErrorResponse(
+          415,
+          `The content type, ${contentType || "none"}, is not supported`,
+        );
       }
-      if (!rawBody || rawBody.length === 0) throw new LineApiError(400, "The image is empty");
-      if (rawBody.length > MAX_IMAGE_BYTES) throw new LineApiError(413, "Request Entity Too Large");
+      if (!rawBody || rawBody.length === 0) throw new LineErrorResponse(400, "The image is empty");
+      if (rawBody.length > MAX_IMAGE_BYTES)
+        throw new LineErrorResponse(413, "Request Entity Too Large");
       if (found.image) {
-        throw new LineApiError(400, "An image has already been uploaded to the richmenu");
+        throw new LineErrorResponse(400, "An image has already been uploaded to the richmenu");
       }
       let dimensions: { width: number; height: number };
       try {
         dimensions = imageSize(rawBody);
       } catch {
-        throw new LineApiError(400, "The image could not be read as JPEG or PNG");
+        throw new LineErrorResponse(400, "The image could not be read as JPEG or PNG");
       }
       if (dimensions.width !== found.size.width || dimensions.height !== found.size.height) {
-        throw new LineApiError(
+        throw new LineErrorResponse(
           400,
           `The image size (${dimensions.width}x${dimensions.height}) must match the rich menu size (${found.size.width}x${found.size.height})`,
         );
@@ -176,7 +183,7 @@ export const richMenuRoutes: Route[] = [
     pattern: "/v2/bot/richmenu/{richMenuId}/content",
     handle({ platform, channel, params }) {
       const found = menusOf(platform, channel).menus.get(params.richMenuId ?? "");
-      if (!found?.image) throw new LineApiError(404, "Not found");
+      if (!found?.image) throw new LineErrorResponse(404, "Not found");
       return { body: found.image.bytes, contentType: found.image.contentType };
     },
   },
@@ -197,7 +204,7 @@ export const richMenuRoutes: Route[] = [
     pattern: "/v2/bot/user/all/richmenu",
     handle({ platform, channel }) {
       const id = menusOf(platform, channel).defaultRichMenuId;
-      if (id === undefined) throw new LineApiError(404, "no default richmenu");
+      if (id === undefined) throw new LineErrorResponse(404, "no default richmenu");
       return { body: { richMenuId: id } };
     },
   },
@@ -230,7 +237,7 @@ export const richMenuRoutes: Route[] = [
     handle({ platform, channel, params }) {
       // Only a per-user link counts here; the default is not the user's own menu.
       const id = menusOf(platform, channel).userLinks.get(userIdOf(params.userId));
-      if (id === undefined) throw new LineApiError(404, "the user has no richmenu");
+      if (id === undefined) throw new LineErrorResponse(404, "the user has no richmenu");
       return { body: { richMenuId: id } };
     },
   },
@@ -282,9 +289,13 @@ export const richMenuRoutes: Route[] = [
           { message: "Must match ^[a-z0-9_-]{1,32}$", property: "richMenuAliasId" },
         ]);
       }
-      if (menus.aliases.has(aliasId)) throw new LineApiError(400, "conflict richmenu alias id");
+      if (menus.aliases.has(aliasId))
+        throw new LineErrorResponse(400, "conflict richmenu alias id");
       if (menus.aliases.size >= MAX_ALIASES) {
-        throw new LineApiError(400, "The number of rich menu aliases has reached the upper limit");
+        throw new LineErrorResponse(
+          400,
+          "The number of rich menu aliases has reached the upper limit",
+        );
       }
       const richMenuId = applicable(menus, String(request.richMenuId ?? "")).richMenuId;
       menus.aliases.set(aliasId, richMenuId);
@@ -299,7 +310,7 @@ export const richMenuRoutes: Route[] = [
     handle({ platform, channel, params }) {
       const aliasId = params.richMenuAliasId ?? "";
       const richMenuId = menusOf(platform, channel).aliases.get(aliasId);
-      if (richMenuId === undefined) throw new LineApiError(404, "richmenu alias not found");
+      if (richMenuId === undefined) throw new LineErrorResponse(404, "richmenu alias not found");
       return { body: { richMenuAliasId: aliasId, richMenuId } };
     },
   },
@@ -310,7 +321,7 @@ export const richMenuRoutes: Route[] = [
     handle({ platform, channel, params, body }) {
       const menus = menusOf(platform, channel);
       const aliasId = params.richMenuAliasId ?? "";
-      if (!menus.aliases.has(aliasId)) throw new LineApiError(400, "richmenu alias not found");
+      if (!menus.aliases.has(aliasId)) throw new LineErrorResponse(400, "richmenu alias not found");
       const richMenuId = applicable(menus, String(objectBody(body).richMenuId ?? "")).richMenuId;
       menus.aliases.set(aliasId, richMenuId);
       platform.announceState();
@@ -324,7 +335,7 @@ export const richMenuRoutes: Route[] = [
     handle({ platform, channel, params }) {
       const menus = menusOf(platform, channel);
       if (!menus.aliases.delete(params.richMenuAliasId ?? "")) {
-        throw new LineApiError(400, "richmenu alias not found");
+        throw new LineErrorResponse(400, "richmenu alias not found");
       }
       platform.announceState();
       return { body: {} };
@@ -384,7 +395,7 @@ export const richMenuRoutes: Route[] = [
     pattern: "/v2/bot/richmenu/progress/batch",
     handle({ platform, channel, query }) {
       const batch = menusOf(platform, channel).batches.get(query.get("requestId") ?? "");
-      if (!batch) throw new LineApiError(404, "Not found");
+      if (!batch) throw new LineErrorResponse(404, "Not found");
       const { requestId: _id, ...progress } = batch;
       return { body: progress };
     },

@@ -1,8 +1,8 @@
 import type { EmulatedChannel } from "../core/channels.ts";
-import type { Platform, SentMessage } from "../core/platform.ts";
+import type { AcceptedMessage, Platform } from "../core/platform.ts";
 import type { SpecOperation } from "./spec/line-specs.ts";
 
-export interface RouteContext {
+interface RouteContext {
   platform: Platform;
   /** The channel whose access token authenticated the call. */
   channel: EmulatedChannel;
@@ -23,7 +23,7 @@ export interface RouteResult {
   body: unknown;
   contentType?: string;
   /** Push's `sentMessages`, remembered with an accepted retry key for the 409 answer. */
-  sentMessages?: SentMessage[];
+  sentMessages?: AcceptedMessage[];
 }
 
 /** How an operation's request body is read, from its `requestBody` content type in the spec. */

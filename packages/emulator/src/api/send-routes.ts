@@ -1,8 +1,8 @@
 import type { ChatMessage } from "../core/activity.ts";
 import type { EmulatedChannel } from "../core/channels.ts";
-import type { Platform, SentMessage } from "../core/platform.ts";
+import type { AcceptedMessage, Platform } from "../core/platform.ts";
 import type { ChatRef } from "../core/world.ts";
-import { invalidBody, LineApiError } from "../errors.ts";
+import { invalidBody, LineErrorResponse } from "../errors.ts";
 import { isGroupId, isRoomId, isUserId, newMessageId } from "../ids.ts";
 import { objectBody } from "./body.ts";
 import { narrowcastRecipients } from "./narrowcast-recipients.ts";
@@ -13,7 +13,7 @@ type Messages = Array<Record<string, unknown>>;
 /** The messages of a send request; the pipeline has validated them against LINE's rules. */
 const messagesOf = (body: Record<string, unknown>): Messages => body.messages as Messages;
 
-const failedToSend = () => new LineApiError(400, "Failed to send messages");
+const failedToSend = () => new LineErrorResponse(400, "Failed to send messages");
 
 /** Who a push reaches; LINE refuses chats the bot is not in and ids it does not know. */
 function pushTarget(platform: Platform, to: unknown): ChatRef | undefined {
@@ -90,14 +90,14 @@ export const sendRoutes: Route[] = [
       // Another channel's reply token is as good as none, and is not used up.
       const owner = platform.replyTokenChannels.get(request.replyToken);
       if (owner !== undefined && owner !== channel.name) {
-        throw new LineApiError(400, "Invalid reply token");
+        throw new LineErrorResponse(400, "Invalid reply token");
       }
       const check = platform.replyTokens.consume(
         request.replyToken,
         platform.now(),
         platform.config.replyTokenTtlMs,
       );
-      if (!check.ok) throw new LineApiError(400, "Invalid reply token");
+      if (!check.ok) throw new LineErrorResponse(400, "Invalid reply token");
       const sentMessages = platform.deliverBotMessages(check.chat, messages, "reply");
       record(context, "reply", chatRecipients(platform, check.chat), messages);
       return { body: { sentMessages } };
@@ -113,7 +113,7 @@ export const sendRoutes: Route[] = [
       const request = objectBody(body);
       const messages = messagesOf(request);
       const target = pushTarget(platform, request.to);
-      let sentMessages: SentMessage[];
+      let sentMessages: AcceptedMessage[];
       if (target) {
         sentMessages = platform.deliverBotMessages(target, messages, "push");
         platform.quotaUsage += messages.length;
@@ -186,7 +186,7 @@ export const sendRoutes: Route[] = [
     pattern: "/v2/bot/message/progress/narrowcast",
     handle({ platform, query }) {
       const job = platform.narrowcasts.get(query.get("requestId") ?? "");
-      if (!job) throw new LineApiError(404, "Not found");
+      if (!job) throw new LineErrorResponse(404, "Not found");
       return {
         body: {
           phase: "succeeded",
@@ -242,7 +242,7 @@ export const sendRoutes: Route[] = [
     handle({ platform, body }) {
       const token = objectBody(body).markAsReadToken;
       if (typeof token !== "string" || !platform.markAsReadTokens.has(token)) {
-        throw new LineApiError(
+        throw new LineErrorResponse(
           400,
           "Invalid markAsReadToken. Tokens must be used by the bot that received them via Webhook.",
         );

@@ -2,7 +2,7 @@ import type { EmulatedChannel } from "../core/channels.ts";
 import { isDay, jstDay, jstMonthStart } from "../core/jst-date.ts";
 import type { Platform } from "../core/platform.ts";
 import type { SendKind, SendRecord } from "../core/traffic.ts";
-import { LineApiError } from "../errors.ts";
+import { LineErrorResponse } from "../errors.ts";
 import { continuationPage } from "./paging.ts";
 import type { Route } from "./route.ts";
 
@@ -13,7 +13,7 @@ function dayParameter(query: URLSearchParams, name: string, required = true): st
   const value = query.get(name);
   if (value === null && !required) return undefined;
   if (value === null || !isDay(value)) {
-    throw new LineApiError(400, `The value for the '${name}' parameter is invalid`);
+    throw new LineErrorResponse(400, `The value for the '${name}' parameter is invalid`);
   }
   return value;
 }
@@ -90,7 +90,7 @@ function period(query: URLSearchParams, maxDays: number) {
   const to = dayParameter(query, "to") as string;
   const days = (Date.parse(isoOf(to)) - Date.parse(isoOf(from))) / 86_400_000;
   if (days < 0 || days > maxDays) {
-    throw new LineApiError(400, "The value for the 'to' parameter is invalid");
+    throw new LineErrorResponse(400, "The value for the 'to' parameter is invalid");
   }
   return { from, to };
 }
@@ -106,7 +106,7 @@ function richMenuInsight(operationId: string, pattern: string): Route {
     handle({ platform, channel, params, query }) {
       const richMenuId = params.richMenuId ?? "";
       if (!platform.richMenus.of(channel.name).menus.has(richMenuId)) {
-        throw new LineApiError(404, "richmenu not found");
+        throw new LineErrorResponse(404, "richmenu not found");
       }
       period(query, 396);
       // No tap on a rich menu is recorded, which LINE reports as below its privacy threshold:
@@ -213,7 +213,7 @@ export const statisticsRoutes: Route[] = [
     handle({ platform, channel, query }) {
       const requestId = query.get("requestId");
       if (!requestId)
-        throw new LineApiError(400, "The value for the 'requestId' parameter is invalid");
+        throw new LineErrorResponse(400, "The value for the 'requestId' parameter is invalid");
       const send = platform.traffic.byRequestId(channel.name, requestId);
       const counted = send && (send.kind === "broadcast" || send.kind === "narrowcast");
       return {
@@ -241,7 +241,7 @@ export const statisticsRoutes: Route[] = [
     handle({ platform, channel, query }) {
       const unit = query.get("customAggregationUnit") ?? "";
       if (!/^[a-zA-Z0-9_]{1,30}$/.test(unit)) {
-        throw new LineApiError(
+        throw new LineErrorResponse(
           400,
           "The value for the 'customAggregationUnit' parameter is invalid",
         );

@@ -1,9 +1,9 @@
-import { LineApiError } from "../errors.ts";
+import { LineErrorResponse } from "../errors.ts";
 import type { WebhookDispatcher } from "../webhook/dispatcher.ts";
 import { objectBody } from "./body.ts";
 import type { Route } from "./route.ts";
 
-const invalidUrl = () => new LineApiError(400, "Invalid webhook endpoint URL");
+const invalidUrl = () => new LineErrorResponse(400, "Invalid webhook endpoint URL");
 
 /**
  * LINE requires HTTPS; the emulator also takes plain HTTP to loopback hosts, because a bot under
@@ -37,7 +37,7 @@ export function webhookEndpointRoutes(dispatcher: WebhookDispatcher): Route[] {
       pattern: "/v2/bot/channel/webhook/endpoint",
       handle({ platform, channel }) {
         const endpoint = platform.webhookUrlOf(channel.name);
-        if (!endpoint) throw new LineApiError(404, "Webhook endpoint not found");
+        if (!endpoint) throw new LineErrorResponse(404, "Webhook endpoint not found");
         return { body: { endpoint, active: true } };
       },
     },
@@ -62,7 +62,7 @@ export function webhookEndpointRoutes(dispatcher: WebhookDispatcher): Route[] {
         const requested = body === undefined ? undefined : objectBody(body).endpoint;
         const url =
           requested === undefined ? platform.webhookUrlOf(channel.name) : checkEndpoint(requested);
-        if (!url) throw new LineApiError(404, "Webhook endpoint not found");
+        if (!url) throw new LineErrorResponse(404, "Webhook endpoint not found");
         const outcome = await dispatcher.verify(url, channel.name);
         return {
           body: {

@@ -20,7 +20,7 @@ export type Authentication =
   | { ok: false; reason: "unknown" | "expired" };
 
 /** Channel access tokens the emulated platform issued, with their expiry and revocation. */
-export class AccessTokens {
+export class IssuedAccessTokens {
   readonly #tokens = new Map<string, IssuedAccessToken>();
 
   issue(input: Omit<IssuedAccessToken, "accessToken">): IssuedAccessToken {

@@ -7,7 +7,7 @@ export interface EmulatedChannel {
   name: string;
   channelId: string;
   channelSecret: string;
-  /** The channel's long-lived token (always valid); issued tokens come from AccessTokens. */
+  /** The channel's long-lived token (always valid); issued tokens come from IssuedAccessTokens. */
   channelAccessToken: string | undefined;
   bot: BotIdentity;
   /** Where this channel's webhooks go; the default channel's is the config's `webhookUrl`. */

@@ -1,5 +1,5 @@
 /** How long a link token may be used: LINE documents ten minutes. */
-export const linkTokenTtlMs = 10 * 60_000;
+const linkTokenTtlMs = 10 * 60_000;
 
 /** Whose a link token is: the channel whose bot issued it and the user it links. */
 export interface LinkTokenOwner {

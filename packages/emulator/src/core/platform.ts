@@ -1,7 +1,7 @@
 import type { BotIdentity, EmulatorConfig } from "../config.ts";
 import { defaults } from "../config.ts";
 import { newMessageId, newQuoteToken } from "../ids.ts";
-import { AccessTokens } from "./access-tokens.ts";
+import { IssuedAccessTokens } from "./access-tokens.ts";
 import { Activity, type ChatMessage } from "./activity.ts";
 import { Audiences } from "./audiences.ts";
 import type { Channels } from "./channels.ts";
@@ -12,12 +12,12 @@ import { LiffApps } from "./liff-apps.ts";
 import { LinkTokens } from "./link-tokens.ts";
 import { Memberships } from "./memberships.ts";
 import { Modules } from "./modules.ts";
-import { RateLimiter } from "./rate-limiter.ts";
+import { EndpointRateLimits } from "./rate-limiter.ts";
 import { ReplyTokens } from "./reply-tokens.ts";
 import { RetryKeys } from "./retry-keys.ts";
 import { RichMenus } from "./rich-menus.ts";
 import { Traffic } from "./traffic.ts";
-import { type ChatRef, chatIdOf, World } from "./world.ts";
+import { type ChatRef, chatRefId, World } from "./world.ts";
 
 /** Message types LINE returns a quote token for. */
 const quotableTypes = new Set(["text", "textV2", "sticker"]);
@@ -27,7 +27,7 @@ export interface NarrowcastJob {
   targetCount: number;
 }
 
-export interface SentMessage {
+export interface AcceptedMessage {
   id: string;
   quoteToken?: string;
 }
@@ -39,7 +39,7 @@ export interface SentMessage {
 export class Platform {
   readonly channels: Channels;
   /** Tokens issued by the OAuth endpoints, for every channel. */
-  readonly accessTokens = new AccessTokens();
+  readonly accessTokens = new IssuedAccessTokens();
   readonly config: EmulatorConfig;
   readonly now: () => number;
   readonly world = new World();
@@ -47,7 +47,7 @@ export class Platform {
   readonly content = new ContentStore();
   readonly replyTokens = new ReplyTokens(defaults.redeliveredTokenCapMs);
   readonly retryKeys = new RetryKeys(defaults.retryKeyRetentionMs);
-  readonly rateLimiter = new RateLimiter();
+  readonly rateLimiter = new EndpointRateLimits();
   readonly faults = new Faults();
   /** Which channel's webhook carried each reply token: only that channel's bot may use it. */
   readonly replyTokenChannels = new Map<string, string>();
@@ -116,8 +116,8 @@ export class Platform {
     chat: ChatRef,
     messages: Array<Record<string, unknown>>,
     via: NonNullable<ChatMessage["via"]>,
-  ): SentMessage[] {
-    const chatId = chatIdOf(chat);
+  ): AcceptedMessage[] {
+    const chatId = chatRefId(chat);
     return messages.map((message) => {
       const id = newMessageId();
       const quoteToken = quotableTypes.has(String(message.type)) ? newQuoteToken() : undefined;

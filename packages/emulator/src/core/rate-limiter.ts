@@ -5,7 +5,7 @@ interface Bucket {
 }
 
 /** Token buckets per endpoint, as LINE limits (not fixed windows); capacity = one second's worth. */
-export class RateLimiter {
+export class EndpointRateLimits {
   private readonly buckets = new Map<string, Bucket>();
 
   /** Takes one token from the endpoint's bucket; false when the bucket is empty. */

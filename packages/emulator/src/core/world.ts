@@ -119,7 +119,7 @@ export class World {
   }
 }
 
-export function chatIdOf(chat: ChatRef): string {
+export function chatRefId(chat: ChatRef): string {
   if (chat.type === "group") return chat.groupId;
   if (chat.type === "room") return chat.roomId;
   return chat.userId;

@@ -1,5 +1,5 @@
 import type { Platform } from "../core/platform.ts";
-import { type ChatRef, chatIdOf } from "../core/world.ts";
+import { type ChatRef, chatRefId } from "../core/world.ts";
 import { EmulatorError, errorCodes } from "../errors.ts";
 import {
   newMarkAsReadToken,
@@ -44,7 +44,7 @@ function resolveChat(platform: Platform, input: EventInput): { chat: ChatRef; us
   if (!userId) throw invalid("the chat has no members");
   platform.world.user(userId);
   if (!members.includes(userId) && eventKinds[input.type].source !== "chat") {
-    throw invalid(`${userId} is not a member of ${chatIdOf(chat)}`);
+    throw invalid(`${userId} is not a member of ${chatRefId(chat)}`);
   }
   return { chat, userId };
 }
@@ -86,7 +86,7 @@ function checkAllowed(platform: Platform, input: EventInput, chat: ChatRef, user
   }
   const holder = platform.world.holderOf(chat);
   if (holder && !holder.botIsMember && input.type !== "join") {
-    throw invalid(`the bot is not in ${chatIdOf(chat)}; send a join event first`);
+    throw invalid(`the bot is not in ${chatRefId(chat)}; send a join event first`);
   }
 }
 
@@ -149,7 +149,7 @@ export function buildEvent(
   if (kind.source === "none") return { event: sourcelessEvent(platform, input) };
   const { chat, userId } = resolveChat(platform, input);
   checkAllowed(platform, input, chat, userId);
-  const chatId = chatIdOf(chat);
+  const chatId = chatRefId(chat);
   const timestamp = platform.now();
   const webhookEventId = newWebhookEventId(timestamp);
   let type: string = input.type;

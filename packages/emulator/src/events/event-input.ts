@@ -32,13 +32,13 @@ export const eventTypes = [
 
 export type EventType = (typeof eventTypes)[number];
 
-export const chatInputSchema = z.discriminatedUnion("type", [
+const chatInputSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("user") }),
   z.object({ type: z.literal("group"), groupId: z.string().min(1) }),
   z.object({ type: z.literal("room"), roomId: z.string().min(1) }),
 ]);
 
-export const deliveryInputSchema = z.object({
+const deliveryInputSchema = z.object({
   redeliver: z.boolean().optional(),
   duplicates: z.number().int().min(0).max(20).optional(),
   delayMs: z.number().int().min(0).optional(),
@@ -128,5 +128,3 @@ export const eventBatchInputSchema = z.object({
 });
 
 export type EventInput = z.infer<typeof eventInputSchema>;
-export type EventBatchInput = z.infer<typeof eventBatchInputSchema>;
-export type DeliveryInput = z.infer<typeof deliveryInputSchema>;

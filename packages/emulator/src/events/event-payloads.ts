@@ -7,7 +7,7 @@ type Payload = Record<string, unknown>;
 const invalid = (message: string) => new EmulatorError(errorCodes.invalidInput, message);
 
 /** A LINE Beacon hardware id for events that name none (any 10 hex digits will do). */
-export const sampleHwid = "d41d8cd98f";
+const sampleHwid = "d41d8cd98f";
 /** What LINE lists in an attached event when the account's admin allowed sending and receiving. */
 const defaultScopes = ["message:send", "message:receive"];
 /** How long chat control lasts in an activated event that names no end. */

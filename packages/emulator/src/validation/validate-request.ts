@@ -1,4 +1,4 @@
-import { invalidBody, LineApiError } from "../errors.ts";
+import { invalidBody, LineErrorResponse } from "../errors.ts";
 import { invalidPropertyMessage, wording } from "./line-wording.ts";
 import { documentedRuleFindings } from "./rules/request-rules.ts";
 import { schemaFindings } from "./schema-errors.ts";
@@ -50,7 +50,10 @@ const missingWordFor = (body: unknown) => (parentPath: string) =>
  * A value of the wrong JSON type is answered as LINE answers one it cannot read: a single
  * message naming the property. Everything else is collected into `details`.
  */
-export function requestBodyError(operationId: string, body: unknown): LineApiError | undefined {
+export function requestBodyError(
+  operationId: string,
+  body: unknown,
+): LineErrorResponse | undefined {
   const validators = specValidators();
   if (body === undefined || !validators.operations.has(operationId)) return undefined;
   const validate = validators.requestValidator(operationId);
@@ -64,7 +67,7 @@ export function requestBodyError(operationId: string, body: unknown): LineApiErr
     const single = SINGLE_MESSAGE_ANSWERS[operationId];
     // A body that is not an object at all is answered as one that is not JSON.
     const whole = "The request body could not be parsed as JSON (line: 1, column: 1)";
-    return new LineApiError(
+    return new LineErrorResponse(
       400,
       single ?? (findings.unreadable === "" ? whole : invalidPropertyMessage(findings.unreadable)),
     );
@@ -81,7 +84,7 @@ export function requestBodyError(operationId: string, body: unknown): LineApiErr
   );
   if (details.length === 0) return undefined;
   const single = SINGLE_MESSAGE_ANSWERS[operationId];
-  return single ? new LineApiError(400, single) : invalidBody(details);
+  return single ? new LineErrorResponse(400, single) : invalidBody(details);
 }
 
 /** Throws LINE's 400 when the body is invalid; for route handlers keyed by operationId. */

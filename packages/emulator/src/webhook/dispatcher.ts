@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { DeliveryAttempt } from "../core/activity.ts";
 import type { EmulatedChannel } from "../core/channels.ts";
 import type { Platform } from "../core/platform.ts";
-import { sendWebhook, type WebhookOutcome } from "./send-webhook.ts";
+import { sendWebhook, type WebhookAttemptResult } from "./send-webhook.ts";
 
 export type WebhookEventObject = Record<string, unknown> & {
   webhookEventId: string;
@@ -66,7 +66,7 @@ export class WebhookDispatcher {
   }
 
   /** The console's Verify button: a signed `events: []` request, never redelivered. */
-  async verify(url?: string, channel?: string): Promise<WebhookOutcome> {
+  async verify(url?: string, channel?: string): Promise<WebhookAttemptResult> {
     const target = this.platform.channels.get(channel);
     const body = this.envelope([], target);
     const outcome = await this.send(url ?? this.platform.webhookUrlOf(target.name), body, target);
@@ -130,7 +130,7 @@ export class WebhookDispatcher {
     kind: DeliveryAttempt["kind"],
     isRedelivery: boolean,
     channel: EmulatedChannel,
-  ): Promise<WebhookOutcome> {
+  ): Promise<WebhookAttemptResult> {
     const sentAt = this.platform.now();
     for (const event of events) {
       if (event.replyToken) {
@@ -162,7 +162,7 @@ export class WebhookDispatcher {
     attempt: number,
     kind: DeliveryAttempt["kind"],
     isRedelivery: boolean,
-    outcome: WebhookOutcome,
+    outcome: WebhookAttemptResult,
     body: string,
     channel: EmulatedChannel,
   ) {

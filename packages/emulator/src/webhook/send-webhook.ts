@@ -1,7 +1,7 @@
 import { signBody } from "@linefleet/webhook";
 import type { DeliveryAttempt } from "../core/activity.ts";
 
-export interface WebhookOutcome {
+export interface WebhookAttemptResult {
   status: number;
   durationMs: number;
   error?: DeliveryAttempt["error"];
@@ -19,7 +19,7 @@ export async function sendWebhook(input: {
   channelSecret: string;
   timeoutMs: number;
   signal?: AbortSignal;
-}): Promise<WebhookOutcome> {
+}): Promise<WebhookAttemptResult> {
   const started = performance.now();
   const timeout = AbortSignal.timeout(input.timeoutMs);
   const signal = input.signal ? AbortSignal.any([timeout, input.signal]) : timeout;

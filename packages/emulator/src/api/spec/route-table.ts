@@ -1,4 +1,4 @@
-import { LineApiError } from "../../errors.ts";
+import { LineErrorResponse } from "../../errors.ts";
 import type { BodyKind, Route } from "../route.ts";
 import type { SpecOperation } from "./line-specs.ts";
 import { notImplemented } from "./not-implemented.ts";
@@ -47,7 +47,7 @@ function unanswered(operation: SpecOperation, reason: string): Route {
     method: operation.method as Route["method"],
     pattern: operation.path,
     handle() {
-      throw new LineApiError(
+      throw new LineErrorResponse(
         501,
         `The emulator does not implement ${operation.operationId} (${operation.method} ${operation.path}): ${reason}`,
       );

@@ -1,0 +1,1 @@
+export { createDemoBot, type DemoBotOptions, type DemoSession } from "./demo-bot.ts";

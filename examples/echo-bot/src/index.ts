@@ -1,0 +1,1 @@
+export { createEchoBot } from "./echo-bot.ts";

@@ -1,0 +1,61 @@
+import type { LineClient } from "@linefleet/line-client";
+import { chatIdOf, type WebhookEvent } from "@linefleet/webhook";
+import type { Bot } from "./bot.ts";
+import type { Channel } from "./channel.ts";
+import type { BotLogger } from "./context.ts";
+import { createContext } from "./create-context.ts";
+import { SessionConflictError } from "./errors.ts";
+import type { Responder } from "./responder.ts";
+import type { BotServices } from "./services.ts";
+import type { BotStorage, StoredSession } from "./storage.ts";
+
+/** One event and everything its handlers reach, as the runtime hands it over. */
+export interface BotRun {
+  /** The bot's user ID the webhook was addressed to. */
+  destination: string;
+  event: WebhookEvent;
+  channel: Channel;
+  client: LineClient;
+  responder: Responder;
+  storage: BotStorage;
+  services: BotServices;
+  /** Already carries the event's ids and its channel. */
+  log: BotLogger;
+}
+
+/**
+ * Runs one event: loads the chat's session, builds the context, runs the bot, then saves the
+ * session if the handlers changed it. Throws what a handler threw (nothing is saved then), or
+ * `SessionConflictError` when another event saved the chat's session meanwhile.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: any bot, whatever its session and middleware types
+export async function runBot(bot: Bot<any, any>, run: BotRun): Promise<void> {
+  const { sessionOptions } = bot;
+  const { destination, event, storage } = run;
+  // Events without a chat (rare) get `initial()` and save nothing.
+  const chatId = chatIdOf(event.source);
+  const chat = sessionOptions && chatId ? event.source : undefined;
+  let loaded: StoredSession | undefined;
+  let session: unknown;
+  if (sessionOptions) {
+    loaded = chat ? await storage.loadSession(destination, chat) : undefined;
+    session = loaded?.json !== undefined ? JSON.parse(loaded.json) : sessionOptions.initial();
+  }
+  const before = JSON.stringify(session ?? null);
+
+  const context = createContext({ ...run, session });
+  await bot.dispatch(context);
+
+  if (!chat || !loaded || !sessionOptions) return;
+  const after = JSON.stringify(context.session ?? null);
+  if (after === before) return;
+  const saved = await storage.saveSession(
+    destination,
+    chat,
+    loaded.version,
+    after,
+    sessionOptions.ttlSeconds,
+  );
+  if (!saved) throw new SessionConflictError(`${destination}:${chatId}`);
+  run.log.debug({ session: chatId }, "session saved");
+}

@@ -1,0 +1,67 @@
+import { type Bot, type BotStorage, runBot } from "@linefleet/bot";
+import type { Logger } from "@linefleet/log";
+import { eventKeyOf, type LineEventJob } from "@linefleet/store";
+import { chatIdOf } from "@linefleet/webhook";
+import type { ChannelResolver } from "./channel-resolver.ts";
+import { EventResponder } from "./responder.ts";
+import type { SendLedger } from "./send-ledger.ts";
+import type { SendObserver } from "./send-observer.ts";
+import type { WorkerServices } from "./worker-services.ts";
+
+interface EventHandlerOptions {
+  // biome-ignore lint/suspicious/noExplicitAny: any bot, whatever its session and middleware types
+  bot: Bot<any, any>;
+  /** The channel of each event and the LINE client answering for it, looked up per event. */
+  channels: ChannelResolver;
+  storage: BotStorage;
+  services: WorkerServices;
+  replyTokenMaxAgeMs: number;
+  pushAfterUnknownReply: boolean;
+  /** Where each channel's sends are counted (metrics). */
+  observeSends: (channel: string) => SendObserver;
+  now: () => number;
+}
+
+/**
+ * Runs one queued event through the bot: finds its channel (and that channel's client), makes the
+ * responder that sends its answers exactly once through `ledger` (this attempt's send ledger,
+ * loaded with the lane turn), and hands both to the bot. Throws what the bot threw.
+ */
+export function createEventHandler(options: EventHandlerOptions) {
+  return async function handleEvent(job: LineEventJob, log: Logger, ledger: SendLedger) {
+    const { destination, event, replay } = job;
+    const { channel, client } = await options.channels.resolve({
+      channel: job.channel,
+      destination,
+    });
+    const responder = new EventResponder(
+      {
+        // Qualified by the channel: the retry keys of two channels' events never collide.
+        webhookEventId: eventKeyOf(job.channel ?? "default", event.webhookEventId),
+        timestamp: event.timestamp,
+        // A replayed dead letter answers by push only.
+        replyToken: replay ? undefined : event.replyToken,
+        chatId: chatIdOf(event.source),
+        mode: event.mode,
+      },
+      client,
+      ledger,
+      {
+        replyTokenMaxAgeMs: options.replyTokenMaxAgeMs,
+        pushAfterUnknownReply: options.pushAfterUnknownReply,
+        now: options.now,
+        observe: options.observeSends(channel.name),
+      },
+    );
+    await runBot(options.bot, {
+      destination,
+      event,
+      channel,
+      client,
+      responder,
+      storage: options.storage,
+      services: options.services,
+      log,
+    });
+  };
+}

@@ -1,0 +1,46 @@
+import { webhookEventSchema } from "@linefleet/webhook";
+import type { JobsOptions } from "bullmq";
+import { z } from "zod";
+import { DEFAULT_DEDUPE_TTL_MS } from "./redis-model/keys.ts";
+
+/**
+ * The one job type that flows from the ingress (producer) to the workers (consumers).
+ * Both sides import it from here, so a payload change is a type error on both.
+ */
+export const lineEventJobSchema = z.object({
+  /**
+   * The name of the channel the webhook came to (CHANNELS_FILE's `name`; "default" for the
+   * single-channel variables, and for jobs queued before channels had names).
+   */
+  channel: z.string().default("default"),
+  /** The bot's user ID the webhook was sent to (each channel has its own bot); keys the lanes. */
+  destination: z.string(),
+  event: webhookEventSchema,
+  /** When the ingress accepted the request (epoch ms). */
+  receivedAt: z.number(),
+  /** Set when a dead letter is replayed: answers then go by push only (the reply token is long dead). */
+  replay: z.boolean().optional(),
+});
+
+export type LineEventJob = z.infer<typeof lineEventJobSchema>;
+
+/**
+ * The job options of the events queue. Its name (one per shard) comes from the layout:
+ * `redisKeys(prefix, { shards }).layout.queueName(shard)`.
+ */
+export const lineEventsQueue = {
+  /** How long a webhookEventId is remembered by default (DEDUPE_TTL_MS). */
+  dedupeTtlMs: DEFAULT_DEDUPE_TTL_MS,
+  jobOptions: {
+    attempts: 8,
+    // "linefleet" names the workers' own strategy: Retry-After when asked, else jittered exponential.
+    backoff: { type: "linefleet", delay: 500 },
+    // A completed job is deleted at once: no completed set to write and trim on every completion.
+    // The dedupe mark (BullMQ's `de:` key, 24 h TTL) outlives the job: on completion BullMQ
+    // deletes a mark only if it has no TTL left (moveToFinished, removeDeduplicationKeyIfNeeded-
+    // OnFinalization), so a later redelivery is still refused. Tested in tests/pipeline.int.test.ts.
+    removeOnComplete: true,
+    // Failed jobs are the dead letters: keep them a week for inspection and replay.
+    removeOnFail: { age: 7 * 24 * 60 * 60 },
+  } satisfies JobsOptions,
+} as const;

@@ -1,0 +1,73 @@
+export { type LineEventJob, lineEventJobSchema, lineEventsQueue } from "./catalog.ts";
+export {
+  type ClusterSeed,
+  createProducerConnection,
+  createWorkerConnection,
+  type RedisConnection,
+  type RedisTarget,
+} from "./connection.ts";
+export {
+  createEventEnqueuer,
+  type EnqueueReport,
+  EVENTS_PER_TRANSACTION,
+  type EventEnqueuer,
+  type EventEnqueuerOptions,
+  EventsNotStorableError,
+  ReplicasNotConfirmedError,
+} from "./enqueue.ts";
+export {
+  assertRedisKeepsKeys,
+  checkEvictionPolicy,
+  type EvictionPolicyVerdict,
+  type EvictionPolicyWatch,
+  judgeEvictionPolicy,
+  RedisMayEvictError,
+  readEvictionPolicy,
+  watchEvictionPolicy,
+} from "./eviction-policy.ts";
+export {
+  createQueueDepthReader,
+  type QueueDepth,
+  type QueueState,
+  queueStates,
+} from "./queue-depth.ts";
+export {
+  ADMIT_TO_LANE,
+  BEGIN_EVENT,
+  DEAD_LETTER_TTL_SECONDS,
+  DEFAULT_DEDUPE_TTL_MS,
+  DONE_GRACE_SECONDS,
+  dedupeIdFor,
+  eventKeyOf,
+  FINISH_EVENT,
+  hashTag,
+  jobIdFor,
+  LANE_TTL_SECONDS,
+  LEDGER_TTL_SECONDS,
+  laneOf,
+  MESSAGE_LOG_TTL_SECONDS,
+  PROFILE_TTL_SECONDS,
+  RATE_ACQUIRE,
+  type RedisKeys,
+  type RedisKeysOptions,
+  redisKeys,
+  type ScriptSpec,
+  SESSION_COMMIT,
+  SESSION_TTL_SECONDS,
+  type ShardLayout,
+  type ShardLayoutOptions,
+  STEP_ASIDE,
+  shardLayout,
+  shareConcurrency,
+  TOKEN_INVALIDATE,
+  TOKEN_LOCK_RELEASE,
+  tokenTtlMs,
+} from "./redis-model/keys.ts";
+export { defineScript, type RedisScript, type ScriptArg } from "./scripts.ts";
+export {
+  checkShardCountOrExit,
+  recordedKeys,
+  SHARD_COUNT_MISMATCH_EXIT_CODE,
+  type ShardCountCheckOptions,
+  ShardCountMismatchError,
+} from "./shard-count.ts";

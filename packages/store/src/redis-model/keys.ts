@@ -1,0 +1,118 @@
+/**
+ * The Redis data model, in one place: every key linefleet writes, its builder, its TTL and the
+ * Lua scripts that touch it (docs/redis-data-model.md has the table). Everything of one lane —
+ * the lane, its waiting set, its events' ledgers, its session — shares the lane's hash tag, so
+ * one script may touch it all, on one Redis or on a Cluster shard.
+ *
+ * With shards (QUEUE_SHARDS > 1, or any Redis Cluster), a lane's tag is its shard's tag instead:
+ * the ingress admits an event to its lane and adds its job in one MULTI, so the lane's keys must
+ * share a slot with the shard queue's BullMQ keys. A lane still has one tag for all its keys.
+ */
+import { bullKey, dedupeKey, EVENTS_QUEUE_NAME } from "./queue.ts";
+import { shardLayout } from "./shards.ts";
+import { assertPlainPrefix, hashTag } from "./tags.ts";
+
+export interface RedisKeysOptions {
+  /** QUEUE_SHARDS: how many hash-tagged event queues. */
+  shards?: number;
+  /** On a Redis Cluster even one shard is tagged. */
+  cluster?: boolean;
+}
+
+export function redisKeys(prefix: string, { shards = 1, cluster = false }: RedisKeysOptions = {}) {
+  assertPlainPrefix(prefix);
+  const layout = shardLayout({ count: shards, cluster, baseName: EVENTS_QUEUE_NAME });
+  /** `<prefix>:<family>:<the lane's tag>`: the shard's tag then the lane, or the lane as tag. */
+  const ofLane = (family: string, lane: string) =>
+    layout.tagged
+      ? `${prefix}:${family}:${layout.tag(layout.shardOfLane(lane))}:${lane}`
+      : `${prefix}:${family}:${hashTag(lane)}`;
+  const lane = (lane: string) => ofLane("lane", lane);
+  const laneWaiting = (lane: string) => ofLane("lane-waiting", lane);
+  /**
+   * An event's ledger, by the event's key (eventKeyOf: its channel and webhookEventId). An event
+   * without a chat has its ledger tagged by its own key, like its (empty) lane keys.
+   */
+  const ledger = (lane: string | undefined, eventKey: string) =>
+    lane === undefined ? ofLane("ledger", eventKey) : `${ofLane("ledger", lane)}:${eventKey}`;
+  return {
+    prefix,
+    layout,
+    /**
+     * BullMQ's key of a shard queue's state (`wait`, `active`, …) or of one of its jobs (by id):
+     * the queue's name comes from the layout, so every key of a shard shares its slot.
+     */
+    queueKey: (shard: number, name: string) => bullKey(prefix, layout.queueName(shard), name),
+    /**
+     * A SCAN pattern matching every lane key of a shard. Untagged, a lane's tag is the lane itself;
+     * tagged, the shard's tag comes first. Redis's glob treats a tag's braces as plain characters.
+     */
+    lanesOfShard: (shard: number) =>
+      layout.tagged ? `${prefix}:lane:${layout.tag(shard)}:*` : `${prefix}:lane:{*}`,
+    /** The shard count this deployment was started with (string), set by its first process. */
+    queueShards: () => `${prefix}:queue-shards`,
+    /** BullMQ's dedupe mark of an event, by its key (eventKeyOf; written by BullMQ's add script). */
+    dedupe: (queueName: string, eventKey: string) => dedupeKey(prefix, queueName, eventKey),
+    /** A lane: its pending events (sorted set, scored by timestamp). */
+    lane,
+    /** The lane's events waiting for their turn (sorted set, scored by when the mark lapses). */
+    laneWaiting,
+    /** An event's send ledger (hash: send position → entry, see event-turn.ts), in its lane's slot. */
+    ledger,
+    /**
+     * The keys an event's worker scripts touch, all in one slot: its lane, the lane's waiting set
+     * and its ledger. An event without a chat gets a lane and waiting set tagged by its own id,
+     * which stay empty.
+     */
+    event: (laneOfEvent: string | undefined, eventKey: string) => {
+      const tagged = laneOfEvent ?? eventKey;
+      return {
+        lane: lane(tagged),
+        laneWaiting: laneWaiting(tagged),
+        ledger: ledger(laneOfEvent, eventKey),
+      };
+    },
+    /** A chat's bot session (string or hash, the bot runtime's choice), in its lane's slot. */
+    session: (lane: string) => ofLane("session", lane),
+    /** A fleet-wide rate limit (string: GCRA arrival time). */
+    rateLimit: (name: string) => `${prefix}:rate:${hashTag(name)}`,
+    /** The fleet-wide limit of one channel's calls to LINE's API (LINE limits per channel). */
+    lineApiRateLimit: (channel: string) => `${prefix}:rate:${hashTag(`line-api:${channel}`)}`,
+    /** A LINE channel's cached access token (string, JSON), by the channel's ID at LINE. */
+    token: (channelId: string) => `${prefix}:token:${hashTag(channelId)}`,
+    /** The lock held by the process renewing that token (string: its owner), in the token's slot. */
+    tokenLock: (channelId: string) => `${prefix}:token-lock:${hashTag(channelId)}`,
+    /** A channel's bot user ID as LINE confirmed it (GET /v2/bot/info; string), by name. */
+    botUserId: (channel: string) => `${prefix}:bot-user-id:${hashTag(channel)}`,
+    /** A chat's messages as a bot keeps them (hash: message id → text; the demo bot's), in its lane's slot. */
+    messageLog: (lane: string) => `${prefix}:messages:${hashTag(lane)}`,
+    /** A user's cached profile as seen by one bot (string, JSON), in the slot of their 1:1 lane. */
+    profile: (destination: string, userId: string) => ofLane("profile", `${destination}:${userId}`),
+  };
+}
+
+export type RedisKeys = ReturnType<typeof redisKeys>;
+
+export { BEGIN_EVENT, FINISH_EVENT, STEP_ASIDE } from "./event-turn.ts";
+export { ADMIT_TO_LANE, LANE_TTL_SECONDS, laneOf } from "./lanes.ts";
+export { DEAD_LETTER_TTL_SECONDS, DONE_GRACE_SECONDS, LEDGER_TTL_SECONDS } from "./ledger.ts";
+export { MESSAGE_LOG_TTL_SECONDS } from "./message-log.ts";
+export { PROFILE_TTL_SECONDS } from "./profiles.ts";
+export {
+  DEFAULT_DEDUPE_TTL_MS,
+  dedupeIdFor,
+  eventKeyOf,
+  jobIdFor,
+  READ_QUEUE_DEPTH,
+} from "./queue.ts";
+export { RATE_ACQUIRE } from "./rate-limit.ts";
+export type { ScriptSpec } from "./script.ts";
+export { SESSION_COMMIT, SESSION_TTL_SECONDS } from "./sessions.ts";
+export {
+  type ShardLayout,
+  type ShardLayoutOptions,
+  shardLayout,
+  shareConcurrency,
+} from "./shards.ts";
+export { hashTag } from "./tags.ts";
+export { TOKEN_INVALIDATE, TOKEN_LOCK_RELEASE, tokenTtlMs } from "./tokens.ts";
