@@ -18,7 +18,7 @@ import { statisticsRoutes } from "./statistics-routes.ts";
 import { webhookEndpointRoutes } from "./webhook-endpoint-routes.ts";
 
 /** Every hand-written handler of LINE's operations, each naming its operationId. */
-export function lineRoutes(dispatcher: WebhookDispatcher): Route[] {
+function lineRoutes(dispatcher: WebhookDispatcher): Route[] {
   return [
     ...sendRoutes,
     ...infoRoutes,

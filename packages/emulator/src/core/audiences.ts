@@ -1,7 +1,7 @@
 /** LINE's audience types the Messaging API creates (others come from LINE's ad products). */
 export type AudienceType = "UPLOAD" | "CLICK" | "IMP";
 
-export interface AudienceJob {
+interface AudienceJob {
   audienceGroupJobId: number;
   audienceGroupId: number;
   description?: string;

@@ -17,8 +17,8 @@ export const LINE_SPEC_NAMES = [
 
 export type LineSpecName = (typeof LINE_SPEC_NAMES)[number];
 
-export const HTTP_METHODS = ["get", "post", "put", "delete", "patch"] as const;
-export type HttpMethod = "GET" | "POST" | "PUT" | "DELETE" | "PATCH";
+const HTTP_METHODS = ["get", "post", "put", "delete", "patch"] as const;
+type HttpMethod = "GET" | "POST" | "PUT" | "DELETE" | "PATCH";
 
 /** One operation of a spec: what a route table needs to serve it. */
 export interface SpecOperation {
@@ -42,7 +42,7 @@ export interface LineSpec {
   operations: SpecOperation[];
 }
 
-export const SPECS_DIR = fileURLToPath(new URL("../../../specs/", import.meta.url));
+const SPECS_DIR = fileURLToPath(new URL("../../../specs/", import.meta.url));
 
 type OpenApiObject = Record<string, unknown>;
 

@@ -7,7 +7,7 @@ import { notImplemented } from "./not-implemented.ts";
  * What an operation does in the emulator: `stateful` keeps LINE's state (menus, audiences, chats),
  * `computed` reports statistics from the emulator's own traffic, `not-implemented` answers 501.
  */
-export type Behaviour = "stateful" | "computed" | "not-implemented";
+type Behaviour = "stateful" | "computed" | "not-implemented";
 
 export type RouteTableEntry =
   /** Served by the Messaging-API pipeline (bearer or basic auth, LINE's `{message}` errors). */
