@@ -25,7 +25,7 @@ export interface TransformOptions {
 }
 
 /** The name of the property-only half of a discriminated base schema. */
-export const baseSchemaName = (name: string) => `${name}.base`;
+const baseSchemaName = (name: string) => `${name}.base`;
 
 /** Where the dispatch keeps the values its mapping knows, for the error message. */
 export const DISCRIMINATOR_VALUES = "x-linefleet-discriminator-values";
