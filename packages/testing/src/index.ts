@@ -4,6 +4,7 @@ export {
   BotFailedError,
   type BotTest,
   type BotTestOptions,
+  type SessionOf,
   startBotTest,
   type TestClock,
   type TestUser,
