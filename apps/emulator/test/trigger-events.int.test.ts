@@ -115,6 +115,7 @@ describe("pnpm trigger: the events beyond messages", () => {
       expect(help.stdout).toContain(name);
     const sent = await run("module", "--kind", "detached");
     expect(sent.code).toBe(0);
+    expect(sent.stdout.split("\n")[0]).toBe("sent module event to the channel");
     // The CLI prints the input and the emulator's answer as JSON after its first line.
     const { deliveryId } = JSON.parse(sent.stdout.slice(sent.stdout.indexOf("{"))) as SentEvent;
     await emulator.deliveryDone(deliveryId);
