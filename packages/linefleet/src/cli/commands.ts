@@ -49,7 +49,7 @@ Without it: BOT_MODULE, else src/bot.ts when it exists, else the echo bot.`,
     summary: "the webhook ingress: verifies, dedupes and queues LINE's events",
     // The schemas are loaded for the help only: a command itself starts without them.
     help: async () => variables((await import("@linefleet/ingress")).ingressEnvSchema),
-    run: () => import("../ingress/main.ts"),
+    run: () => import("@linefleet/app-ingress/main"),
   },
   {
     name: "worker",
@@ -60,30 +60,30 @@ Without it: BOT_MODULE, else src/bot.ts when it exists, else the echo bot.`,
 Without it: BOT_MODULE, else the echo bot.
 
 ${variables((await import("@linefleet/config")).workerEnvSchema)}`,
-    run: () => import("../worker/main.ts"),
+    run: () => import("@linefleet/app-worker/main"),
   },
   {
     name: "emulator",
     summary: "the local LINE platform emulator and its chat UI",
-    help: async () => variables((await import("../emulator/env.ts")).emulatorEnvSchema),
-    run: () => import("../emulator/main.ts"),
+    help: async () => variables((await import("@linefleet/app-emulator/env")).emulatorEnvSchema),
+    run: () => import("@linefleet/app-emulator/main"),
   },
   {
     name: "trigger",
     args: "<event> [flags]",
     summary: "sends an event to a running bot through the emulator",
-    run: () => import("../emulator/trigger.ts"),
+    run: () => import("@linefleet/app-emulator/trigger"),
   },
   {
     name: "dead-letters",
     args: "<list|show|replay|prune>",
     summary: "inspects and replays events that failed for good",
-    run: () => import("../worker/dead-letters.ts"),
+    run: () => import("@linefleet/app-worker/dead-letters"),
   },
   {
     name: "doctor",
     args: "[--url URL] [--ingress-url URL] [--json]",
     summary: "checks the whole setup and explains each problem with its fix",
-    run: () => import("../doctor/main.ts"),
+    run: () => import("@linefleet/app-doctor/main"),
   },
 ];

@@ -3,8 +3,8 @@ import { messagingApi } from "@line/bot-sdk";
 import { createEmulator, type Emulator, type SentEvent } from "@linefleet/emulator";
 import { repoRoot } from "@linefleet/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildEventInput, type TriggerValues } from "../../src/emulator/trigger/build-input.ts";
-import { createControlClient } from "../../src/emulator/trigger/control-client.ts";
+import { buildEventInput, type TriggerValues } from "../src/trigger/build-input.ts";
+import { createControlClient } from "../src/trigger/control-client.ts";
 import { startEchoBot } from "./support/echo-bot.ts";
 
 const channelSecret = "trigger-events-secret";
@@ -101,7 +101,7 @@ describe("pnpm trigger: the events beyond messages", () => {
       new Promise<{ code: number | null; stdout: string }>((resolve) => {
         const child = execFile(
           process.execPath,
-          ["packages/linefleet/src/emulator/trigger.ts", ...args],
+          ["apps/emulator/src/trigger.ts", ...args],
           {
             cwd: repoRoot,
             env: { PATH: process.env.PATH ?? "", EMULATOR_URL: emulator.url },
