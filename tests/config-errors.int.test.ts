@@ -1,7 +1,7 @@
 import { execFile } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { createServer } from "node:net";
-import { freePort, repoRoot } from "@linefleet/testing";
+import { freePort, repoRoot } from "@linefleet/test-support";
 import { describe, expect, it } from "vitest";
 import { writeChannelsFile } from "./channels-file.ts";
 
@@ -78,7 +78,9 @@ describe("a process started with a bad configuration", () => {
       file,
       `[\n  { "name": "shop", "channelSecret": "s3cr3tS3CR3Tsecret",\n    "channelAccessToken": ${token} }\n]\n`,
     );
-    const { code, stderr } = await runApp("apps/ingress/src/main.ts", { CHANNELS_FILE: file });
+    const { code, stderr } = await runApp("apps/ingress/src/main.ts", {
+      CHANNELS_FILE: file,
+    });
     expect(code).toBe(1);
     // No piece of the token (nor of the secret) in the output: no run of 4 of its characters.
     for (const secret of [token, "s3cr3tS3CR3Tsecret"]) {
@@ -131,7 +133,9 @@ describe("a process whose port is taken", () => {
       expect(ingress.code).toBe(1);
       expect(ingress.stderr).toContain(`ingress: cannot listen on 127.0.0.1:${port}`);
       expect(ingress.stderr).not.toMatch(stackLine);
-      const emulator = await runApp("apps/emulator/src/main.ts", { EMULATOR_PORT: String(port) });
+      const emulator = await runApp("apps/emulator/src/main.ts", {
+        EMULATOR_PORT: String(port),
+      });
       expect(emulator.code).toBe(1);
       expect(emulator.stderr).toContain(`emulator: cannot listen on 127.0.0.1:${port}`);
       expect(emulator.stderr).not.toMatch(stackLine);

@@ -2,7 +2,7 @@ import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type AppProcess, freePort, repoRoot, startApp, waitFor } from "@linefleet/testing";
+import { type AppProcess, freePort, repoRoot, startApp, waitFor } from "@linefleet/test-support";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 
 // `pnpm trigger --wait` beside a real `pnpm dev` (ingress, worker, emulator, Redis) running a bot
@@ -53,10 +53,10 @@ function examplesOf(help: string): string[][] {
   return section
     .split("\n")
     .map((line) => line.trim())
-    .filter((line) => line.startsWith("pnpm trigger "))
+    .filter((line) => line.startsWith("linefleet trigger "))
     .map((line) =>
       // Words, a quoted one as one argument without its quotes (as a shell would).
-      [...line.slice("pnpm trigger ".length).matchAll(/'([^']*)'|(\S+)/g)].map(
+      [...line.slice("linefleet trigger ".length).matchAll(/'([^']*)'|(\S+)/g)].map(
         (match) => match[1] ?? match[2] ?? "",
       ),
     );

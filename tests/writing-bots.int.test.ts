@@ -4,7 +4,8 @@ import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import type { Bot } from "@linefleet/bot";
-import { type BotTest, repoRoot, startBotTest } from "@linefleet/testing";
+import { repoRoot } from "@linefleet/test-support";
+import { type BotTest, startBotTest } from "@linefleet/testing";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 
 /**

@@ -1,7 +1,7 @@
 import { execFile } from "node:child_process";
 import { messagingApi } from "@line/bot-sdk";
 import { createEmulator, type Emulator, type SentEvent } from "@linefleet/emulator";
-import { repoRoot } from "@linefleet/testing";
+import { repoRoot } from "@linefleet/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildEventInput, type TriggerValues } from "../src/trigger/build-input.ts";
 import { createControlClient } from "../src/trigger/control-client.ts";
