@@ -33,10 +33,15 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
 async function create(options: Options, io: Io): Promise<number> {
   const dir = resolve(io.cwd, options.dir);
   const release = options.packages
-    ? { packages: await readReleasePackages(resolve(io.cwd, options.packages)), projectDir: dir }
+    ? { packages: await readReleasePackages(options.packages, io.cwd), projectDir: dir }
     : undefined;
   const name = packageNameOf(dir);
-  const manifest = projectManifest({ name, linefleetVersion: await ownVersion(), js: options.js, release });
+  const manifest = projectManifest({
+    name,
+    linefleetVersion: await ownVersion(),
+    js: options.js,
+    release,
+  });
   await scaffold({ dir, js: options.js, manifest: { ...manifest, name } });
   const shown = options.dir; // as the user wrote it, for the `cd` they will type
   io.out(`Created ${name} (${options.js ? "JavaScript" : "TypeScript"}) in ${dir}\n`);
@@ -44,7 +49,9 @@ async function create(options: Options, io: Io): Promise<number> {
     io.out("Installing its dependencies with npm install…\n");
     const code = await (io.install ?? npmInstall)(dir);
     if (code !== 0) {
-      io.err(`create-linefleet: npm install failed (exit code ${code}); run it again in ${shown}\n`);
+      io.err(
+        `create-linefleet: npm install failed (exit code ${code}); run it again in ${shown}\n`,
+      );
       return 1;
     }
   }

@@ -2,7 +2,7 @@ import { relative, sep } from "node:path";
 import type { ReleasePackage } from "./release-packages.ts";
 
 /** The tools a project runs with, at the versions linefleet itself is built and tested with. */
-export const toolVersions = {
+const toolVersions = {
   typescript: "^7.0.2",
   vitest: "^5.1.2",
   "@types/node": "^24.0.0",

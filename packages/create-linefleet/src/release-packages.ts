@@ -12,7 +12,7 @@ export interface ReleasePackage {
 }
 
 /** The packages a new project depends on by name; the others come in as their dependencies. */
-export const requiredPackages = ["@linefleet/bot", "@linefleet/testing", "linefleet"] as const;
+const requiredPackages = ["@linefleet/bot", "@linefleet/testing", "linefleet"] as const;
 
 const isLinefleetPackage = (name: string) => name === "linefleet" || name.startsWith("@linefleet/");
 
@@ -20,8 +20,8 @@ const isLinefleetPackage = (name: string) => name === "linefleet" || name.starts
  * Every linefleet package among the tarballs in `dir`, named by its manifest (not its file name).
  * Fails with a message when `dir` is missing or lacks one of the `requiredPackages`.
  */
-export async function readReleasePackages(dir: string): Promise<ReleasePackage[]> {
-  const folder = resolve(dir);
+export async function readReleasePackages(dir: string, cwd: string): Promise<ReleasePackage[]> {
+  const folder = resolve(cwd, dir);
   const isFolder = await stat(folder).then(
     (s) => s.isDirectory(),
     () => false,

@@ -64,6 +64,9 @@ async function copyTemplates(from: string, to: string, values: Record<string, st
     const target = join(to, relative(from, file.parentPath), renamed[file.name] ?? file.name);
     await mkdir(join(target, ".."), { recursive: true });
     const text = await readFile(source, "utf8");
-    await writeFile(target, text.replace(/\{\{(\w+)\}\}/g, (all, key: string) => values[key] ?? all));
+    await writeFile(
+      target,
+      text.replace(/\{\{(\w+)\}\}/g, (all, key: string) => values[key] ?? all),
+    );
   }
 }
