@@ -1,0 +1,3 @@
+// linefleet: the runtime (ingress, workers, emulator) and the `linefleet` command. Bots are written
+// with @linefleet/bot and tested with @linefleet/testing.
+export { runCli } from "./cli/run-cli.ts";
