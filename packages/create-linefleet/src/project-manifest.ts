@@ -62,7 +62,11 @@ function overridesOf(release: NonNullable<ManifestInput["release"]>): Record<str
   );
 }
 
-/** `file:` and the tarball's path from the project's folder, as npm itself writes it. */
+/**
+ * `file:` and the tarball's path: relative to the project, as npm itself writes it, when the two
+ * are close (a project beside the clone: `file:../linefleet/release/…`), else absolute.
+ */
 function fileSpec(projectDir: string, file: string): string {
-  return `file:${relative(projectDir, file).split(sep).join("/")}`;
+  const path = relative(projectDir, file).split(sep).join("/");
+  return `file:${path.startsWith("../../") ? file : path}`;
 }

@@ -217,6 +217,21 @@ describe("create-linefleet --packages <dir>", () => {
     });
   });
 
+  it("names a tarball far from the project by its absolute path", async () => {
+    const far = mkdtempSync(join(tmpdir(), "far-release-"));
+    try {
+      for (const name of ["@linefleet/bot", "@linefleet/testing", "linefleet"]) {
+        await writeFakeTarball(join(far, `${name.replace(/\W/g, "")}.tgz`), { name, version });
+      }
+      expect(await run("far-bot", "--packages", far, "--no-install")).toMatchObject({ code: 0 });
+      expect(manifestOf("far-bot").dependencies.linefleet).toBe(
+        `file:${join(far, "linefleet.tgz")}`,
+      );
+    } finally {
+      rmSync(far, { recursive: true, force: true });
+    }
+  });
+
   it("names the packages a folder lacks, and writes nothing", async () => {
     mkdirSync(join(root, "partial"));
     await writeFakeTarball(join(root, "partial/linefleet-bot-1.0.0.tgz"), {
