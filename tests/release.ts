@@ -1,0 +1,18 @@
+import { join } from "node:path";
+import { repoRoot } from "@linefleet/testing";
+import { runShell } from "./shell-command.ts";
+
+/** Where `pnpm release:pack` writes the packages' tarballs. */
+export const releaseDir = join(repoRoot, "release");
+
+let packed: Promise<void> | undefined;
+
+/** `pnpm release:pack`, once for the test file however many tests need the tarballs. */
+export function packRelease(): Promise<void> {
+  packed ??= (async () => {
+    const pack = runShell("pnpm release:pack", { cwd: repoRoot, env: process.env });
+    const code = await pack.exit(180_000);
+    if (code !== 0) throw new Error(`pnpm release:pack failed (${code}):\n${pack.output()}`);
+  })();
+  return packed;
+}
