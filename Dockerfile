@@ -18,5 +18,5 @@ COPY --from=deps --chown=node:node /app /app
 USER node
 EXPOSE 3000 8090 9464
 # The same image runs every process; docker-compose.yml picks one per service. The commands run
-# there too: `node apps/worker/src/dead-letters.ts list`, `node apps/emulator/src/trigger.ts --help`.
-CMD ["node", "--max-semi-space-size=16", "apps/ingress/src/main.ts"]
+# there too: `node packages/linefleet/src/worker/dead-letters.ts list`, `node packages/linefleet/src/emulator/trigger.ts --help`.
+CMD ["node", "--max-semi-space-size=16", "packages/linefleet/src/ingress/main.ts"]

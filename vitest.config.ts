@@ -10,18 +10,14 @@ export default defineConfig({
       {
         test: {
           name: "unit",
-          include: ["packages/*/test/**/*.test.ts", "apps/*/test/**/*.test.ts"],
+          include: ["packages/*/test/**/*.test.ts"],
           exclude: ["**/*.int.test.ts", "**/node_modules/**"],
         },
       },
       {
         test: {
           name: "integration",
-          include: [
-            "packages/*/test/**/*.int.test.ts",
-            "apps/*/test/**/*.int.test.ts",
-            "tests/**/*.int.test.ts",
-          ],
+          include: ["packages/*/test/**/*.int.test.ts", "tests/**/*.int.test.ts"],
           globalSetup: ["packages/testing/src/global-setup.ts"],
           // Integration tests start real processes; two cores run them best one file at a time.
           fileParallelism: false,

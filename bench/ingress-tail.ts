@@ -61,7 +61,7 @@ async function startIngress(variant: string, index: number): Promise<AppProcess 
     : ["--trace-gc"];
   const app = startApp(
     `ingress-${index}`,
-    "apps/ingress/src/main.ts",
+    "packages/linefleet/src/ingress/main.ts",
     {
       REDIS_URL: redis.url,
       QUEUE_PREFIX: `tail-${index}`,

@@ -22,7 +22,7 @@ const stackLine = /^\s+at /m;
 
 describe("a process started with a bad configuration", () => {
   it("ingress: names every bad variable, prints no stack trace, exits 1", async () => {
-    const { code, stderr } = await runApp("apps/ingress/src/main.ts", {
+    const { code, stderr } = await runApp("packages/linefleet/src/ingress/main.ts", {
       PORT: "eighty",
       REDIS_URL: "not a url",
     });
@@ -35,7 +35,7 @@ describe("a process started with a bad configuration", () => {
   });
 
   it("worker: names the missing access token, prints no stack trace, exits 1", async () => {
-    const { code, stderr } = await runApp("apps/worker/src/main.ts", {
+    const { code, stderr } = await runApp("packages/linefleet/src/worker/main.ts", {
       BOT_MODULE: "./my-bot.ts",
       WORKER_CONCURRENCY: "0",
     });
@@ -46,7 +46,7 @@ describe("a process started with a bad configuration", () => {
   });
 
   it("worker: a BOT_MODULE that does not exist is a config error too", async () => {
-    const { code, stderr } = await runApp("apps/worker/src/main.ts", {
+    const { code, stderr } = await runApp("packages/linefleet/src/worker/main.ts", {
       LINE_CHANNEL_ACCESS_TOKEN: "token",
       REDIS_URL: `redis://127.0.0.1:${await freePort()}`,
       BOT_MODULE: "./no-such-bot.ts",
@@ -58,7 +58,7 @@ describe("a process started with a bad configuration", () => {
   });
 
   it("emulator: needs no LINE credentials, but names a bad port without a stack trace", async () => {
-    const { code, stderr } = await runApp("apps/emulator/src/main.ts", {
+    const { code, stderr } = await runApp("packages/linefleet/src/emulator/main.ts", {
       EMULATOR_PORT: "70000",
       EMULATOR_WEBHOOK_URL: "nowhere",
     });
@@ -78,7 +78,9 @@ describe("a process started with a bad configuration", () => {
       file,
       `[\n  { "name": "shop", "channelSecret": "s3cr3tS3CR3Tsecret",\n    "channelAccessToken": ${token} }\n]\n`,
     );
-    const { code, stderr } = await runApp("apps/ingress/src/main.ts", { CHANNELS_FILE: file });
+    const { code, stderr } = await runApp("packages/linefleet/src/ingress/main.ts", {
+      CHANNELS_FILE: file,
+    });
     expect(code).toBe(1);
     // No piece of the token (nor of the secret) in the output: no run of 4 of its characters.
     for (const secret of [token, "s3cr3tS3CR3Tsecret"]) {
@@ -92,7 +94,7 @@ describe("a process started with a bad configuration", () => {
   });
 
   it("ingress: refuses a MAX_EVENT_AGE_MS its dedupe marks would not outlive", async () => {
-    const { code, stderr } = await runApp("apps/ingress/src/main.ts", {
+    const { code, stderr } = await runApp("packages/linefleet/src/ingress/main.ts", {
       LINE_CHANNEL_SECRET: "secret",
       DEDUPE_TTL_MS: String(60 * 60_000),
       MAX_EVENT_AGE_MS: String(60 * 60_000),
@@ -106,7 +108,7 @@ describe("a process started with a bad configuration", () => {
 
   it("pnpm dead-letters: names a bad variable without a stack trace", async () => {
     const { code, stderr } = await runApp(
-      "apps/worker/src/dead-letters.ts",
+      "packages/linefleet/src/worker/dead-letters.ts",
       { REDIS_URL: "not a url" },
       ["list"],
     );
@@ -122,7 +124,7 @@ describe("a process whose port is taken", () => {
     await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", resolve));
     const { port } = taken.address() as { port: number };
     try {
-      const ingress = await runApp("apps/ingress/src/main.ts", {
+      const ingress = await runApp("packages/linefleet/src/ingress/main.ts", {
         LINE_CHANNEL_SECRET: "secret",
         HOST: "127.0.0.1",
         PORT: String(port),
@@ -131,7 +133,9 @@ describe("a process whose port is taken", () => {
       expect(ingress.code).toBe(1);
       expect(ingress.stderr).toContain(`ingress: cannot listen on 127.0.0.1:${port}`);
       expect(ingress.stderr).not.toMatch(stackLine);
-      const emulator = await runApp("apps/emulator/src/main.ts", { EMULATOR_PORT: String(port) });
+      const emulator = await runApp("packages/linefleet/src/emulator/main.ts", {
+        EMULATOR_PORT: String(port),
+      });
       expect(emulator.code).toBe(1);
       expect(emulator.stderr).toContain(`emulator: cannot listen on 127.0.0.1:${port}`);
       expect(emulator.stderr).not.toMatch(stackLine);

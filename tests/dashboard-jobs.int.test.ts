@@ -11,7 +11,7 @@ function listDeadLetters(prefix: string) {
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
     const child = execFile(
       process.execPath,
-      ["apps/worker/src/dead-letters.ts", "list"],
+      ["packages/linefleet/src/worker/dead-letters.ts", "list"],
       {
         cwd: repoRoot,
         env: { PATH: process.env.PATH ?? "", REDIS_URL: inject("redisUrl"), QUEUE_PREFIX: prefix },

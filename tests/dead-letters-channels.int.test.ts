@@ -81,10 +81,14 @@ describe("a dead letter of a named channel", () => {
 
 /** Runs the dead-letters CLI as a user would, and collects what it printed. */
 async function runCli(args: string[], env: Record<string, string>) {
-  const child = spawn(process.execPath, ["apps/worker/src/dead-letters.ts", ...args], {
-    cwd: repoRoot,
-    env: { PATH: process.env.PATH ?? "", ...env },
-  });
+  const child = spawn(
+    process.execPath,
+    ["packages/linefleet/src/worker/dead-letters.ts", ...args],
+    {
+      cwd: repoRoot,
+      env: { PATH: process.env.PATH ?? "", ...env },
+    },
+  );
   let stdout = "";
   child.stdout.on("data", (chunk: Buffer) => {
     stdout += chunk;

@@ -25,10 +25,14 @@ const run = promisify(execFile);
 
 /** `pnpm run doctor --json`, as a process: its exit code and its report. */
 async function doctor(env: Record<string, string>, args: string[] = []) {
-  const result = await run(process.execPath, ["apps/doctor/src/main.ts", "--json", ...args], {
-    cwd: repoRoot,
-    env: { PATH: process.env.PATH ?? "", ...env },
-  }).then(
+  const result = await run(
+    process.execPath,
+    ["packages/linefleet/src/doctor/main.ts", "--json", ...args],
+    {
+      cwd: repoRoot,
+      env: { PATH: process.env.PATH ?? "", ...env },
+    },
+  ).then(
     (done) => ({ code: 0, stdout: done.stdout }),
     (error: { code: number; stdout: string }) => ({ code: error.code, stdout: error.stdout }),
   );
@@ -220,7 +224,7 @@ describe("the ingress serving TLS itself (TLS_CERT_FILE + TLS_KEY_FILE)", () => 
     const webhookUrl = `https://localhost:${ingressPort}/webhook`;
     // The test root plays a public CA for every process here, as NODE_EXTRA_CA_CERTS does.
     const trust = { NODE_EXTRA_CA_CERTS: files.root };
-    const ingress = startApp("ingress", "apps/ingress/src/main.ts", {
+    const ingress = startApp("ingress", "packages/linefleet/src/ingress/main.ts", {
       ...credentials,
       ...trust,
       REDIS_URL: redis.url,
@@ -229,7 +233,7 @@ describe("the ingress serving TLS itself (TLS_CERT_FILE + TLS_KEY_FILE)", () => 
       TLS_CERT_FILE: files.cert,
       TLS_KEY_FILE: files.key,
     });
-    const emulator = startApp("emulator", "apps/emulator/src/main.ts", {
+    const emulator = startApp("emulator", "packages/linefleet/src/emulator/main.ts", {
       ...credentials,
       ...trust,
       EMULATOR_PORT: String(emulatorPort),

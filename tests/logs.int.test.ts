@@ -165,13 +165,13 @@ describe("request-scoped logs, captured from the real processes", () => {
 
   it("prints a configuration error as the list of bad variables, with no stack and no secret", async () => {
     const token = "config-error-access-token-that-must-not-show";
-    const badWorker = startApp("bad-worker", "apps/worker/src/main.ts", {
+    const badWorker = startApp("bad-worker", "packages/linefleet/src/worker/main.ts", {
       LINE_CHANNEL_ACCESS_TOKEN: token,
       WORKER_CONCURRENCY: "many",
       METRICS_PORT: "not-a-port",
       REDIS_URL: inject("redisUrl"),
     });
-    const badIngress = startApp("bad-ingress", "apps/ingress/src/main.ts", {
+    const badIngress = startApp("bad-ingress", "packages/linefleet/src/ingress/main.ts", {
       LINE_CHANNEL_SECRET: "config-error-channel-secret",
       DASHBOARD_USER: "operator",
     });

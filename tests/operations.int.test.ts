@@ -97,10 +97,14 @@ describe("operations", () => {
 
 /** Runs the dead-letters CLI as a user would, and collects what it printed. */
 async function runCli(args: string[], env: Record<string, string>) {
-  const child = spawn(process.execPath, ["apps/worker/src/dead-letters.ts", ...args], {
-    cwd: repoRoot,
-    env: { PATH: process.env.PATH ?? "", ...env },
-  });
+  const child = spawn(
+    process.execPath,
+    ["packages/linefleet/src/worker/dead-letters.ts", ...args],
+    {
+      cwd: repoRoot,
+      env: { PATH: process.env.PATH ?? "", ...env },
+    },
+  );
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (chunk: Buffer) => {

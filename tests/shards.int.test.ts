@@ -86,7 +86,7 @@ describe(`QUEUE_SHARDS=${SHARDS} on a single Redis`, () => {
     expect(wrongCli.stderr).toContain(
       `QUEUE_SHARDS is 2, but this deployment's queue was created with ${SHARDS} shards`,
     );
-    const worker = startApp("worker-wrong-count", "apps/worker/src/main.ts", {
+    const worker = startApp("worker-wrong-count", "packages/linefleet/src/worker/main.ts", {
       ...env,
       QUEUE_SHARDS: "6",
       LINE_CHANNEL_ACCESS_TOKEN: "token",
@@ -100,10 +100,14 @@ describe(`QUEUE_SHARDS=${SHARDS} on a single Redis`, () => {
 });
 
 async function runCli(args: string[], env: Record<string, string>) {
-  const child = spawn(process.execPath, ["apps/worker/src/dead-letters.ts", ...args], {
-    cwd: repoRoot,
-    env: { PATH: process.env.PATH ?? "", ...env },
-  });
+  const child = spawn(
+    process.execPath,
+    ["packages/linefleet/src/worker/dead-letters.ts", ...args],
+    {
+      cwd: repoRoot,
+      env: { PATH: process.env.PATH ?? "", ...env },
+    },
+  );
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (chunk: Buffer) => {

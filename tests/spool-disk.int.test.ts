@@ -297,7 +297,7 @@ describe("the ingress spool on a failing disk, a damaged journal, an unsafe dire
   }, 60_000);
 
   async function startIngressOn(spoolDir: string) {
-    const app = startApp("ingress", "apps/ingress/src/main.ts", {
+    const app = startApp("ingress", "packages/linefleet/src/ingress/main.ts", {
       REDIS_URL: redis.url,
       QUEUE_PREFIX: `t-${randomBytes(4).toString("hex")}`,
       LINE_CHANNEL_SECRET: randomBytes(16).toString("hex"),

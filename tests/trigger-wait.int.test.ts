@@ -27,7 +27,7 @@ function trigger(...args: string[]): Promise<TriggerRun> {
   return new Promise((resolve) => {
     const child = execFile(
       process.execPath,
-      ["apps/emulator/src/trigger.ts", ...args],
+      ["packages/linefleet/src/emulator/trigger.ts", ...args],
       {
         cwd: repoRoot,
         env: { PATH: process.env.PATH ?? "", DEV_STATE_FILE: stateFile },

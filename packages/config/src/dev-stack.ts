@@ -1,5 +1,5 @@
 import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { resolve } from "node:path";
 
 /**
  * Where a running `pnpm dev` has its services, so the commands run beside it (`pnpm dead-letters`,
@@ -15,11 +15,12 @@ export interface DevStack {
   emulatorUrl?: string;
 }
 
-/** `.linefleet-dev.json` in the repository root, or DEV_STATE_FILE. */
+/**
+ * `.linefleet-dev.json` in the working directory (the project's root, where `linefleet dev` and
+ * the commands beside it are run), or DEV_STATE_FILE.
+ */
 export function devStackFile(source: NodeJS.ProcessEnv = process.env): string {
-  return (
-    source.DEV_STATE_FILE || fileURLToPath(new URL("../../../.linefleet-dev.json", import.meta.url))
-  );
+  return source.DEV_STATE_FILE || resolve(".linefleet-dev.json");
 }
 
 export function writeDevStack(file: string, stack: DevStack): void {

@@ -8,7 +8,7 @@ const shardList = z
   .transform((value) => [...new Set(value.split(",").map((entry) => Number(entry.trim())))]);
 
 /**
- * What a worker process reads (apps/worker, and the doctor judging its configuration).
+ * What a worker process reads (the worker process, and the doctor judging its configuration).
  * The channels themselves (CHANNELS_FILE, or LINE_CHANNEL_ACCESS_TOKEN) are read by @linefleet/channels. */
 export const workerEnvSchema = z
   .object({

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { CLOCK_SKEW_ALLOWANCE_MS, maxEventAgeFor } from "./freshness.ts";
 
 /**
- * What an ingress process reads (apps/ingress, and the doctor judging its configuration).
+ * What an ingress process reads (the ingress process, and the doctor judging its configuration).
  * The channels themselves (CHANNELS_FILE, or LINE_CHANNEL_SECRET) are read by @linefleet/channels. */
 export const ingressEnvSchema = z
   .object({

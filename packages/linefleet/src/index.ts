@@ -1,3 +1,3 @@
-// linefleet: the runtime (ingress, workers, emulator) and the `linefleet` command. Bots are written
-// with @linefleet/bot and tested with @linefleet/testing.
+// linefleet: the runtime (ingress, workers, the LINE emulator) and the `linefleet` command. Bots
+// are written with @linefleet/bot and tested with @linefleet/testing.
 export { runCli } from "./cli/run-cli.ts";

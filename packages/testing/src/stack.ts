@@ -68,7 +68,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     ...options.workerEnv,
   };
   const workers = Array.from({ length: options.workers ?? 1 }, (_, index) =>
-    startApp(`worker-${index}`, "apps/worker/src/main.ts", workerEnv),
+    startApp(`worker-${index}`, "packages/linefleet/src/worker/main.ts", workerEnv),
   );
   const startIngress = async (port: number) => {
     const ingressEnv = {
@@ -83,7 +83,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     };
     const ingress = startApp(
       "ingress",
-      "apps/ingress/src/main.ts",
+      "packages/linefleet/src/ingress/main.ts",
       ingressEnv,
       nodeFlagsOf("start:ingress"),
     );
@@ -117,7 +117,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     ingress,
     workers,
     async addWorker(env = {}) {
-      const worker = startApp(`worker-${workers.length}`, "apps/worker/src/main.ts", {
+      const worker = startApp(`worker-${workers.length}`, "packages/linefleet/src/worker/main.ts", {
         ...workerEnv,
         ...env,
       });
@@ -129,7 +129,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       await stack.ingress.kill();
       stack.ingress = startApp(
         "ingress",
-        "apps/ingress/src/main.ts",
+        "packages/linefleet/src/ingress/main.ts",
         ingressEnv,
         nodeFlagsOf("start:ingress"),
       );

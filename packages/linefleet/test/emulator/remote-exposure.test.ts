@@ -1,7 +1,7 @@
 import { ConfigError, localDev } from "@linefleet/config";
 import { describe, expect, it } from "vitest";
-import { localCredentials } from "../src/env.ts";
-import { checkRemoteExposure, isLoopback } from "../src/remote-exposure.ts";
+import { localCredentials } from "../../src/emulator/env.ts";
+import { checkRemoteExposure, isLoopback } from "../../src/emulator/remote-exposure.ts";
 
 describe("the emulator's exposure check", () => {
   it("knows loopback addresses from the rest", () => {

@@ -1,7 +1,7 @@
 import type { ApiCall } from "@linefleet/emulator";
 import { retryKeyFor } from "@linefleet/line-client";
 import { describe, expect, it } from "vitest";
-import { createAnswerMatcher } from "../src/trigger/answers.ts";
+import { createAnswerMatcher } from "../../src/emulator/trigger/answers.ts";
 
 const event = {
   webhookEventId: "01EVENTAAAAAAAAAAAAAAAAAAA",

@@ -1,6 +1,6 @@
 import { parseEnv } from "@linefleet/config";
 import { describe, expect, it } from "vitest";
-import { botUserIdFor, emulatorEnvSchema } from "../src/env.ts";
+import { botUserIdFor, emulatorEnvSchema } from "../../src/emulator/env.ts";
 
 describe("emulator env", () => {
   it("starts with no configuration at all", () => {

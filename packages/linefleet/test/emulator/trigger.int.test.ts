@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type AppProcess, freePort, repoRoot, startApp } from "@linefleet/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { triggerOptions } from "../src/trigger/options.ts";
+import { triggerOptions } from "../../src/emulator/trigger/options.ts";
 import { startEchoBot } from "./support/echo-bot.ts";
 
 const channelSecret = "trigger-test-secret";
@@ -44,7 +44,7 @@ function triggerWith(
   return new Promise((resolve) => {
     const child = execFile(
       process.execPath,
-      ["apps/emulator/src/trigger.ts", ...args],
+      ["packages/linefleet/src/emulator/trigger.ts", ...args],
       { cwd: repoRoot, env: { PATH: process.env.PATH ?? "", ...env }, timeout: 20_000 },
       (_error, stdout, stderr) => resolve({ code: child.exitCode, stdout, stderr }),
     );
@@ -62,7 +62,7 @@ async function users() {
 beforeAll(async () => {
   bot = await startEchoBot({ channelSecret, channelAccessToken });
   const port = await freePort();
-  emulator = startApp("emulator", "apps/emulator/src/main.ts", {
+  emulator = startApp("emulator", "packages/linefleet/src/emulator/main.ts", {
     LINE_CHANNEL_SECRET: channelSecret,
     LINE_CHANNEL_ACCESS_TOKEN: channelAccessToken,
     EMULATOR_PORT: String(port),

@@ -3,7 +3,7 @@ import { request } from "node:http";
 import { messagingApi } from "@line/bot-sdk";
 import { type AppProcess, freePort, startApp } from "@linefleet/testing";
 import { afterEach, describe, expect, it } from "vitest";
-import { localCredentials } from "../src/env.ts";
+import { localCredentials } from "../../src/emulator/env.ts";
 
 let app: AppProcess | undefined;
 
@@ -24,7 +24,7 @@ async function exitOf(process: AppProcess): Promise<number | null> {
 
 describe("pnpm start:emulator beyond loopback", () => {
   it("refuses a real-looking secret on 0.0.0.0, naming the variables, without a stack", async () => {
-    app = startApp("emulator", "apps/emulator/src/main.ts", {
+    app = startApp("emulator", "packages/linefleet/src/emulator/main.ts", {
       ...realLooking,
       EMULATOR_HOST: "0.0.0.0",
       EMULATOR_PORT: String(await freePort()),
@@ -40,7 +40,7 @@ describe("pnpm start:emulator beyond loopback", () => {
 
   it("starts with EMULATOR_ALLOW_REMOTE=true, and with the development secret without it", async () => {
     const port = await freePort();
-    app = startApp("emulator", "apps/emulator/src/main.ts", {
+    app = startApp("emulator", "packages/linefleet/src/emulator/main.ts", {
       ...realLooking,
       EMULATOR_HOST: "0.0.0.0",
       EMULATOR_PORT: String(port),
@@ -54,7 +54,7 @@ describe("pnpm start:emulator beyond loopback", () => {
     expect((await client.getBotInfo()).userId).toBe(ready.botUserId);
     await app.stop();
 
-    app = startApp("emulator", "apps/emulator/src/main.ts", {
+    app = startApp("emulator", "packages/linefleet/src/emulator/main.ts", {
       EMULATOR_HOST: "0.0.0.0",
       EMULATOR_PORT: String(await freePort()),
     });
@@ -68,7 +68,7 @@ describe("pnpm start:emulator beyond loopback", () => {
 
   it("answers the host names of EMULATOR_ALLOWED_HOSTS, as compose's service name", async () => {
     const port = await freePort();
-    app = startApp("emulator", "apps/emulator/src/main.ts", {
+    app = startApp("emulator", "packages/linefleet/src/emulator/main.ts", {
       EMULATOR_PORT: String(port),
       EMULATOR_ALLOWED_HOSTS: "emulator, line-emulator.internal",
     });

@@ -6,7 +6,7 @@ import { RedisMayEvictError } from "@linefleet/store";
 import { makeEnvelope, makeTextMessageEvent, signedWebhook } from "@linefleet/testing";
 import type { WebhookEnvelope } from "@linefleet/webhook";
 import { describe, expect, it } from "vitest";
-import { buildApp } from "../src/app.ts";
+import { buildApp } from "../../src/ingress/app.ts";
 
 const SECRET = "test-channel-secret-0123456789ab";
 

@@ -40,18 +40,18 @@ async function startStack(redisUrl: string): Promise<Running> {
   };
   const queue = { REDIS_URL: redisUrl, QUEUE_PREFIX: `t-${randomUUID()}` };
 
-  const emulator = startApp("emulator", "apps/emulator/src/main.ts", {
+  const emulator = startApp("emulator", "packages/linefleet/src/emulator/main.ts", {
     ...channel,
     EMULATOR_PORT: String(emulatorPort),
     EMULATOR_WEBHOOK_URL: `http://127.0.0.1:${ingressPort}/webhook`,
   });
-  const ingress = startApp("ingress", "apps/ingress/src/main.ts", {
+  const ingress = startApp("ingress", "packages/linefleet/src/ingress/main.ts", {
     ...channel,
     ...queue,
     PORT: String(ingressPort),
     HOST: "127.0.0.1",
   });
-  const worker = startApp("worker", "apps/worker/src/main.ts", {
+  const worker = startApp("worker", "packages/linefleet/src/worker/main.ts", {
     ...channel,
     ...queue,
     LINE_API_BASE_URL: emulatorUrl,

@@ -1,7 +1,7 @@
 import { messagingApi } from "@line/bot-sdk";
 import { type AppProcess, freePort, startApp } from "@linefleet/testing";
 import { afterEach, describe, expect, it } from "vitest";
-import { localCredentials } from "../src/env.ts";
+import { localCredentials } from "../../src/emulator/env.ts";
 
 let app: AppProcess | undefined;
 
@@ -12,7 +12,7 @@ afterEach(async () => {
 
 describe("pnpm start:emulator without credentials", () => {
   it("prints the local defaults and accepts the default access token", async () => {
-    app = startApp("emulator", "apps/emulator/src/main.ts", {
+    app = startApp("emulator", "packages/linefleet/src/emulator/main.ts", {
       EMULATOR_PORT: String(await freePort()),
     });
     const ready = await app.waitForLine((line) => typeof line.chatUiUrl === "string");

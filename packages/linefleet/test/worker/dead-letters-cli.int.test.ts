@@ -16,7 +16,7 @@ function deadLetters(env: Record<string, string>, ...args: string[]) {
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
     const child = execFile(
       process.execPath,
-      ["apps/worker/src/dead-letters.ts", ...args],
+      ["packages/linefleet/src/worker/dead-letters.ts", ...args],
       { cwd: repoRoot, env: { PATH: process.env.PATH ?? "", ...env }, timeout: 10_000 },
       (_error, stdout, stderr) => resolve({ code: child.exitCode, stdout, stderr }),
     );

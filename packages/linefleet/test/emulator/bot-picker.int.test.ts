@@ -23,7 +23,7 @@ describe("chat UI bot picker", () => {
     );
     const port = await freePort();
     url = `http://127.0.0.1:${port}`;
-    emulator = startApp("emulator", "apps/emulator/src/main.ts", {
+    emulator = startApp("emulator", "packages/linefleet/src/emulator/main.ts", {
       CHANNELS_FILE: channelsFile,
       EMULATOR_PORT: String(port),
       // Nothing listens there: the test reads the emulator's own record of each delivery.

@@ -10,7 +10,7 @@ import {
 import { waitFor } from "@linefleet/testing";
 import { Queue, UnrecoverableError, Worker } from "bullmq";
 import { afterEach, beforeEach, describe, expect, inject, it } from "vitest";
-import { buildApp } from "../src/app.ts";
+import { buildApp } from "../../src/ingress/app.ts";
 
 const credentials = { user: "operator", password: "correct horse battery staple" };
 const basic = (user: string, password: string) =>
