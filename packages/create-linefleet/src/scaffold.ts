@@ -29,8 +29,7 @@ export async function scaffold({ dir, js, manifest }: ScaffoldInput): Promise<vo
     test: js ? "test/bot.test.js" : "test/bot.test.ts",
     typecheck: js
       ? ""
-      : "\n- `npm run typecheck` checks the types with `tsc` (`tsconfig.json`: strict, and only the\n" +
-        "  TypeScript Node runs by stripping the types: no `enum`, no `namespace`).",
+      : "\n- `npm run typecheck` checks the types with `tsc` (`tsconfig.json`, strict).",
   };
   for (const from of [join(templates, "common"), join(templates, js ? "js" : "ts")]) {
     await copyTemplates(from, dir, values);
