@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort, repoRoot } from "@linefleet/testing";
-import { afterAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { packRelease } from "./release.ts";
 import { runShell, type ShellCommand } from "./shell-command.ts";
 
@@ -65,6 +65,8 @@ async function finish(commandLine: string, cwd: string, timeoutMs: number, env =
   return { command, code: await command.exit(timeoutMs) };
 }
 
+beforeAll(() => timed("pnpm release:pack", () => packRelease()), 180_000);
+
 it("the README gives the commands this test runs, and the one line they become", () => {
   expect(readmeCommands).toEqual([
     "pnpm release:pack",
@@ -85,7 +87,6 @@ describe.each([
   afterAll(() => dev?.stop());
 
   it("is created from the release's tarballs and installed, linefleet's packages from them only", async () => {
-    await timed("release:pack", () => packRelease());
     const { command, code } = await timed(`${language}: create + npm install`, () =>
       finish(
         createCommand.replace(readmeProject, project) + flags,
