@@ -18,7 +18,7 @@ export default defineConfig({
         test: {
           name: "integration",
           include: ["packages/*/test/**/*.int.test.ts", "tests/**/*.int.test.ts"],
-          globalSetup: ["packages/testing/src/global-setup.ts"],
+          globalSetup: ["packages/test-support/src/global-setup.ts"],
           // Integration tests start real processes; two cores run them best one file at a time.
           fileParallelism: false,
           testTimeout: 60_000,

@@ -4,7 +4,7 @@
  * the window from the first webhook to the last answer. The emulator (LINE) is not counted.
  * linefleet and the naive pipeline run the same load, one after the other, in the same run.
  */
-import type { AppProcess } from "@linefleet/testing";
+import type { AppProcess } from "@linefleet/test-support";
 import {
   type Flags,
   log,

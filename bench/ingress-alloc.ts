@@ -10,7 +10,7 @@ import { PerformanceObserver } from "node:perf_hooks";
 import { getHeapStatistics } from "node:v8";
 import { createWebhookHandler } from "@linefleet/ingress";
 import { createEventEnqueuer, createProducerConnection, redisKeys } from "@linefleet/store";
-import { startLocalRedisServer } from "@linefleet/testing";
+import { startLocalRedisServer } from "@linefleet/test-support";
 import { parseEnvelope } from "@linefleet/webhook";
 import { benchWebhook, CHANNEL_SECRET } from "./lib.ts";
 

@@ -16,7 +16,7 @@ import {
   startApp,
   startLocalRedisServer,
   waitForHttp,
-} from "@linefleet/testing";
+} from "@linefleet/test-support";
 import { Redis } from "ioredis";
 import {
   benchWebhook,

@@ -12,7 +12,7 @@ import {
   startApp,
   startStack,
   waitForHttp,
-} from "@linefleet/testing";
+} from "@linefleet/test-support";
 import autocannon from "autocannon";
 
 export const CHANNEL_SECRET = "bench-channel-secret-0123456789ab";

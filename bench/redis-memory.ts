@@ -6,7 +6,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { createEmulator } from "@linefleet/emulator";
-import { startLocalRedisServer, startStack, waitFor } from "@linefleet/testing";
+import { startLocalRedisServer, startStack, waitFor } from "@linefleet/test-support";
 import { Redis } from "ioredis";
 
 export interface MemoryResults {

@@ -10,7 +10,7 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
-import { startLocalRedisServer, startStack, waitFor } from "@linefleet/testing";
+import { startLocalRedisServer, startStack, waitFor } from "@linefleet/test-support";
 import { Redis } from "ioredis";
 import {
   benchWebhook,

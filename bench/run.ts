@@ -4,7 +4,7 @@
  * one run and writes the report (bench/RESULTS.md; a quick run writes bench/out/RESULTS-quick.md).
  */
 import { mkdirSync, writeFileSync } from "node:fs";
-import { startLocalRedisServer } from "@linefleet/testing";
+import { startLocalRedisServer } from "@linefleet/test-support";
 import { Redis } from "ioredis";
 import { runBurst } from "./burst.ts";
 import { runCost } from "./cost.ts";

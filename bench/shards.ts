@@ -8,7 +8,7 @@
  * is the entry point for `bench/run.ts`.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
-import { startRedisCluster, startStack } from "@linefleet/testing";
+import { startRedisCluster, startStack } from "@linefleet/test-support";
 import {
   benchWebhook,
   CHANNEL_SECRET,

@@ -10,7 +10,7 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { repoRoot } from "@linefleet/testing";
+import { repoRoot } from "@linefleet/test-support";
 import { afterAll, describe, expect, it } from "vitest";
 
 // scripts/bootstrap on a machine whose Node is too old and that has no pnpm, in a copy of the

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { createEmulator, type Emulator } from "@linefleet/emulator";
 import { redisKeys } from "@linefleet/store";
-import { type Stack, startStack } from "@linefleet/testing";
+import { type Stack, startStack } from "@linefleet/test-support";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { writeChannelsFile } from "./channels-file.ts";

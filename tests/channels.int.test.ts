@@ -10,7 +10,7 @@ import {
   waitFor,
   waitForIdle,
   workerMetricsUrl,
-} from "@linefleet/testing";
+} from "@linefleet/test-support";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { writeChannelsFile } from "./channels-file.ts";
 

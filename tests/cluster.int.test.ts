@@ -14,7 +14,7 @@ import {
   startStack,
   type TestRedisCluster,
   waitFor,
-} from "@linefleet/testing";
+} from "@linefleet/test-support";
 import { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { expectDepthOverShards } from "./sharded-depth.ts";

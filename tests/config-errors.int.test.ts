@@ -1,7 +1,7 @@
 import { execFile } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { createServer } from "node:net";
-import { freePort, repoRoot } from "@linefleet/testing";
+import { freePort, repoRoot } from "@linefleet/test-support";
 import { describe, expect, it } from "vitest";
 import { writeChannelsFile } from "./channels-file.ts";
 

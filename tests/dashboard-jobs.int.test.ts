@@ -1,7 +1,7 @@
 import { execFile } from "node:child_process";
 import { hasErrorCode } from "@linefleet/errors";
 import { createProducerConnection, redisKeys } from "@linefleet/store";
-import { repoRoot, waitFor } from "@linefleet/testing";
+import { repoRoot, waitFor } from "@linefleet/test-support";
 import { Queue } from "bullmq";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { type EmulatedStack, startEmulatedStack } from "./emulated-stack.ts";

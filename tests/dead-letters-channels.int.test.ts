@@ -4,7 +4,7 @@ import { rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createEmulator, type Emulator } from "@linefleet/emulator";
-import { repoRoot, type Stack, startStack, waitFor, waitForIdle } from "@linefleet/testing";
+import { repoRoot, type Stack, startStack, waitFor, waitForIdle } from "@linefleet/test-support";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { writeChannelsFile } from "./channels-file.ts";
 

@@ -1,5 +1,5 @@
 import { laneOf, redisKeys } from "@linefleet/store";
-import { type BotTest, startBotTest, type TestUser } from "@linefleet/testing";
+import { type BotTest, startBotTest, type TestUser } from "@linefleet/test-support";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createConnection, createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type AppProcess, freePort, repoRoot, startApp, waitFor } from "@linefleet/testing";
+import { type AppProcess, freePort, repoRoot, startApp, waitFor } from "@linefleet/test-support";
 import { afterAll, describe, expect, inject, it } from "vitest";
 
 const dir = mkdtempSync(join(tmpdir(), "dev-stack-"));

@@ -16,7 +16,7 @@ import {
   type TestRedis,
   waitFor,
   workerMetricsUrl,
-} from "@linefleet/testing";
+} from "@linefleet/test-support";
 import { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startEmulatedStack } from "./emulated-stack.ts";

@@ -1,5 +1,5 @@
 import { createEmulator, type Emulator, type EmulatorOptions } from "@linefleet/emulator";
-import { type Stack, type StackOptions, startStack } from "@linefleet/testing";
+import { type Stack, type StackOptions, startStack } from "@linefleet/test-support";
 
 /** The emulated LINE platform (in this process) wired to a real ingress and workers. */
 export interface EmulatedStack extends Stack {

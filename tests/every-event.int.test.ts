@@ -1,4 +1,4 @@
-import { waitFor } from "@linefleet/testing";
+import { waitFor } from "@linefleet/test-support";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { type EmulatedStack, startEmulatedStack } from "./emulated-stack.ts";
 

@@ -6,7 +6,7 @@ import {
   scrape,
   signedWebhook,
   startStack,
-} from "@linefleet/testing";
+} from "@linefleet/test-support";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 

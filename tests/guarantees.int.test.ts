@@ -1,4 +1,4 @@
-import { waitFor, waitForIdle } from "@linefleet/testing";
+import { waitFor, waitForIdle } from "@linefleet/test-support";
 import { afterEach, describe, expect, inject, it } from "vitest";
 import { type EmulatedStack, startEmulatedStack } from "./emulated-stack.ts";
 

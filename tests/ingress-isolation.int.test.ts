@@ -6,7 +6,7 @@ import {
   type Stack,
   signedWebhook,
   startStack,
-} from "@linefleet/testing";
+} from "@linefleet/test-support";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 
 /**

@@ -5,7 +5,7 @@ import {
   signedWebhook,
   startApp,
   waitFor,
-} from "@linefleet/testing";
+} from "@linefleet/test-support";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { type EmulatedStack, startEmulatedStack } from "./emulated-stack.ts";
 

@@ -6,7 +6,7 @@ import {
   signedWebhook,
   waitFor,
   workerMetricsUrl,
-} from "@linefleet/testing";
+} from "@linefleet/test-support";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { type EmulatedStack, startEmulatedStack } from "./emulated-stack.ts";
 

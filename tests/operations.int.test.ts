@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import { rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { repoRoot, waitFor, waitForIdle } from "@linefleet/testing";
+import { repoRoot, waitFor, waitForIdle } from "@linefleet/test-support";
 import { afterEach, describe, expect, inject, it } from "vitest";
 import { type EmulatedStack, startEmulatedStack } from "./emulated-stack.ts";
 

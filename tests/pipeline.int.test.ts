@@ -9,7 +9,7 @@ import {
   startStack,
   waitFor,
   waitForIdle,
-} from "@linefleet/testing";
+} from "@linefleet/test-support";
 import { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
 

@@ -9,7 +9,7 @@ import {
   startStack,
   type TestRedis,
   waitFor,
-} from "@linefleet/testing";
+} from "@linefleet/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 describe("when Redis goes away", () => {

@@ -10,7 +10,7 @@ import {
   startLocalRedisServer,
   startStack,
   waitFor,
-} from "@linefleet/testing";
+} from "@linefleet/test-support";
 import { Redis } from "ioredis";
 import { afterEach, describe, expect, it } from "vitest";
 

@@ -1,4 +1,9 @@
-import { startLocalRedisServer, type TestRedis, waitFor, waitForIdle } from "@linefleet/testing";
+import {
+  startLocalRedisServer,
+  type TestRedis,
+  waitFor,
+  waitForIdle,
+} from "@linefleet/test-support";
 import { afterEach, describe, expect, inject, it } from "vitest";
 import { type EmulatedStack, startEmulatedStack } from "./emulated-stack.ts";
 

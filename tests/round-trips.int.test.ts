@@ -7,7 +7,7 @@ import {
   type ScriptSpec,
   STEP_ASIDE,
 } from "@linefleet/store";
-import { startRedis, type TestRedis, waitFor } from "@linefleet/testing";
+import { startRedis, type TestRedis, waitFor } from "@linefleet/test-support";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type EmulatedStack, startEmulatedStack } from "./emulated-stack.ts";

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { hasErrorCode } from "@linefleet/errors";
-import { BotFailedError, startBotTest } from "@linefleet/testing";
+import { BotFailedError, startBotTest } from "@linefleet/test-support";
 import { describe, expect, inject, it } from "vitest";
 
 describe("sessions", () => {

@@ -6,7 +6,7 @@ import {
   type RedisConnection,
   type RedisKeys,
 } from "@linefleet/store";
-import { makeBotUserId, makeTextMessageEvent, readScrape } from "@linefleet/testing";
+import { makeBotUserId, makeTextMessageEvent, readScrape } from "@linefleet/test-support";
 import type { WebhookEvent } from "@linefleet/webhook";
 import Fastify from "fastify";
 import { expect } from "vitest";

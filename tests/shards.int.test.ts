@@ -5,7 +5,7 @@ import { rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createProducerConnection, laneOf, redisKeys } from "@linefleet/store";
-import { repoRoot, startApp, waitFor } from "@linefleet/testing";
+import { repoRoot, startApp, waitFor } from "@linefleet/test-support";
 import { afterEach, describe, expect, inject, it } from "vitest";
 import { type EmulatedStack, startEmulatedStack } from "./emulated-stack.ts";
 import { expectDepthOverShards } from "./sharded-depth.ts";

@@ -27,7 +27,7 @@ import {
   type TestRedis,
   waitFor,
   waitForIdle,
-} from "@linefleet/testing";
+} from "@linefleet/test-support";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type EmulatedStack, startEmulatedStack } from "./emulated-stack.ts";
 

@@ -1,5 +1,5 @@
 import { createEmulator, type Emulator } from "@linefleet/emulator";
-import { type Stack, startStack, waitFor } from "@linefleet/testing";
+import { type Stack, startStack, waitFor } from "@linefleet/test-support";
 import { afterEach, describe, expect, inject, it } from "vitest";
 import { writeChannelsFile } from "./channels-file.ts";
 

@@ -2,7 +2,7 @@ import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type AppProcess, freePort, repoRoot, startApp, waitFor } from "@linefleet/testing";
+import { type AppProcess, freePort, repoRoot, startApp, waitFor } from "@linefleet/test-support";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 
 // `pnpm trigger --wait` beside a real `pnpm dev` (ingress, worker, emulator, Redis) running a bot

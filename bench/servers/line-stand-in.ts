@@ -3,6 +3,6 @@
  * PORT so that its CPU is not counted in the process measured. It answers every call (reply,
  * push, /healthz) as LINE answers a success.
  */
-import { startLineRecorder } from "@linefleet/testing";
+import { startLineRecorder } from "@linefleet/test-support";
 
 await startLineRecorder({ port: Number(process.env.PORT) });

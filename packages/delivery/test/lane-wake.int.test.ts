@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { type LineEventJob, redisKeys } from "@linefleet/store";
-import { makeBotUserId, makeTextMessageEvent, makeUserId, waitFor } from "@linefleet/testing";
+import { makeBotUserId, makeTextMessageEvent, makeUserId, waitFor } from "@linefleet/test-support";
 import { DelayedError, type Job, Queue, Worker } from "bullmq";
 import { Redis } from "ioredis";
 import { afterEach, describe, expect, inject, it } from "vitest";

@@ -1,5 +1,5 @@
 import { X509Certificate } from "node:crypto";
-import { createTestPki } from "@linefleet/testing";
+import { createTestPki } from "@linefleet/test-support";
 import { describe, expect, it } from "vitest";
 import { formatResults, hasFailure, judgeChain, parsePemBundle } from "../src/index.ts";
 

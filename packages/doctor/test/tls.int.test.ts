@@ -2,7 +2,7 @@ import { X509Certificate } from "node:crypto";
 import { createServer, type Server } from "node:https";
 import type { AddressInfo } from "node:net";
 import type { SecureContextOptions } from "node:tls";
-import { createTestPki, type TestPki } from "@linefleet/testing";
+import { createTestPki, type TestPki } from "@linefleet/test-support";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type CheckResult, checkEndpointTls, publicRootCertificates } from "../src/index.ts";
 

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { buffer } from "node:stream/consumers";
-import { freePort } from "@linefleet/testing";
+import { freePort } from "@linefleet/test-support";
 import { afterEach, describe, expect, it } from "vitest";
 import { manualClock, startEmulatorWithReceiver } from "./support/fixture.ts";
 import { sdkClients, sdkFailure } from "./support/sdk.ts";

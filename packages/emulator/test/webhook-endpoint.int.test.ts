@@ -1,6 +1,6 @@
 import { createServer } from "node:https";
 import type { AddressInfo } from "node:net";
-import { createTestPki } from "@linefleet/testing";
+import { createTestPki } from "@linefleet/test-support";
 import { afterEach, describe, expect, it } from "vitest";
 import { channelAccessToken, startEmulatorWithReceiver } from "./support/fixture.ts";
 

@@ -1,5 +1,5 @@
 import { createServer, type Server, type Socket } from "node:net";
-import { waitFor } from "@linefleet/testing";
+import { waitFor } from "@linefleet/test-support";
 import { type Dispatcher, getGlobalDispatcher, setGlobalDispatcher } from "undici";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createLineClient, LineApiError, useLineDispatcher } from "../src/index.ts";

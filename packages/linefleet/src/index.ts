@@ -1,3 +1,4 @@
 // linefleet: the runtime (ingress, workers, the LINE emulator) and the `linefleet` command. Bots
 // are written with @linefleet/bot and tested with @linefleet/testing.
+export { cliPath, ingressNodeFlags } from "./cli/cli-path.ts";
 export { runCli } from "./cli/run-cli.ts";

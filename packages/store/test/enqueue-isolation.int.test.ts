@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { makeBotUserId, makeTextMessageEvent, makeUserId } from "@linefleet/testing";
+import { makeBotUserId, makeTextMessageEvent, makeUserId } from "@linefleet/test-support";
 import type { WebhookEvent } from "@linefleet/webhook";
 import { Redis } from "ioredis";
 import { afterEach, describe, expect, inject, it } from "vitest";

@@ -6,7 +6,7 @@ import {
   makeUserId,
   startLocalRedisServer,
   waitFor,
-} from "@linefleet/testing";
+} from "@linefleet/test-support";
 import type { WebhookEvent } from "@linefleet/webhook";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { once } from "node:events";
-import { makeEvent, makeTextMessageEvent } from "@linefleet/testing";
+import { makeEvent, makeTextMessageEvent } from "@linefleet/test-support";
 import type { WebhookEvent } from "@linefleet/webhook";
 import { Redis } from "ioredis";
 import { afterEach, beforeEach, describe, expect, inject, it } from "vitest";

@@ -1,5 +1,5 @@
 import { once } from "node:events";
-import { startRedisCluster, type TestRedisCluster } from "@linefleet/testing";
+import { startRedisCluster, type TestRedisCluster } from "@linefleet/test-support";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Bot } from "@linefleet/bot";
+import { loadBotModule } from "@linefleet/bot-loader";
 import { createEventWorker, createRedisBotStorage } from "@linefleet/delivery";
 import {
   type ChatMessage,
@@ -21,7 +22,7 @@ export interface BotTestOptions {
   /**
    * The bot under test. A `Bot` (from `createBot()`) runs in this process on the real worker
    * pipeline (BullMQ, lanes, ledger, responder) with a clock the test controls; a module path (as
-   * `BOT_MODULE` takes it, relative to the repository root) runs in worker processes instead.
+   * `BOT_MODULE` takes it, relative to the working directory) runs in worker processes instead.
    */
   // biome-ignore lint/suspicious/noExplicitAny: any bot, whatever its session and middleware types
   bot: Bot<any, any> | string;
@@ -107,6 +108,9 @@ const toAnswer = (m: ChatMessage): BotAnswer => ({
  * ```
  */
 export async function startBotTest(options: BotTestOptions): Promise<BotTest> {
+  // A module path is loaded here as the workers will load it (one loader: TypeScript compiled the
+  // same way, the same message for a module without a bot), so a bad module fails the test at once.
+  if (typeof options.bot === "string") await loadBotModule(options.bot);
   const ownRedis: TestRedis | undefined = options.redisUrl ? undefined : await startRedis();
   const redisUrl = options.redisUrl ?? (ownRedis as TestRedis).url;
   const emulator = createEmulator({

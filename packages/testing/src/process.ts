@@ -1,10 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import type { Readable } from "node:stream";
-import { fileURLToPath } from "node:url";
 import { waitFor } from "./wait-for.ts";
-
-export const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
 
 export interface AppProcess {
   readonly name: string;
@@ -22,17 +19,18 @@ export interface AppProcess {
 }
 
 /**
- * Runs one of linefleet's apps as a real process, with Node's built-in TypeScript support;
- * `nodeFlags` go before the script (e.g. the GC settings of the app's start script).
+ * Runs a script (one of linefleet's commands, say) as a real process in the working directory,
+ * with Node's built-in TypeScript support; `nodeFlags` go before the script (e.g. the ingress's GC
+ * settings), `args` after it.
  */
 export function startApp(
   name: string,
   script: string,
   env: Record<string, string>,
   nodeFlags: readonly string[] = [],
+  args: readonly string[] = [],
 ): AppProcess {
-  const child = spawn(process.execPath, [...nodeFlags, script], {
-    cwd: repoRoot,
+  const child = spawn(process.execPath, [...nodeFlags, script, ...args], {
     env: { PATH: process.env.PATH ?? "", LOG_LEVEL: "info", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });

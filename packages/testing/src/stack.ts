@@ -1,20 +1,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { cliPath, ingressNodeFlags } from "linefleet";
 import { onFreePort, PortTakenError, saysPortInUse } from "./free-port.ts";
-import { type AppProcess, repoRoot, startApp, waitForHttp } from "./process.ts";
-
-/**
- * The Node flags of a root package.json start script (`node --flag … app.ts`), so that tests and
- * benchmarks run an app exactly as `pnpm start:…` and the image do (e.g. the ingress's GC setting).
- */
-export function nodeFlagsOf(script: string): string[] {
-  const pkg = JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8")) as {
-    scripts: Record<string, string>;
-  };
-  const words = (pkg.scripts[script] ?? "").split(/\s+/);
-  return words.slice(1).filter((word) => word.startsWith("--"));
-}
+import { type AppProcess, startApp, waitForHttp } from "./process.ts";
 
 /** A running ingress and worker fleet, as real processes, for tests and benchmarks that cross both. */
 export interface Stack {
@@ -68,7 +55,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     ...options.workerEnv,
   };
   const workers = Array.from({ length: options.workers ?? 1 }, (_, index) =>
-    startApp(`worker-${index}`, "packages/linefleet/src/worker/main.ts", workerEnv),
+    startApp(`worker-${index}`, cliPath, workerEnv, [], ["worker"]),
   );
   const startIngress = async (port: number) => {
     const ingressEnv = {
@@ -81,12 +68,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       LINE_API_BASE_URL: "http://127.0.0.1:9",
       ...options.ingressEnv,
     };
-    const ingress = startApp(
-      "ingress",
-      "packages/linefleet/src/ingress/main.ts",
-      ingressEnv,
-      nodeFlagsOf("start:ingress"),
-    );
+    const ingress = startApp("ingress", cliPath, ingressEnv, ingressNodeFlags, ["ingress"]);
     const url = `http://127.0.0.1:${port}`;
     try {
       await waitForHttp(`${url}/healthz`, 15_000, ingress);
@@ -117,22 +99,20 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     ingress,
     workers,
     async addWorker(env = {}) {
-      const worker = startApp(`worker-${workers.length}`, "packages/linefleet/src/worker/main.ts", {
-        ...workerEnv,
-        ...env,
-      });
+      const worker = startApp(
+        `worker-${workers.length}`,
+        cliPath,
+        { ...workerEnv, ...env },
+        [],
+        ["worker"],
+      );
       workers.push(worker);
       await worker.waitForLine((line) => line.msg === "worker ready");
       return worker;
     },
     async restartIngress() {
       await stack.ingress.kill();
-      stack.ingress = startApp(
-        "ingress",
-        "packages/linefleet/src/ingress/main.ts",
-        ingressEnv,
-        nodeFlagsOf("start:ingress"),
-      );
+      stack.ingress = startApp("ingress", cliPath, ingressEnv, ingressNodeFlags, ["ingress"]);
       await waitForHttp(`${ingressUrl}/healthz`);
       return stack.ingress;
     },

@@ -14,7 +14,7 @@ import {
   removeDevStack,
   writeDevStack,
 } from "@linefleet/config";
-import { cliPath } from "../cli/cli-path.ts";
+import { cliPath, ingressNodeFlags } from "../cli/cli-path.ts";
 import { defaultDevBot } from "./default-bot.ts";
 import { dockerReachable, startRedisContainer } from "./dev-redis.ts";
 import { watchBot } from "./watch-bot.ts";
@@ -269,7 +269,7 @@ if (emulated) {
 }
 
 // With the ingress's GC setting, as `pnpm start:ingress` runs it (bench/README.md).
-run("ingress", process.execPath, ["--max-semi-space-size=16", cliPath, "ingress"], {
+run("ingress", process.execPath, [...ingressNodeFlags, cliPath, "ingress"], {
   env: { PORT: port },
 });
 const ingressUrl = `http://127.0.0.1:${port}`;

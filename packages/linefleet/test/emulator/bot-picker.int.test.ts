@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type AppProcess, freePort, startApp, waitFor, waitForHttp } from "@linefleet/testing";
+import { type AppProcess, freePort, startApp, waitFor, waitForHttp } from "@linefleet/test-support";
 import { type Browser, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 

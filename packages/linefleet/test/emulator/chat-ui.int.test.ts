@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type AppProcess, freePort, startApp, waitFor, waitForHttp } from "@linefleet/testing";
+import { type AppProcess, freePort, startApp, waitFor, waitForHttp } from "@linefleet/test-support";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
 

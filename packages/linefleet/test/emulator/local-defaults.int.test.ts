@@ -1,5 +1,5 @@
 import { messagingApi } from "@line/bot-sdk";
-import { type AppProcess, freePort, startApp } from "@linefleet/testing";
+import { type AppProcess, freePort, startApp } from "@linefleet/test-support";
 import { afterEach, describe, expect, it } from "vitest";
 import { localCredentials } from "../../src/emulator/env.ts";
 

@@ -2,7 +2,7 @@ import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type AppProcess, freePort, repoRoot, startApp } from "@linefleet/testing";
+import { type AppProcess, freePort, repoRoot, startApp } from "@linefleet/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { triggerOptions } from "../../src/emulator/trigger/options.ts";
 import { startEchoBot } from "./support/echo-bot.ts";

@@ -3,7 +3,7 @@ import { createWebhookHandler, ingressEnvSchema, maxEventAgeOf } from "@lineflee
 import { createLogger } from "@linefleet/log";
 import { createIngressMetrics, createRegistry } from "@linefleet/metrics";
 import { RedisMayEvictError } from "@linefleet/store";
-import { makeEnvelope, makeTextMessageEvent, signedWebhook } from "@linefleet/testing";
+import { makeEnvelope, makeTextMessageEvent, signedWebhook } from "@linefleet/test-support";
 import type { WebhookEnvelope } from "@linefleet/webhook";
 import { describe, expect, it } from "vitest";
 import { buildApp } from "../../src/ingress/app.ts";

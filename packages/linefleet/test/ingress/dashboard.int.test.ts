@@ -7,7 +7,7 @@ import {
   type RedisConnection,
   redisKeys,
 } from "@linefleet/store";
-import { waitFor } from "@linefleet/testing";
+import { waitFor } from "@linefleet/test-support";
 import { Queue, UnrecoverableError, Worker } from "bullmq";
 import { afterEach, beforeEach, describe, expect, inject, it } from "vitest";
 import { buildApp } from "../../src/ingress/app.ts";

@@ -7,7 +7,7 @@ import {
   type WebhookSpool,
 } from "@linefleet/ingress";
 import { createRecordKeyring, openSpool, type Spool } from "@linefleet/spool";
-import { makeEnvelope, makeTextMessageEvent, signedWebhook } from "@linefleet/testing";
+import { makeEnvelope, makeTextMessageEvent, signedWebhook } from "@linefleet/test-support";
 import type { WebhookEnvelope } from "@linefleet/webhook";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 

@@ -2,7 +2,7 @@ import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freePort, repoRoot } from "@linefleet/testing";
+import { freePort, repoRoot } from "@linefleet/test-support";
 import { afterAll, describe, expect, inject, it } from "vitest";
 
 const dir = mkdtempSync(join(tmpdir(), "dead-letters-cli-"));

@@ -1,6 +1,6 @@
+import { startRedis } from "@linefleet/testing/internals";
 import type {} from "vitest";
 import type { TestProject } from "vitest/node";
-import { startRedis } from "./redis-server.ts";
 
 declare module "vitest" {
   export interface ProvidedContext {

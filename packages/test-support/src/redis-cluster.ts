@@ -3,9 +3,9 @@ import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { waitFor } from "@linefleet/testing";
+import { freePort, PortTakenError, saysPortInUse } from "@linefleet/testing/internals";
 import { Redis } from "ioredis";
-import { freePort, PortTakenError, saysPortInUse } from "./free-port.ts";
-import { waitFor } from "./wait-for.ts";
 
 const run = promisify(execFile);
 

@@ -1,0 +1,14 @@
+// What the test kit runs on — processes, free ports, Redis, the stack of ingress and workers —
+// for linefleet's own tests (through its internal test support). Not a stable API.
+export { freePort, onFreePort, PortTakenError, saysPortInUse } from "./free-port.ts";
+export { type AppProcess, startApp, waitForHttp } from "./process.ts";
+export { queueIsIdle } from "./queue-state.ts";
+export {
+  type LocalRedisOptions,
+  type LocalTestRedis,
+  type StartRedisOptions,
+  startLocalRedisServer,
+  startRedis,
+  type TestRedis,
+} from "./redis-server.ts";
+export { type Stack, type StackOptions, startStack, workerMetricsUrl } from "./stack.ts";
