@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { repoRoot } from "@linefleet/testing";
+import { repoRoot } from "@linefleet/test-support";
 import { runShell } from "./shell-command.ts";
 
 /** Where `pnpm release:pack` writes the packages' tarballs. */

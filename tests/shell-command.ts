@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
-import { waitFor } from "@linefleet/testing";
+import { waitFor } from "@linefleet/test-support";
 
 /** A command line running in bash, in a process group of its own, its output read by lines. */
 export interface ShellCommand {
