@@ -1,9 +1,5 @@
-import { join } from "node:path";
 import { repoRoot } from "@linefleet/test-support";
 import { runShell } from "./shell-command.ts";
-
-/** Where `pnpm release:pack` writes the packages' tarballs. */
-export const releaseDir = join(repoRoot, "release");
 
 let packed: Promise<void> | undefined;
 
