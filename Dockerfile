@@ -7,9 +7,9 @@ RUN npm install --global --no-fund --no-audit pnpm@12.4.2
 COPY pnpm-lock.yaml pnpm-workspace.yaml ./
 RUN pnpm fetch --prod
 COPY . .
-# Only what the apps need at run time: the workspace root's and packages/testing's dependencies
-# (testcontainers, playwright-core, vitest, …) are for tests and stay out of the image.
-RUN pnpm install --offline --frozen-lockfile --prod --filter "{./apps/*}..."
+# Only what the linefleet command needs at run time: the workspace root's and the test packages'
+# dependencies (playwright-core, vitest, …) are for tests and stay out of the image.
+RUN pnpm install --offline --frozen-lockfile --prod --filter "linefleet..."
 
 FROM node:24-bookworm-slim AS runtime
 ENV NODE_ENV=production
@@ -18,5 +18,5 @@ COPY --from=deps --chown=node:node /app /app
 USER node
 EXPOSE 3000 8090 9464
 # The same image runs every process; docker-compose.yml picks one per service. The commands run
-# there too: `node packages/linefleet/src/worker/dead-letters.ts list`, `node packages/linefleet/src/emulator/trigger.ts --help`.
-CMD ["node", "--max-semi-space-size=16", "packages/linefleet/src/ingress/main.ts"]
+# there too: `node packages/linefleet/src/cli.ts dead-letters list`, `node packages/linefleet/src/cli.ts trigger --help`.
+CMD ["node", "--max-semi-space-size=16", "packages/linefleet/src/cli.ts", "ingress"]

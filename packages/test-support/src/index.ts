@@ -23,5 +23,6 @@ export {
   startRedisCluster,
   type TestRedisCluster,
 } from "./redis-cluster.ts";
+export { packRelease, releaseTarballs } from "./release.ts";
 export { repoRoot } from "./repo-root.ts";
 export { type RoundRobin, startRoundRobin } from "./round-robin.ts";
