@@ -2,9 +2,8 @@ import { randomUUID } from "node:crypto";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freePort, repoRoot } from "@linefleet/test-support";
+import { freePort, packRelease, repoRoot } from "@linefleet/test-support";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { packRelease } from "./release.ts";
 import { runShell, type ShellCommand } from "./shell-command.ts";
 
 // What a new user does, with the README's commands, outside the repository: pack linefleet, create
@@ -65,7 +64,8 @@ async function finish(commandLine: string, cwd: string, timeoutMs: number, env =
   return { command, code: await command.exit(timeoutMs) };
 }
 
-beforeAll(() => timed("pnpm release:pack", () => packRelease()), 180_000);
+// `pnpm release:pack`, shared with the other tests of the tarballs (packed once per working tree).
+beforeAll(() => timed("pnpm release:pack", async () => packRelease()), 180_000);
 
 it("the README gives the commands this test runs, and the one line they become", () => {
   expect(readmeCommands).toEqual([
