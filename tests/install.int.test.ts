@@ -79,9 +79,9 @@ it("the README gives the commands this test runs, and the one line they become",
 });
 
 describe.each([
-  { language: "TypeScript", folder: "my-bot", flags: "", typecheck: true },
-  { language: "JavaScript", folder: "my-js-bot", flags: " --js", typecheck: false },
-])("a $language bot in a project of its own", ({ language, folder, flags, typecheck }) => {
+  { language: "TypeScript", folder: "my-bot", flags: "" },
+  { language: "JavaScript", folder: "my-js-bot", flags: " --js" },
+])("a $language bot in a project of its own", ({ language, folder, flags }) => {
   const project = join(work, folder);
   let dev: ShellCommand | undefined;
   afterAll(() => dev?.stop());

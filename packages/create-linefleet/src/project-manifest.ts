@@ -31,14 +31,15 @@ export function projectManifest(input: ManifestInput): Record<string, unknown> {
     scripts: {
       dev: `linefleet dev ${bot}`,
       test: "vitest run",
-      ...(input.js ? {} : { typecheck: "tsc --noEmit" }),
+      // JavaScript too: tsc checks it from what it infers (tsconfig.json's checkJs).
+      typecheck: "tsc --noEmit",
       "start:ingress": "linefleet ingress",
       "start:worker": `linefleet worker ${bot}`,
     },
     dependencies: { "@linefleet/bot": spec("@linefleet/bot"), linefleet: spec("linefleet") },
     devDependencies: {
       "@linefleet/testing": spec("@linefleet/testing"),
-      ...(input.js ? { vitest: toolVersions.vitest } : toolVersions),
+      ...toolVersions,
     },
     // Every linefleet package, also where another one depends on it, from the same tarballs.
     ...(input.release ? { overrides: overridesOf(input.release) } : {}),

@@ -28,7 +28,8 @@ export async function scaffold({ dir, js, manifest }: ScaffoldInput): Promise<vo
     bot,
     test: js ? "test/bot.test.js" : "test/bot.test.ts",
     typecheck: js
-      ? ""
+      ? "\n- `npm run typecheck` checks the JavaScript with `tsc` from the types it infers\n" +
+        "  (`tsconfig.json`: `checkJs`, strict)."
       : "\n- `npm run typecheck` checks the types with `tsc` (`tsconfig.json`, strict).",
   };
   for (const from of [join(templates, "common"), join(templates, js ? "js" : "ts")]) {

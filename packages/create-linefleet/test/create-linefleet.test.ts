@@ -116,7 +116,7 @@ describe("create-linefleet <dir>", () => {
     expect(manifestOf("Placeholder Bot").name).toBe("placeholder-bot");
   });
 
-  it("--js scaffolds plain JavaScript: no tsconfig, no typecheck, no TypeScript", async () => {
+  it("--js scaffolds plain JavaScript, which tsc checks from what it infers", async () => {
     expect(await run("js-bot", "--js", "--no-install")).toMatchObject({ code: 0, err: "" });
     expect(filesOf("js-bot")).toEqual([
       ".gitignore",
@@ -126,18 +126,24 @@ describe("create-linefleet <dir>", () => {
       "package.json",
       "src/bot.js",
       "test/bot.test.js",
+      "tsconfig.json",
     ]);
     const manifest = manifestOf("js-bot");
     expect(manifest.scripts).toEqual({
       dev: "linefleet dev src/bot.js",
       test: "vitest run",
+      typecheck: "tsc --noEmit",
       "start:ingress": "linefleet ingress",
       "start:worker": "linefleet worker src/bot.js",
     });
     expect(manifest.devDependencies).toEqual({
       "@linefleet/testing": `^${own.version}`,
+      typescript: repository.devDependencies.typescript,
       vitest: repository.devDependencies.vitest,
+      "@types/node": repository.devDependencies["@types/node"],
     });
+    const tsconfig = JSON.parse(readFileSync(join(root, "js-bot/tsconfig.json"), "utf8"));
+    expect(tsconfig.compilerOptions).toMatchObject({ allowJs: true, checkJs: true, strict: true });
     expect(readFileSync(join(root, "js-bot/src/bot.js"), "utf8")).not.toMatch(
       /\binterface\b|: \w+\)/,
     );
