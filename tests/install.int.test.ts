@@ -1,9 +1,11 @@
+import { spawnSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort, packRelease, repoRoot } from "@linefleet/test-support";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { parse } from "yaml";
 import { runShell, type ShellCommand } from "./shell-command.ts";
 
 // What a new user does, with the README's commands, outside the repository: pack linefleet, create
@@ -27,6 +29,9 @@ const work = mkdtempSync(join(tmpdir(), "linefleet-new-user-"));
 // (and the JavaScript project reuses what the TypeScript one downloaded).
 const npmCache = join(repoRoot, "node_modules/.cache/new-user-test/npm");
 mkdirSync(npmCache, { recursive: true });
+
+/** docker-compose can judge the project's compose file without a Docker engine. */
+const hasDockerCompose = spawnSync("docker-compose", ["version"]).status === 0;
 
 /** How long each step took, printed at the end. */
 const took: Record<string, string> = {};
@@ -140,6 +145,25 @@ describe.each([
     expect({ code, output: code === 0 ? "" : command.output() }).toEqual({ code: 0, output: "" });
     expect(command.output()).toMatch(/Tests\s+4 passed \(4\)/);
   }, 120_000);
+
+  it.skipIf(!hasDockerCompose)(
+    "has a compose file of Redis, the ingress and workers, with the emulator in the dev profile",
+    async () => {
+      const { command, code } = await finish("docker-compose config", project, 30_000);
+      expect({ code, output: code === 0 ? "" : command.output() }).toEqual({ code: 0, output: "" });
+      const { services } = parse(command.output()) as {
+        services: Record<string, { profiles?: string[] }>;
+      };
+      const profiles = Object.entries(services).map(([name, service]) => [name, service.profiles]);
+      expect(Object.fromEntries(profiles)).toEqual({
+        emulator: ["dev"],
+        ingress: undefined,
+        redis: undefined,
+        worker: undefined,
+      });
+    },
+    60_000,
+  );
 
   it("runs with npm run dev and answers an event sent from the terminal", async () => {
     const [port, emulatorPort] = [await freePort(), await freePort()];
