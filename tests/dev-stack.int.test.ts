@@ -1,4 +1,13 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { execFile } from "node:child_process";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { createConnection, createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -164,12 +173,60 @@ describe("pnpm dev", () => {
       expect(output.split("\n").filter(troubling)).toEqual([]);
       // The README shows this message as it is printed.
       const readme = readFileSync(join(repoRoot, "README.md"), "utf8");
-      const shown = /```text\n(pnpm dev cannot start:\n[^`]*)```/.exec(readme)?.[1] ?? "";
+      const shown = /```text\n(linefleet dev cannot start:\n[^`]*)```/.exec(readme)?.[1] ?? "";
       expect(shown).not.toBe("");
       const printed = output.replace(`port ${port} `, "port 3000 ");
       expect(printed).toContain(shown.trim());
     } finally {
       for (const server of taken) server.close();
     }
+  });
+
+  it("restarts the workers when a file in the bot's directory changes, and runs the changed bot", async () => {
+    // A bot outside the repository, as in a user's project: its @linefleet/bot is linefleet's.
+    const project = join(dir, "reloading");
+    mkdirSync(join(project, "src"), { recursive: true });
+    mkdirSync(join(project, "node_modules/@linefleet"), { recursive: true });
+    symlinkSync(join(repoRoot, "packages/bot"), join(project, "node_modules/@linefleet/bot"));
+    const botFile = join(project, "src/bot.ts");
+    const writeBot = (answer: string) =>
+      writeFileSync(
+        botFile,
+        `import { createBot } from "@linefleet/bot";\nexport const bot = createBot().onText((ctx) => ctx.reply("${answer}"));\n`,
+      );
+    writeBot("answer-before-the-edit");
+    const stateFile = join(dir, "reloading.json");
+    const { stack } = await startDev({
+      BOT_MODULE: botFile,
+      DEV_WORKERS: "1",
+      DEV_STATE_FILE: stateFile,
+    });
+    await readyLine(stack);
+    const trigger = () =>
+      new Promise<string>((resolve) => {
+        execFile(
+          process.execPath,
+          ["packages/linefleet/src/cli.ts", "trigger", "text", "--text", "hi", "--wait", "10"],
+          { cwd: repoRoot, env: { PATH: process.env.PATH ?? "", DEV_STATE_FILE: stateFile } },
+          (_error, stdout) => resolve(stdout),
+        );
+      });
+    expect(await trigger()).toContain("answer-before-the-edit");
+
+    const restarts = stack.lines.length;
+    writeBot("answer-after-the-edit");
+    await waitFor(
+      () =>
+        stack.lines
+          .slice(restarts)
+          .map(text)
+          .some((line) => line.includes("linefleet: the workers run the changed bot")),
+      { timeoutMs: 30_000, what: "the workers to restart" },
+    );
+    const after = await trigger();
+    expect(after).toContain("answer-after-the-edit");
+    expect(after).not.toContain("answer-before-the-edit");
+    await stack.stop(15_000);
+    expect(stack.output()).not.toContain("exited (");
   });
 });

@@ -64,23 +64,25 @@ describe("pnpm release:pack", () => {
       }),
     );
     project = mkdtempSync(join(tmpdir(), "linefleet-consumer-"));
+    // linefleet's packages from the tarballs — each one wherever it is depended on (overrides), so
+    // npm never asks the registry for them — and the rest (and @types/node) from the registry.
+    const fromTarballs = Object.fromEntries(
+      releaseTarballs(releaseDir).map((file) => [readTarball(file).manifest.name, `file:${file}`]),
+    );
     writeFileSync(
       join(project, "package.json"),
-      JSON.stringify({ name: "consumer", private: true, type: "module" }),
+      JSON.stringify({
+        name: "consumer",
+        private: true,
+        type: "module",
+        dependencies: { ...fromTarballs, "@types/node": "^24.0.0" },
+        overrides: fromTarballs,
+      }),
     );
-    // linefleet's packages from the tarballs, the rest (and @types/node) from the registry.
     execFileSync(
       "npm",
-      [
-        "install",
-        "--no-audit",
-        "--no-fund",
-        "--ignore-scripts",
-        "--loglevel=error",
-        "@types/node@24",
-        ...releaseTarballs(releaseDir),
-      ],
-      { cwd: project, env, stdio: ["ignore", "ignore", "inherit"] },
+      ["install", "--no-audit", "--no-fund", "--ignore-scripts", "--loglevel=error"],
+      { cwd: project, env: { ...process.env, ...env }, stdio: ["ignore", "ignore", "inherit"] },
     );
   }, 240_000);
   afterAll(() => {

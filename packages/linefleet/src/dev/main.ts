@@ -145,7 +145,7 @@ async function assertPortsFree(ports: Array<{ variable: string; port: number; ho
       taken.push(`  port ${port} (${variable}) is in use; set ${variable} to a free port`);
   }
   if (taken.length === 0) return;
-  console.error(["pnpm dev cannot start:", ...taken].join("\n"));
+  console.error(["linefleet dev cannot start:", ...taken].join("\n"));
   process.exit(1);
 }
 
@@ -227,11 +227,11 @@ if (!env.REDIS_URL) {
   } else {
     console.error(
       [
-        "pnpm dev needs Redis (>= 6.2) and found none (no redis-server, no reachable Docker engine).",
+        "linefleet dev needs Redis (>= 6.2) and found none (no redis-server, no reachable Docker engine).",
         "Either install it (Debian/Ubuntu: sudo apt-get install redis-server; macOS: brew install redis)",
         "or start Docker,",
-        "and run pnpm dev again, or point linefleet at a running Redis:",
-        "  REDIS_URL=redis://127.0.0.1:6379 pnpm dev",
+        "and run it again, or point linefleet at a running Redis:",
+        "  REDIS_URL=redis://127.0.0.1:6379 linefleet dev",
       ].join("\n"),
     );
     process.exit(1);
