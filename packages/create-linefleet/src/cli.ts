@@ -47,7 +47,10 @@ async function create(options: Options, io: Io): Promise<number> {
   io.out(`Created ${name} (${options.js ? "JavaScript" : "TypeScript"}) in ${dir}\n`);
   if (options.install) {
     io.out("Installing its dependencies with npm install…\n");
-    const code = await (io.install ?? npmInstall)(dir);
+    const code = await (io.install ?? npmInstall)(dir).catch((error: Error) => {
+      // npm missing from PATH, most likely: the files are written, the rest is up to the user.
+      throw new UsageError(`could not run npm install (${error.message}); run it in ${shown}`);
+    });
     if (code !== 0) {
       io.err(
         `create-linefleet: npm install failed (exit code ${code}); run it again in ${shown}\n`,

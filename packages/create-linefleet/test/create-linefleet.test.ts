@@ -155,6 +155,31 @@ describe("create-linefleet <dir>", () => {
     expect(result.out).not.toContain("  npm install\n");
   });
 
+  it("says what to do when npm install fails or cannot run, without a stack", async () => {
+    const failing = async (install: () => Promise<number | null>, dir: string) => {
+      let err = "";
+      const code = await runCli([dir], {
+        cwd: root,
+        out: () => {},
+        err: (text) => {
+          err += text;
+        },
+        install,
+      });
+      return { code, err };
+    };
+    expect(await failing(async () => 1, "failed-install")).toEqual({
+      code: 1,
+      err: "create-linefleet: npm install failed (exit code 1); run it again in failed-install\n",
+    });
+    const missing = await failing(() => Promise.reject(new Error("spawn npm ENOENT")), "no-npm");
+    expect(missing).toEqual({
+      code: 1,
+      err: "create-linefleet: could not run npm install (spawn npm ENOENT); run it in no-npm\n",
+    });
+    expect(existsSync(join(root, "no-npm/src/bot.ts"))).toBe(true);
+  });
+
   it("refuses a directory that is not empty, and leaves it as it was", async () => {
     mkdirSync(join(root, "taken"));
     writeFileSync(join(root, "taken/notes.txt"), "mine");
