@@ -53,10 +53,10 @@ function examplesOf(help: string): string[][] {
   return section
     .split("\n")
     .map((line) => line.trim())
-    .filter((line) => line.startsWith("pnpm trigger "))
+    .filter((line) => line.startsWith("linefleet trigger "))
     .map((line) =>
       // Words, a quoted one as one argument without its quotes (as a shell would).
-      [...line.slice("pnpm trigger ".length).matchAll(/'([^']*)'|(\S+)/g)].map(
+      [...line.slice("linefleet trigger ".length).matchAll(/'([^']*)'|(\S+)/g)].map(
         (match) => match[1] ?? match[2] ?? "",
       ),
     );

@@ -1,5 +1,5 @@
 import type { WebhookEvent } from "@linefleet/webhook";
-import type { BotContext } from "./context.ts";
+import type { BotContext, ChatType } from "./context.ts";
 import type {
   EventOfType,
   LineEvent,
@@ -16,6 +16,7 @@ import {
   type TextPattern,
   toPostback,
 } from "./matchers.ts";
+import { type CommandOptions, type Mentionee, parseCommand, stripSelfMentions } from "./text.ts";
 
 /** What a handler of `E` events sees: the context plus whatever middleware added (`X`). */
 export type ContextOf<E, S = undefined, X extends object = object> = BotContext<E, S> & X;
@@ -26,12 +27,24 @@ export type Middleware<C> = (context: C, next: Next) => unknown;
 /** A route's handler; `detail` is what the route matched (the text, a RegExp match, …). */
 export type Handler<C, D = undefined> = (context: C, detail: D) => unknown;
 
+/**
+ * Called with what a middleware or handler threw and the event's context. Returning normally
+ * handles the error: the event counts as done (not retried, no dead letter) and its session
+ * changes are dropped. Throwing (the same error or another) lets that error steer the event.
+ */
+export type ErrorHandler<C> = (error: unknown, context: C) => unknown;
+
 export interface RouteOptions {
   /**
    * Also run for events in `mode: "standby"` (another channel answers the chat; yours may only
    * watch). Without it, standby events skip the route. Nothing can be sent for them anyway.
    */
   standby?: boolean;
+  /**
+   * Only for events from chats of this type (or these types): `"user"` (one-to-one), `"group"`,
+   * `"room"`. Events without a source never match a route that names a chat type.
+   */
+  chat?: ChatType | readonly ChatType[];
 }
 
 export interface SessionOptions<S> {
@@ -51,6 +64,8 @@ type AnyContext = BotContext<unknown, unknown>;
 interface Route {
   type: string;
   standby: boolean;
+  /** The chat types it takes; undefined: any. */
+  chats: readonly string[] | undefined;
   /** The detail for the handler, or NO_MATCH. */
   match(event: LineEvent): unknown;
   handler: Handler<AnyContext, unknown>;
@@ -71,6 +86,7 @@ export class Bot<S = undefined, X extends object = object> {
   readonly #routes: Route[] = [];
   readonly #fallbacks: Route[] = [];
   readonly #middleware: Middleware<AnyContext>[] = [];
+  #errorHandler: ErrorHandler<AnyContext> | undefined;
   /** The session settings, read by the runtime that loads and saves sessions. */
   readonly sessionOptions: SessionOptions<S> | undefined;
 
@@ -98,6 +114,17 @@ export class Bot<S = undefined, X extends object = object> {
       Object.assign(context, await derive(context));
       await next();
     });
+  }
+
+  /**
+   * Sets the error hook (one per bot; a second call replaces it), as grammY's `bot.catch`: it gets
+   * what any middleware or handler threw, with the context. Returning normally handles the error
+   * (the event is done: no retry, no dead letter, its session changes dropped); throwing, or
+   * rethrowing `error`, steers the event as a handler's error would (retried, or failed for good).
+   */
+  catch(handler: ErrorHandler<ContextOf<LineEvent, S>>): this {
+    this.#errorHandler = handler as ErrorHandler<AnyContext>;
+    return this;
   }
 
   /** Events of one type, typed from LINE's webhook models (`follow`, `memberJoined`, …). */
@@ -156,6 +183,59 @@ export class Bot<S = undefined, X extends object = object> {
         if (pattern === undefined) return message.text;
         if (typeof pattern === "string") return message.text === pattern ? message.text : NO_MATCH;
         return matchRegExp(pattern, message.text) ?? NO_MATCH;
+      },
+      handler,
+      options,
+    );
+  }
+
+  /**
+   * Text messages that mention the bot itself (`isSelf`, as LINE marks it in groups and rooms);
+   * the handler gets the text without that mention (`ctx.textWithoutMention`).
+   */
+  onMention(
+    handler: Handler<ContextOf<MessageEventOf<"text">, S, X>, string>,
+    options?: RouteOptions,
+  ): this {
+    return this.#add(
+      this.#routes,
+      "message",
+      (event) => {
+        const message = messageOf(event);
+        if (message?.type !== "text") return NO_MATCH;
+        const mentionees: readonly Mentionee[] = message.mention?.mentionees ?? [];
+        if (!mentionees.some((mentionee) => mentionee.isSelf)) return NO_MATCH;
+        return stripSelfMentions(message.text, mentionees);
+      },
+      handler,
+      options,
+    );
+  }
+
+  /**
+   * A command: a text whose first word is the name, after the prefix (by default `/order latte`
+   * or `order latte`; any case), once the bot's own mention is stripped (`@Coffee bot order latte`
+   * in a group). The handler gets the rest of the text, trimmed (`latte`; `""` without arguments).
+   * Give `{ prefixes: ["/"] }` to take only `/order`, so plain talk in a group never matches.
+   */
+  command(
+    name: string,
+    handler: Handler<ContextOf<MessageEventOf<"text">, S, X>, string>,
+    options?: RouteOptions & CommandOptions,
+  ): this {
+    if (!/^[^\s/]+$/.test(name)) {
+      throw new TypeError(
+        `a command's name is one word without "/" (the prefix is an option): got ${JSON.stringify(name)}`,
+      );
+    }
+    return this.#add(
+      this.#routes,
+      "message",
+      (event) => {
+        const message = messageOf(event);
+        if (message?.type !== "text") return NO_MATCH;
+        const text = stripSelfMentions(message.text, message.mention?.mentionees);
+        return parseCommand(name, text, options) ?? NO_MATCH;
       },
       handler,
       options,
@@ -230,19 +310,32 @@ export class Bot<S = undefined, X extends object = object> {
     return this.#routes.some((route) => route.type === type);
   }
 
-  /** Runs one event through the middleware and its route. The runtime calls this. */
-  async dispatch(context: BotContext<unknown, unknown>): Promise<void> {
+  /**
+   * Runs one event through the middleware and its route. The runtime calls this. Resolves
+   * `"caught"` when the error hook (`catch`) handled an error (the runtime then saves no session),
+   * else `"done"`; rejects with what was thrown when no hook handled it.
+   */
+  async dispatch(context: BotContext<unknown, unknown>): Promise<"done" | "caught"> {
     const event = context.event as LineEvent;
-    const standby = event.mode === "standby";
-    await compose(this.#middleware, context, async () => {
-      for (const route of this.#routes) {
-        if (route.type !== event.type || (standby && !route.standby)) continue;
-        const detail = route.match(event);
-        if (detail !== NO_MATCH) return void (await route.handler(context, detail));
-      }
-      const fallback = this.#fallbacks.find((route) => !standby || route.standby);
-      if (fallback) await fallback.handler(context, undefined);
-    });
+    const takes = (route: Route) =>
+      (event.mode !== "standby" || route.standby) &&
+      (route.chats === undefined || route.chats.includes(event.source?.type ?? ""));
+    try {
+      await compose(this.#middleware, context, async () => {
+        for (const route of this.#routes) {
+          if (route.type !== event.type || !takes(route)) continue;
+          const detail = route.match(event);
+          if (detail !== NO_MATCH) return void (await route.handler(context, detail));
+        }
+        const fallback = this.#fallbacks.find(takes);
+        if (fallback) await fallback.handler(context, undefined);
+      });
+    } catch (error) {
+      if (!this.#errorHandler) throw error;
+      await this.#errorHandler(error, context);
+      return "caught";
+    }
+    return "done";
   }
 
   #add(
@@ -257,6 +350,7 @@ export class Bot<S = undefined, X extends object = object> {
       match,
       handler: handler as Handler<AnyContext, unknown>,
       standby: options?.standby ?? false,
+      chats: options?.chat === undefined ? undefined : [options.chat].flat(),
     });
     return this;
   }

@@ -9,12 +9,25 @@ import type { BotServices } from "./services.ts";
 /** Anything a handler may pass to reply or push: a LINE message object, or plain text. */
 export type Say = Message | string;
 
-export interface BotLogger {
-  info(object: object, message?: string): void;
-  warn(object: object, message?: string): void;
-  error(object: object, message?: string): void;
-  debug(object: object, message?: string): void;
+/**
+ * One log level, called as pino takes it: `log.info("text")`, `log.info({ orderId }, "ordered")`,
+ * or printf-style `log.info("order %s", id)`. An `err` field is serialised with its stack.
+ */
+export interface LogFn {
+  (object: object, message?: string, ...args: unknown[]): void;
+  (message: string, ...args: unknown[]): void;
 }
+
+/** `ctx.log`: the levels of a pino logger (linefleet's workers pass one). */
+export interface BotLogger {
+  info: LogFn;
+  warn: LogFn;
+  error: LogFn;
+  debug: LogFn;
+}
+
+/** Where an event happened: a one-to-one chat, a group or a multi-person room. */
+export type ChatType = "user" | "group" | "room";
 
 export interface GetContentOptions {
   /** Refuse content larger than this many bytes (`ContentTooLargeError`). Default 10 MiB. */
@@ -49,6 +62,20 @@ export interface BotContext<E = LineEvent, S = undefined> extends BotServices {
   readonly deadline: number;
   /** Whether a text message mentions this bot (`mention.mentionees[].isSelf`). */
   readonly isMentioned: boolean;
+  /** The chat's type (`source.type`); undefined for events without a source. */
+  readonly chatType: ChatType | undefined;
+  /** The text of a text message exactly as sent (mentions included); undefined for other events. */
+  readonly text: string | undefined;
+  /**
+   * The text without the bot's own mentions, trimmed: `order latte` for `@Coffee bot order latte`.
+   * Other users' mentions stay. Undefined for events that are not text messages.
+   */
+  readonly textWithoutMention: string | undefined;
+  /**
+   * Which try at this event this is, from 1. A handler that threw is run again (see the errors
+   * table of docs/writing-bots.md); messages an earlier attempt sent are not sent again.
+   */
+  readonly attempt: number;
   /** A logger whose lines carry the event's `webhookEventId`, job id, type and channel. */
   readonly log: BotLogger;
   /** LINE's API for everything beyond what the context wraps. */

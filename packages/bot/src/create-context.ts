@@ -2,13 +2,14 @@ import type { LineClient, Message } from "@linefleet/line-client";
 import { chatIdOf, type WebhookEvent } from "@linefleet/webhook";
 import type { Channel } from "./channel.ts";
 import { fetchContent } from "./content.ts";
-import type { BotContext, BotLogger } from "./context.ts";
+import type { BotContext, BotLogger, ChatType } from "./context.ts";
 import { toMessages } from "./context.ts";
 import { ContextUsageError } from "./errors.ts";
 import { cachedProfile } from "./profile-cache.ts";
 import type { Responder, SendReport } from "./responder.ts";
 import type { BotServices } from "./services.ts";
 import type { BotStorage } from "./storage.ts";
+import { type Mentionee, stripSelfMentions } from "./text.ts";
 
 /** LINE takes at most 5 messages per reply or push. */
 const BATCH = 5;
@@ -26,6 +27,8 @@ interface ContextInput<S> {
   services: BotServices;
   log: BotLogger;
   session: S;
+  /** Which try at the event this is, from 1. */
+  attempt: number;
 }
 
 interface MessageFields {
@@ -33,7 +36,8 @@ interface MessageFields {
   type?: string;
   quoteToken?: string;
   markAsReadToken?: string;
-  mention?: { mentionees?: Array<{ isSelf?: boolean }> };
+  text?: string;
+  mention?: { mentionees?: Mentionee[] };
 }
 
 /** Builds the context a bot's handlers get for one event, answering through `responder`. */
@@ -41,6 +45,7 @@ export function createContext<S>(input: ContextInput<S>): BotContext<WebhookEven
   const { event, client, responder, log } = input;
   const message = (event as { message?: MessageFields }).message;
   const source = event.source;
+  const text = event.type === "message" && message?.type === "text" ? message.text : undefined;
 
   async function send(messages: Message[], firstVia: "reply" | "push") {
     const reports: SendReport[] = [];
@@ -70,6 +75,11 @@ export function createContext<S>(input: ContextInput<S>): BotContext<WebhookEven
     isRedelivery: event.deliveryContext?.isRedelivery ?? false,
     deadline: responder.replyDeadline,
     isMentioned: message?.mention?.mentionees?.some((mentionee) => mentionee.isSelf) ?? false,
+    chatType: chatTypeOf(source?.type),
+    text,
+    textWithoutMention:
+      text === undefined ? undefined : stripSelfMentions(text, message?.mention?.mentionees),
+    attempt: input.attempt,
     log,
     line: client,
     session: input.session,
@@ -112,4 +122,11 @@ export function createContext<S>(input: ContextInput<S>): BotContext<WebhookEven
       return true;
     },
   };
+}
+
+const CHAT_TYPES: readonly string[] = ["user", "group", "room"] satisfies ChatType[];
+
+/** The source's type when it is one LINE documents (the envelope lets others pass through). */
+function chatTypeOf(type: string | undefined): ChatType | undefined {
+  return type !== undefined && CHAT_TYPES.includes(type) ? (type as ChatType) : undefined;
 }

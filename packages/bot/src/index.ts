@@ -3,6 +3,7 @@ export {
   type BotOptions,
   type ContextOf,
   createBot,
+  type ErrorHandler,
   type Handler,
   type Middleware,
   type Next,
@@ -10,7 +11,14 @@ export {
   type SessionOptions,
 } from "./bot.ts";
 export type { Channel } from "./channel.ts";
-export type { BotContext, BotLogger, GetContentOptions, Say } from "./context.ts";
+export type {
+  BotContext,
+  BotLogger,
+  ChatType,
+  GetContentOptions,
+  LogFn,
+  Say,
+} from "./context.ts";
 export {
   ContentTooLargeError,
   ContextUsageError,
@@ -36,3 +44,4 @@ export type { Responder, SendReport, SendVia } from "./responder.ts";
 export { type BotRun, runBot } from "./run-bot.ts";
 export type { BotServices } from "./services.ts";
 export type { BotStorage, StoredSession } from "./storage.ts";
+export type { CommandOptions } from "./text.ts";

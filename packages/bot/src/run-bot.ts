@@ -21,11 +21,14 @@ export interface BotRun {
   services: BotServices;
   /** Already carries the event's ids and its channel. */
   log: BotLogger;
+  /** Which try at the event this is, from 1 (`ctx.attempt`). Default 1. */
+  attempt?: number;
 }
 
 /**
  * Runs one event: loads the chat's session, builds the context, runs the bot, then saves the
- * session if the handlers changed it. Throws what a handler threw (nothing is saved then), or
+ * session if the handlers changed it. Throws what a handler threw unless the bot's `catch` hook
+ * handled it (nothing is saved either way), or
  * `SessionConflictError` when another event saved the chat's session meanwhile.
  */
 // biome-ignore lint/suspicious/noExplicitAny: any bot, whatever its session and middleware types
@@ -43,10 +46,11 @@ export async function runBot(bot: Bot<any, any>, run: BotRun): Promise<void> {
   }
   const before = JSON.stringify(session ?? null);
 
-  const context = createContext({ ...run, session });
-  await bot.dispatch(context);
+  const context = createContext({ ...run, session, attempt: run.attempt ?? 1 });
+  // An error the bot's hook handled ends the event as a failed one would: nothing saved.
+  const outcome = await bot.dispatch(context);
 
-  if (!chat || !loaded || !sessionOptions) return;
+  if (outcome === "caught" || !chat || !loaded || !sessionOptions) return;
   const after = JSON.stringify(context.session ?? null);
   if (after === before) return;
   const saved = await storage.saveSession(

@@ -16,7 +16,11 @@ interface Sent {
  * unit tests of routing and of the context's own logic. Everything that talks to Redis or LINE for real is tested in the
  * integration tests.
  */
-export function fakeContext<S = undefined>(event: Record<string, unknown>, session?: S) {
+export function fakeContext<S = undefined>(
+  event: Record<string, unknown>,
+  session?: S,
+  attempt = 1,
+) {
   const sent: Sent[] = [];
   const logs: string[] = [];
   const ok = { sentMessages: [], requestId: undefined, alreadyAccepted: false };
@@ -58,7 +62,9 @@ export function fakeContext<S = undefined>(event: Record<string, unknown>, sessi
     ledger,
     { replyTokenMaxAgeMs: 50_000 },
   );
-  const log = (message?: string) => void logs.push(message ?? "");
+  // As pino reads its arguments: a message alone, or an object then a message.
+  const log = (first: unknown, message?: unknown) =>
+    void logs.push(String((typeof first === "string" ? first : message) ?? ""));
   const context = createContext({
     destination: "Ubot",
     event: full,
@@ -68,8 +74,9 @@ export function fakeContext<S = undefined>(event: Record<string, unknown>, sessi
     // Neither storage nor services are reached by the unit tests.
     storage: {} as BotStorage,
     services: {} as BotServices,
-    log: { info: (_o, m) => log(m), warn: (_o, m) => log(m), error: () => {}, debug: () => {} },
+    log: { info: log, warn: log, error: () => {}, debug: () => {} },
     session: session as S,
+    attempt,
   });
   return { context, sent, logs, ledger };
 }

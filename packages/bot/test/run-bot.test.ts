@@ -65,8 +65,14 @@ const silentResponder: Responder = {
 };
 const quietLog = { info() {}, warn() {}, error() {}, debug() {} };
 
-function run(bot: Parameters<typeof runBot>[0], storage: BotStorage, text: string) {
+function run(
+  bot: Parameters<typeof runBot>[0],
+  storage: BotStorage,
+  text: string,
+  attempt?: number,
+) {
   return runBot(bot, {
+    attempt,
     destination: "Ubot",
     event: textEvent(text),
     channel: { name: "default" },
@@ -117,5 +123,26 @@ describe("runBot's sessions, through any BotStorage", () => {
     });
     await expect(run(bot, memory.storage, "one")).rejects.toBeInstanceOf(SessionConflictError);
     expect(memory.stored("Ualice")).toBe('{"count":41}');
+  });
+});
+
+describe("runBot and the bot's error hook", () => {
+  it("saves nothing when the hook handled a handler's error, and does not throw", async () => {
+    const { storage, stored } = memoryStorage();
+    const caught: string[] = [];
+    const bot = counter().catch((error) => void caught.push((error as Error).message));
+    await run(bot, storage, "one");
+    await run(bot, storage, "fail");
+    expect(caught).toEqual(["the handler failed"]);
+    expect(stored("Ualice")).toBe('{"count":1}');
+  });
+
+  it("hands the runtime's attempt number to the context (1 when it gives none)", async () => {
+    const { storage } = memoryStorage();
+    const attempts: number[] = [];
+    const bot = createBot().onText((ctx) => void attempts.push(ctx.attempt));
+    await run(bot, storage, "a");
+    await run(bot, storage, "b", 4);
+    expect(attempts).toEqual([1, 4]);
   });
 });

@@ -1,5 +1,12 @@
 import { describe, expectTypeOf, it } from "vitest";
-import { type BotContext, createBot, type Postback, type PostbackParams } from "../src/index.ts";
+import {
+  type BotContext,
+  type BotLogger,
+  type ChatType,
+  createBot,
+  type Postback,
+  type PostbackParams,
+} from "../src/index.ts";
 
 // Type-level tests: `pnpm typecheck` fails if these types regress; vitest runs them as no-ops.
 describe("context typing", () => {
@@ -77,5 +84,42 @@ describe("context typing", () => {
         expectTypeOf(ctx).toExtend<BotContext<unknown, undefined>>();
         expectTypeOf(ctx.channel.name).toEqualTypeOf<string>();
       });
+  });
+});
+
+describe("the context's newer parts", () => {
+  it("logs as pino takes its arguments", () => {
+    createBot().onText((ctx) => {
+      ctx.log.info("a message alone");
+      ctx.log.info({ orderId: 7 }, "an object, then a message");
+      ctx.log.warn("printf style: %s", "latte");
+      ctx.log.error({ err: new Error("x") });
+      // @ts-expect-error a message is a string
+      ctx.log.debug(42);
+    });
+    expectTypeOf<BotLogger["info"]>().toBeCallableWith("text");
+  });
+
+  it("types text, chat type, attempt, command arguments and the error hook", () => {
+    createBot({ session: { initial: () => ({ cups: 0 }) } })
+      .onText((ctx) => {
+        expectTypeOf(ctx.text).toEqualTypeOf<string | undefined>();
+        expectTypeOf(ctx.textWithoutMention).toEqualTypeOf<string | undefined>();
+        expectTypeOf(ctx.chatType).toEqualTypeOf<ChatType | undefined>();
+        expectTypeOf(ctx.attempt).toEqualTypeOf<number>();
+      })
+      .command("order", (_ctx, args) => {
+        expectTypeOf(args).toEqualTypeOf<string>();
+      })
+      .onMention((_ctx, text) => {
+        expectTypeOf(text).toEqualTypeOf<string>();
+      })
+      .on("join", () => {}, { chat: ["group", "room"] })
+      .catch((error, ctx) => {
+        expectTypeOf(error).toEqualTypeOf<unknown>();
+        expectTypeOf(ctx.session.cups).toEqualTypeOf<number>();
+      });
+    // @ts-expect-error not a chat type
+    createBot().on("join", () => {}, { chat: "channel" });
   });
 });

@@ -1,4 +1,4 @@
-import type { Bot, BotStorage } from "@linefleet/bot";
+import { type Bot, type BotStorage, SessionConflictError } from "@linefleet/bot";
 import type { LineClient } from "@linefleet/line-client";
 import type { Logger } from "@linefleet/log";
 import {
@@ -19,7 +19,7 @@ import { createEventState } from "./event-state.ts";
 import { createEventHandler } from "./handle-event.ts";
 import { checkLineEventJob, InvalidJobError, isLineEventJob } from "./invalid-job.ts";
 import { createRedisBotStorage } from "./redis-bot-storage.ts";
-import { steerError } from "./steer-error.ts";
+import { steerError, unrecoverable } from "./steer-error.ts";
 import { stepAside } from "./step-aside.ts";
 import { noWorkerObserver, type WorkerObserver } from "./worker-observer.ts";
 
@@ -53,6 +53,12 @@ interface EventWorkerOptions {
   now?: () => number;
   /** Told of every processed event, send and lane wait, for metrics. */
   observe?: WorkerObserver;
+  /**
+   * At most this many attempts per event, fewer than the job's own when smaller. The test kit
+   * gives 1, so a handler's error fails its event at once. A session conflict is still retried:
+   * it is no error of the handler.
+   */
+  maxAttempts?: number;
 }
 
 /**
@@ -149,12 +155,20 @@ export function createEventWorker(options: EventWorkerOptions): Worker<LineEvent
 
     const ledger = begun.ledger;
     try {
-      await handleEvent(job.data, log, ledger);
+      await handleEvent(job.data, log, ledger, job.attemptsMade + 1);
     } catch (error) {
       log.warn({ err: error, attempt: job.attemptsMade + 1 }, "handler failed");
-      const steered = steerError(error);
-      const final =
-        steered instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      let steered = steerError(error);
+      const jobAttempts = job.opts.attempts ?? 1;
+      const attempts =
+        error instanceof SessionConflictError
+          ? jobAttempts
+          : Math.min(jobAttempts, options.maxAttempts ?? jobAttempts);
+      const final = steered instanceof UnrecoverableError || job.attemptsMade + 1 >= attempts;
+      // Out of attempts before BullMQ's own count is: tell it not to retry.
+      if (final && !(steered instanceof UnrecoverableError) && error instanceof Error) {
+        steered = unrecoverable(error);
+      }
       await end(lane, eventKey, final ? "dead_letter" : "retry", ledger, log);
       if (steered instanceof Error) settled.add(steered);
       throw steered;

@@ -28,7 +28,13 @@ interface EventHandlerOptions {
  * loaded with the lane turn), and hands both to the bot. Throws what the bot threw.
  */
 export function createEventHandler(options: EventHandlerOptions) {
-  return async function handleEvent(job: LineEventJob, log: Logger, ledger: SendLedger) {
+  return async function handleEvent(
+    job: LineEventJob,
+    log: Logger,
+    ledger: SendLedger,
+    /** Which try at the event this is, from 1 (BullMQ's `attemptsMade` + 1). */
+    attempt: number,
+  ) {
     const { destination, event, replay } = job;
     const { channel, client } = await options.channels.resolve({
       channel: job.channel,
@@ -62,6 +68,7 @@ export function createEventHandler(options: EventHandlerOptions) {
       storage: options.storage,
       services: options.services,
       log,
+      attempt,
     });
   };
 }

@@ -2,6 +2,7 @@ import type { z } from "zod";
 import type { BotIdentity, EmulatorConfig } from "./config.ts";
 import type { ActivityEvent, ApiCall, ChatMessage, DeliveryAttempt } from "./core/activity.ts";
 import type { FaultInput } from "./core/faults.ts";
+import type { MembershipPlan, MembershipSubscription } from "./core/memberships.ts";
 import type { Group, Room, User } from "./core/world.ts";
 import type { eventBatchInputSchema, eventInputSchema } from "./events/event-input.ts";
 
@@ -13,6 +14,31 @@ export interface SentEvent {
   replyToken?: string;
   messageId?: string;
   deliveryId: string;
+}
+
+/** A rich menu as the chat shows it (its image is served by LINE's download-image operation). */
+export interface ShownRichMenu {
+  richMenuId: string;
+  size: { width: number; height: number };
+  selected: boolean;
+  name: string;
+  chatBarText: string;
+  areas: unknown[];
+  /** How the user got it: a per-user link or the channel's default. */
+  source: "user" | "default";
+}
+
+export interface MembershipPlanInput {
+  channel?: string;
+  title: string;
+  description?: string;
+  benefits: string[];
+  price: number;
+  currency?: "JPY" | "TWD" | "THB";
+  /** null or absent: no limit. */
+  memberLimit?: number | null;
+  isInAppPurchase?: boolean;
+  isPublished?: boolean;
 }
 
 export interface SentBatch {
@@ -94,6 +120,22 @@ export interface Emulator {
    */
   deliveryDone(deliveryId: string): Promise<void>;
   apiCalls(): ApiCall[];
+  /**
+   * The rich menu a user sees in the chat with a channel's bot (the default channel's unless
+   * named): their per-user link, else the channel's default; null for none.
+   */
+  richMenuOf(userId: string, channel?: string): ShownRichMenu | null;
+  /**
+   * Sets up a membership plan, as LINE Official Account Manager would (the Messaging API only
+   * reads plans); for the default channel unless `channel` names another.
+   */
+  addMembershipPlan(input: MembershipPlanInput): MembershipPlan;
+  /** Makes a user subscribe to a plan (what a user does in LINE); idempotent. */
+  joinMembership(input: {
+    membershipId: number;
+    userId: string;
+    channel?: string;
+  }): MembershipSubscription;
   addFault(input: FaultInput): { id: string };
   clearFaults(): void;
   config(): EmulatorConfig;

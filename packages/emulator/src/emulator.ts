@@ -1,11 +1,8 @@
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
-import { contentRoutes } from "./api/content-routes.ts";
-import { infoRoutes } from "./api/info-routes.ts";
+import { lineRouteTable } from "./api/line-routes.ts";
 import { createOAuthHandler } from "./api/oauth.ts";
 import { createApiHandler } from "./api/pipeline.ts";
-import { sendRoutes } from "./api/send-routes.ts";
-import { webhookEndpointRoutes } from "./api/webhook-endpoint-routes.ts";
 import { type ChannelOptions, type EmulatorOptions, resolveConfig } from "./config.ts";
 import { Channels, type EmulatedChannel } from "./core/channels.ts";
 import { faultInputSchema } from "./core/faults.ts";
@@ -53,6 +50,22 @@ const groupInputSchema = z.object({
   memberIds: z.array(z.string()).min(1),
 });
 const roomInputSchema = z.object({ memberIds: z.array(z.string()).min(1) });
+const membershipPlanSchema = z.object({
+  channel: z.string().optional(),
+  title: z.string().min(1),
+  description: z.string().default(""),
+  benefits: z.array(z.string().min(1)).min(1),
+  price: z.number().nonnegative(),
+  currency: z.enum(["JPY", "TWD", "THB"]).default("JPY"),
+  memberLimit: z.number().int().positive().nullable().default(null),
+  isInAppPurchase: z.boolean().default(false),
+  isPublished: z.boolean().default(true),
+});
+const membershipJoinSchema = z.object({
+  channel: z.string().optional(),
+  membershipId: z.number().int(),
+  userId: z.string(),
+});
 
 /** Creates an emulated LINE channel: Messaging API, webhook sender, control API and chat UI. */
 export function createEmulator(options: EmulatorOptions): Emulator {
@@ -78,12 +91,8 @@ export function createEmulator(options: EmulatorOptions): Emulator {
   for (const user of options.users ?? [{ displayName: "Alice" }]) platform.world.addUser(user);
 
   const dispatcher = new WebhookDispatcher(platform);
-  const handleApiRequest = createApiHandler(platform, [
-    ...sendRoutes,
-    ...infoRoutes,
-    ...contentRoutes,
-    ...webhookEndpointRoutes(dispatcher),
-  ]);
+  const routeTable = lineRouteTable(dispatcher);
+  const handleApiRequest = createApiHandler(platform);
   const handleOAuthRequest = createOAuthHandler(platform);
   let url = "";
   const allowedHosts = new Set<string>([
@@ -196,6 +205,24 @@ export function createEmulator(options: EmulatorOptions): Emulator {
     },
     deliveryDone: (deliveryId) => dispatcher.done(deliveryId),
     apiCalls: () => [...platform.activity.apiCalls],
+    addMembershipPlan(input) {
+      const { channel, ...plan } = parseInput(membershipPlanSchema, input);
+      return platform.memberships.addPlan(platform.channels.get(channel).name, plan);
+    },
+    joinMembership(input) {
+      const { channel, membershipId, userId } = parseInput(membershipJoinSchema, input);
+      platform.world.user(userId);
+      return platform.memberships
+        .of(platform.channels.get(channel).name)
+        .join(membershipId, userId, platform.now());
+    },
+    richMenuOf(userId, channelName) {
+      const menus = platform.richMenus.of(platform.channels.get(channelName).name);
+      const shown = menus.shownTo(userId);
+      if (!shown) return null;
+      const { image: _image, ...menu } = shown;
+      return { ...menu, source: menus.userLinks.has(userId) ? "user" : "default" };
+    },
     addFault(input) {
       return { id: platform.faults.add(parseInput(faultInputSchema, input)).id };
     },
@@ -228,6 +255,7 @@ export function createEmulator(options: EmulatorOptions): Emulator {
 
   const server = buildServer({
     emulator,
+    routeTable: routeTable.entries,
     handleApiRequest,
     handleOAuthRequest,
     uiDir: options.uiDir ?? defaultUiDir,

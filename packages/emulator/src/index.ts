@@ -1,4 +1,13 @@
 export {
+  LINE_SPEC_NAMES,
+  type LineSpec,
+  type LineSpecName,
+  lineSpecOperations,
+  loadLineSpecs,
+  parseLineSpec,
+  type SpecOperation,
+} from "./api/spec/line-specs.ts";
+export {
   type BotIdentity,
   type ChannelOptions,
   defaults,
@@ -17,8 +26,12 @@ export type {
   EmulatorState,
   EventBatchInputData,
   EventInputData,
+  MembershipPlanInput,
   SentBatch,
   SentEvent,
+  ShownRichMenu,
 } from "./emulator-types.ts";
 export { EmulatorError, errorCodes, LineErrorResponse } from "./errors.ts";
 export { type EventType, eventTypes } from "./events/event-input.ts";
+export { requestBodyError, validateRequest } from "./validation/validate-request.ts";
+export { validateResponse, validateSpecComponent } from "./validation/validate-response.ts";

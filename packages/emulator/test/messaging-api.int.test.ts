@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { buffer } from "node:stream/consumers";
 import { freePort } from "@linefleet/test-support";
 import { afterEach, describe, expect, it } from "vitest";
+import { validateResponse } from "../src/validation/validate-response.ts";
 import { manualClock, startEmulatorWithReceiver } from "./support/fixture.ts";
 import { sdkClients, sdkFailure } from "./support/sdk.ts";
 
@@ -16,6 +17,14 @@ async function start(options: Parameters<typeof startEmulatorWithReceiver>[0] = 
 }
 
 afterEach(async () => {
+  // Every answer the tests got from a LINE operation, held to that operation's response schema;
+  // injected faults answer whatever the test asked for, so they are left out.
+  for (const call of running?.emulator.apiCalls() ?? []) {
+    if (call.operation === undefined || call.fault !== undefined) continue;
+    expect(validateResponse(call.operation, call.status, call.response), call.operation).toEqual(
+      [],
+    );
+  }
   await running?.close();
   running = undefined;
 });
@@ -220,7 +229,7 @@ describe("authentication, limits and validation", () => {
       client.validatePush({ messages: [{ type: "text", text: "🍎".repeat(2501) }] }),
     );
     expect(tooLong.body.details).toEqual([
-      { message: "Length must be between 1 and 5000", property: "messages[0].text" },
+      { message: "Length must be between 0 and 5000", property: "messages[0].text" },
     ]);
     await client.validatePush({ messages: [{ type: "text", text: "🍎".repeat(2500) }] });
   });

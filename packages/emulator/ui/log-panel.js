@@ -7,7 +7,7 @@ const MAX_ENTRIES = 300;
 
 /**
  * Raw traffic: each webhook delivery attempt (status, attempt, redelivery, the exact JSON) and
- * each Messaging API call the bot made (method, path, status, retry key).
+ * each LINE API call the bot made (method, path, the spec operation it reached, status, retry key).
  */
 export function mountLogPanel(root, { resync }) {
   let tab = "deliveries";
@@ -180,6 +180,18 @@ function apiCallRow(c) {
       {},
       statusPill(c.status),
       h("span", { class: "log-main" }, h("b", {}, c.method ?? ""), " ", c.path ?? ""),
+      // The LINE operation the call reached, as its x-linefleet-operation header named it.
+      c.operation
+        ? h(
+            "span",
+            {
+              class: "log-tag operation",
+              title: `x-linefleet-operation: ${c.operation}`,
+              dataset: { testid: "log-operation" },
+            },
+            c.operation,
+          )
+        : null,
       c.retryKey
         ? h(
             "span",
@@ -196,6 +208,7 @@ function apiCallRow(c) {
         : null,
       h("span", { class: "log-time" }, formatTime(c.at)),
     ),
+    kv("operation", c.operation),
     kv("requestId", c.requestId),
     c.retryKey ? kv("retryKey", c.retryKey) : null,
     c.at ? kv("at", formatDateTime(c.at)) : null,

@@ -18,14 +18,27 @@ import type { Worker } from "bullmq";
 import { startRedis, type TestRedis } from "./redis-server.ts";
 import { type Stack, startStack } from "./stack.ts";
 
-export interface BotTestOptions {
+// biome-ignore lint/suspicious/noExplicitAny: any bot, whatever its session and middleware types
+type AnyBot = Bot<any, any>;
+
+/** The session type of a bot (`unknown` for a module path: its type is not known here). */
+// biome-ignore lint/suspicious/noExplicitAny: whatever the middleware added
+export type SessionOf<B> = B extends Bot<infer S, any> ? S : unknown;
+
+export interface BotTestOptions<B extends AnyBot | string = AnyBot | string> {
   /**
    * The bot under test. A `Bot` (from `createBot()`) runs in this process on the real worker
    * pipeline (BullMQ, lanes, ledger, responder) with a clock the test controls; a module path (as
    * `BOT_MODULE` takes it, relative to the working directory) runs in worker processes instead.
    */
-  // biome-ignore lint/suspicious/noExplicitAny: any bot, whatever its session and middleware types
-  bot: Bot<any, any> | string;
+  bot: B;
+  /**
+   * How many times an in-process bot's event is tried before it fails for good. Default 1: a
+   * handler's error fails the action at once. Give more to test what a retry does (`ctx.attempt`):
+   * the action then waits for the last attempt. A session conflict is retried whatever this says.
+   * Worker processes keep the queue's attempts; the action rejects at their first failure.
+   */
+  attempts?: number;
   /** A running Redis (≥ 6.2); without it a `redis-server` (or container) is started and stopped. */
   redisUrl?: string;
   /** Worker processes, or in-process workers (each its own BullMQ worker). Default 1. */
@@ -36,6 +49,7 @@ export interface BotTestOptions {
   workerEnv?: Record<string, string>;
   /** Like `REPLY_TOKEN_MAX_AGE_MS` (in-process bots). Default 50 s. */
   replyTokenMaxAgeMs?: number;
+  /** Options of the emulator (its users, channels, redelivery schedule, …) over the kit's own. */
   emulator?: Partial<EmulatorOptions>;
 }
 
@@ -52,9 +66,14 @@ export type BotAnswers = BotAnswer[] & {
   readonly event: { webhookEventId: string; messageId?: string; replyToken?: string };
 };
 
-/** One emulated LINE user. Each action resolves once the bot has handled the event. */
+/**
+ * One emulated LINE user. Each action resolves once the bot has handled the event, with what the
+ * bot sent in that chat meanwhile; it rejects with `BotFailedError` when a handler threw.
+ */
 export interface TestUser {
+  /** The user's ID (`U…`), also the ID of their one-to-one chat with the bot. */
   readonly id: string;
+  /** The display name. */
   readonly name: string;
   /** Sends a text in the one-to-one chat; resolves with what the bot sent in answer. */
   says(text: string, extra?: Omit<EventInputData, "type" | "from" | "text">): Promise<BotAnswers>;
@@ -74,20 +93,33 @@ export interface TestClock {
   advance(ms: number): void;
 }
 
-export interface BotTest {
+/** A running bot test; `S` is the bot's session type. */
+export interface BotTest<S = unknown> {
+  /**
+   * The LINE emulator the bot talks to: `addGroup({ groupName, memberIds })` and
+   * `addRoom({ memberIds })` make chats for `send`, `apiCalls()` lists the bot's calls to LINE,
+   * `addFault(...)` makes LINE fail, `messages(chatId)` is a chat's history.
+   */
   readonly emulator: Emulator;
   /** The `QUEUE_PREFIX` of this test's keys. */
   readonly prefix: string;
+  /** The workers' clock (in-process bots): `advance(ms)` ages the events handled from now on. */
   readonly clock: TestClock;
+  /** The processes started: the ingress, and the workers of a module-path bot (their log lines). */
   readonly stack: Stack;
   /** The user with this display name; created (as a friend of the bot) if new. */
   user(displayName: string): TestUser;
-  /** A chat's stored session (`chatId` a user, group or room id), undefined if it has none. */
-  session<S = unknown>(chatId: string): Promise<S | undefined>;
-  /** Sends an event and waits until the bot has handled it (or throws if it failed for good). */
+  /** A chat's stored session (`chatId` a user, group or room ID), undefined if it has none. */
+  session<T = S>(chatId: string): Promise<T | undefined>;
+  /**
+   * Sends any event, from anyone, in any chat (`chat: { type: "group", groupId }` for a group of
+   * `emulator.addGroup`), and resolves once the bot has handled it, with what it sent in that chat.
+   * Rejects with `BotFailedError` when a handler threw.
+   */
   send(input: EventInputData): Promise<BotAnswers>;
   /** Every bot message in a chat so far. */
   answers(chatId: string): BotAnswer[];
+  /** Stops the workers, the ingress, the emulator and the Redis it started. */
   stop(): Promise<void>;
 }
 
@@ -107,7 +139,9 @@ const toAnswer = (m: ChatMessage): BotAnswer => ({
  * expect(await alice.says("hi")).toMatchObject([{ via: "reply", text: "hi" }]);
  * ```
  */
-export async function startBotTest(options: BotTestOptions): Promise<BotTest> {
+export async function startBotTest<B extends AnyBot | string>(
+  options: BotTestOptions<B>,
+): Promise<BotTest<SessionOf<B>>> {
   // A module path is loaded here as the workers will load it (one loader: TypeScript compiled the
   // same way, the same message for a module without a bot), so a bad module fails the test at once.
   if (typeof options.bot === "string") await loadBotModule(options.bot);
@@ -123,6 +157,7 @@ export async function startBotTest(options: BotTestOptions): Promise<BotTest> {
   await emulator.listen({ port: 0, host: "127.0.0.1" });
 
   const inProcess = typeof options.bot !== "string";
+  const retriesWanted = inProcess && (options.attempts ?? 1) > 1;
   const workerCount = options.workers ?? 1;
   const stack = await startStack({
     redisUrl,
@@ -163,13 +198,14 @@ export async function startBotTest(options: BotTestOptions): Promise<BotTest> {
       const worker = createEventWorker({
         connection: redis,
         keys,
-        bot: options.bot as Bot,
+        bot: options.bot as AnyBot,
         client,
         storage,
         logger: createLogger({ name: "worker", level: process.env.LOG_LEVEL ?? "silent" }),
         concurrency: 8,
         replyTokenMaxAgeMs: options.replyTokenMaxAgeMs ?? 50_000,
         now: clock.now,
+        maxAttempts: options.attempts ?? 1,
       });
       workers.push(worker);
     }
@@ -188,16 +224,30 @@ export async function startBotTest(options: BotTestOptions): Promise<BotTest> {
     const jobKeys = keys.layout.shards.map((shard) =>
       keys.queueKey(shard, jobIdFor(webhookEventId)),
     );
-    // Completed jobs are deleted at once; a job that failed for good keeps its failedReason.
+    // Completed jobs are deleted at once. A failed attempt leaves its error (message and stack) on
+    // the job, whether it is retried or failed for good: the action rejects with it at once.
     const deadline = Date.now() + 30_000;
     for (;;) {
       const jobs = await Promise.all(
-        jobKeys.map((jobKey) => redis.hmget(jobKey, "failedReason", "finishedOn", "timestamp")),
+        jobKeys.map((jobKey) =>
+          redis.hmget(jobKey, "failedReason", "finishedOn", "stacktrace", "timestamp"),
+        ),
       );
       const job = jobs.find((fields) => fields.some((field) => field !== null));
       if (!job) return;
-      const [failedReason, finishedOn] = job;
-      if (finishedOn && failedReason) throw new BotFailedError(webhookEventId, failedReason);
+      const [failedReason = null, finishedOn = null, stacktrace = null] = job;
+      if (failedReason !== null) {
+        const stack = lastStack(stacktrace);
+        // A session conflict is the runtime's own retry, not the handler's error: wait it out, as
+        // any retry a test asked for (`attempts`).
+        const retried = stack?.startsWith("SessionConflictError") || retriesWanted;
+        if (finishedOn || !retried) {
+          throw new BotFailedError(webhookEventId, failedReason, {
+            stack,
+            final: finishedOn !== null,
+          });
+        }
+      }
       if (Date.now() > deadline) {
         throw new Error(`the bot did not finish event ${webhookEventId} within 30 s`);
       }
@@ -240,9 +290,9 @@ export async function startBotTest(options: BotTestOptions): Promise<BotTest> {
         sends: (input) => send({ ...input, from: id } as EventInputData),
       };
     },
-    async session<S>(chatId: string) {
+    async session<T>(chatId: string) {
       const { json } = await storage.loadSession(emulator.bot.userId, chatIdSource(chatId));
-      return json ? (JSON.parse(json) as S) : undefined;
+      return json ? (JSON.parse(json) as T) : undefined;
     },
     answers: (chatId) => botMessages(chatId).map(toAnswer),
     async stop() {
@@ -255,13 +305,42 @@ export async function startBotTest(options: BotTestOptions): Promise<BotTest> {
   };
 }
 
-/** The bot failed an event for good (it is now a dead letter). */
+/**
+ * A handler threw while handling an event. Its message ends with the handler's error message and
+ * its stack is the handler's (where it threw). `final`: the event failed for good (a dead letter);
+ * otherwise it is retried in the background (worker processes, or `attempts` above 1).
+ */
 export class BotFailedError extends Error {
   readonly webhookEventId: string;
-  constructor(webhookEventId: string, reason: string) {
-    super(`the bot failed event ${webhookEventId} for good: ${reason}`);
+  /** The handler's error message. */
+  readonly reason: string;
+  readonly final: boolean;
+  constructor(
+    webhookEventId: string,
+    reason: string,
+    options: { stack?: string | undefined; final: boolean },
+  ) {
+    const how = options.final ? "for good" : "(it will be retried)";
+    super(`the bot failed event ${webhookEventId} ${how}: ${reason}`);
     this.name = "BotFailedError";
     this.webhookEventId = webhookEventId;
+    this.reason = reason;
+    this.final = options.final;
+    // The handler's frames under this error's own first line, so a test runner points at them.
+    const frames = options.stack?.split("\n").filter((line) => /^\s+at /.test(line));
+    if (frames?.length) this.stack = [`${this.name}: ${this.message}`, ...frames].join("\n");
+  }
+}
+
+/** The latest attempt's stack of BullMQ's `stacktrace` field (a JSON array of stacks). */
+function lastStack(stacktrace: string | null): string | undefined {
+  if (!stacktrace) return undefined;
+  try {
+    const stacks = JSON.parse(stacktrace) as unknown;
+    const last = Array.isArray(stacks) ? stacks.at(-1) : undefined;
+    return typeof last === "string" ? last : undefined;
+  } catch {
+    return undefined;
   }
 }
 

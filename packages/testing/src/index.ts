@@ -6,6 +6,7 @@ export {
   BotFailedError,
   type BotTest,
   type BotTestOptions,
+  type SessionOf,
   startBotTest,
   type TestClock,
   type TestUser,

@@ -19,6 +19,7 @@ const videoPreview = Buffer.from(
 
 export const contentRoutes: Route[] = [
   {
+    operationId: "getMessageContent",
     method: "GET",
     pattern: "/v2/bot/message/{messageId}/content",
     handle({ platform, params }) {
@@ -32,6 +33,7 @@ export const contentRoutes: Route[] = [
     },
   },
   {
+    operationId: "getMessageContentPreview",
     method: "GET",
     pattern: "/v2/bot/message/{messageId}/content/preview",
     handle({ platform, params }) {
@@ -43,6 +45,7 @@ export const contentRoutes: Route[] = [
     },
   },
   {
+    operationId: "getMessageContentTranscodingByMessageId",
     method: "GET",
     pattern: "/v2/bot/message/{messageId}/content/transcoding",
     handle({ platform, params }) {

@@ -23,8 +23,10 @@ function chatOf(platform: Platform, kind: "group" | "room", id: string): Group |
 function memberRoutes(kind: "group" | "room"): Route[] {
   const base = `/v2/bot/${kind}/{${kind}Id}`;
   const idOf = (params: Record<string, string>) => params[`${kind}Id`] ?? "";
+  const name = kind === "group" ? "Group" : "Room";
   return [
     {
+      operationId: `get${name}MemberProfile`,
       method: "GET",
       pattern: `${base}/member/{userId}`,
       handle({ platform, params }) {
@@ -35,6 +37,7 @@ function memberRoutes(kind: "group" | "room"): Route[] {
       },
     },
     {
+      operationId: `get${name}MemberCount`,
       method: "GET",
       pattern: `${base}/members/count`,
       handle: ({ platform, params }) => ({
@@ -42,6 +45,7 @@ function memberRoutes(kind: "group" | "room"): Route[] {
       }),
     },
     {
+      operationId: `get${name}MembersIds`,
       method: "GET",
       pattern: `${base}/members/ids`,
       handle: ({ platform, params }) => ({
@@ -49,6 +53,7 @@ function memberRoutes(kind: "group" | "room"): Route[] {
       }),
     },
     {
+      operationId: `leave${name}`,
       method: "POST",
       pattern: `${base}/leave`,
       handle({ platform, params }) {
@@ -62,6 +67,7 @@ function memberRoutes(kind: "group" | "room"): Route[] {
 
 export const infoRoutes: Route[] = [
   {
+    operationId: "getProfile",
     method: "GET",
     pattern: "/v2/bot/profile/{userId}",
     handle({ platform, params }) {
@@ -77,6 +83,7 @@ export const infoRoutes: Route[] = [
     },
   },
   {
+    operationId: "getGroupSummary",
     method: "GET",
     pattern: "/v2/bot/group/{groupId}/summary",
     handle({ platform, params }) {
@@ -87,6 +94,7 @@ export const infoRoutes: Route[] = [
   ...memberRoutes("group"),
   ...memberRoutes("room"),
   {
+    operationId: "getBotInfo",
     method: "GET",
     pattern: "/v2/bot/info",
     handle: ({ channel }) => ({
@@ -100,13 +108,16 @@ export const infoRoutes: Route[] = [
     }),
   },
   {
+    operationId: "getMessageQuota",
     method: "GET",
     pattern: "/v2/bot/message/quota",
     handle: () => ({ body: { type: "none" } }),
   },
   {
+    operationId: "getMessageQuotaConsumption",
     method: "GET",
     pattern: "/v2/bot/message/quota/consumption",
+    behaviour: "computed",
     handle: ({ platform }) => ({ body: { totalUsage: platform.quotaUsage } }),
   },
 ];

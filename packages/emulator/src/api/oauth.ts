@@ -4,7 +4,7 @@ import { type IssuedKind, MAX_ACTIVE_TOKENS } from "../core/access-tokens.ts";
 import type { EmulatedChannel } from "../core/channels.ts";
 import type { Platform } from "../core/platform.ts";
 import { newRequestId } from "../ids.ts";
-import type { ApiRequest, ApiResponse } from "./pipeline.ts";
+import { type ApiRequest, type ApiResponse, OPERATION_HEADER } from "./pipeline.ts";
 
 const JWT_BEARER = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 
@@ -168,6 +168,14 @@ const routes: Record<string, Handler> = {
     }
     return { channel, body: issue(platform, channel, "v2.1", lifetimeMs, keyId) };
   },
+  // The key ids of the channel's active v2.1 tokens, for an assertion of that channel.
+  "GET /oauth2/v2.1/tokens/kid": (platform, form) => {
+    const withGrant = new URLSearchParams(form);
+    withGrant.set("grant_type", "client_credentials");
+    const { channel } = assertion(platform, withGrant);
+    const active = platform.accessTokens.active(channel, "v2.1", platform.now());
+    return { channel, body: { kids: [...new Set(active.map((token) => token.keyId ?? ""))] } };
+  },
   "GET /oauth2/v2.1/verify": (platform, form) => ({
     body: verified(platform, field(form, "access_token")),
   }),
@@ -184,9 +192,15 @@ const routes: Record<string, Handler> = {
   },
 };
 
+/** `METHOD /path` of every token endpoint served here, for the route table. */
+export const oauthOperations: ReadonlySet<string> = new Set(Object.keys(routes));
+
 /** LINE's channel access token endpoints (`/oauth2/…`, `/v2/oauth/…`): form bodies, no bearer. */
 export function createOAuthHandler(platform: Platform) {
-  return async function handleOAuthRequest(request: ApiRequest): Promise<ApiResponse> {
+  return async function handleOAuthRequest(
+    request: ApiRequest,
+    operationId: string,
+  ): Promise<ApiResponse> {
     const requestId = newRequestId();
     const method = request.method.toUpperCase();
     const form =
@@ -222,6 +236,7 @@ export function createOAuthHandler(platform: Platform) {
       id: requestId,
       method,
       path: request.path,
+      operation: operationId,
       status,
       requestId,
       ...(channel ? { channel: channel.name } : {}),
@@ -233,9 +248,11 @@ export function createOAuthHandler(platform: Platform) {
     });
     return {
       status,
-      headers: { "x-line-request-id": requestId },
+      headers: { "x-line-request-id": requestId, [OPERATION_HEADER]: operationId },
       body,
       contentType: "application/json",
     };
   };
 }
+
+export type OAuthHandler = ReturnType<typeof createOAuthHandler>;

@@ -1,9 +1,10 @@
 import { defaults } from "../config.ts";
 import type { EmulatedChannel } from "../core/channels.ts";
 import type { Platform } from "../core/platform.ts";
-import { LineErrorResponse } from "../errors.ts";
+import { invalidBody, LineErrorResponse } from "../errors.ts";
 import { isUuid, newRequestId } from "../ids.ts";
-import { type CompiledRoute, compileRoute, type Route, type RouteResult } from "./route.ts";
+import { requestBodyError } from "../validation/validate-request.ts";
+import type { Route, RouteResult } from "./route.ts";
 
 export interface ApiRequest {
   method: string;
@@ -13,6 +14,16 @@ export interface ApiRequest {
   headers: Record<string, string | string[] | undefined>;
   rawBody: Buffer | undefined;
 }
+
+/** The spec operation a request reached, as the router matched it. */
+export interface MatchedRoute {
+  route: Route;
+  /** Path parameters by the spec's names, decoded. */
+  params: Record<string, string>;
+}
+
+/** The header naming the operation on every answer to one of LINE's spec operations. */
+export const OPERATION_HEADER = "x-linefleet-operation";
 
 export interface ApiResponse {
   status: number;
@@ -31,29 +42,74 @@ const header = (request: ApiRequest, name: string) => {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Which content types each body kind takes; the spec's `requestBody` decides the kind. */
+const acceptedTypes = {
+  json: ["application/json"],
+  form: ["application/x-www-form-urlencoded"],
+  multipart: ["multipart/form-data"],
+  bytes: undefined,
+} as const;
+
+/**
+ * `Basic base64(channelId:channelSecret)`, as the module-attach operation authenticates, or the
+ * same pair as `client_id` and `client_secret` in its form body, which LINE also takes.
+ */
+function basicChannel(
+  platform: Platform,
+  authorization: string | undefined,
+  rawBody: Buffer | undefined,
+): EmulatedChannel | undefined {
+  let id: string | null;
+  let secret: string | null;
+  if (authorization?.startsWith("Basic ")) {
+    const decoded = Buffer.from(authorization.slice(6), "base64").toString("utf8");
+    const colon = decoded.indexOf(":");
+    if (colon < 0) return undefined;
+    id = decoded.slice(0, colon);
+    secret = decoded.slice(colon + 1);
+  } else {
+    const form = new URLSearchParams(rawBody?.toString("utf8") ?? "");
+    id = form.get("client_id");
+    secret = form.get("client_secret");
+  }
+  const channel = id ? platform.channels.byChannelId(id) : undefined;
+  return channel && channel.channelSecret === secret ? channel : undefined;
+}
+
+/**
+ * Adds the problems a route's own checks find to the validator's, so one answer names them all.
+ * The validator's words stand on a property both report (they are LINE's documented ones).
+ */
+function withRouteChecks(
+  invalid: LineErrorResponse,
+  route: Route,
+  body: unknown,
+): LineErrorResponse {
+  if (invalid.details.length === 0 || !route.checkBody) return invalid;
+  try {
+    route.checkBody(body);
+  } catch (error) {
+    if (!(error instanceof LineErrorResponse)) throw error;
+    const reported = new Set(invalid.details.map((detail) => detail.property));
+    const more = error.details.filter((detail) => !reported.has(detail.property));
+    if (more.length > 0) return invalidBody([...invalid.details, ...more]);
+  }
+  return invalid;
+}
+
 /**
  * LINE's API surface in front of the route handlers: request ids, injected faults, bearer auth,
  * body limits, rate limits and retry keys, with every call logged for the control API.
  */
-export function createApiHandler(platform: Platform, routes: readonly Route[]) {
-  const compiled = routes.map(compileRoute);
-
-  function find(
-    method: string,
-    path: string,
-  ): { entry: CompiledRoute; params: Record<string, string> } | undefined {
-    for (const entry of compiled) {
-      const params = entry.match(method, path);
-      if (params) return { entry, params };
-    }
-    return undefined;
-  }
-
-  return async function handleApiRequest(request: ApiRequest): Promise<ApiResponse> {
+export function createApiHandler(platform: Platform) {
+  return async function handleApiRequest(
+    request: ApiRequest,
+    found: MatchedRoute,
+  ): Promise<ApiResponse> {
     const requestId = newRequestId();
     const method = request.method.toUpperCase();
-    const found = find(method, request.path);
-    const route = found?.entry.route;
+    const route = found.route;
+    const operationHeader = { [OPERATION_HEADER]: route.operationId };
     const retryKey = header(request, "x-line-retry-key");
     let parsedBody: unknown;
     let faultId: string | undefined;
@@ -64,11 +120,17 @@ export function createApiHandler(platform: Platform, routes: readonly Route[]) {
         id: requestId,
         method,
         path: request.path,
+        operation: route.operationId,
         status: response.status,
         requestId,
         ...(retryKey ? { retryKey } : {}),
         ...(channel ? { channel: channel.name } : {}),
-        body: parsedBody ?? null,
+        // Images and audience files are logged by size and type, not byte by byte.
+        body:
+          parsedBody ??
+          (request.rawBody?.length
+            ? `<${request.rawBody.length} bytes ${header(request, "content-type") ?? ""}>`.trim()
+            : null),
         response: Buffer.isBuffer(response.body)
           ? `<${response.body.length} bytes>`
           : response.body,
@@ -80,13 +142,13 @@ export function createApiHandler(platform: Platform, routes: readonly Route[]) {
     const json = (status: number, body: unknown, extraHeaders: Record<string, string> = {}) =>
       finish({
         status,
-        headers: { "x-line-request-id": requestId, ...extraHeaders },
+        headers: { "x-line-request-id": requestId, ...operationHeader, ...extraHeaders },
         body,
         contentType: "application/json",
       });
     const fail = (error: LineErrorResponse) => json(error.status, error.body());
 
-    const fault = platform.faults.take(method, request.path, route?.pattern);
+    const fault = platform.faults.take(method, request.path, route.pattern);
     if (fault) {
       faultId = fault.id;
       if (fault.delayMs) await sleep(fault.delayMs);
@@ -96,7 +158,17 @@ export function createApiHandler(platform: Platform, routes: readonly Route[]) {
     }
 
     const authorization = header(request, "authorization");
-    if (!authorization) {
+    if (route.auth === "basic") {
+      channel = basicChannel(platform, authorization, request.rawBody);
+      if (!channel) {
+        return fail(
+          new LineErrorResponse(
+            401,
+            "Authentication failed. Confirm the channel ID and channel secret of the module channel.",
+          ),
+        );
+      }
+    } else if (!authorization) {
       return fail(
         new LineErrorResponse(
           401,
@@ -104,12 +176,14 @@ export function createApiHandler(platform: Platform, routes: readonly Route[]) {
         ),
       );
     }
-    const bearer = authorization.startsWith("Bearer ") ? authorization.slice(7) : "";
-    const auth = platform.accessTokens.authenticate(
-      bearer,
-      bearer ? platform.channels.byStaticToken(bearer) : undefined,
-      platform.now(),
-    );
+    const bearer = authorization?.startsWith("Bearer ") ? authorization.slice(7) : "";
+    const auth = channel
+      ? ({ ok: true, channel } as const)
+      : platform.accessTokens.authenticate(
+          bearer,
+          bearer ? platform.channels.byStaticToken(bearer) : undefined,
+          platform.now(),
+        );
     if (!auth.ok) {
       // An expired issued token is refused on every API, as at LINE.
       return fail(
@@ -122,21 +196,27 @@ export function createApiHandler(platform: Platform, routes: readonly Route[]) {
       );
     }
     channel = auth.channel;
-    if (!found || !route) return fail(new LineErrorResponse(404, "Not found"));
 
+    const bodyKind = route.bodyKind ?? "json";
     const size = request.rawBody?.length ?? 0;
-    if (size > defaults.maxApiBodyBytes)
+    const rawContentType = header(request, "content-type") ?? "";
+    const contentType = rawContentType.toLowerCase();
+    // Images and audience files have limits of their own, checked by their handlers.
+    if (size > defaults.maxApiBodyBytes && (bodyKind === "json" || bodyKind === "form"))
       return fail(new LineErrorResponse(413, "Request Entity Too Large"));
-    if (size > 0) {
-      const contentType = header(request, "content-type") ?? "";
-      if (!contentType.toLowerCase().startsWith("application/json")) {
-        return fail(
-          new LineErrorResponse(
-            415,
-            `The content type, ${contentType || "none"}, is not supported`,
-          ),
-        );
-      }
+    const accepted = acceptedTypes[bodyKind];
+    if (size > 0 && accepted && !accepted.some((type) => contentType.startsWith(type))) {
+      return fail(
+        new LineErrorResponse(
+          415,
+          `The content type, ${rawContentType || "none"}, is not supported`,
+        ),
+      );
+    }
+    if (size > 0 && bodyKind === "form") {
+      parsedBody = Object.fromEntries(new URLSearchParams(request.rawBody?.toString("utf8")));
+    }
+    if (size > 0 && bodyKind === "json") {
       try {
         parsedBody = JSON.parse(request.rawBody?.toString("utf8") ?? "");
       } catch {
@@ -184,6 +264,11 @@ export function createApiHandler(platform: Platform, routes: readonly Route[]) {
       }
     }
 
+    // Every operation of LINE's spec that takes a JSON body is validated as LINE validates it.
+    const invalid =
+      bodyKind === "json" ? requestBodyError(route.operationId, parsedBody) : undefined;
+    if (invalid) return fail(withRouteChecks(invalid, route, parsedBody));
+
     let result: RouteResult;
     try {
       result = await route.handle({
@@ -192,6 +277,8 @@ export function createApiHandler(platform: Platform, routes: readonly Route[]) {
         params: found.params,
         query: request.query,
         body: parsedBody,
+        rawBody: request.rawBody,
+        contentType,
         requestId,
       });
     } catch (error) {
@@ -208,7 +295,7 @@ export function createApiHandler(platform: Platform, routes: readonly Route[]) {
     }
     const response = finish({
       status,
-      headers: { "x-line-request-id": requestId },
+      headers: { "x-line-request-id": requestId, ...operationHeader },
       body: result.body,
       contentType: result.contentType ?? "application/json",
     });

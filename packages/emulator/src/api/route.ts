@@ -1,5 +1,6 @@
 import type { EmulatedChannel } from "../core/channels.ts";
 import type { AcceptedMessage, Platform } from "../core/platform.ts";
+import type { SpecOperation } from "./spec/line-specs.ts";
 
 interface RouteContext {
   platform: Platform;
@@ -9,6 +10,10 @@ interface RouteContext {
   query: URLSearchParams;
   /** The parsed JSON body; undefined for requests without one. */
   body: unknown;
+  /** The body's bytes, for operations whose body is not JSON (images, multipart, forms). */
+  rawBody: Buffer | undefined;
+  /** The request's `Content-Type`, lower-cased; "" when absent. */
+  contentType: string;
   requestId: string;
 }
 
@@ -21,36 +26,30 @@ export interface RouteResult {
   sentMessages?: AcceptedMessage[];
 }
 
+/** How an operation's request body is read, from its `requestBody` content type in the spec. */
+export type BodyKind = "json" | "bytes" | "multipart" | "form";
+
 export interface Route {
+  /** The spec operation this route answers (`x-linefleet-operation`). */
+  operationId: string;
   method: "GET" | "POST" | "PUT" | "DELETE";
   /** LINE's path with `{param}` placeholders; also the key for rate limits and faults. */
   pattern: string;
   /** Only push, multicast, narrowcast and broadcast accept `X-Line-Retry-Key`. */
   acceptsRetryKey?: boolean;
+  /** The spec's operation (its parameters, request and response schemas); set by the route table. */
+  operation?: SpecOperation;
+  /** Set by the route table from the spec; JSON unless the spec says otherwise. */
+  bodyKind?: BodyKind;
+  /** How the caller authenticates, from the spec's `security`: a bearer token unless `basic`. */
+  auth?: "bearer" | "basic";
+  /** `computed` when the answer is a statistic of the emulator's own traffic; else stateful. */
+  behaviour?: "computed";
+  /**
+   * The operation's own checks of its body, beyond the spec's schema and LINE's shared rules:
+   * pure (no side effects), throwing LINE's 400 like the handler would. When the body already
+   * fails validation, the pipeline runs these too, so one answer names every problem, as LINE's does.
+   */
+  checkBody?(body: unknown): unknown;
   handle(context: RouteContext): RouteResult | Promise<RouteResult>;
-}
-
-export interface CompiledRoute {
-  route: Route;
-  match(method: string, path: string): Record<string, string> | undefined;
-}
-
-export function compileRoute(route: Route): CompiledRoute {
-  const names: string[] = [];
-  const source = route.pattern.replace(/\{(\w+)\}/g, (_, name: string) => {
-    names.push(name);
-    return "([^/]+)";
-  });
-  const regex = new RegExp(`^${source}$`);
-  return {
-    route,
-    match(method, path) {
-      if (method !== route.method) return undefined;
-      const found = regex.exec(path);
-      if (!found) return undefined;
-      return Object.fromEntries(
-        names.map((name, i) => [name, decodeURIComponent(found[i + 1] ?? "")]),
-      );
-    },
-  };
 }

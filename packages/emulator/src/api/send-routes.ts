@@ -1,19 +1,17 @@
 import type { ChatMessage } from "../core/activity.ts";
+import type { EmulatedChannel } from "../core/channels.ts";
 import type { AcceptedMessage, Platform } from "../core/platform.ts";
 import type { ChatRef } from "../core/world.ts";
 import { invalidBody, LineErrorResponse } from "../errors.ts";
 import { isGroupId, isRoomId, isUserId, newMessageId } from "../ids.ts";
 import { objectBody } from "./body.ts";
-import { validateMessages } from "./message-validation.ts";
+import { narrowcastRecipients } from "./narrowcast-recipients.ts";
 import type { Route } from "./route.ts";
 
 type Messages = Array<Record<string, unknown>>;
 
-function messagesOf(body: Record<string, unknown>): Messages {
-  const details = validateMessages(body.messages);
-  if (details.length > 0) throw invalidBody(details);
-  return body.messages as Messages;
-}
+/** The messages of a send request; the pipeline has validated them against LINE's rules. */
+const messagesOf = (body: Record<string, unknown>): Messages => body.messages as Messages;
 
 const failedToSend = () => new LineErrorResponse(400, "Failed to send messages");
 
@@ -49,14 +47,41 @@ function sendToUsers(
   }
 }
 
+/** Remembers an accepted send for the statistics computed from the emulator's traffic. */
+function record(
+  context: { platform: Platform; channel: EmulatedChannel; requestId: string },
+  kind: "reply" | "push" | "multicast" | "broadcast" | "narrowcast",
+  recipients: string[],
+  messages: Messages,
+  request: Record<string, unknown> = {},
+) {
+  const units = request.customAggregationUnits;
+  context.platform.traffic.record({
+    requestId: context.requestId,
+    channel: context.channel.name,
+    kind,
+    at: context.platform.now(),
+    recipients,
+    messages,
+    aggregationUnits: Array.isArray(units) ? units.map(String) : [],
+  });
+}
+
+/** The users a message to a chat reaches: the user, or the members of a group or room. */
+function chatRecipients(platform: Platform, chat: ChatRef): string[] {
+  return platform.world.membersOf(chat);
+}
+
 const friends = (platform: Platform) =>
   [...platform.world.users.values()].filter((u) => u.isFriend).map((u) => u.userId);
 
 export const sendRoutes: Route[] = [
   {
+    operationId: "replyMessage",
     method: "POST",
     pattern: "/v2/bot/message/reply",
-    handle({ platform, channel, body }) {
+    handle(context) {
+      const { platform, channel, body } = context;
       const request = objectBody(body);
       const messages = messagesOf(request);
       if (typeof request.replyToken !== "string") {
@@ -73,14 +98,18 @@ export const sendRoutes: Route[] = [
         platform.config.replyTokenTtlMs,
       );
       if (!check.ok) throw new LineErrorResponse(400, "Invalid reply token");
-      return { body: { sentMessages: platform.deliverBotMessages(check.chat, messages, "reply") } };
+      const sentMessages = platform.deliverBotMessages(check.chat, messages, "reply");
+      record(context, "reply", chatRecipients(platform, check.chat), messages);
+      return { body: { sentMessages } };
     },
   },
   {
+    operationId: "pushMessage",
     method: "POST",
     pattern: "/v2/bot/message/push",
     acceptsRetryKey: true,
-    handle({ platform, body }) {
+    handle(context) {
+      const { platform, body } = context;
       const request = objectBody(body);
       const messages = messagesOf(request);
       const target = pushTarget(platform, request.to);
@@ -88,6 +117,7 @@ export const sendRoutes: Route[] = [
       if (target) {
         sentMessages = platform.deliverBotMessages(target, messages, "push");
         platform.quotaUsage += messages.length;
+        record(context, "push", chatRecipients(platform, target), messages, request);
       } else {
         sentMessages = messages.map(() => ({ id: newMessageId() }));
       }
@@ -95,10 +125,12 @@ export const sendRoutes: Route[] = [
     },
   },
   {
+    operationId: "multicast",
     method: "POST",
     pattern: "/v2/bot/message/multicast",
     acceptsRetryKey: true,
-    handle({ platform, body }) {
+    handle(context) {
+      const { platform, body } = context;
       const request = objectBody(body);
       const messages = messagesOf(request);
       const to = request.to;
@@ -111,28 +143,36 @@ export const sendRoutes: Route[] = [
         (id) => platform.world.users.get(id)?.isFriend,
       );
       sendToUsers(platform, reachable, messages, "multicast");
+      record(context, "multicast", reachable, messages, request);
       return { body: {} };
     },
   },
   {
+    operationId: "broadcast",
     method: "POST",
     pattern: "/v2/bot/message/broadcast",
     acceptsRetryKey: true,
-    handle({ platform, body }) {
+    handle(context) {
+      const { platform, body } = context;
       const messages = messagesOf(objectBody(body));
-      sendToUsers(platform, friends(platform), messages, "broadcast");
+      const targets = friends(platform);
+      sendToUsers(platform, targets, messages, "broadcast");
+      record(context, "broadcast", targets, messages);
       return { body: {} };
     },
   },
   {
+    operationId: "narrowcast",
     method: "POST",
     pattern: "/v2/bot/message/narrowcast",
     acceptsRetryKey: true,
-    handle({ platform, body, requestId }) {
-      const messages = messagesOf(objectBody(body));
-      // Audiences and demographic filters are not emulated: every friend is a recipient.
-      const targets = friends(platform);
+    handle(context) {
+      const { platform, channel, body, requestId } = context;
+      const request = objectBody(body);
+      const messages = messagesOf(request);
+      const targets = narrowcastRecipients(platform, channel, request.recipient);
       sendToUsers(platform, targets, messages, "narrowcast");
+      record(context, "narrowcast", targets, messages);
       platform.narrowcasts.set(requestId, {
         acceptedTime: new Date(platform.now()).toISOString(),
         targetCount: targets.length,
@@ -141,6 +181,7 @@ export const sendRoutes: Route[] = [
     },
   },
   {
+    operationId: "getNarrowcastProgress",
     method: "GET",
     pattern: "/v2/bot/message/progress/narrowcast",
     handle({ platform, query }) {
@@ -160,6 +201,7 @@ export const sendRoutes: Route[] = [
   },
   ...(["reply", "push", "multicast", "narrowcast", "broadcast"] as const).map(
     (kind): Route => ({
+      operationId: `validate${kind[0]?.toUpperCase()}${kind.slice(1)}`,
       method: "POST",
       pattern: `/v2/bot/message/validate/${kind}`,
       handle({ body }) {
@@ -169,6 +211,7 @@ export const sendRoutes: Route[] = [
     }),
   ),
   {
+    operationId: "showLoadingAnimation",
     method: "POST",
     pattern: "/v2/bot/chat/loading/start",
     handle({ body }) {
@@ -193,6 +236,7 @@ export const sendRoutes: Route[] = [
     },
   },
   {
+    operationId: "markMessagesAsReadByToken",
     method: "POST",
     pattern: "/v2/bot/chat/markAsRead",
     handle({ platform, body }) {

@@ -32,6 +32,7 @@ const reasons = {
 export function webhookEndpointRoutes(dispatcher: WebhookDispatcher): Route[] {
   return [
     {
+      operationId: "getWebhookEndpoint",
       method: "GET",
       pattern: "/v2/bot/channel/webhook/endpoint",
       handle({ platform, channel }) {
@@ -41,6 +42,7 @@ export function webhookEndpointRoutes(dispatcher: WebhookDispatcher): Route[] {
       },
     },
     {
+      operationId: "setWebhookEndpoint",
       method: "PUT",
       pattern: "/v2/bot/channel/webhook/endpoint",
       handle({ platform, channel, body }) {
@@ -53,6 +55,7 @@ export function webhookEndpointRoutes(dispatcher: WebhookDispatcher): Route[] {
       },
     },
     {
+      operationId: "testWebhookEndpoint",
       method: "POST",
       pattern: "/v2/bot/channel/webhook/test",
       async handle({ platform, channel, body }) {

@@ -42,6 +42,8 @@ export interface ApiCall {
   id: string;
   method: string;
   path: string;
+  /** The spec operation the call reached (`x-linefleet-operation`); absent for unknown paths. */
+  operation?: string;
   status: number;
   requestId: string;
   retryKey?: string;

@@ -3,12 +3,19 @@ import { defaults } from "../config.ts";
 import { newMessageId, newQuoteToken } from "../ids.ts";
 import { IssuedAccessTokens } from "./access-tokens.ts";
 import { Activity, type ChatMessage } from "./activity.ts";
+import { Audiences } from "./audiences.ts";
 import type { Channels } from "./channels.ts";
 import { ContentStore } from "./content-store.ts";
+import { Coupons } from "./coupons.ts";
 import { Faults } from "./faults.ts";
+import { LiffApps } from "./liff-apps.ts";
+import { Memberships } from "./memberships.ts";
+import { Modules } from "./modules.ts";
 import { EndpointRateLimits } from "./rate-limiter.ts";
 import { ReplyTokens } from "./reply-tokens.ts";
 import { RetryKeys } from "./retry-keys.ts";
+import { RichMenus } from "./rich-menus.ts";
+import { Traffic } from "./traffic.ts";
 import { type ChatRef, chatRefId, World } from "./world.ts";
 
 /** Message types LINE returns a quote token for. */
@@ -47,6 +54,32 @@ export class Platform {
   readonly markAsReadTokens = new Map<string, ChatRef>();
   /** Narrowcasts by request id, for the progress API. */
   readonly narrowcasts = new Map<string, NarrowcastJob>();
+  /** Rich menus, defaults, per-user links and aliases, per channel. */
+  readonly richMenus = new RichMenus();
+  /** Audience groups, per channel. */
+  readonly audiences = new Audiences();
+  /** Account-link tokens by token (valid 10 minutes), for accountLink events. */
+  readonly linkTokens = new Map<string, { userId: string; channel: string; issuedAt: number }>();
+  /** When the bot last marked a user's messages as read (the legacy markAsRead by user). */
+  readonly readUpTo = new Map<string, number>();
+  /** Coupons, per channel. */
+  readonly coupons = new Coupons();
+  /** Membership plans and subscribers, per channel (plans are set up through the control API). */
+  readonly memberships = new Memberships();
+  /** Module channels attached to bots, and the chats whose control they acquired. */
+  readonly modules = new Modules();
+  /** Mission stickers given to users (LINE's shop API). */
+  readonly missionStickers: Array<{
+    channel: string;
+    userId: string;
+    productId: string;
+    sendPresentMessage: boolean;
+    at: number;
+  }> = [];
+  /** LIFF apps, per channel. */
+  readonly liffApps = new LiffApps();
+  /** Every accepted send, for the statistics LINE reports. */
+  readonly traffic = new Traffic();
   /** Messages counted against the monthly quota: push-like sends, per recipient. */
   quotaUsage = 0;
 
@@ -115,7 +148,11 @@ export class Platform {
    */
   generation = 0;
 
-  /** Forgets chats, logs, tokens, retry keys, faults and rate-limit buckets; keeps users and chats' members. */
+  /**
+   * Forgets chats, logs, tokens, retry keys, faults, rate-limit buckets and what bots created
+   * through LINE's API (rich menus, audiences, LIFF apps, coupons, module attachments, traffic
+   * statistics); keeps users, chats' members and membership plans, which the control API sets up.
+   */
   reset() {
     this.generation++;
     this.activity.clear();
@@ -127,6 +164,15 @@ export class Platform {
     this.markAsReadTokens.clear();
     this.replyTokenChannels.clear();
     this.narrowcasts.clear();
+    this.richMenus.clear();
+    this.audiences.clear();
+    this.liffApps.clear();
+    this.coupons.clear();
+    this.modules.clear();
+    this.missionStickers.length = 0;
+    this.linkTokens.clear();
+    this.readUpTo.clear();
+    this.traffic.clear();
     this.accessTokens.clear();
     this.quotaUsage = 0;
     this.announceState();

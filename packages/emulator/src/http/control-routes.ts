@@ -61,6 +61,19 @@ export function registerControlApi(app: FastifyInstance, emulator: Emulator) {
   app.get("/emulator/api-calls", (_q, reply) =>
     run(reply, () => emulator.apiCalls().map(redactSecrets)),
   );
+  app.get("/emulator/users/:userId/richmenu", (q, reply) =>
+    run(reply, () => {
+      const { userId } = q.params as { userId: string };
+      const channel = (q.query as { channel?: string }).channel;
+      return { richMenu: emulator.richMenuOf(userId, channel) };
+    }),
+  );
+  app.post("/emulator/memberships", (q, reply) =>
+    run(reply, () => emulator.addMembershipPlan(jsonBody(q) as never)),
+  );
+  app.post("/emulator/memberships/subscriptions", (q, reply) =>
+    run(reply, () => emulator.joinMembership(jsonBody(q) as never)),
+  );
   app.post("/emulator/faults", (q, reply) =>
     run(reply, () => emulator.addFault(jsonBody(q) as never)),
   );

@@ -1,5 +1,7 @@
 import Fastify from "fastify";
+import type { OAuthHandler } from "../api/oauth.ts";
 import type { ApiHandler } from "../api/pipeline.ts";
+import type { RouteTableEntry } from "../api/spec/route-table.ts";
 import type { Emulator } from "../emulator-types.ts";
 import { newRequestId } from "../ids.ts";
 import { registerMessagingApi } from "./api-adapter.ts";
@@ -7,11 +9,16 @@ import { registerControlApi } from "./control-routes.ts";
 import { registerRequestGuard } from "./request-guard.ts";
 import { registerStaticUi } from "./static-ui.ts";
 
-/** One HTTP server for all three faces: LINE's APIs at the root, the control API, the chat UI. */
+/**
+ * One HTTP server for all three faces: LINE's APIs at the root (both hosts, api.line.me and
+ * api-data.line.me, and manager.line.biz's module attach), the control API, the chat UI.
+ */
 export function buildServer(deps: {
   emulator: Emulator;
+  /** Every operation of LINE's specs, bound to its handler. */
+  routeTable: readonly RouteTableEntry[];
   handleApiRequest: ApiHandler;
-  handleOAuthRequest: ApiHandler;
+  handleOAuthRequest: OAuthHandler;
   uiDir: string;
   /** The host names (no port) the emulator answers to; any other `Host` is refused. */
   allowedHosts: () => ReadonlySet<string>;
@@ -35,7 +42,7 @@ export function buildServer(deps: {
   );
 
   registerRequestGuard(app, deps.allowedHosts);
-  registerMessagingApi(app, deps.handleApiRequest, deps.handleOAuthRequest);
+  registerMessagingApi(app, deps.routeTable, deps.handleApiRequest, deps.handleOAuthRequest);
   registerControlApi(app, deps.emulator);
   registerStaticUi(app, deps.uiDir);
   return app;

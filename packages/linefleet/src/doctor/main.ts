@@ -18,7 +18,7 @@ import {
 import { ingressEnvSchema } from "@linefleet/ingress";
 import { doctorEnvSchema } from "./env.ts";
 
-const usage = `Usage: pnpm run doctor [--url https://host/webhook] [--ingress-url URL] [--json]
+const usage = `Usage: linefleet doctor [--url https://host/webhook] [--ingress-url URL] [--json]
 
 Checks the configuration, Redis, the channel at LINE, the webhook URL's TLS as LINE sees it and
 the ingress; one line per check, exit code 1 on any failure.
@@ -28,7 +28,7 @@ the ingress; one line per check, exit code 1 on any failure.
   --json              the results as JSON
 
 Reads the same variables as the ingress and workers. With no LINE credentials set it checks the
-local stack of pnpm dev (emulator, Redis on 6390), as pnpm dev runs it.`;
+local stack of linefleet dev (emulator, Redis on 6390), as linefleet dev runs it.`;
 
 const { values } = parseArgs({
   options: {

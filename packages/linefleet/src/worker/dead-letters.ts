@@ -6,7 +6,7 @@ import { TimeoutError, withTimeout } from "@linefleet/errors";
 import { checkShardCountOrExit, createWorkerConnection, redisKeys } from "@linefleet/store";
 import { z } from "zod";
 
-const usage = `Usage: pnpm dead-letters <command>
+const usage = `Usage: linefleet dead-letters <command>   (pnpm dead-letters in linefleet's repository)
 
   list [--limit N] [--json]     dead letters, newest first
   show <webhookEventId>         one dead letter: event, errors, what it already sent
@@ -16,7 +16,7 @@ const usage = `Usage: pnpm dead-letters <command>
 
 Reads REDIS_URL, REDIS_CLUSTER_NODES, QUEUE_PREFIX and QUEUE_SHARDS like the worker, and
 reads every shard; with REDIS_URL unset, uses the Redis of a
-running pnpm dev (else redis://127.0.0.1:6379).`;
+running linefleet dev (else redis://127.0.0.1:6379).`;
 
 /** How long to wait for Redis before saying it is unreachable. */
 const connectDeadlineMs = 5_000;

@@ -206,11 +206,15 @@ describe("emulator chat UI in a browser", () => {
       "200",
     );
     await ui.getByTestId("log-tab-apiCalls").click();
-    await ui
+    const replyCall = ui
       .getByTestId("log-api-call")
       .filter({ hasText: "/v2/bot/message/reply" })
-      .filter({ hasText: "200" })
-      .waitFor();
+      .filter({ hasText: "200" });
+    await replyCall.waitFor();
+    // Each call names the LINE operation it reached.
+    await expect(replyCall.getByTestId("log-operation").textContent()).resolves.toBe(
+      "replyMessage",
+    );
     expect(pageErrors).toEqual([]);
   });
 

@@ -8,7 +8,7 @@ export function helpText(): string {
     return `  --${`${name}${value}`.padEnd(24)} ${option.help}`;
   });
   return [
-    "Usage: pnpm trigger <event> [flags]",
+    "Usage: linefleet trigger <event> [flags]   (pnpm trigger in linefleet's repository)",
     "",
     "Sends an event from an emulated LINE user to the bot through a running emulator.",
     "",
@@ -20,16 +20,16 @@ export function helpText(): string {
     "",
     "With --wait, the trigger prints every message the bot sends for the event (replies by its reply",
     "token, pushes by linefleet's retry keys or by chat) and returns once the bot has finished it, as",
-    "the stack's Redis tells (REDIS_URL and QUEUE_PREFIX, or the running pnpm dev's); without it, it",
-    "prints answers for the whole time.",
+    "the stack's Redis tells (REDIS_URL and QUEUE_PREFIX, or the running linefleet dev's); without",
+    "it, it prints answers for the whole time.",
     "",
     // Each example is run by a test, exactly as written here (from the repository's root).
     "Examples:",
-    "  pnpm trigger text --text hello --wait 5",
-    "  pnpm trigger text --group Team --user Bob --text hi --mention",
-    "  pnpm trigger image",
-    "  pnpm trigger file --file README.md",
-    "  pnpm trigger postback --data action=buy --param date=2026-01-01 --redeliver",
+    "  linefleet trigger text --text hello --wait 5",
+    "  linefleet trigger text --group Team --user Bob --text hi --mention",
+    "  linefleet trigger image",
+    "  linefleet trigger file --file README.md",
+    "  linefleet trigger postback --data action=buy --param date=2026-01-01 --redeliver",
     "",
   ].join("\n");
 }
