@@ -11,6 +11,12 @@ export const newReplyToken = () => hex(16);
 export const newQuoteToken = () => randomBytes(48).toString("base64url");
 export const newMarkAsReadToken = () => randomBytes(24).toString("base64url");
 export const newRequestId = () => randomUUID();
+const alphanumerics = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+/** Link tokens look like LINE's example: 32 letters and digits. */
+export const newLinkToken = () =>
+  Array.from(randomBytes(32), (byte) => alphanumerics[byte % alphanumerics.length]).join("");
+/** An account-link nonce as LINE recommends one: 128 random bits, Base64. */
+export const newNonce = () => randomBytes(16).toString("base64");
 /** A channel id: ten digits, as the console shows them. */
 export const newChannelId = () => String(1_000_000_000 + Math.floor(Math.random() * 9_000_000_000));
 export const newWebhookEventId = (now: number) => ulid(now);

@@ -33,5 +33,6 @@ export type {
 } from "./emulator-types.ts";
 export { EmulatorError, errorCodes, LineErrorResponse } from "./errors.ts";
 export { type EventType, eventTypes } from "./events/event-input.ts";
+export { type EventKind, eventKinds } from "./events/event-kinds.ts";
 export { requestBodyError, validateRequest } from "./validation/validate-request.ts";
 export { validateResponse, validateSpecComponent } from "./validation/validate-response.ts";

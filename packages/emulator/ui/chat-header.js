@@ -22,6 +22,14 @@ export function mountChatHeader(root, { select }) {
   root.append(h("div", { class: "chat-heading" }, title, subtitle), status, speakerLabel, actions);
 
   const done = (what) => (result) => result && toast(`${what} sent`);
+  // Only a link that worked carries a reply token (LINE leaves it out of a failed one).
+  const linkDone = (result) =>
+    result &&
+    toast(
+      result.replyToken
+        ? "accountLink sent: linked"
+        : "accountLink sent: failed (the bot issued no usable link token)",
+    );
   const button = (label, testid, onclick, hint) =>
     h(
       "button",
@@ -47,6 +55,18 @@ export function mountChatHeader(root, { select }) {
       actions.replaceChildren(
         ...(friend
           ? [
+              button(
+                "Beacon",
+                "beacon",
+                () => sendAsUser("beacon").then(done("beacon (enter)")),
+                "beacon event: the user comes near a LINE Beacon",
+              ),
+              button(
+                "Link account",
+                "account-link",
+                () => sendAsUser("accountLink").then(linkDone),
+                "accountLink event with the newest link token the bot issued for this user",
+              ),
               button(
                 "Block",
                 "unfollow",

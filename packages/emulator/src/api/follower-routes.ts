@@ -1,6 +1,5 @@
-import { randomBytes } from "node:crypto";
 import { invalidBody, LineErrorResponse } from "../errors.ts";
-import { isUserId } from "../ids.ts";
+import { isUserId, newLinkToken } from "../ids.ts";
 import { objectBody } from "./body.ts";
 import { continuationPage } from "./paging.ts";
 import type { Route } from "./route.ts";
@@ -27,12 +26,12 @@ export const followerRoutes: Route[] = [
     handle({ platform, channel, params }) {
       const user = platform.world.users.get(params.userId ?? "");
       if (!user?.isFriend) throw new LineErrorResponse(404, "Not found");
-      const linkToken = randomBytes(24).toString("base64url");
-      platform.linkTokens.set(linkToken, {
-        userId: user.userId,
-        channel: channel.name,
-        issuedAt: platform.now(),
-      });
+      const linkToken = newLinkToken();
+      platform.linkTokens.issue(
+        linkToken,
+        { channel: channel.name, userId: user.userId },
+        platform.now(),
+      );
       return { body: { linkToken } };
     },
   },

@@ -30,7 +30,7 @@ function lineRoutes(dispatcher: WebhookDispatcher): Route[] {
     ...followerRoutes,
     ...couponRoutes,
     ...membershipRoutes,
-    ...moduleRoutes,
+    ...moduleRoutes(dispatcher),
     ...partnerRoutes,
     ...statisticsRoutes,
   ];

@@ -1,6 +1,8 @@
 import type { EmulatedChannel } from "../core/channels.ts";
 import type { Platform } from "../core/platform.ts";
 import { invalidBody, LineErrorResponse } from "../errors.ts";
+import { sendPlatformEvent } from "../events/platform-events.ts";
+import type { WebhookDispatcher } from "../webhook/dispatcher.ts";
 import { objectBody } from "./body.ts";
 import { continuationPage } from "./paging.ts";
 import type { Route } from "./route.ts";
@@ -34,7 +36,8 @@ function channelForCode(platform: Platform, code: string): EmulatedChannel | und
     .find((c) => c.name === code || c.bot.userId === code || c.bot.basicId === code);
 }
 
-export const moduleRoutes: Route[] = [
+/** Module attach, detach and chat control; LINE tells the module channel of each change. */
+export const moduleRoutes = (dispatcher: WebhookDispatcher): Route[] => [
   {
     operationId: "attachModule",
     method: "POST",
@@ -51,7 +54,13 @@ export const moduleRoutes: Route[] = [
       if (!bot || bot === channel) throw new LineErrorResponse(400, "Invalid 'code'.");
       platform.modules.attach(channel.name, bot.name);
       platform.announceState();
-      return { body: { bot_id: bot.bot.userId, scopes: ["message:send", "message:receive"] } };
+      const scopes = ["message:send", "message:receive"];
+      sendPlatformEvent(platform, dispatcher, channel.name, {
+        type: "module",
+        botId: bot.bot.userId,
+        scopes,
+      });
+      return { body: { bot_id: bot.bot.userId, scopes } };
     },
   },
   {
@@ -84,11 +93,15 @@ export const moduleRoutes: Route[] = [
       if (!Number.isInteger(ttl) || (ttl as number) < 1 || (ttl as number) > MAX_TTL_SECONDS) {
         throw invalidBody([{ message: "Must be between 1 and 31536000", property: "ttl" }]);
       }
-      platform.modules.acquire(bot, chatId, {
-        module: channel.name,
-        expiresAt: expired ? platform.now() + (ttl as number) * 1000 : undefined,
-      });
+      const expiresAt = expired ? platform.now() + (ttl as number) * 1000 : undefined;
+      platform.modules.acquire(bot, chatId, { module: channel.name, expiresAt });
       platform.announceState();
+      // Control that never expires still needs an expireAt in the event: the longest TTL stands in.
+      sendPlatformEvent(platform, dispatcher, channel.name, {
+        type: "activated",
+        chatId,
+        expireAt: expiresAt ?? platform.now() + MAX_TTL_SECONDS * 1000,
+      });
       return { body: {} };
     },
   },
@@ -98,8 +111,13 @@ export const moduleRoutes: Route[] = [
     pattern: "/v2/bot/chat/{chatId}/control/release",
     handle({ platform, channel, params }) {
       const chatId = params.chatId ?? "";
-      platform.modules.release(attachedBot(platform, channel, chatId), chatId, channel.name);
+      const bot = attachedBot(platform, channel, chatId);
+      // Only a module that had the chat goes to standby, and hears of it.
+      const wasActive = platform.modules.controllerOf(bot, chatId, platform.now()) === channel.name;
+      platform.modules.release(bot, chatId, channel.name);
       platform.announceState();
+      if (wasActive)
+        sendPlatformEvent(platform, dispatcher, channel.name, { type: "deactivated", chatId });
       return { body: {} };
     },
   },

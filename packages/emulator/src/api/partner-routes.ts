@@ -1,4 +1,4 @@
-import { invalidBody, LineErrorResponse } from "../errors.ts";
+import { type ErrorDetail, invalidBody, LineErrorResponse } from "../errors.ts";
 import { isUserId } from "../ids.ts";
 import { objectBody } from "./body.ts";
 import type { Route } from "./route.ts";
@@ -12,7 +12,7 @@ export const partnerRoutes: Route[] = [
     handle({ platform, channel, body, requestId }) {
       const request = objectBody(body);
       // The messages were validated with the rest of the body before this handler ran.
-      const details = [];
+      const details: ErrorDetail[] = [];
       if (typeof request.to !== "string" || !/^[0-9a-f]{64}$/.test(request.to)) {
         details.push({ message: "Must be a SHA-256 hash of an E.164 number", property: "to" });
       }

@@ -9,6 +9,7 @@ import { ContentStore } from "./content-store.ts";
 import { Coupons } from "./coupons.ts";
 import { Faults } from "./faults.ts";
 import { LiffApps } from "./liff-apps.ts";
+import { LinkTokens } from "./link-tokens.ts";
 import { Memberships } from "./memberships.ts";
 import { Modules } from "./modules.ts";
 import { EndpointRateLimits } from "./rate-limiter.ts";
@@ -50,6 +51,8 @@ export class Platform {
   readonly faults = new Faults();
   /** Which channel's webhook carried each reply token: only that channel's bot may use it. */
   readonly replyTokenChannels = new Map<string, string>();
+  /** Account-link tokens the bots issued. */
+  readonly linkTokens = new LinkTokens();
   /** markAsRead tokens handed out in webhooks, by token. */
   readonly markAsReadTokens = new Map<string, ChatRef>();
   /** Narrowcasts by request id, for the progress API. */
@@ -58,8 +61,6 @@ export class Platform {
   readonly richMenus = new RichMenus();
   /** Audience groups, per channel. */
   readonly audiences = new Audiences();
-  /** Account-link tokens by token (valid 10 minutes), for accountLink events. */
-  readonly linkTokens = new Map<string, { userId: string; channel: string; issuedAt: number }>();
   /** When the bot last marked a user's messages as read (the legacy markAsRead by user). */
   readonly readUpTo = new Map<string, number>();
   /** Coupons, per channel. */

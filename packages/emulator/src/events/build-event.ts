@@ -9,7 +9,10 @@ import {
   newWebhookEventId,
 } from "../ids.ts";
 import type { WebhookEventObject } from "../webhook/dispatcher.ts";
+import { accountLink } from "./account-link.ts";
 import type { EventInput } from "./event-input.ts";
+import { type EventKind, eventKinds, fieldOwners } from "./event-kinds.ts";
+import { eventPayload } from "./event-payloads.ts";
 import { messageContent } from "./message-content.ts";
 
 export interface BuiltEvent {
@@ -22,22 +25,6 @@ type Payload = Record<string, unknown>;
 
 const invalid = (message: string) => new EmulatorError(errorCodes.invalidInput, message);
 
-const replyable = new Set([
-  "text",
-  "image",
-  "video",
-  "audio",
-  "file",
-  "location",
-  "sticker",
-  "postback",
-  "follow",
-  "join",
-  "memberJoined",
-  "messageEdited",
-]);
-/** Events about the bot's membership: their source is the chat alone, with no user. */
-const chatOnlySource = new Set(["join", "leave", "memberJoined", "memberLeft"]);
 const messageTypes = new Set(["text", "image", "video", "audio", "file", "location", "sticker"]);
 
 function resolveChat(platform: Platform, input: EventInput): { chat: ChatRef; userId: string } {
@@ -56,7 +43,7 @@ function resolveChat(platform: Platform, input: EventInput): { chat: ChatRef; us
   const userId = input.from ?? members[0];
   if (!userId) throw invalid("the chat has no members");
   platform.world.user(userId);
-  if (!members.includes(userId) && !chatOnlySource.has(input.type)) {
+  if (!members.includes(userId) && eventKinds[input.type].source !== "chat") {
     throw invalid(`${userId} is not a member of ${chatRefId(chat)}`);
   }
   return { chat, userId };
@@ -70,22 +57,31 @@ function sourceOf(chat: ChatRef, userId: string, withUser: boolean) {
     : { type: "room", roomId: chat.roomId, ...user };
 }
 
+const places: Record<EventKind["where"], { fits: (chat: ChatRef) => boolean; name: string }> = {
+  any: { fits: () => true, name: "" },
+  oneToOne: { fits: (chat) => chat.type === "user", name: "one-to-one chats" },
+  groupOrRoom: { fits: (chat) => chat.type !== "user", name: "groups and rooms" },
+  group: { fits: (chat) => chat.type === "group", name: "groups" },
+};
+
+/** Input that makes sense for the event type: no field of another type, no chat where none is. */
+function checkInput(input: EventInput, kind: EventKind, mode: "active" | "standby") {
+  for (const [field, owner] of Object.entries(fieldOwners)) {
+    if (input[field as keyof EventInput] !== undefined && owner !== input.type)
+      throw invalid(`${field} goes only with a ${owner} event`);
+  }
+  if (kind.source === "none" && (input.from !== undefined || input.chat !== undefined))
+    throw invalid(`${input.type} events have no source; leave out from and chat`);
+  if (kind.activeOnly && mode !== "active")
+    throw invalid(`${input.type} events are always sent in active mode`);
+}
+
 /** Where the event may happen and what it requires of the world, as at LINE. */
 function checkAllowed(platform: Platform, input: EventInput, chat: ChatRef, userId: string) {
-  const oneToOneOnly = ["follow", "unfollow"];
-  if (oneToOneOnly.includes(input.type) && chat.type !== "user")
-    throw invalid(`${input.type} happens only in one-to-one chats`);
-  if (
-    ["join", "leave", "memberJoined", "memberLeft"].includes(input.type) &&
-    chat.type === "user"
-  ) {
-    throw invalid(`${input.type} happens only in groups and rooms`);
-  }
-  if (input.type === "messageEdited" && chat.type !== "group")
-    throw invalid("messageEdited happens only in groups");
-  if (input.displayText !== undefined && input.type !== "postback")
-    throw invalid("displayText goes only with a postback");
-  if (chat.type === "user" && !platform.world.user(userId).isFriend && input.type !== "follow") {
+  const kind = eventKinds[input.type];
+  const place = places[kind.where];
+  if (!place.fits(chat)) throw invalid(`${input.type} happens only in ${place.name}`);
+  if (chat.type === "user" && kind.friendOnly && !platform.world.user(userId).isFriend) {
     throw invalid(`${userId} has blocked the bot; send a follow event first`);
   }
   const holder = platform.world.holderOf(chat);
@@ -126,6 +122,19 @@ function membersChange(platform: Platform, input: EventInput, chat: ChatRef, joi
   return { members: ids.map((userId) => ({ type: "user", userId })) };
 }
 
+/** An event about the channel itself (module attached, bot suspended): no source, no reply. */
+function sourcelessEvent(platform: Platform, input: EventInput): WebhookEventObject {
+  const timestamp = platform.now();
+  return {
+    type: input.type,
+    ...eventPayload(platform, input, { chatId: "", userId: "", now: timestamp }),
+    webhookEventId: newWebhookEventId(timestamp),
+    deliveryContext: { isRedelivery: false },
+    timestamp,
+    mode: "active",
+  };
+}
+
 /**
  * Turns an event input into the webhook event LINE would send and applies what the event means
  * to the emulated world: chat history, content, friendship, membership, reply tokens.
@@ -135,6 +144,9 @@ export function buildEvent(
   input: EventInput,
   mode: "active" | "standby",
 ): BuiltEvent {
+  const kind = eventKinds[input.type];
+  checkInput(input, kind, mode);
+  if (kind.source === "none") return { event: sourcelessEvent(platform, input) };
   const { chat, userId } = resolveChat(platform, input);
   checkAllowed(platform, input, chat, userId);
   const chatId = chatRefId(chat);
@@ -143,6 +155,7 @@ export function buildEvent(
   let type: string = input.type;
   let payload: Payload = {};
   let messageId: string | undefined;
+  let linked = true;
 
   if (messageTypes.has(input.type)) {
     type = "message";
@@ -215,9 +228,16 @@ export function buildEvent(
     payload = { joined: membersChange(platform, input, chat, true) };
   } else if (input.type === "memberLeft") {
     payload = { left: membersChange(platform, input, chat, false) };
+  } else if (input.type === "accountLink") {
+    const link = accountLink(platform, input, userId, timestamp);
+    payload = { link };
+    // LINE leaves out the source and the reply token of a link that failed.
+    linked = link.result === "ok";
+  } else {
+    payload = eventPayload(platform, input, { chatId, userId, now: timestamp }) ?? {};
   }
 
-  const replyToken = mode === "active" && replyable.has(input.type) ? newReplyToken() : undefined;
+  const replyToken = mode === "active" && kind.replyable && linked ? newReplyToken() : undefined;
   if (replyToken)
     platform.replyTokens.issue(replyToken, { chat, webhookEventId, eventTimestamp: timestamp });
 
@@ -227,7 +247,7 @@ export function buildEvent(
     webhookEventId,
     deliveryContext: { isRedelivery: false },
     timestamp,
-    source: sourceOf(chat, userId, !chatOnlySource.has(input.type)),
+    ...(linked ? { source: sourceOf(chat, userId, kind.source === "user") } : {}),
     ...(replyToken ? { replyToken } : {}),
     mode,
   };

@@ -18,6 +18,16 @@ export const eventTypes = [
   "memberLeft",
   "unsend",
   "messageEdited",
+  "videoPlayComplete",
+  "beacon",
+  "accountLink",
+  "membership",
+  "module",
+  "activated",
+  "deactivated",
+  "botSuspended",
+  "botResumed",
+  "delivery",
 ] as const;
 
 export type EventType = (typeof eventTypes)[number];
@@ -75,6 +85,36 @@ export const eventInputSchema = z.object({
   isUnblocked: z.boolean().optional(),
   memberIds: z.array(z.string()).optional(),
   messageId: z.string().optional(),
+  /** videoPlayComplete: the trackingId of a video the bot sent to the user. */
+  trackingId: z.string().min(1).max(100).optional(),
+  /** beacon: the hardware id of LINE Beacon the user came near (10 hex digits). */
+  hwid: z
+    .string()
+    .regex(/^[0-9a-f]{10}$/, "hwid is 10 lower-case hex digits")
+    .optional(),
+  beaconType: z.enum(["enter", "banner", "stay"]).optional(),
+  /** beacon: the device message, up to 13 bytes as hex. */
+  dm: z
+    .string()
+    .regex(/^([0-9a-f]{2}){1,13}$/, "dm is 1 to 13 bytes as lower-case hex")
+    .optional(),
+  /** accountLink: the link token the bot issued; the user's newest unused one when absent. */
+  linkToken: z.string().min(1).optional(),
+  /** accountLink: the nonce the bot's server generated; a random one when absent. */
+  nonce: z.string().min(1).max(255).optional(),
+  membershipType: z.enum(["joined", "left", "renewed"]).optional(),
+  membershipId: z.number().int().min(1).optional(),
+  moduleType: z.enum(["attached", "detached"]).optional(),
+  /** module: the user id of the LINE Official Account's bot; the channel's bot when absent. */
+  botId: z
+    .string()
+    .regex(/^U[0-9a-f]{32}$/, "botId is a bot's user id")
+    .optional(),
+  scopes: z.array(z.string().min(1)).optional(),
+  /** activated: until when (epoch ms) the module channel has chat control. */
+  expireAt: z.number().int().min(0).optional(),
+  /** delivery: a hashed phone number or the X-Line-Delivery-Tag of the notification message. */
+  deliveryData: z.string().min(1).max(100).optional(),
   delivery: deliveryInputSchema.optional(),
 });
 

@@ -1,5 +1,8 @@
 import { h } from "../dom.js";
 import { icon } from "../icons.js";
+import { sendAsUser } from "../send.js";
+import { store } from "../store.js";
+import { toast } from "../toast.js";
 import { imageOrPlaceholder } from "./image.js";
 
 /**
@@ -38,6 +41,29 @@ export function renderVideo(message, { fromBot }) {
     imageOrPlaceholder(preview, { alt: "Video preview" }),
     h("div", { class: "media-caption" }, icon("video"), " Video", durationText(message.duration)),
     fromBot && message.originalContentUrl ? link(message.originalContentUrl, "Open video") : null,
+    fromBot && message.trackingId ? playedToEnd(message.trackingId) : null,
+  );
+}
+
+/**
+ * A video the bot sent with a trackingId: watching it to the end sends videoPlayComplete, which
+ * LINE sends only in one-to-one chats.
+ */
+function playedToEnd(trackingId) {
+  if (store.chat?.type !== "user") return null;
+  return h(
+    "button",
+    {
+      type: "button",
+      class: "small",
+      title: `videoPlayComplete event (trackingId ${trackingId})`,
+      dataset: { testid: "video-played" },
+      onclick: () =>
+        sendAsUser("videoPlayComplete", { trackingId }).then(
+          (sent) => sent && toast("videoPlayComplete sent"),
+        ),
+    },
+    "Watch to the end",
   );
 }
 

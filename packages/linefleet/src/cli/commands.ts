@@ -1,7 +1,3 @@
-import { workerEnvSchema } from "@linefleet/config";
-import { ingressEnvSchema } from "@linefleet/ingress";
-import { emulatorEnvSchema } from "../emulator/env.ts";
-
 export interface Command {
   name: string;
   /** One line for `linefleet --help`. */
@@ -12,7 +8,7 @@ export interface Command {
    * The command's own help. Commands that parse their own flags (`trigger`, `dead-letters`,
    * `doctor`) print it themselves, from the same text `pnpm <command> --help` shows.
    */
-  help?: string;
+  help?: () => Promise<string>;
   /** Takes the bot module as its one positional (it becomes BOT_MODULE). */
   takesBot?: boolean;
   /** Runs the command: each is the process's main module, which reads its flags from argv. */
@@ -39,7 +35,7 @@ export const commands: Command[] = [
     args: "[bot]",
     summary: "the whole local stack: Redis, the LINE emulator and its chat UI, ingress, workers",
     takesBot: true,
-    help: `Starts Redis (a local redis-server, else a container where Docker is reachable) unless
+    help: async () => `Starts Redis (a local redis-server, else a container where Docker is reachable) unless
 REDIS_URL is set, the LINE emulator and its chat UI unless LINE credentials are set, the ingress
 on PORT (3000) and DEV_WORKERS (2) workers running the bot. The workers restart when a file in the
 bot's directory changes. Ctrl-C stops it all.
@@ -51,7 +47,8 @@ Without it: BOT_MODULE, else src/bot.ts when it exists, else the echo bot.`,
   {
     name: "ingress",
     summary: "the webhook ingress: verifies, dedupes and queues LINE's events",
-    help: variables(ingressEnvSchema),
+    // The schemas are loaded for the help only: a command itself starts without them.
+    help: async () => variables((await import("@linefleet/ingress")).ingressEnvSchema),
     run: () => import("../ingress/main.ts"),
   },
   {
@@ -59,16 +56,16 @@ Without it: BOT_MODULE, else src/bot.ts when it exists, else the echo bot.`,
     args: "[bot]",
     summary: "one worker process running the bot",
     takesBot: true,
-    help: `${botArgument}
+    help: async () => `${botArgument}
 Without it: BOT_MODULE, else the echo bot.
 
-${variables(workerEnvSchema)}`,
+${variables((await import("@linefleet/config")).workerEnvSchema)}`,
     run: () => import("../worker/main.ts"),
   },
   {
     name: "emulator",
     summary: "the local LINE platform emulator and its chat UI",
-    help: variables(emulatorEnvSchema),
+    help: async () => variables((await import("../emulator/env.ts")).emulatorEnvSchema),
     run: () => import("../emulator/main.ts"),
   },
   {

@@ -15,9 +15,9 @@ function overview(): string {
   ].join("\n");
 }
 
-function commandHelp(command: Command): string {
+async function commandHelp(command: Command): Promise<string> {
   const usage = `Usage: linefleet ${command.name}${command.args ? ` ${command.args}` : ""}`;
-  return `${usage}\n\n${command.summary}.\n\n${command.help ?? ""}`.trimEnd();
+  return `${usage}\n\n${command.summary}.\n\n${(await command.help?.()) ?? ""}`.trimEnd();
 }
 
 const isHelp = (arg: string | undefined) => arg === "--help" || arg === "-h";
@@ -51,12 +51,14 @@ export async function runCli(args: string[]): Promise<void> {
   }
   // The commands that parse their own flags print their own help.
   if (rest.some(isHelp) && command.help !== undefined) {
-    console.log(commandHelp(command));
+    console.log(await commandHelp(command));
     return;
   }
   if (command.takesBot) {
     if (rest.length > 1 || rest[0]?.startsWith("-")) {
-      console.error(`linefleet ${name}: unexpected ${rest.join(" ")}\n\n${commandHelp(command)}`);
+      console.error(
+        `linefleet ${name}: unexpected ${rest.join(" ")}\n\n${await commandHelp(command)}`,
+      );
       process.exitCode = 2;
       return;
     }

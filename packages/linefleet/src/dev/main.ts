@@ -268,6 +268,9 @@ if (emulated) {
   process.exit(1);
 }
 
+// The ingress asks LINE (here, the emulator) for the bot's user ID as it starts: the emulator first,
+// or that first question finds nobody and is logged as a warning.
+await waitingFor.get("emulator");
 // With the ingress's GC setting, as `pnpm start:ingress` runs it (bench/README.md).
 run("ingress", process.execPath, [...ingressNodeFlags, cliPath, "ingress"], {
   env: { PORT: port },

@@ -186,7 +186,8 @@ async function main(argv: string[]): Promise<number> {
   const chatId = chatIdOfInput(input);
   const knownCalls = wait === undefined ? new Set<string>() : await apiCallIds(client);
   const sent = await client.post<SentEvent>("/emulator/events", input);
-  console.log(`sent ${event} event to ${chatId}`);
+  // Channel events (module, botSuspended, botResumed) happen in no chat.
+  console.log(chatId ? `sent ${event} event to ${chatId}` : `sent ${event} event to the channel`);
   console.log(JSON.stringify({ input, ...sent }, null, 2));
   if (wait === undefined) return 0;
 

@@ -462,7 +462,7 @@ describe("emulator chat UI in a browser", () => {
     await expect(actions.allTextContents()).resolves.toEqual(["Unblock"]);
     await ui.getByTestId("unblock").click();
     await ui.getByTestId("unfollow").waitFor();
-    await expect(actions.allTextContents()).resolves.toEqual(["Block"]);
+    await expect(actions.allTextContents()).resolves.toEqual(["Beacon", "Link account", "Block"]);
     const follow = await waitFor(
       async () =>
         (await control<Array<{ body: string }>>("/emulator/deliveries")).find((d) =>
@@ -478,6 +478,45 @@ describe("emulator chat UI in a browser", () => {
     const subtitle = await ui.getByTestId("chat-subtitle").textContent();
     expect(subtitle).toBe("2 members: Alice, Bianca");
     expect(subtitle).not.toContain(bot.basicId);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it("sends videoPlayComplete, accountLink and beacon when the user watches, links and walks by", async () => {
+    const userId = await firstUserId();
+    await push(userId, [
+      {
+        type: "video",
+        originalContentUrl: "https://example.com/tour.mp4",
+        previewImageUrl: "https://example.com/tour.jpg",
+        trackingId: "tour",
+      },
+    ]);
+    const issued = await fetch(`${running.emulatorUrl}/v2/bot/user/${userId}/linkToken`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${running.channelAccessToken}` },
+    });
+    expect(issued.status).toBe(200);
+
+    await ui.getByTestId("video-played").click();
+    await ui.getByTestId("account-link").click();
+    await ui.getByTestId("beacon").click();
+    type Event = { type: string; [field: string]: unknown };
+    const byType = await waitFor(
+      async () => {
+        const list = await control<Array<{ status: number; body: string }>>("/emulator/deliveries");
+        const sent = new Map<string, Event>(
+          list
+            .filter((d) => d.status === 200)
+            .map((d) => JSON.parse(d.body).events[0] as Event)
+            .map((event) => [event.type, event]),
+        );
+        return sent.size >= 3 && sent;
+      },
+      { timeoutMs: 10_000, what: "the three events' deliveries" },
+    );
+    expect(byType.get("videoPlayComplete")?.videoPlayComplete).toEqual({ trackingId: "tour" });
+    expect(byType.get("accountLink")?.link).toMatchObject({ result: "ok" });
+    expect(byType.get("beacon")?.beacon).toMatchObject({ type: "enter" });
     expect(pageErrors).toEqual([]);
   });
 });

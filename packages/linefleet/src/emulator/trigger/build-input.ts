@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { extname } from "node:path";
-import type { EmulatorState, EventInputData } from "@linefleet/emulator";
+import { type EmulatorState, type EventInputData, eventKinds } from "@linefleet/emulator";
 import type { ErrorCode } from "@linefleet/errors";
 import type { ControlClient } from "./control-client.ts";
 
@@ -107,6 +107,37 @@ function parseEmoji(spec: string) {
   return { index: Number(index), length: Number(length), productId, emojiId };
 }
 
+/** `--kind` names the variant of the event: which input field that is, per event type. */
+const kindFields: Record<string, string> = {
+  beacon: "beaconType",
+  membership: "membershipType",
+  module: "moduleType",
+};
+
+/** The flags of videoPlayComplete, beacon, accountLink, membership, module, activated, delivery. */
+function setEventFields(input: Record<string, unknown>, type: string, values: TriggerValues) {
+  const set = (key: string, value: unknown) => {
+    if (value !== undefined) input[key] = value;
+  };
+  const kind = str(values, "kind");
+  if (kind !== undefined) {
+    const field = kindFields[type];
+    if (!field) throw new TriggerUsageError(`--kind goes only with beacon, membership or module`);
+    input[field] = kind;
+  }
+  set("trackingId", str(values, "tracking-id"));
+  set("hwid", str(values, "hwid"));
+  set("dm", str(values, "dm"));
+  set("linkToken", str(values, "link-token"));
+  set("nonce", str(values, "nonce"));
+  set("membershipId", number(values, "membership-id"));
+  set("botId", str(values, "bot-id"));
+  const scopes = list(values, "scope");
+  if (scopes.length > 0) input.scopes = scopes;
+  set("expireAt", number(values, "expire-at"));
+  set("deliveryData", str(values, "delivery-data"));
+}
+
 /** Turns command-line flags into a control API event input (`POST /emulator/events`). */
 export async function buildEventInput(
   client: ControlClient,
@@ -114,10 +145,14 @@ export async function buildEventInput(
   values: TriggerValues,
   note: Note = () => {},
 ): Promise<EventInputData> {
-  const state = await client.get<EmulatorState>("/emulator/state");
-  const from = await resolveUser(client, state, str(values, "user"), note);
-  const chat = await resolveChat(client, state, values, from);
-  const input: Record<string, unknown> = { type, from, chat };
+  const input: Record<string, unknown> = { type };
+  // Events about the channel itself (module, botSuspended, botResumed) have no user or chat.
+  if (eventKinds[type as keyof typeof eventKinds]?.source !== "none") {
+    const state = await client.get<EmulatorState>("/emulator/state");
+    const from = await resolveUser(client, state, str(values, "user"), note);
+    input.from = from;
+    input.chat = await resolveChat(client, state, values, from);
+  }
   const set = (key: string, value: unknown) => {
     if (value !== undefined) input[key] = value;
   };
@@ -159,6 +194,7 @@ export async function buildEventInput(
       .map((m) => m.trim())
       .filter(Boolean);
   set("messageId", str(values, "message-id"));
+  setEventFields(input, type, values);
 
   const delivery: Record<string, unknown> = {};
   if (values.standby) delivery.mode = "standby";
