@@ -295,6 +295,23 @@ describe(`on a Redis Cluster (3 masters, 3 replicas), QUEUE_SHARDS=${SHARDS}`, (
         replica: await cluster.replicaOf(master),
       })),
     );
+    // WAIT counts only a replica that is online: one the earlier failover set re-syncing (a full
+    // resync) would refuse every write of its master. Wait until each master's replica is online.
+    await waitFor(
+      async () => {
+        for (const pair of pairs.filter((p) => p.replica)) {
+          const info = new Redis(pair.master.port, "127.0.0.1");
+          try {
+            const replication = String(await info.info("replication"));
+            if (!/^slave0:.*state=online/m.test(replication)) return false;
+          } finally {
+            info.disconnect();
+          }
+        }
+        return true;
+      },
+      { timeoutMs: 30_000, intervalMs: 200, what: "every master's replica online" },
+    );
     const { master, replica } = pairs.find((pair) => pair.replica) ?? {};
     if (!master || !replica) throw new Error("no master with a replica");
     cluster.freeze(replica);

@@ -15,6 +15,7 @@ import { loopbackHostNames } from "./http/request-guard.ts";
 import { buildServer } from "./http/server.ts";
 import { newChannelId, newUserId } from "./ids.ts";
 import { untilActivity } from "./until-activity.ts";
+import { warmSendValidators } from "./validation/spec-validators.ts";
 import { WebhookDispatcher } from "./webhook/dispatcher.ts";
 
 const defaultUiDir = fileURLToPath(new URL("../ui/", import.meta.url));
@@ -113,6 +114,9 @@ export function createEmulator(options: EmulatorOptions): Emulator {
 
     async listen({ port = 0, host = "127.0.0.1" } = {}) {
       allowedHosts.add(asHostName(host));
+      // The validators of the calls every bot makes are compiled now, not on the first call: a
+      // first reply would otherwise stall the emulator for a moment and bunch the calls behind it.
+      warmSendValidators();
       await server.listen({ port, host });
       const address = server.server.address();
       const bound = typeof address === "object" && address ? address.port : port;

@@ -106,6 +106,7 @@ export function createApiHandler(platform: Platform) {
     request: ApiRequest,
     found: MatchedRoute,
   ): Promise<ApiResponse> {
+    const receivedAt = platform.now();
     const requestId = newRequestId();
     const method = request.method.toUpperCase();
     const route = found.route;
@@ -134,7 +135,8 @@ export function createApiHandler(platform: Platform) {
         response: Buffer.isBuffer(response.body)
           ? `<${response.body.length} bytes>`
           : response.body,
-        at: platform.now(),
+        // When LINE got the call, as LINE counts its rate limits, not when the answer was ready.
+        at: receivedAt,
         ...(faultId ? { fault: faultId } : {}),
       });
       return response;

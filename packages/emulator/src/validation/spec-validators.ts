@@ -162,3 +162,10 @@ export function specValidators(): SpecValidators {
   shared ??= new SpecValidators();
   return shared;
 }
+
+/** Compiles the request validators of the send operations, which nearly every bot calls. */
+export function warmSendValidators(): void {
+  const validators = specValidators();
+  for (const operationId of ["replyMessage", "pushMessage"])
+    validators.requestValidator(operationId);
+}
