@@ -38,16 +38,23 @@ describe("the enqueuer with minReplicas", () => {
     await master?.close();
   });
 
-  const enqueuerFor = (minReplicas: number, shards = 1) =>
+  const enqueuerFor = (
+    minReplicas: number,
+    shards = 1,
+    { prefix = `t-${randomUUID()}`, replicaTimeoutMs = 100 } = {},
+  ) =>
     createEventEnqueuer({
       connection: producer,
-      keys: redisKeys(`t-${randomUUID()}`, { shards }),
+      keys: redisKeys(prefix, { shards }),
       minReplicas,
-      replicaTimeoutMs: 100,
+      replicaTimeoutMs,
     });
 
   it("rejects with LF_REPLICAS_NOT_CONFIRMED when no replica confirms, then reports new and duplicate events as without it once one does", async () => {
-    const enqueuer = enqueuerFor(1, 3);
+    const prefix = `t-${randomUUID()}`;
+    const enqueuer = enqueuerFor(1, 3, { prefix });
+    // Once a replica is attached, the same queues, with time for a busy machine's replica to ack.
+    const confirmed = enqueuerFor(1, 3, { prefix, replicaTimeoutMs: 5_000 });
     try {
       // Two chats, most likely on two shards: a transaction each, each confirmed. (An event
       // without a chat would do as well: its key picks its shard.)
@@ -70,12 +77,12 @@ describe("the enqueuer with minReplicas", () => {
       ).finally(() => probe.disconnect());
 
       // The refused write did land on the master: its redelivery is a duplicate, confirmed now.
-      expect(await enqueuer.enqueue(destination, [inChat, other], Date.now())).toEqual({
+      expect(await confirmed.enqueue(destination, [inChat, other], Date.now())).toEqual({
         enqueued: 0,
         duplicates: 2,
       });
       const fresh = asEvent(makeTextMessageEvent("new"));
-      expect(await enqueuer.enqueue(destination, [fresh, inChat], Date.now())).toEqual({
+      expect(await confirmed.enqueue(destination, [fresh, inChat], Date.now())).toEqual({
         enqueued: 1,
         duplicates: 1,
       });
@@ -83,12 +90,13 @@ describe("the enqueuer with minReplicas", () => {
       const many = Array.from({ length: EVENTS_PER_TRANSACTION * 2 + 1 }, () =>
         asEvent(makeTextMessageEvent("many", { source: { type: "user", userId: makeUserId() } })),
       );
-      expect(await enqueuer.enqueue(destination, many, Date.now())).toEqual({
+      expect(await confirmed.enqueue(destination, many, Date.now())).toEqual({
         enqueued: many.length,
         duplicates: 0,
       });
     } finally {
       await enqueuer.close();
+      await confirmed.close();
     }
   });
 
