@@ -22,6 +22,17 @@ import { expectDepthOverShards } from "./sharded-depth.ts";
 const SHARDS = 6;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** What the bot said in one chat, in order. */
+const answers = (f: Pick<Fleet, "emulator">, user: string) =>
+  f.emulator
+    .messages(user)
+    .filter((message) => message.from === "bot")
+    .map((message) => String(message.message.text));
+
+/** A cluster's nodes as ioredis's Cluster takes them. */
+const seedsOf = (cluster: TestRedisCluster) =>
+  cluster.nodes.map((node) => ({ host: "127.0.0.1", port: node.port }));
+
 /** Two ingresses behind one webhook URL and two workers, on the cluster, LINE played by the emulator. */
 interface Fleet {
   emulator: Emulator;
@@ -121,12 +132,6 @@ describe(`on a Redis Cluster (3 masters, 3 replicas), QUEUE_SHARDS=${SHARDS}`, (
     return inputs.length;
   }
 
-  const answers = (f: Pick<Fleet, "emulator">, user: string) =>
-    f.emulator
-      .messages(user)
-      .filter((message) => message.from === "bot")
-      .map((message) => String(message.message.text));
-
   /** Every event answered exactly once and in order: what each chat shows, against what was sent. */
   async function expectEveryChatAnsweredInOrder(f: Fleet, perChat: number) {
     await waitFor(() => f.users.every((user) => answers(f, user).length >= perChat), {
@@ -141,7 +146,7 @@ describe(`on a Redis Cluster (3 masters, 3 replicas), QUEUE_SHARDS=${SHARDS}`, (
     });
     await waitFor(
       () =>
-        queueIsIdle({ url: "redis://127.0.0.1", clusterNodes: seeds() }, f.prefix, {
+        queueIsIdle({ url: "redis://127.0.0.1", clusterNodes: seedsOf(cluster) }, f.prefix, {
           shards: SHARDS,
         }),
       { timeoutMs: 20_000, what: "every shard idle" },
@@ -161,8 +166,6 @@ describe(`on a Redis Cluster (3 masters, 3 replicas), QUEUE_SHARDS=${SHARDS}`, (
       );
     });
   }
-
-  const seeds = () => cluster.nodes.map((node) => ({ host: "127.0.0.1", port: node.port }));
 
   /** How many of the prefix's dedupe marks each live master holds, by shard queue. */
   async function marksByMaster(prefix: string) {
@@ -195,7 +198,10 @@ describe(`on a Redis Cluster (3 masters, 3 replicas), QUEUE_SHARDS=${SHARDS}`, (
   }
 
   it("shows the real depth of every shard in the queue gauges and the dashboard (QUEUE_SHARDS=3)", async () => {
-    const redis = createProducerConnection({ url: "redis://127.0.0.1", clusterNodes: seeds() });
+    const redis = createProducerConnection({
+      url: "redis://127.0.0.1",
+      clusterNodes: seedsOf(cluster),
+    });
     try {
       await once(redis, "ready");
       const keys = redisKeys(`t-${randomUUID()}`, { shards: 3, cluster: true });
@@ -274,12 +280,6 @@ describe(`INGRESS_MIN_REPLICAS on a fresh Redis Cluster, QUEUE_SHARDS=${SHARDS}`
   afterAll(async () => {
     await cluster?.close();
   });
-  const seeds = () => cluster.nodes.map((node) => ({ host: "127.0.0.1", port: node.port }));
-  const answers = (f: Pick<Fleet, "emulator">, user: string) =>
-    f.emulator
-      .messages(user)
-      .filter((message) => message.from === "bot")
-      .map((message) => String(message.message.text));
 
   it("INGRESS_MIN_REPLICAS=1: a master killed right after acknowledging loses no acknowledged event", async () => {
     const chats = 30;
@@ -381,7 +381,7 @@ describe(`INGRESS_MIN_REPLICAS on a fresh Redis Cluster, QUEUE_SHARDS=${SHARDS}`
     });
     await waitFor(
       () =>
-        queueIsIdle({ url: "redis://127.0.0.1", clusterNodes: seeds() }, stack.prefix, {
+        queueIsIdle({ url: "redis://127.0.0.1", clusterNodes: seedsOf(cluster) }, stack.prefix, {
           shards: SHARDS,
         }),
       { timeoutMs: 20_000, what: "every shard idle" },

@@ -15,7 +15,9 @@ import { type Mentionee, stripSelfMentions } from "./text.ts";
 const BATCH = 5;
 const CONTENT_TYPES = new Set(["image", "video", "audio", "file"]);
 
-interface ContextInput<S> {
+/** One event and everything its handlers reach, as the runtime hands it over. */
+export interface EventRun {
+  /** The bot's user ID the webhook was addressed to. */
   destination: string;
   event: WebhookEvent;
   channel: Channel;
@@ -25,7 +27,11 @@ interface ContextInput<S> {
   responder: Responder;
   storage: BotStorage;
   services: BotServices;
+  /** Already carries the event's ids and its channel. */
   log: BotLogger;
+}
+
+interface ContextInput<S> extends EventRun {
   session: S;
   /** Which try at the event this is, from 1. */
   attempt: number;

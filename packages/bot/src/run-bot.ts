@@ -1,26 +1,11 @@
-import type { LineClient } from "@linefleet/line-client";
-import { chatIdOf, type WebhookEvent } from "@linefleet/webhook";
+import { chatIdOf } from "@linefleet/webhook";
 import type { Bot } from "./bot.ts";
-import type { Channel } from "./channel.ts";
-import type { BotLogger } from "./context.ts";
-import { createContext } from "./create-context.ts";
+import { createContext, type EventRun } from "./create-context.ts";
 import { SessionConflictError } from "./errors.ts";
-import type { Responder } from "./responder.ts";
-import type { BotServices } from "./services.ts";
-import type { BotStorage, StoredSession } from "./storage.ts";
+import type { StoredSession } from "./storage.ts";
 
 /** One event and everything its handlers reach, as the runtime hands it over. */
-export interface BotRun {
-  /** The bot's user ID the webhook was addressed to. */
-  destination: string;
-  event: WebhookEvent;
-  channel: Channel;
-  client: LineClient;
-  responder: Responder;
-  storage: BotStorage;
-  services: BotServices;
-  /** Already carries the event's ids and its channel. */
-  log: BotLogger;
+export interface BotRun extends EventRun {
   /** Which try at the event this is, from 1 (`ctx.attempt`). Default 1. */
   attempt?: number;
 }
