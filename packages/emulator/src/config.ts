@@ -1,3 +1,5 @@
+import { lineSendRateLimits, type RateLimit } from "./core/rate-limiter.ts";
+
 /** Everything that shapes how the emulated LINE platform behaves; changeable at run time. */
 export interface EmulatorConfig {
   webhookUrl: string;
@@ -6,8 +8,16 @@ export interface EmulatorConfig {
   /** A webhook not answered 2xx within this is a failure, as at LINE (2 s). */
   webhookTimeoutMs: number;
   redelivery: { enabled: boolean; delaysMs: number[] };
-  /** Requests per second, keyed by a path (`/v2/bot/message/push`) or route (`/v2/bot/profile/{userId}`). */
-  rateLimits: Record<string, number>;
+  /**
+   * Requests per second (or `{limit, perMs}`), keyed by a path (`/v2/bot/message/push`) or route
+   * (`/v2/bot/profile/{userId}`). Multicast, narrowcast and broadcast have LINE's limits unless set.
+   */
+  rateLimits: Record<string, RateLimit>;
+  /**
+   * The channel's monthly message quota (GET /v2/bot/message/quota `value`); sends past it get
+   * LINE's 429 "You have reached your monthly limit.". Unset: no limit (`type: "none"`).
+   */
+  messageQuota: number | undefined;
   /**
    * Caps the lifetime of every access token issued from now on (stateless 15 min, short-lived
    * 30 days, v2.1 as asked), so tests can watch tokens expire and be renewed. Unset: LINE's own.
@@ -52,7 +62,9 @@ export interface EmulatorOptions {
   replyTokenTtlMs?: number;
   webhookTimeoutMs?: number;
   redelivery?: { enabled?: boolean; delaysMs?: number[] };
-  rateLimits?: Record<string, number>;
+  rateLimits?: Record<string, RateLimit>;
+  /** The monthly message quota; unset, none. */
+  messageQuota?: number;
   /** Users that exist (and are friends of the bot) from the start. Defaults to one user. */
   users?: Array<{ displayName: string; userId?: string }>;
   /**
@@ -89,7 +101,8 @@ export function resolveConfig(options: EmulatorOptions): EmulatorConfig {
       enabled: options.redelivery?.enabled ?? true,
       delaysMs: options.redelivery?.delaysMs ?? [...defaults.redeliveryDelaysMs],
     },
-    rateLimits: { ...options.rateLimits },
+    rateLimits: { ...lineSendRateLimits, ...options.rateLimits },
+    messageQuota: options.messageQuota,
     tokenLifetimeMs: options.tokenLifetimeMs,
   };
 }

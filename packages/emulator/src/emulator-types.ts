@@ -73,7 +73,10 @@ export interface ConfigPatch {
   replyTokenTtlMs?: number;
   webhookTimeoutMs?: number;
   redelivery?: { enabled?: boolean; delaysMs?: number[] };
-  rateLimits?: Record<string, number>;
+  /** Requests per second, or `{limit, perMs}`, by path; replaces every limit, LINE's defaults included. */
+  rateLimits?: Record<string, number | { limit: number; perMs: number }>;
+  /** The monthly message quota; null: none. */
+  messageQuota?: number | null;
   /** Caps the lifetime of tokens issued from now on; null goes back to LINE's lifetimes. */
   tokenLifetimeMs?: number | null;
   /** Per channel: where its webhooks go. */
@@ -120,6 +123,11 @@ export interface Emulator {
    */
   deliveryDone(deliveryId: string): Promise<void>;
   apiCalls(): ApiCall[];
+  /**
+   * Per user, how many accepted sends reached them (of one kind: `multicast`, `broadcast`, …, or
+   * any), and how many users were reached.
+   */
+  recipientCounts(kind?: string): { counts: Record<string, number>; recipients: number };
   /**
    * The rich menu a user sees in the chat with a channel's bot (the default channel's unless
    * named): their per-user link, else the channel's default; null for none.

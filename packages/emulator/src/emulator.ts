@@ -37,10 +37,21 @@ const configPatchSchema = z.object({
       delaysMs: z.array(z.number().int().min(0)).optional(),
     })
     .optional(),
-  rateLimits: z.record(z.string(), z.number().positive()).optional(),
+  rateLimits: z
+    .record(
+      z.string(),
+      z.union([
+        z.number().positive(),
+        z.object({ limit: z.number().int().min(1), perMs: z.number().int().min(1) }),
+      ]),
+    )
+    .optional(),
+  messageQuota: z.number().int().min(0).nullable().optional(),
   tokenLifetimeMs: z.number().int().min(1000).nullable().optional(),
   channels: z.record(z.string(), z.object({ webhookUrl: z.url().optional() })).optional(),
 });
+
+const sendKindSchema = z.enum(["reply", "push", "multicast", "broadcast", "narrowcast", "pnp"]);
 
 const userInputSchema = z.object({
   displayName: z.string().min(1),
@@ -209,6 +220,8 @@ export function createEmulator(options: EmulatorOptions): Emulator {
     },
     deliveryDone: (deliveryId) => dispatcher.done(deliveryId),
     apiCalls: () => [...platform.activity.apiCalls],
+    recipientCounts: (kind) =>
+      platform.traffic.recipientCounts(kind === undefined ? undefined : parseInput(sendKindSchema, kind)),
     addMembershipPlan(input) {
       const { channel, ...plan } = parseInput(membershipPlanSchema, input);
       return platform.memberships.addPlan(platform.channels.get(channel).name, plan);
@@ -245,6 +258,9 @@ export function createEmulator(options: EmulatorOptions): Emulator {
       for (const [name, patch] of Object.entries(parsed.channels ?? {})) {
         const channel = platform.channels.get(name);
         if (patch.webhookUrl !== undefined) channel.webhookUrl = patch.webhookUrl;
+      }
+      if (parsed.messageQuota !== undefined) {
+        config.messageQuota = parsed.messageQuota ?? undefined;
       }
       if (parsed.rateLimits) {
         config.rateLimits = parsed.rateLimits;

@@ -111,7 +111,10 @@ export const infoRoutes: Route[] = [
     operationId: "getMessageQuota",
     method: "GET",
     pattern: "/v2/bot/message/quota",
-    handle: () => ({ body: { type: "none" } }),
+    handle: ({ platform }) => {
+      const value = platform.config.messageQuota;
+      return { body: value === undefined ? { type: "none" } : { type: "limited", value } };
+    },
   },
   {
     operationId: "getMessageQuotaConsumption",

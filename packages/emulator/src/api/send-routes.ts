@@ -35,16 +35,27 @@ function pushTarget(platform: Platform, to: unknown): ChatRef | undefined {
   throw failedToSend();
 }
 
+/**
+ * Counts a send against the monthly quota, or refuses it whole with LINE's 429 when it would go
+ * past the quota (the emulator counts each message to each recipient).
+ */
+function chargeQuota(platform: Platform, recipients: number, messages: Messages) {
+  const cost = recipients * messages.length;
+  const quota = platform.config.messageQuota;
+  if (quota !== undefined && cost > 0 && platform.quotaUsage + cost > quota) {
+    throw new LineErrorResponse(429, "You have reached your monthly limit.");
+  }
+  platform.quotaUsage += cost;
+}
+
 function sendToUsers(
   platform: Platform,
   userIds: string[],
   messages: Messages,
   via: NonNullable<ChatMessage["via"]>,
 ) {
-  for (const userId of userIds) {
-    platform.deliverBotMessages({ type: "user", userId }, messages, via);
-    platform.quotaUsage += messages.length;
-  }
+  chargeQuota(platform, userIds.length, messages);
+  for (const userId of userIds) platform.deliverBotMessages({ type: "user", userId }, messages, via);
 }
 
 /** Remembers an accepted send for the statistics computed from the emulator's traffic. */
@@ -115,8 +126,8 @@ export const sendRoutes: Route[] = [
       const target = pushTarget(platform, request.to);
       let sentMessages: AcceptedMessage[];
       if (target) {
+        chargeQuota(platform, 1, messages);
         sentMessages = platform.deliverBotMessages(target, messages, "push");
-        platform.quotaUsage += messages.length;
         record(context, "push", chatRecipients(platform, target), messages, request);
       } else {
         sentMessages = messages.map(() => ({ id: newMessageId() }));

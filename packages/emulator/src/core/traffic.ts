@@ -34,6 +34,19 @@ export class Traffic {
     return this.sends.find((send) => send.channel === channel && send.requestId === requestId);
   }
 
+  /**
+   * How many accepted sends reached each user (of a kind, or any), with the number of users
+   * reached: the per-recipient count a test holds against "exactly once".
+   */
+  recipientCounts(kind?: SendKind): { counts: Record<string, number>; recipients: number } {
+    const counts: Record<string, number> = {};
+    for (const send of this.sends) {
+      if (kind !== undefined && send.kind !== kind) continue;
+      for (const userId of send.recipients) counts[userId] = (counts[userId] ?? 0) + 1;
+    }
+    return { counts, recipients: Object.keys(counts).length };
+  }
+
   clear() {
     this.sends.length = 0;
   }

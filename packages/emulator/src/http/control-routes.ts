@@ -58,6 +58,9 @@ export function registerControlApi(app: FastifyInstance, emulator: Emulator) {
     run(reply, () => ({ messages: emulator.messages((q.params as { chatId: string }).chatId) })),
   );
   app.get("/emulator/deliveries", (_q, reply) => run(reply, () => emulator.deliveries()));
+  app.get("/emulator/recipient-counts", (q, reply) =>
+    run(reply, () => emulator.recipientCounts((q.query as { kind?: string }).kind)),
+  );
   app.get("/emulator/api-calls", (_q, reply) =>
     run(reply, () => emulator.apiCalls().map(redactSecrets)),
   );
