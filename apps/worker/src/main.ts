@@ -1,4 +1,5 @@
 import type { AddressInfo } from "node:net";
+import { createCampaignProcessor } from "@linefleet/campaigns";
 import { loadChannels } from "@linefleet/channels";
 import {
   configureAll,
@@ -11,6 +12,7 @@ import { createChannelResolver, createEventWorker } from "@linefleet/delivery";
 import { useLineDispatcher } from "@linefleet/line-client";
 import { createLogger } from "@linefleet/log";
 import {
+  createCampaignMetrics,
   createRegistry,
   createWorkerMetrics,
   registerQueueGauges,
@@ -96,6 +98,25 @@ const workers = shards.map((shard, index) =>
     observe,
   }),
 );
+// Campaigns are sent by the workers, so one goes on when the command that started it is gone.
+const campaigns = createCampaignProcessor({
+  connection: redis,
+  keys,
+  async clientOf(channel) {
+    const resolved = await resolver.resolve({ channel, destination: "" });
+    return { name: resolved.channel.name, client: resolved.client };
+  },
+  logger: logger.child({ component: "campaigns" }),
+  limits: {
+    multicastPerSecond: env.CAMPAIGN_MULTICAST_PER_SECOND,
+    narrowcastPerHour: env.CAMPAIGN_NARROWCAST_PER_HOUR,
+    broadcastPerHour: env.CAMPAIGN_BROADCAST_PER_HOUR,
+  },
+  concurrency: env.CAMPAIGN_CONCURRENCY,
+  lockDurationMs: env.WORKER_LOCK_DURATION_MS,
+  timeoutMs: env.LINE_API_TIMEOUT_MS,
+  observe: createCampaignMetrics(registry),
+});
 const metricsServer = await serveMetrics({
   registry,
   port: env.METRICS_PORT,
@@ -120,7 +141,9 @@ async function shutdown(signal: string) {
   logger.info({ signal }, "shutting down: finishing in-flight events");
   // close() stops taking jobs and waits for the running ones; past the grace period, leave them:
   // their locks expire and another worker takes them over, the ledger preventing doubles.
-  const closed = Promise.all(workers.map((worker) => worker.close())).then(() => true);
+  const closed = Promise.all([...workers, campaigns].map((worker) => worker.close())).then(
+    () => true,
+  );
   const graceOver = new Promise<boolean>((resolve) =>
     setTimeout(() => resolve(false), env.SHUTDOWN_GRACE_MS).unref(),
   );
@@ -135,7 +158,7 @@ process.on("SIGTERM", () => void shutdown("SIGTERM"));
 process.on("SIGINT", () => void shutdown("SIGINT"));
 
 await resolver.warmUp();
-await Promise.all(workers.map((worker) => worker.waitUntilReady()));
+await Promise.all([...workers, campaigns].map((worker) => worker.waitUntilReady()));
 const { policy } = await redisPolicy.check();
 logger.info(
   {

@@ -45,6 +45,14 @@ export const workerEnvSchema = z
     METRICS_HOST: z.string().default("0.0.0.0"),
     /** Which bot to run: the module's default export or `bot` export must be a Bot. */
     BOT_MODULE: z.string().optional(),
+    /** Campaign sends one worker process makes at once. */
+    CAMPAIGN_CONCURRENCY: env.int(8, 1),
+    /** Multicasts per second per channel from the whole fleet (LINE allows 200/s). */
+    CAMPAIGN_MULTICAST_PER_SECOND: env.int(200, 1),
+    /** Narrowcasts per hour per channel from the whole fleet (LINE allows 60/hour). */
+    CAMPAIGN_NARROWCAST_PER_HOUR: env.int(60, 1),
+    /** Broadcasts per hour per channel from the whole fleet (LINE allows 60/hour). */
+    CAMPAIGN_BROADCAST_PER_HOUR: env.int(60, 1),
     /** The shards this worker consumes (default: every shard of QUEUE_SHARDS). */
     WORKER_SHARDS: shardList.optional(),
   })

@@ -10,6 +10,12 @@ export interface FleetRateLimit {
    * waiting: called as an event starts, the call shares the round trip of the event's first script.
    */
   prefetch(): void;
+  /**
+   * Takes a permit if one fits now and resolves with 0; else takes nothing and resolves with how
+   * long to wait (ms). For callers that would rather put their work aside than hold a slot for a
+   * long wait (a campaign's broadcast under a 60/hour limit).
+   */
+  tryAcquire(): Promise<number>;
 }
 
 interface RateLimitOptions {
@@ -76,6 +82,17 @@ export function createFleetRateLimit(
     },
     prefetch() {
       if (!holding()) refilling().catch(() => {});
+    },
+    async tryAcquire() {
+      if (holding()) {
+        permits--;
+        return 0;
+      }
+      const waitMs = Number(await script.run(key, intervalMs, toleranceMs, lease));
+      if (waitMs > 0) return waitMs;
+      permits = lease - 1;
+      validUntil = Date.now() + lease * intervalMs;
+      return 0;
     },
   };
 }

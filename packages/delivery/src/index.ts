@@ -1,6 +1,7 @@
-export { createChannelResolver } from "./channel-resolver.ts";
+export { type ChannelResolver, createChannelResolver } from "./channel-resolver.ts";
 export { createDeadLetters } from "./dead-letters.ts";
 export { createEventWorker } from "./event-worker.ts";
+export { createFleetRateLimit, type FleetRateLimit } from "./fleet-rate-limit.ts";
 export { createRedisBotStorage } from "./redis-bot-storage.ts";
 export { EventResponder } from "./responder.ts";
 export { createMemoryLedger } from "./send-ledger.ts";

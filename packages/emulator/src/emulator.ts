@@ -221,7 +221,9 @@ export function createEmulator(options: EmulatorOptions): Emulator {
     deliveryDone: (deliveryId) => dispatcher.done(deliveryId),
     apiCalls: () => [...platform.activity.apiCalls],
     recipientCounts: (kind) =>
-      platform.traffic.recipientCounts(kind === undefined ? undefined : parseInput(sendKindSchema, kind)),
+      platform.traffic.recipientCounts(
+        kind === undefined ? undefined : parseInput(sendKindSchema, kind),
+      ),
     addMembershipPlan(input) {
       const { channel, ...plan } = parseInput(membershipPlanSchema, input);
       return platform.memberships.addPlan(platform.channels.get(channel).name, plan);

@@ -1,4 +1,5 @@
 export type { Registry } from "prom-client";
+export { createCampaignMetrics } from "./campaign-metrics.ts";
 export {
   createIngressMetrics,
   type IngressMetrics,

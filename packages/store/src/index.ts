@@ -32,6 +32,16 @@ export {
   queueStates,
 } from "./queue-depth.ts";
 export {
+  CAMPAIGN_CHUNK_BEGIN,
+  CAMPAIGN_CHUNK_SETTLE,
+  CAMPAIGN_RECORD_TTL_SECONDS,
+  CAMPAIGN_REOPEN,
+  CAMPAIGN_TRANSITION,
+  CAMPAIGNS_QUEUE_NAME,
+  type CampaignKeys,
+  campaignKeys,
+} from "./redis-model/campaigns.ts";
+export {
   ADMIT_TO_LANE,
   BEGIN_EVENT,
   DEAD_LETTER_TTL_SECONDS,

@@ -55,7 +55,8 @@ function sendToUsers(
   via: NonNullable<ChatMessage["via"]>,
 ) {
   chargeQuota(platform, userIds.length, messages);
-  for (const userId of userIds) platform.deliverBotMessages({ type: "user", userId }, messages, via);
+  for (const userId of userIds)
+    platform.deliverBotMessages({ type: "user", userId }, messages, via);
 }
 
 /** Remembers an accepted send for the statistics computed from the emulator's traffic. */

@@ -24,7 +24,8 @@ export class EndpointRateLimits {
 
   /** Takes one token from the endpoint's bucket; false when the bucket is empty. */
   take(key: string, rate: RateLimit, now: number): boolean {
-    const { limit: capacity, perMs } = typeof rate === "number" ? { limit: rate, perMs: 1000 } : rate;
+    const { limit: capacity, perMs } =
+      typeof rate === "number" ? { limit: rate, perMs: 1000 } : rate;
     let bucket = this.buckets.get(key);
     if (!bucket || bucket.capacity !== capacity || bucket.perMs !== perMs) {
       bucket = { tokens: capacity, refilledAt: now, capacity, perMs };

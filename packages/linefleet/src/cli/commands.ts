@@ -81,6 +81,12 @@ ${variables((await import("@linefleet/config")).workerEnvSchema)}`,
     run: () => import("@linefleet/app-worker/dead-letters"),
   },
   {
+    name: "campaign",
+    args: "<send|status|pause|resume|cancel|retry|list>",
+    summary: "sends a message to many users, exactly once each, within LINE's limits",
+    run: () => import("@linefleet/app-worker/campaign"),
+  },
+  {
     name: "doctor",
     args: "[--url URL] [--ingress-url URL] [--json]",
     summary: "checks the whole setup and explains each problem with its fix",

@@ -1,0 +1,48 @@
+import { z } from "zod";
+
+const userId = z
+  .string()
+  .regex(/^U[0-9a-f]{32}$/, "expected a LINE user ID (U followed by 32 hex digits)");
+
+/** Who a campaign reaches: exactly one of these. */
+const audienceSchema = z.union([
+  z.strictObject({ userIds: z.array(userId).min(1) }),
+  /** A file of user IDs, one a line (blank lines and lines starting with # skipped). */
+  z.strictObject({ userIdsFile: z.string().min(1) }),
+  /** Every follower of the bot, as GET /v2/bot/followers/ids pages them when the campaign starts. */
+  z.strictObject({ followers: z.literal(true) }),
+  /** LINE picks the recipients: `recipient` and `filter` as LINE's narrowcast defines them. */
+  z.strictObject({
+    narrowcast: z.strictObject({
+      recipient: z.record(z.string(), z.unknown()).optional(),
+      filter: z.record(z.string(), z.unknown()).optional(),
+    }),
+  }),
+  z.strictObject({ broadcast: z.literal(true) }),
+]);
+
+/** A campaign as its file (and the API) states it. */
+export const campaignSchema = z.strictObject({
+  name: z.string().min(1).max(200),
+  /** The channel (CHANNELS_FILE's `name`) to send from; the only channel when there is one. */
+  channel: z.string().min(1).optional(),
+  audience: audienceSchema,
+  /** LINE's message objects, 1 to 5, sent to every recipient (LINE validates them). */
+  messages: z.array(z.record(z.string(), z.unknown())).min(1).max(5),
+  notificationDisabled: z.boolean().optional(),
+});
+
+export type CampaignDefinition = z.infer<typeof campaignSchema>;
+type Audience = z.infer<typeof audienceSchema>;
+
+/** How a campaign is sent: multicast chunks to a fixed list, or one narrowcast or broadcast. */
+export type CampaignKind = "multicast" | "narrowcast" | "broadcast";
+
+export function kindOf(audience: Audience): CampaignKind {
+  if ("narrowcast" in audience) return "narrowcast";
+  if ("broadcast" in audience) return "broadcast";
+  return "multicast";
+}
+
+/** Whether a string is a LINE user ID (for the lines of a userIdsFile and an async iterable's IDs). */
+export const isUserId = (value: string) => userId.safeParse(value).success;
