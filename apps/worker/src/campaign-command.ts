@@ -24,8 +24,9 @@ const usage = `Usage: linefleet campaign <command>
                         creates the campaign; prints its id first, then follows its progress
                         until it ends (Ctrl-C leaves it running; --detach returns at once).
                         --at: ISO 8601 with offset (2026-12-24T09:00:00+09:00) or +<n>s|m|h|d
-  status <id> [--json] [--list failed|not-sent|sent]
-                        progress, quota, request ids and failed sends; --list prints user IDs
+  status <id> [--json] [--list failed|not-sent|sent] [--follow]
+                        progress, quota, request ids and failed sends; --list prints user IDs;
+                        --follow follows the progress until the campaign ends, as send does
   pause <id>            stops sending after the sends in flight
   resume <id>           goes on where it stopped
   cancel <id>           sends nothing more
@@ -47,6 +48,7 @@ const { positionals, values } = parseArgs({
     at: { type: "string" },
     "allow-over-quota": { type: "boolean", default: false },
     json: { type: "boolean", default: false },
+    follow: { type: "boolean", default: false },
     list: { type: "string" },
     help: { type: "boolean", short: "h", default: false },
   },
@@ -104,7 +106,9 @@ function needId(): string {
   return argument;
 }
 
-const exitCodeOf = (status: CampaignStatus) => (status.state === "done" ? 0 : 1);
+function exitCodeOf(status: CampaignStatus) {
+  return status.state === "done" ? 0 : 1;
+}
 
 /** The campaign file, with a userIdsFile taken relative to the file's own directory. */
 async function readCampaignFile(path: string): Promise<Record<string, unknown>> {
@@ -182,6 +186,7 @@ async function run(): Promise<number> {
         if (ids.length > 0) console.log(ids.join("\n"));
         return 0;
       }
+      if (values.follow) return follow(id);
       const status = await campaigns.status(id);
       console.log(values.json ? JSON.stringify(status, null, 2) : statusReport(status));
       return 0;

@@ -1,0 +1,262 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { CampaignStatus } from "@linefleet/campaigns";
+import { type AppProcess, startApp, waitFor } from "@linefleet/test-support";
+import { cliPath } from "linefleet";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { type EmulatedStack, startEmulatedStack } from "./emulated-stack.ts";
+
+// One stack for the file: the emulator (in this process) with 20,000 friends of the bot, two
+// workers. Multicast is limited to 10/s at both ends (ours and the emulator's, as LINE's token
+// bucket) so that the limit is reached and measured; broadcast to 4 an hour on our side and 3 an
+// hour at the emulator, so that both waits show without an hour going by.
+const multicastPerSecond = 10;
+const users = 20_000;
+const text = (value: string) => [{ type: "text", text: value }];
+
+describe("campaigns", () => {
+  let stack: EmulatedStack;
+  let dir: string;
+  let friends: string[];
+  const commands: AppProcess[] = [];
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), "linefleet-campaigns-"));
+    stack = await startEmulatedStack({
+      redisUrl: inject("redisUrl"),
+      workers: 2,
+      workerEnv: {
+        CAMPAIGN_MULTICAST_PER_SECOND: String(multicastPerSecond),
+        CAMPAIGN_BROADCAST_PER_HOUR: "4",
+        // A killed worker's jobs are taken over after about this long.
+        WORKER_LOCK_DURATION_MS: "2000",
+      },
+      emulator: {
+        users: Array.from({ length: users }, (_, i) => ({ displayName: `user ${i}` })),
+        rateLimits: {
+          "/v2/bot/message/multicast": multicastPerSecond,
+          "/v2/bot/message/broadcast": { limit: 3, perMs: 3_600_000 },
+        },
+      },
+    });
+    friends = stack.emulator.state().users.map((user) => user.userId);
+  }, 120_000);
+
+  afterAll(async () => {
+    await Promise.all(commands.map((command) => command.kill()));
+    await stack?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** `linefleet campaign …` against the stack's Redis and queue. */
+  function campaign(...args: string[]): AppProcess {
+    const command = startApp(
+      `campaign ${args[0]}`,
+      cliPath,
+      { REDIS_URL: inject("redisUrl"), QUEUE_PREFIX: stack.prefix },
+      [],
+      ["campaign", ...args],
+    );
+    commands.push(command);
+    return command;
+  }
+
+  /** Runs a campaign command to its end: its exit code and its output's lines. */
+  async function run(...args: string[]) {
+    const command = campaign(...args);
+    const code = await new Promise<number | null>((resolve) =>
+      command.child.once("exit", (exitCode) => resolve(exitCode)),
+    );
+    await new Promise((resolve) => setImmediate(resolve));
+    return { code, lines: command.output().trimEnd().split("\n"), output: command.output() };
+  }
+
+  async function status(id: string): Promise<CampaignStatus> {
+    const { code, output } = await run("status", id, "--json");
+    expect(code, output).toBe(0);
+    return JSON.parse(output);
+  }
+
+  function writeCampaign(name: string, campaignFile: Record<string, unknown>) {
+    const path = join(dir, `${name}.json`);
+    writeFileSync(path, JSON.stringify(campaignFile));
+    return path;
+  }
+
+  const callsTo = (operation: string) =>
+    stack.emulator.apiCalls().filter((call) => call.operation === operation);
+
+  it("refuses a campaign over the remaining quota with the numbers; --allow-over-quota sends until LINE's monthly limit and lists the rest as not sent", async () => {
+    stack.emulator.reset();
+    stack.emulator.configure({ messageQuota: 1_000 });
+    const audience = friends.slice(0, 1_200);
+    writeFileSync(
+      join(dir, "quota-ids.txt"),
+      `# the first 1,200 friends\n${audience.join("\n")}\n`,
+    );
+    const file = writeCampaign("quota", {
+      name: "over quota",
+      audience: { userIdsFile: "quota-ids.txt" },
+      messages: text("sale"),
+    });
+
+    const refused = await run("send", file);
+    expect(refused.code, refused.output).toBe(1);
+    expect(refused.lines.at(-1)).toBe(
+      "refused: over the monthly quota: needs 1200 messages, 1000 left (quota 1000, used 0); send with --allow-over-quota to send until LINE stops it",
+    );
+    expect(callsTo("multicast")).toEqual([]);
+
+    const allowed = await run("send", file, "--allow-over-quota");
+    expect(allowed.code, allowed.output).toBe(1);
+    const id = allowed.lines[0] ?? "";
+    expect(allowed.lines.at(-1)).toMatch(
+      /^stopped: LINE's monthly limit reached; sent \d+, not sent \d+/,
+    );
+    const ended = await status(id);
+    expect(ended.state).toBe("stopped");
+    const counts = stack.emulator.recipientCounts("multicast");
+    // Chunks of 500, 500 and 200 race; whichever fit under the quota went out, the rest did not.
+    expect(ended.sent).toBe(counts.recipients);
+    expect(ended.sent).toBeLessThanOrEqual(1_000);
+    expect(ended.notSent).toBeGreaterThan(0);
+    expect(ended.sent + ended.notSent).toBe(1_200);
+    expect(callsTo("multicast").some((call) => call.status === 429)).toBe(true);
+    const listed = await run("status", id, "--list", "not-sent");
+    const notSent = listed.lines.filter(Boolean);
+    expect(notSent).toHaveLength(ended.notSent);
+    for (const userId of notSent) expect(counts.counts[userId]).toBeUndefined();
+    expect(new Set([...notSent, ...Object.keys(counts.counts)])).toEqual(new Set(audience));
+    stack.emulator.configure({ messageQuota: null });
+  });
+
+  it("sends a narrowcast once and polls its progress until LINE says it succeeded", async () => {
+    stack.emulator.reset();
+    const file = writeCampaign("narrowcast", {
+      name: "everyone, narrowly",
+      audience: { narrowcast: {} },
+      messages: text("news"),
+    });
+    const sent = await run("send", file);
+    expect(sent.code, sent.output).toBe(0);
+    const ended = await status(sent.lines[0] ?? "");
+    expect(ended.narrowcastProgress?.phase).toBe("succeeded");
+    expect(ended.total).toBe(users);
+    expect(ended.sent).toBe(users);
+    expect(callsTo("narrowcast")).toHaveLength(1);
+    expect(ended.requestId).toBe(callsTo("narrowcast")[0]?.requestId);
+    expect(callsTo("getNarrowcastProgress").length).toBeGreaterThanOrEqual(1);
+    expect(stack.emulator.recipientCounts("narrowcast").recipients).toBe(users);
+  });
+
+  it("paces broadcasts per hour: past our limit a broadcast waits, past LINE's its 429 is waited out", async () => {
+    stack.emulator.reset();
+    const file = writeCampaign("broadcast", {
+      name: "to all",
+      audience: { broadcast: true },
+      messages: text("hello all"),
+    });
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const detached = await run("send", file, "--detach");
+      expect(detached.code, detached.output).toBe(0);
+      ids.push(detached.lines[0] ?? "");
+    }
+    // Three go out (LINE's bucket holds 3), the fourth is LINE's 429 (ours allowed 4), the fifth
+    // waits on our limit without calling LINE.
+    const waiting = await waitFor(
+      async () => {
+        const all = await Promise.all(ids.map(status));
+        const done = all.filter((one) => one.state === "done");
+        const held = all.filter((one) => one.state === "sending" && one.waitingUntil);
+        return done.length === 3 && held.length === 2 ? held : undefined;
+      },
+      { timeoutMs: 60_000, what: "three broadcasts done and two waiting" },
+    );
+    const calls = callsTo("broadcast");
+    expect(calls.map((call) => call.status).sort()).toEqual([200, 200, 200, 429]);
+    for (const held of waiting) {
+      expect(held.waitingUntil).toBeGreaterThan(Date.now());
+    }
+    expect(stack.emulator.recipientCounts("broadcast").recipients).toBe(users);
+    expect(
+      Object.values(stack.emulator.recipientCounts("broadcast").counts).every((n) => n === 3),
+    ).toBe(true);
+    await Promise.all(ids.slice(3).map((id) => run("cancel", id)));
+  });
+
+  it("sends 20,000 recipients exactly once with two workers and every process killed (-9) and restarted at random points", async () => {
+    stack.emulator.reset();
+    writeFileSync(join(dir, "all-ids.txt"), `${friends.join("\n")}\n`);
+    const file = writeCampaign("everyone", {
+      name: "everyone, exactly once",
+      audience: { userIdsFile: "all-ids.txt" },
+      messages: text("one message each"),
+    });
+    let follower = campaign("send", file);
+    const idLine = await waitFor(() => follower.output().split("\n")[0] || undefined, {
+      timeoutMs: 60_000,
+      what: "the campaign's id",
+    });
+    const id = idLine.trim();
+    const ended = () =>
+      status(id).then((s) => ["done", "stopped", "failed", "cancelled"].includes(s.state));
+
+    // Each round kills the two workers and the following command, in a random order, each at a
+    // random moment, and starts a new one of each; until the campaign ends.
+    const pause = () => new Promise((resolve) => setTimeout(resolve, 300 + Math.random() * 1_200));
+    let kills = 0;
+    while (kills < 3 || !(await ended())) {
+      if (await ended()) break;
+      const victims = ["worker-a", "worker-b", "command"].sort(() => Math.random() - 0.5);
+      for (const victim of victims) {
+        await pause();
+        if (victim === "command") {
+          await follower.kill();
+          follower = campaign("status", id, "--follow");
+        } else {
+          const alive = stack.workers.filter(
+            (worker) => worker.child.exitCode === null && worker.child.signalCode === null,
+          );
+          const worker = alive[victim === "worker-a" ? 0 : alive.length - 1];
+          await worker?.kill();
+          await stack.addWorker();
+        }
+        kills++;
+      }
+    }
+    const exit = await new Promise<number | null>((resolve) =>
+      follower.child.exitCode !== null
+        ? resolve(follower.child.exitCode)
+        : follower.child.once("exit", (code) => resolve(code)),
+    );
+    expect(exit, follower.output()).toBe(0);
+    expect(follower.output()).toContain(`done: sent to ${users} of ${users} recipients`);
+
+    const counts = stack.emulator.recipientCounts("multicast");
+    expect(counts.recipients).toBe(users);
+    const twice = Object.entries(counts.counts).filter(([, n]) => n !== 1);
+    expect(twice).toEqual([]);
+
+    const multicasts = callsTo("multicast");
+    for (const call of multicasts) {
+      expect((call.body as { to: string[] }).to.length).toBeLessThanOrEqual(500);
+    }
+    // LINE's own measure: its token bucket of 10 a second never ran dry.
+    expect(multicasts.filter((call) => call.status === 429)).toEqual([]);
+    // Permits are granted by Redis's clock, LINE counts arrivals: a network delay can move one
+    // request into the next second, never more.
+    const times = multicasts.map((call) => call.at).sort((a, b) => a - b);
+    const busiest = Math.max(
+      ...times.map((t) => times.filter((u) => u >= t && u < t + 1_000).length),
+    );
+    expect(busiest).toBeLessThanOrEqual(multicastPerSecond + 1);
+
+    const final = await status(id);
+    expect(final.state).toBe("done");
+    expect(final.sent).toBe(counts.recipients);
+    expect(final.failed).toBe(0);
+    expect(final.chunks.filter((chunk) => chunk.state === "sent")).toHaveLength(users / 500);
+  }, 300_000);
+});
