@@ -88,7 +88,9 @@ local settled = tonumber(counts[2] or 0) + tonumber(counts[3] or 0) + tonumber(c
 if settled >= tonumber(counts[1] or 0) and not finalStates[counts[5]] then
   local ending = counts[6] and "stopped" or "done"
   redis.call("HSET", KEYS[1], "state", ending, "finishedAt", ARGV[5])
-  for i = 1, 3 do redis.call("EXPIRE", KEYS[i], ARGV[6]) end
+  redis.call("EXPIRE", KEYS[1], ARGV[6])
+  redis.call("EXPIRE", KEYS[2], ARGV[6])
+  redis.call("EXPIRE", KEYS[3], ARGV[6])
 end
 return 1
 `,
@@ -112,9 +114,13 @@ redis.call("HSET", KEYS[1], "state", ARGV[1])
 local finalStates = ${FINAL_STATES}
 if finalStates[ARGV[1]] then
   redis.call("HSET", KEYS[1], "finishedAt", ARGV[2])
-  for i = 1, 3 do redis.call("EXPIRE", KEYS[i], ARGV[3]) end
+  redis.call("EXPIRE", KEYS[1], ARGV[3])
+  redis.call("EXPIRE", KEYS[2], ARGV[3])
+  redis.call("EXPIRE", KEYS[3], ARGV[3])
 else
-  for i = 1, 3 do redis.call("PERSIST", KEYS[i]) end
+  redis.call("PERSIST", KEYS[1])
+  redis.call("PERSIST", KEYS[2])
+  redis.call("PERSIST", KEYS[3])
 end
 return state
 `,
@@ -143,7 +149,9 @@ end
 if #reopened > 0 then
   redis.call("HSET", KEYS[1], "state", "sending")
   redis.call("HDEL", KEYS[1], "stopReason", "finishedAt")
-  for i = 1, 3 do redis.call("PERSIST", KEYS[i]) end
+  redis.call("PERSIST", KEYS[1])
+  redis.call("PERSIST", KEYS[2])
+  redis.call("PERSIST", KEYS[3])
 end
 return reopened
 `,
