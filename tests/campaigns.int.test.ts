@@ -3,7 +3,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type CampaignStatus, type Campaigns, createCampaigns } from "@linefleet/campaigns";
 import { createWorkerConnection, type RedisConnection } from "@linefleet/store";
-import { type AppProcess, startApp, waitFor } from "@linefleet/test-support";
+import {
+  type AppProcess,
+  scrape,
+  startApp,
+  waitFor,
+  workerMetricsUrl,
+} from "@linefleet/test-support";
 import { cliPath } from "linefleet";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { type EmulatedStack, startEmulatedStack } from "./emulated-stack.ts";
@@ -132,6 +138,25 @@ describe("campaigns", () => {
     expect(notSent).toHaveLength(ended.notSent);
     for (const userId of notSent) expect(counts.counts[userId]).toBeUndefined();
     expect(new Set([...notSent, ...Object.keys(counts.counts)])).toEqual(new Set(audience));
+
+    // The workers' metrics say the same, summed over both.
+    const scrapes = await Promise.all(
+      stack.workers.map(async (worker) => scrape(`${await workerMetricsUrl(worker)}/metrics`)),
+    );
+    const total = (outcome: string) =>
+      scrapes.reduce(
+        (sum, one) =>
+          sum + one.value("linefleet_campaign_recipients_total", { channel: "default", outcome }),
+        0,
+      );
+    expect(total("sent")).toBe(ended.sent);
+    expect(total("not_sent")).toBe(ended.notSent);
+    expect(
+      scrapes.reduce(
+        (sum, one) => sum + one.value("linefleet_campaign_ended_total", { state: "stopped" }),
+        0,
+      ),
+    ).toBe(1);
     stack.emulator.configure({ messageQuota: null });
   });
 
