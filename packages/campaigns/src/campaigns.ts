@@ -5,6 +5,7 @@ import {
   CAMPAIGN_TRANSITION,
   type CampaignKeys,
   campaignKeys,
+  createWorkerConnection,
   defineScript,
   type RedisConnection,
 } from "@linefleet/store";
@@ -33,6 +34,15 @@ export interface SendOptions {
   allowOverQuota?: boolean;
 }
 
+export interface CampaignsOptions {
+  /** The deployment's Redis, as its workers use it; or `redisUrl` to open one. */
+  redis?: RedisConnection;
+  /** Default `redis://127.0.0.1:6379`. */
+  redisUrl?: string;
+  /** The workers' QUEUE_PREFIX; default `linefleet`. */
+  prefix?: string;
+}
+
 const isIterable = (value: unknown): value is Iterable<string> | AsyncIterable<string> =>
   typeof value === "object" &&
   value !== null &&
@@ -52,7 +62,10 @@ const recipientsPerPush = 5_000;
  * done by the workers), read, pause, resume, cancel, retry what failed. Every call works on
  * Redis only; nothing here speaks to LINE.
  */
-export function createCampaigns({ redis, prefix }: { redis: RedisConnection; prefix: string }) {
+export function createCampaigns(options: CampaignsOptions = {}) {
+  const prefix = options.prefix ?? "linefleet";
+  const redis =
+    options.redis ?? createWorkerConnection({ url: options.redisUrl ?? "redis://127.0.0.1:6379" });
   const keys: CampaignKeys = campaignKeys(prefix);
   const queue = openCampaignQueue(redis, prefix);
   const transition = defineScript(redis, CAMPAIGN_TRANSITION);
@@ -213,6 +226,8 @@ export function createCampaigns({ redis, prefix }: { redis: RedisConnection; pre
 
     async close() {
       await queue.close();
+      // A connection it opened is its own to close; one it was given is the caller's.
+      if (!options.redis) redis.disconnect();
     },
   };
 }

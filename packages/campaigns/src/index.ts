@@ -13,6 +13,7 @@ export {
 export {
   type CampaignInput,
   type Campaigns,
+  type CampaignsOptions,
   createCampaigns,
   type SendOptions,
 } from "./campaigns.ts";
