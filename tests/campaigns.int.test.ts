@@ -2,7 +2,13 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type CampaignStatus, type Campaigns, createCampaigns } from "@linefleet/campaigns";
-import { createWorkerConnection, type RedisConnection } from "@linefleet/store";
+import { queueDashboard } from "@linefleet/dashboard";
+import {
+  CAMPAIGNS_QUEUE_NAME,
+  createWorkerConnection,
+  type RedisConnection,
+  redisKeys,
+} from "@linefleet/store";
 import {
   type AppProcess,
   scrape,
@@ -10,6 +16,7 @@ import {
   waitFor,
   workerMetricsUrl,
 } from "@linefleet/test-support";
+import Fastify from "fastify";
 import { cliPath } from "linefleet";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { type EmulatedStack, startEmulatedStack } from "./emulated-stack.ts";
@@ -177,6 +184,39 @@ describe("campaigns", () => {
     expect(ended.requestId).toBe(callsTo("narrowcast")[0]?.requestId);
     expect(callsTo("getNarrowcastProgress").length).toBeGreaterThanOrEqual(1);
     expect(stack.emulator.recipientCounts("narrowcast").recipients).toBe(users);
+  });
+
+  it("shows the campaign queue in the queue dashboard, a scheduled campaign as a delayed job", async () => {
+    const file = writeCampaign("later", {
+      name: "later",
+      audience: { broadcast: true },
+      messages: text("later"),
+    });
+    const scheduled = await run("send", file, "--detach", "--at", "+1d");
+    expect(scheduled.code, scheduled.output).toBe(0);
+    const credentials = { user: "operator", password: "dashboard-password" };
+    const app = Fastify();
+    await app.register(queueDashboard, {
+      connection: redis,
+      keys: redisKeys(stack.prefix),
+      credentials,
+    });
+    try {
+      const listed = await app.inject({
+        url: "/admin/queues/api/queues",
+        headers: {
+          authorization: `Basic ${Buffer.from(`${credentials.user}:${credentials.password}`).toString("base64")}`,
+        },
+      });
+      const { queues } = listed.json() as {
+        queues: Array<{ name: string; counts: Record<string, number> }>;
+      };
+      const campaignQueue = queues.find((queue) => queue.name === CAMPAIGNS_QUEUE_NAME);
+      expect(campaignQueue?.counts.delayed).toBe(1);
+    } finally {
+      await app.close();
+      await run("cancel", scheduled.lines[0] ?? "");
+    }
   });
 
   it("paces broadcasts per hour: past our limit a broadcast waits, past LINE's its 429 is waited out", async () => {

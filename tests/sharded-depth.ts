@@ -1,6 +1,7 @@
 import { type QueueDashboardOptions, queueDashboard } from "@linefleet/dashboard";
 import { createRegistry, registerQueueGauges } from "@linefleet/metrics";
 import {
+  CAMPAIGNS_QUEUE_NAME,
   createEventEnqueuer,
   createQueueDepthReader,
   type RedisConnection,
@@ -65,8 +66,12 @@ export async function expectDepthOverShards(
     const { queues } = listed.json() as {
       queues: Array<{ name: string; counts: Record<string, number> }>;
     };
+    // Every shard's queue, and the campaign queue beside them.
     expect(queues.map((queue) => queue.name).sort()).toEqual(
-      keys.layout.shards.map((shard) => keys.layout.queueName(shard)).sort(),
+      [
+        ...keys.layout.shards.map((shard) => keys.layout.queueName(shard)),
+        CAMPAIGNS_QUEUE_NAME,
+      ].sort(),
     );
     const shown = queues.reduce((sum, queue) => sum + (queue.counts.waiting ?? 0), 0);
     expect(shown).toBe(chats);

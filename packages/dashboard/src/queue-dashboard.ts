@@ -2,7 +2,7 @@ import { createBullBoard } from "@bull-board/api";
 import { BullMQAdapter } from "@bull-board/api/bullMQAdapter";
 import { FastifyAdapter } from "@bull-board/fastify";
 import fastifyBasicAuth from "@fastify/basic-auth";
-import type { RedisConnection, RedisKeys } from "@linefleet/store";
+import { CAMPAIGNS_QUEUE_NAME, type RedisConnection, type RedisKeys } from "@linefleet/store";
 import { Queue } from "bullmq";
 import type { FastifyPluginAsync } from "fastify";
 import { credentialsMatch, type DashboardCredentials } from "./credentials.ts";
@@ -22,7 +22,8 @@ export interface QueueDashboardOptions {
 
 /**
  * A Fastify plugin mounting bull-board at /admin/queues behind HTTP basic auth, showing the events
- * queue, one entry per shard; its failed jobs are the dead letters, retried from there. Everything under the path, the
+ * queue, one entry per shard (its failed jobs are the dead letters, retried from there), and the
+ * campaign queue. Everything under the path, the
  * UI's files included, needs the credentials: the dashboard can retry and delete jobs.
  */
 export const queueDashboard: FastifyPluginAsync<QueueDashboardOptions> = async (
@@ -31,20 +32,28 @@ export const queueDashboard: FastifyPluginAsync<QueueDashboardOptions> = async (
 ) => {
   const logins = createLoginLimiter(loginLimit);
   const { layout } = keys;
-  const queues = layout.shards.map((shard) => {
-    const queue = new Queue(layout.queueName(shard), { connection, prefix: keys.prefix });
+  const open = (name: string) => {
+    const queue = new Queue(name, { connection, prefix: keys.prefix });
     queue.on("error", () => {}); // failures surface as the dashboard's failing requests
     return queue;
-  });
-  app.addHook("onClose", () => Promise.all(queues.map((queue) => queue.close())));
+  };
+  const queues = layout.shards.map((shard) => open(layout.queueName(shard)));
+  const campaigns = open(CAMPAIGNS_QUEUE_NAME);
+  app.addHook("onClose", () => Promise.all([...queues, campaigns].map((queue) => queue.close())));
   const serverAdapter = new FastifyAdapter();
   serverAdapter.setBasePath(dashboardPath);
   const description = (shard: number) =>
     `LINE webhook events${layout.count > 1 ? ` (shard ${shard} of ${layout.count})` : ""}; failed = dead letters`;
   createBullBoard({
-    queues: queues.map(
-      (queue, shard) => new BullMQAdapter(queue, { description: description(shard) }),
-    ),
+    queues: [
+      ...queues.map(
+        (queue, shard) => new BullMQAdapter(queue, { description: description(shard) }),
+      ),
+      new BullMQAdapter(campaigns, {
+        description:
+          "Campaigns (linefleet campaign): start, chunk (one multicast of up to 500), send and progress jobs; delayed = scheduled with --at, or waiting for a rate limit",
+      }),
+    ],
     serverAdapter,
     options: { uiConfig: { boardTitle: "linefleet" } },
   });
