@@ -197,6 +197,22 @@ describe("docs/campaigns.md", () => {
     }
   }, 60_000);
 
+  it("runs the README's campaign commands", async () => {
+    stack.emulator.reset();
+    const readme = readFileSync(join(repoRoot, "README.md"), "utf8");
+    const section = readme.slice(readme.indexOf("## Campaigns"), readme.indexOf("## Commands"));
+    const script = /^```sh\n([\s\S]*?)^```$/m.exec(section)?.[1] ?? "";
+    expect(script).toContain(
+      "linefleet campaign send examples/demo-bot/campaigns/spring-sale.json",
+    );
+    const { code, output } = await sh(script, repoRoot);
+    expect(code, output).toBe(0);
+    expect(output).toMatch(/^state: {6}(paused|preparing|sending)/m);
+    expect(output).toContain(`done: sent to ${followers} of ${followers} recipients`);
+    expect(output).toContain("nothing to retry");
+    expect(counts().recipients).toBe(followers);
+  }, 60_000);
+
   it("the API: an async iterable of IDs as the audience", async () => {
     stack.emulator.reset();
     const file = join(dir, "from-code.ts");
