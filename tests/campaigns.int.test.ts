@@ -104,6 +104,31 @@ describe("campaigns", () => {
   const callsTo = (operation: string) =>
     stack.emulator.apiCalls().filter((call) => call.operation === operation);
 
+  it("refuses a bad campaign file with what is wrong, before anything is stored or sent", async () => {
+    const badIds = join(dir, "bad-ids.txt");
+    writeFileSync(badIds, `${friends[0]}\nnot-a-user\n`);
+    const file = writeCampaign("bad", {
+      name: "bad",
+      audience: { userIdsFile: "bad-ids.txt" },
+      messages: text("x"),
+    });
+    const refused = await run("send", file);
+    expect(refused.code, refused.output).toBe(2);
+    expect(refused.output).toContain(`${badIds}:2: "not-a-user" is not a user ID`);
+    const noMessages = await run(
+      "send",
+      writeCampaign("empty", { name: "x", audience: { broadcast: true }, messages: [] }),
+    );
+    expect(noMessages.code).toBe(2);
+    expect(noMessages.output).toMatch(/messages/);
+    const unknown = await run("status", "cnosuchcampaign");
+    expect([unknown.code, unknown.output.trim()]).toEqual([
+      1,
+      "campaign: no campaign cnosuchcampaign",
+    ]);
+    expect(await campaigns.list()).toEqual([]);
+  });
+
   it("refuses a campaign over the remaining quota with the numbers; --allow-over-quota sends until LINE's monthly limit and lists the rest as not sent", async () => {
     stack.emulator.reset();
     stack.emulator.configure({ messageQuota: 1_000 });

@@ -463,12 +463,21 @@ export function createCampaignProcessor(options: CampaignProcessorOptions) {
     // and its retry key, not BullMQ's count, keep it from being sent twice.
     maxStalledCount: 1_000,
   });
-  worker.on("failed", (job, error) =>
+  worker.on("failed", (job, error) => {
     logger.error(
       { err: error, campaign: job?.data.campaignId, job: job?.id },
       "campaign job failed",
-    ),
-  );
+    );
+    // A start that failed for good (LINE or Redis away through every attempt) fails its campaign,
+    // with the reason, rather than leave it preparing; `resume` starts it again.
+    if (job?.data.kind === "start" && job.attemptsMade >= (job.opts.attempts ?? 1)) {
+      const id = job.data.campaignId;
+      void redis
+        .hset(keys.record(id), "reason", `could not start: ${error.message}`)
+        .then(() => move(id, "failed", "preparing", "scheduled"))
+        .catch(() => {});
+    }
+  });
   worker.on("error", (error) => logger.warn({ reason: error.message }, "campaign worker error"));
 
   return {

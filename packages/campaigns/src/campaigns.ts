@@ -176,9 +176,21 @@ export function createCampaigns(options: CampaignsOptions = {}) {
       await move(id, "paused", ["sending", "preparing", "scheduled"], "paused");
     },
 
+    /**
+     * Goes on where a paused campaign stopped, or starts again one that failed to start. On a
+     * campaign that is sending (or waits to start),
+     * queues again whatever of it is not settled — harmless when all is well (the jobs' ids make a
+     * repeat a no-op), and the way to revive one whose jobs were lost.
+     */
     async resume(id: string) {
-      const was = await move(id, "sending", ["paused"], "resumed");
-      if (was === "paused") await requeue(id);
+      const { state, startedAt } = await mustRead(id);
+      if (state === "failed" && startedAt === undefined) {
+        // It never started (LINE or Redis away through every try): start it again.
+        await move(id, "preparing", ["failed"], "resumed");
+      } else if (state !== "sending" && state !== "preparing" && state !== "scheduled") {
+        await move(id, "sending", ["paused"], "resumed");
+      }
+      await requeue(id);
     },
 
     /** Nothing more is sent; what was sent stays recorded, the rest counts as not sent. */
