@@ -108,10 +108,10 @@ export function createCampaignProcessor(options: CampaignProcessorOptions) {
         CAMPAIGN_RECORD_TTL_SECONDS,
       ),
     );
-    if (settledNow !== 1) return;
+    if (settledNow === 0) return;
     observe.recipients(channel, outcome, recipients);
-    const state = await redis.hget(keys.record(id), "state");
-    if (state === "done" || state === "stopped") {
+    if (settledNow === 2) {
+      const state = (await redis.hget(keys.record(id), "state")) ?? "done";
       observe.ended(state);
       logger.info({ campaign: id, state }, "campaign ended");
     }
@@ -163,7 +163,7 @@ export function createCampaignProcessor(options: CampaignProcessorOptions) {
         ? `over the monthly quota: needs ${reading.needed} messages, ${reading.remaining} left (quota ${reading.value}, used ${reading.used}); send with --allow-over-quota to send until LINE stops it`
         : `the monthly quota is used up (quota ${reading.value}, used ${reading.used}); send with --allow-over-quota to try anyway`;
     await redis.hset(keys.record(id), "reason", reason);
-    await move(id, "refused", "preparing");
+    await move(id, "refused", "preparing", "sending");
     logger.warn({ campaign: id, quota: reading }, "campaign refused: over the monthly quota");
     return false;
   }
@@ -197,13 +197,15 @@ export function createCampaignProcessor(options: CampaignProcessorOptions) {
       await move(id, "failed", "preparing", "sending");
       return;
     }
-    if (record.state !== "sending") {
+    // Prepared once: the audience fixed and the quota read before the first send. A campaign
+    // paused (or resumed) before that is still prepared here, whatever its state says.
+    if (record.startedAt === undefined) {
       if (kind === "multicast" && record.audienceReady !== "1") await fixFollowers(id, client);
       const total = Number(await redis.hget(keys.record(id), "total"));
       const messages = (JSON.parse(record.messages ?? "[]") as unknown[]).length;
       if (!(await checkQuota(id, client, total, messages))) return;
       await redis.hsetnx(keys.record(id), "startedAt", String(Date.now()));
-      if (!(await move(id, "sending", "preparing"))) return;
+      if (record.state !== "sending" && !(await move(id, "sending", "preparing"))) return;
       logger.info({ campaign: id, kind, total, channel }, "campaign sending");
     }
     const total = Number(await redis.hget(keys.record(id), "total"));

@@ -68,7 +68,8 @@ return "go"
  * Settles a chunk once: sent, failed or not_sent, counting its recipients into the campaign's
  * counters, and ends the campaign when every recipient is settled. KEYS: the record, the chunks,
  * the recipients. ARGV: chunk number, outcome, the chunk as JSON, recipients in it, now (ms),
- * the record's TTL (s). Returns 1 when settled now, 0 when it was settled before.
+ * the record's TTL (s). Returns 1 when settled now, 2 when that also ended the campaign, 0 when the
+ * chunk was settled before.
  */
 export const CAMPAIGN_CHUNK_SETTLE: ScriptSpec = {
   name: "linefleetCampaignChunkSettle",
@@ -91,6 +92,7 @@ if settled >= tonumber(counts[1] or 0) and not finalStates[counts[5]] then
   redis.call("EXPIRE", KEYS[1], ARGV[6])
   redis.call("EXPIRE", KEYS[2], ARGV[6])
   redis.call("EXPIRE", KEYS[3], ARGV[6])
+  return 2
 end
 return 1
 `,
