@@ -132,6 +132,14 @@ export const errorCodes = {
     status: 415,
     message: "A request that changes the emulator's state was not sent as JSON.",
   },
+  LF_RICH_MENUS_INVALID: {
+    message:
+      "A rich-menus module declares menus LINE would refuse; the message names every problem and where.",
+  },
+  LF_RICH_MENU_RELINK_FAILED: {
+    message:
+      "LINE did not finish moving users to replacing rich menus; the old menus are kept, and the next sync retries.",
+  },
 } as const satisfies Record<`LF_${string}`, ErrorCodeEntry>;
 
 export type ErrorCode = keyof typeof errorCodes;
