@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
-import { isAbsolute, resolve } from "node:path";
+import { isAbsolute, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { imageSize } from "image-size";
 import { stringify } from "safe-stable-stringify";
@@ -81,12 +81,18 @@ export async function readDeclaredMenus(
       alias: menu.alias,
       isDefault: menu.default,
       object,
-      image: { ...image, path },
+      image: { ...image, path: shortPath(path) },
       hash,
     });
   }
   if (problems.length > 0) throw new RichMenusInvalidError(module, problems);
   return menus;
+}
+
+/** A path as the sync prints it: relative to where it runs when under it, else absolute. */
+function shortPath(path: string): string {
+  const under = relative(process.cwd(), path);
+  return under.startsWith("..") || isAbsolute(under) ? path : under;
 }
 
 async function readImage(

@@ -81,6 +81,12 @@ ${variables((await import("@linefleet/config")).workerEnvSchema)}`,
     run: () => import("@linefleet/app-worker/dead-letters"),
   },
   {
+    name: "richmenu",
+    args: "sync <module> [--dry-run]",
+    summary: "makes the channel's rich menus on LINE the ones a module declares",
+    run: () => import("../richmenu/main.ts"),
+  },
+  {
     name: "doctor",
     args: "[--url URL] [--ingress-url URL] [--json]",
     summary: "checks the whole setup and explains each problem with its fix",

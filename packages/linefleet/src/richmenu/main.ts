@@ -1,0 +1,127 @@
+// linefleet richmenu sync <module> [--dry-run] — make the channel's rich menus on LINE what a
+// module declares (docs/rich-menus.md).
+import { dirname, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { HTTPFetchError } from "@line/bot-sdk";
+import { importUserModule } from "@linefleet/bot-loader";
+import {
+  ConfigError,
+  devStackFile,
+  env,
+  exitWithConfigError,
+  lineApiEnv,
+  localDev,
+  parseEnvOrExit,
+  printableUrl,
+  readDevStack,
+} from "@linefleet/config";
+import { createLineClient, toLineApiError } from "@linefleet/line-client";
+import { readDeclaredMenus, syncRichMenus } from "@linefleet/rich-menus";
+import { z } from "zod";
+
+const usage = `Usage: linefleet richmenu sync <module> [--dry-run]
+
+Makes the channel's rich menus on LINE the ones <module> declares (its default export: an array
+of menus, see docs/rich-menus.md). Creates what is missing, replaces what changed (new menu and
+image, alias re-pointed, the users linked to the old menu moved to the new one, then the old menu
+deleted), deletes the menus it created that are no longer declared, and sets the default menu.
+Prints each action; a second run prints "nothing to change".
+
+  --dry-run   print what it would do and change nothing
+
+Reads LINE_CHANNEL_ACCESS_TOKEN, LINE_API_BASE_URL and LINE_DATA_API_BASE_URL. With no token set
+and a linefleet dev running with its emulator, it syncs that emulator's menus.`;
+
+const { positionals, values } = parseArgs({
+  allowPositionals: true,
+  options: {
+    "dry-run": { type: "boolean", default: false },
+    help: { type: "boolean", short: "h", default: false },
+  },
+});
+const [command, modulePath, ...extra] = positionals;
+if (values.help) {
+  console.log(usage);
+  process.exit(0);
+}
+if (command !== "sync" || !modulePath || extra.length > 0) {
+  console.error(
+    command === "sync" && !modulePath ? `richmenu sync: give the module\n\n${usage}` : usage,
+  );
+  process.exit(2);
+}
+
+const line = lineSettings();
+console.error(`richmenu sync: LINE at ${printableUrl(line.LINE_API_BASE_URL)}`);
+const client = createLineClient({
+  channelAccessToken: line.LINE_CHANNEL_ACCESS_TOKEN,
+  apiBaseUrl: line.LINE_API_BASE_URL,
+  dataApiBaseUrl: line.LINE_DATA_API_BASE_URL,
+});
+
+try {
+  const exported = await importUserModule(modulePath, { variable: "the module" });
+  // A TypeScript module outside an ESM package loads as CommonJS: its default export is then
+  // the `default` of what `import()` calls default.
+  const commonJs = (exported.default as { default?: unknown } | undefined)?.default;
+  const declared = await readDeclaredMenus(commonJs ?? exported.default, {
+    baseDir: dirname(resolve(modulePath)),
+    module: modulePath,
+  });
+  const dryRun = values["dry-run"];
+  const { actions } = await syncRichMenus(declared, client, {
+    dryRun,
+    report: (line) => console.log(line),
+  });
+  if (actions.length === 0) {
+    console.log(`nothing to change (${declared.length} menus up to date)`);
+  } else if (dryRun) {
+    console.log(`dry run: ${actions.length} changes planned, none made`);
+  } else {
+    console.log(`done: ${actions.length} changes`);
+  }
+} catch (error) {
+  process.exitCode = 1;
+  if (error instanceof ConfigError) exitWithConfigError(error);
+  if ((error as { code?: string }).code?.startsWith("LF_")) {
+    console.error((error as Error).message);
+  } else {
+    const lineError = toLineApiError(error);
+    console.error(`richmenu sync: ${lineError.message}${detailsOf(lineError.cause)}`);
+  }
+}
+
+/**
+ * The channel's token and LINE's addresses; with no token, a running `linefleet dev`'s emulator
+ * and the development token it was started with.
+ */
+function lineSettings() {
+  let source = process.env;
+  const stack = readDevStack(devStackFile());
+  if (!source.LINE_CHANNEL_ACCESS_TOKEN && stack?.emulatorUrl) {
+    console.error(`richmenu sync: using the emulator of the running linefleet dev`);
+    source = {
+      ...source,
+      LINE_CHANNEL_ACCESS_TOKEN: localDev.channelAccessToken,
+      LINE_API_BASE_URL: stack.emulatorUrl,
+      LINE_DATA_API_BASE_URL: stack.emulatorUrl,
+    };
+  }
+  return parseEnvOrExit(
+    z.object({ LINE_CHANNEL_ACCESS_TOKEN: env.secret(), ...lineApiEnv }),
+    source,
+  );
+}
+
+/** The properties LINE named in a 400's `details`, one a line. */
+function detailsOf(cause: unknown): string {
+  if (!(cause instanceof HTTPFetchError)) return "";
+  try {
+    const { details } = JSON.parse(cause.body) as {
+      details?: Array<{ property?: string; message?: string }>;
+    };
+    return (details ?? []).map((d) => `\n  - ${d.property ?? "?"}: ${d.message ?? ""}`).join("");
+  } catch {
+    return "";
+  }
+}
