@@ -118,7 +118,7 @@ export const errorCodes = {
   },
   LF_EMULATOR_NOT_FOUND: {
     status: 404,
-    message: "The emulator has no such channel.",
+    message: "The emulator has no such channel, or no such rich menu image.",
   },
   LF_EMULATOR_HOST_NOT_ALLOWED: {
     status: 421,

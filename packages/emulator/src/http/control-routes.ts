@@ -83,7 +83,7 @@ export function registerControlApi(app: FastifyInstance, emulator: Emulator) {
     run(reply, () => {
       const { richMenuId } = q.params as { richMenuId: string };
       const image = emulator.richMenuImage(richMenuId, (q.query as { channel?: string }).channel);
-      if (!image) throw new EmulatorError(errorCodes.notFound, `no image for ${richMenuId}`);
+      if (!image) throw new EmulatorError(errorCodes.notFound, `no image for ${richMenuId}`, 404);
       // A menu's image never changes once uploaded (LINE refuses a second upload).
       reply.header("content-type", image.contentType);
       reply.header("cache-control", "private, max-age=3600, immutable");
