@@ -1,7 +1,7 @@
 import { z } from "zod";
 
 /** LINE's rule for a rich menu alias id. */
-export const ALIAS_PATTERN = /^[a-z0-9_-]{1,32}$/;
+const ALIAS_PATTERN = /^[a-z0-9_-]{1,32}$/;
 
 const label = z.string().min(1).max(20).optional();
 const data = z.string().min(1).max(300);
@@ -60,7 +60,7 @@ const area = z.strictObject({
  * One declared rich menu: LINE's rich menu object (`size`, `selected`, `name`, `chatBarText`,
  * `areas`) plus the alias it is known by, its image file and whether it is the default menu.
  */
-export const richMenuDeclarationSchema = z
+const richMenuDeclarationSchema = z
   .strictObject({
     /** LINE's alias id: how bots and `richmenuswitch` actions name the menu. */
     alias: z.string().regex(ALIAS_PATTERN, "must match ^[a-z0-9_-]{1,32}$ (LINE's alias rule)"),

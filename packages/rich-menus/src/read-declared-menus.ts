@@ -12,7 +12,7 @@ import { RichMenusInvalidError } from "./errors.ts";
 const MAX_IMAGE_BYTES = 1024 * 1024;
 
 /** The rich menu object LINE's create and validate operations take. */
-export interface RichMenuObject {
+interface RichMenuObject {
   size: { width: number; height: number };
   selected: boolean;
   name: string;
