@@ -60,7 +60,12 @@ const client = createLineClient({
 });
 
 try {
-  const exported = await importUserModule(modulePath, { variable: "the module" });
+  const exported = await importUserModule(modulePath, { variable: "the module" }).catch(
+    (error: Error) => {
+      if (error instanceof ConfigError) throw error;
+      throw new ConfigError([`the module ${modulePath} cannot be loaded: ${error.message}`]);
+    },
+  );
   // A TypeScript module outside an ESM package loads as CommonJS: its default export is then
   // the `default` of what `import()` calls default.
   const commonJs = (exported.default as { default?: unknown } | undefined)?.default;
