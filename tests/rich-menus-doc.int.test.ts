@@ -11,6 +11,7 @@ import {
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Bot } from "@linefleet/bot";
+import { readDeclaredMenus } from "@linefleet/rich-menus";
 import { repoRoot } from "@linefleet/test-support";
 import { startBotTest } from "@linefleet/testing";
 import { afterAll, describe, expect, inject, it } from "vitest";
@@ -80,6 +81,17 @@ describe("docs/rich-menus.md", () => {
       `#!/bin/sh\nexec "${process.execPath}" "${join(repoRoot, "packages/linefleet/src/cli.ts")}" "$@"\n`,
     );
     chmodSync(join(project, "bin/linefleet"), 0o755);
+
+    // The module as the sync reads it: two menus, `home` the default, the pictures found.
+    const declared = await readDeclaredMenus(
+      ((await import(pathToFileURL(join(project, "rich-menus.ts")).href)) as { default: unknown })
+        .default,
+      { baseDir: project, module: "rich-menus.ts" },
+    );
+    expect(declared.map((menu) => [menu.alias, menu.isDefault])).toEqual([
+      ["home", true],
+      ["plans", false],
+    ]);
 
     const { bot } = (await import(pathToFileURL(join(project, "bot.ts")).href)) as {
       // biome-ignore lint/suspicious/noExplicitAny: the doc's bot
