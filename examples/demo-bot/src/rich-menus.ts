@@ -1,5 +1,5 @@
-// The demo bot's rich menus: `pnpm richmenu sync examples/demo-bot/src/rich-menus.ts` beside a
-// running `pnpm dev` puts them in the emulator's chat (docs/rich-menus.md).
+// The demo bot's rich menus: `pnpm dev` syncs them to its emulator, being beside the bot
+// (`pnpm richmenu sync examples/demo-bot/src/rich-menus.ts` does it by hand; docs/rich-menus.md).
 import { defineRichMenus } from "@linefleet/rich-menus";
 
 const size = { width: 1200, height: 405 };

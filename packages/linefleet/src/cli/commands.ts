@@ -38,7 +38,8 @@ export const commands: Command[] = [
     help: async () => `Starts Redis (a local redis-server, else a container where Docker is reachable) unless
 REDIS_URL is set, the LINE emulator and its chat UI unless LINE credentials are set, the ingress
 on PORT (3000) and DEV_WORKERS (2) workers running the bot. The workers restart when a file in the
-bot's directory changes. Ctrl-C stops it all.
+bot's directory changes; a rich-menus.ts beside the bot is synced to the emulator at start and
+after each change (docs/rich-menus.md). Ctrl-C stops it all.
 
 ${botArgument}
 Without it: BOT_MODULE, else src/bot.ts when it exists, else the echo bot.`,
