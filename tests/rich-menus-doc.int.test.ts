@@ -22,7 +22,8 @@ import { lineAt } from "./richmenu-sync-command.ts";
  * is run in bash (with `linefleet` on the PATH) against a bot test's emulator, and what the
  * commands print must be the `text` block that follows it, rich menu ids aside (each id the doc
  * shows stands for one id of the run, in the same places). A user of the doc's bot gets the plans
- * menu with `ctx.linkRichMenu` and keeps it through the sync that replaces it.
+ * menu with `ctx.linkRichMenu` and keeps it through the sync that replaces it. The module shown
+ * in packages/rich-menus/README.md is read as the sync reads it.
  */
 const doc = readFileSync(join(repoRoot, "docs", "rich-menus.md"), "utf8");
 const blocks = [...doc.matchAll(/^```(\w+)\n([\s\S]*?)^```$/gm)].map((m) => ({
@@ -92,6 +93,16 @@ describe("docs/rich-menus.md", () => {
       ["home", true],
       ["plans", false],
     ]);
+    // The package's README shows a module too: it reads as valid, with its picture.
+    const readme = readFileSync(join(repoRoot, "packages/rich-menus/README.md"), "utf8");
+    const readmeModule = /^```ts\n(\/\/ rich-menus\.ts\n[\s\S]*?)^```$/m.exec(readme)?.[1] ?? "";
+    writeFileSync(join(project, "readme-menus.ts"), readmeModule);
+    const fromReadme = await readDeclaredMenus(
+      ((await import(pathToFileURL(join(project, "readme-menus.ts")).href)) as { default: unknown })
+        .default,
+      { baseDir: project, module: "readme-menus.ts" },
+    );
+    expect(fromReadme.map((menu) => menu.alias)).toEqual(["home"]);
 
     const { bot } = (await import(pathToFileURL(join(project, "bot.ts")).href)) as {
       // biome-ignore lint/suspicious/noExplicitAny: the doc's bot

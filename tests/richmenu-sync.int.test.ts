@@ -231,10 +231,21 @@ describe("linefleet richmenu sync", () => {
     expect(await menuIds()).toEqual(before);
   });
 
-  it("says which variable is missing when no token is set", async () => {
+  it("says which variable is missing, that LINE is unreachable, or which flag it does not know", async () => {
     const result = await richMenuSync(join(dir, "menus.ts"), {});
     expect(result.code).toBe(1);
     expect(result.stderr).toContain("LINE_CHANNEL_ACCESS_TOKEN");
     expect(result.stderr).not.toContain("    at ");
+
+    const away = await richMenuSync(join(dir, "menus.ts"), lineAt("http://127.0.0.1:1", token));
+    expect(away.code).toBe(1);
+    expect(away.stderr).toContain("richmenu sync: LINE API unreachable");
+    expect(away.stderr).not.toContain(token);
+    expect(away.stderr).not.toContain("    at ");
+
+    const flag = await richMenuSync(join(dir, "menus.ts"), lineAt(url, token), "--force");
+    expect(flag.code).toBe(2);
+    expect(flag.stderr).toContain("Unknown option '--force'");
+    expect(flag.stderr).toContain("Usage: linefleet richmenu sync <module> [--dry-run]");
   });
 });

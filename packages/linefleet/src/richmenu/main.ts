@@ -32,13 +32,7 @@ Prints each action; a second run prints "nothing to change".
 Reads LINE_CHANNEL_ACCESS_TOKEN, LINE_API_BASE_URL and LINE_DATA_API_BASE_URL. With no token set
 and a linefleet dev running with its emulator, it syncs that emulator's menus.`;
 
-const { positionals, values } = parseArgs({
-  allowPositionals: true,
-  options: {
-    "dry-run": { type: "boolean", default: false },
-    help: { type: "boolean", short: "h", default: false },
-  },
-});
+const { positionals, values } = parseFlags();
 const [command, modulePath, ...extra] = positionals;
 if (values.help) {
   console.log(usage);
@@ -128,5 +122,21 @@ function detailsOf(cause: unknown): string {
     return (details ?? []).map((d) => `\n  - ${d.property ?? "?"}: ${d.message ?? ""}`).join("");
   } catch {
     return "";
+  }
+}
+
+/** The command line; an unknown flag prints the usage (exit code 2), not a stack trace. */
+function parseFlags() {
+  try {
+    return parseArgs({
+      allowPositionals: true,
+      options: {
+        "dry-run": { type: "boolean", default: false },
+        help: { type: "boolean", short: "h", default: false },
+      },
+    });
+  } catch (error) {
+    console.error(`richmenu: ${(error as Error).message}\n\n${usage}`);
+    process.exit(2);
   }
 }
