@@ -9,7 +9,8 @@ import {
   startApp,
   waitForHttp,
 } from "@linefleet/test-support";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { writeChannelsFile } from "./channels-file.ts";
 import { lineAt, richMenuSync } from "./richmenu-sync-command.ts";
 
 /**
@@ -229,6 +230,76 @@ describe("linefleet richmenu sync", () => {
       /menus\[1\]\.image: .*main\.png is 1200x405; the menu's size is 800x270/,
     );
     expect(await menuIds()).toEqual(before);
+  });
+
+  it("syncs the channel --channel names in CHANNELS_FILE, a managed token taken through Redis", async () => {
+    const channels = writeChannelsFile([
+      {
+        name: "shop",
+        channelSecret: randomBytes(16).toString("hex"),
+        channelAccessToken: `shop-${randomUUID()}`,
+      },
+      {
+        name: "news",
+        channelSecret: randomBytes(16).toString("hex"),
+        channelId: "1657000002",
+        token: "stateless",
+      },
+    ]);
+    const port = await freePort();
+    const channelsUrl = `http://127.0.0.1:${port}`;
+    const both = startApp("emulator-channels", "apps/emulator/src/main.ts", {
+      CHANNELS_FILE: channels,
+      EMULATOR_PORT: String(port),
+    });
+    try {
+      await waitForHttp(`${channelsUrl}/emulator/state`, 30_000, both);
+      const env = {
+        CHANNELS_FILE: channels,
+        LINE_API_BASE_URL: channelsUrl,
+        LINE_DATA_API_BASE_URL: channelsUrl,
+        REDIS_URL: inject("redisUrl"),
+        QUEUE_PREFIX: `t-${randomUUID()}`,
+      };
+      const module = writeModule({ main: "main.png" });
+
+      const unnamed = await richMenuSync(module, env);
+      expect(unnamed.code).toBe(1);
+      expect(unnamed.stderr).toContain(
+        "--channel is required: CHANNELS_FILE has the channels shop, news",
+      );
+      const unknown = await richMenuSync(module, env, "--channel", "blog");
+      expect(unknown.stderr).toContain(
+        "--channel is invalid: no channel blog (the channels are shop, news)",
+      );
+
+      const news = await richMenuSync(module, env, "--channel", "news");
+      expect(news.code, news.stderr).toBe(0);
+      expect(news.stderr).toContain("richmenu sync: channel news");
+      expect(news.stdout).toContain("done: 3 changes");
+      // The news channel has the menu, the shop channel none: each channel's menus are its own.
+      const shown = async (channel: string) => {
+        const state = (await (await fetch(`${channelsUrl}/emulator/state`)).json()) as {
+          users: Array<{ userId: string }>;
+        };
+        const userId = state.users[0]?.userId ?? "";
+        return (
+          (await (
+            await fetch(`${channelsUrl}/emulator/users/${userId}/richmenu?channel=${channel}`)
+          ).json()) as { richMenu: { chatBarText: string } | null }
+        ).richMenu;
+      };
+      expect(await shown("news")).toMatchObject({ chatBarText: "main" });
+      expect(await shown("shop")).toBeNull();
+
+      const again = await richMenuSync(module, env, "--channel", "news");
+      expect(again.stdout.trim()).toBe("nothing to change (1 menu up to date)");
+      const shop = await richMenuSync(module, env, "--channel", "shop");
+      expect(shop.stdout).toContain("done: 3 changes");
+      expect(await shown("shop")).toMatchObject({ chatBarText: "main" });
+    } finally {
+      await both.stop();
+    }
   });
 
   it("says which variable is missing, that LINE is unreachable, or which flag it does not know", async () => {

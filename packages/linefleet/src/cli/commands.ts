@@ -83,7 +83,7 @@ ${variables((await import("@linefleet/config")).workerEnvSchema)}`,
   },
   {
     name: "richmenu",
-    args: "sync <module> [--dry-run]",
+    args: "sync <module> [--dry-run] [--channel <name>]",
     summary: "makes the channel's rich menus on LINE the ones a module declares",
     run: () => import("../richmenu/main.ts"),
   },

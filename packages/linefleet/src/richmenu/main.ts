@@ -1,25 +1,16 @@
-// linefleet richmenu sync <module> [--dry-run] — make the channel's rich menus on LINE what a
+// linefleet richmenu sync <module> [--dry-run] [--channel <name>] — make the channel's rich menus on LINE what a
 // module declares (docs/rich-menus.md).
 import { dirname, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { HTTPFetchError } from "@line/bot-sdk";
 import { importUserModule } from "@linefleet/bot-loader";
-import {
-  ConfigError,
-  devStackFile,
-  env,
-  exitWithConfigError,
-  lineApiEnv,
-  localDev,
-  parseEnvOrExit,
-  printableUrl,
-  readDevStack,
-} from "@linefleet/config";
-import { createLineClient, toLineApiError } from "@linefleet/line-client";
+import { ConfigError, exitWithConfigError, printableUrl } from "@linefleet/config";
+import { withTimeout } from "@linefleet/errors";
+import { toLineApiError } from "@linefleet/line-client";
 import { readDeclaredMenus, syncRichMenus } from "@linefleet/rich-menus";
-import { z } from "zod";
+import { openChannelClient } from "./channel-client.ts";
 
-const usage = `Usage: linefleet richmenu sync <module> [--dry-run]
+const usage = `Usage: linefleet richmenu sync <module> [--dry-run] [--channel <name>]
 
 Makes the channel's rich menus on LINE the ones <module> declares (its default export: an array
 of menus, see docs/rich-menus.md). Creates what is missing, replaces what changed (new menu and
@@ -27,10 +18,14 @@ image, alias re-pointed, the users linked to the old menu moved to the new one, 
 deleted), deletes the menus it created that are no longer declared, and sets the default menu.
 Prints each action; a second run prints "nothing to change".
 
-  --dry-run   print what it would do and change nothing
+  --dry-run          print what it would do and change nothing
+  --channel <name>   the channel of CHANNELS_FILE whose menus to sync (needed when it has
+                     several and none is named default)
 
-Reads LINE_CHANNEL_ACCESS_TOKEN, LINE_API_BASE_URL and LINE_DATA_API_BASE_URL. With no token set
-and a linefleet dev running with its emulator, it syncs that emulator's menus.`;
+Reads CHANNELS_FILE or LINE_CHANNEL_ACCESS_TOKEN, LINE_API_BASE_URL and LINE_DATA_API_BASE_URL
+(and, for a channel with managed tokens, REDIS_URL and QUEUE_PREFIX, where the workers keep its
+token). With neither set and a linefleet dev running with its emulator, it syncs that emulator's
+menus.`;
 
 const { positionals, values } = parseFlags();
 const [command, modulePath, ...extra] = positionals;
@@ -45,13 +40,17 @@ if (command !== "sync" || !modulePath || extra.length > 0) {
   process.exit(2);
 }
 
-const line = lineSettings();
-console.error(`richmenu sync: LINE at ${printableUrl(line.LINE_API_BASE_URL)}`);
-const client = createLineClient({
-  channelAccessToken: line.LINE_CHANNEL_ACCESS_TOKEN,
-  apiBaseUrl: line.LINE_API_BASE_URL,
-  dataApiBaseUrl: line.LINE_DATA_API_BASE_URL,
+const line = await withTimeout(
+  openChannelClient(values.channel),
+  30_000,
+  "taking the channel's access token",
+).catch((error: Error) => {
+  if (error instanceof ConfigError) exitWithConfigError(error);
+  console.error(`richmenu sync: no access token for the channel: ${error.message}`);
+  process.exit(1);
 });
+console.error(`richmenu sync: channel ${line.channel}, LINE at ${printableUrl(line.apiBaseUrl)}`);
+const client = line.client;
 
 try {
   const exported = await importUserModule(modulePath, { variable: "the module" }).catch(
@@ -73,7 +72,8 @@ try {
     report: (line) => console.log(line),
   });
   if (actions.length === 0) {
-    console.log(`nothing to change (${declared.length} menus up to date)`);
+    const menus = declared.length === 1 ? "1 menu" : `${declared.length} menus`;
+    console.log(`nothing to change (${menus} up to date)`);
   } else if (dryRun) {
     console.log(`dry run: ${actions.length} changes planned, none made`);
   } else {
@@ -88,28 +88,8 @@ try {
     const lineError = toLineApiError(error);
     console.error(`richmenu sync: ${lineError.message}${detailsOf(lineError.cause)}`);
   }
-}
-
-/**
- * The channel's token and LINE's addresses; with no token, a running `linefleet dev`'s emulator
- * and the development token it was started with.
- */
-function lineSettings() {
-  let source = process.env;
-  const stack = readDevStack(devStackFile());
-  if (!source.LINE_CHANNEL_ACCESS_TOKEN && stack?.emulatorUrl) {
-    console.error(`richmenu sync: using the emulator of the running linefleet dev`);
-    source = {
-      ...source,
-      LINE_CHANNEL_ACCESS_TOKEN: localDev.channelAccessToken,
-      LINE_API_BASE_URL: stack.emulatorUrl,
-      LINE_DATA_API_BASE_URL: stack.emulatorUrl,
-    };
-  }
-  return parseEnvOrExit(
-    z.object({ LINE_CHANNEL_ACCESS_TOKEN: env.secret(), ...lineApiEnv }),
-    source,
-  );
+} finally {
+  line.close();
 }
 
 /** The properties LINE named in a 400's `details`, one a line. */
@@ -132,6 +112,7 @@ function parseFlags() {
       allowPositionals: true,
       options: {
         "dry-run": { type: "boolean", default: false },
+        channel: { type: "string" },
         help: { type: "boolean", short: "h", default: false },
       },
     });
