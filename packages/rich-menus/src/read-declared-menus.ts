@@ -7,6 +7,7 @@ import { stringify } from "safe-stable-stringify";
 import type { z } from "zod";
 import { type CheckedRichMenu, richMenusModuleSchema } from "./declaration.ts";
 import { RichMenusInvalidError } from "./errors.ts";
+import { MAX_NAME_LENGTH, markedName } from "./menu-name.ts";
 
 /** LINE's limit on a rich menu image. */
 const MAX_IMAGE_BYTES = 1024 * 1024;
@@ -77,6 +78,11 @@ export async function readDeclaredMenus(
       .update(image.bytes)
       .digest("hex")
       .slice(0, 16);
+    if (markedName(menu.name, menu.alias, hash).length > MAX_NAME_LENGTH) {
+      problems.push(
+        `menus[${i}].name: too long; with the sync's marker it must fit LINE's ${MAX_NAME_LENGTH} characters`,
+      );
+    }
     menus.push({
       alias: menu.alias,
       isDefault: menu.default,

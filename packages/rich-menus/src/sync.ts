@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { HTTPFetchError, type messagingApi } from "@line/bot-sdk";
-import { RichMenuRelinkError, RichMenusInvalidError } from "./errors.ts";
-import { MAX_NAME_LENGTH, markedName } from "./menu-name.ts";
+import { RichMenuRelinkError } from "./errors.ts";
+import { markedName } from "./menu-name.ts";
 import { type LiveRichMenus, type MenuRef, planRichMenus, type RichMenuAction } from "./plan.ts";
 import type { DeclaredMenu } from "./read-declared-menus.ts";
 
@@ -21,9 +21,8 @@ export interface SyncOptions {
 }
 
 export interface SyncResult {
+  /** What was done (in a dry run, what would be); none when LINE already matched. */
   actions: RichMenuAction[];
-  /** The rich menu id of each declared alias after the sync (in a dry run, the current ones). */
-  menuIds: Map<string, string>;
 }
 
 /**
@@ -38,28 +37,15 @@ export async function syncRichMenus(
   options: SyncOptions = {},
 ): Promise<SyncResult> {
   const report = options.report ?? (() => undefined);
-  const tooLong = declared.filter(
-    (menu) => markedName(menu.object.name, menu.alias, menu.hash).length > MAX_NAME_LENGTH,
-  );
-  if (tooLong.length > 0) {
-    throw new RichMenusInvalidError(
-      "the rich-menus module",
-      tooLong.map(
-        (menu) =>
-          `${menu.alias}: name is too long (with the sync's marker, LINE's limit is ${MAX_NAME_LENGTH} characters)`,
-      ),
-    );
-  }
   const live = await readLive(line.api);
   const actions = planRichMenus(declared, live);
-  const menuIds = new Map(live.aliases.map((a) => [a.richMenuAliasId, a.richMenuId]));
   // LINE checks every new menu before anything changes: a bad one stops the sync untouched.
   for (const action of actions) {
     if (action.type === "create") await line.api.validateRichMenuObject(objectOf(action.menu));
   }
   if (options.dryRun) {
     for (const action of actions) report(`would ${describe(action, new Map())}`);
-    return { actions, menuIds };
+    return { actions };
   }
 
   const created = new Map<string, string>();
@@ -80,11 +66,9 @@ export async function syncRichMenus(
           richMenuAliasId: action.alias,
           richMenuId: idOf(action.target),
         });
-        menuIds.set(action.alias, idOf(action.target));
         break;
       case "updateAlias":
         await line.api.updateRichMenuAlias(action.alias, { richMenuId: idOf(action.target) });
-        menuIds.set(action.alias, idOf(action.target));
         break;
       case "setDefault":
         await line.api.setDefaultRichMenu(idOf(action.target));
@@ -98,7 +82,6 @@ export async function syncRichMenus(
         break;
       case "deleteAlias":
         await line.api.deleteRichMenuAlias(action.alias);
-        menuIds.delete(action.alias);
         break;
       case "delete":
         await line.api.deleteRichMenu(action.richMenuId);
@@ -106,7 +89,7 @@ export async function syncRichMenus(
     }
     report(describe(action, created));
   }
-  return { actions, menuIds };
+  return { actions };
 }
 
 const objectOf = (menu: DeclaredMenu): messagingApi.RichMenuRequest => ({

@@ -119,11 +119,13 @@ describe("readDeclaredMenus", () => {
       menu({ image: "./small.png" }),
       menu({ alias: "b", image: "./none.png" }),
       menu({ alias: "c", image: new URL(`file://${join(dir, "notes.txt")}`) }),
+      menu({ alias: "d", name: "n".repeat(250) }),
     ]);
     expect(images).toEqual([
       `menus[0].image: ${join(dir, "small.png")} is 400x270; the menu's size is 800x270`,
       `menus[1].image: cannot read ${join(dir, "none.png")} (ENOENT)`,
       `menus[2].image: ${join(dir, "notes.txt")} is not a PNG or JPEG image`,
+      "menus[3].name: too long; with the sync's marker it must fit LINE's 300 characters",
     ]);
     expect(await problemsOf({ alias: "main" })).toEqual([
       "the default export: Invalid input: expected array, received object",
