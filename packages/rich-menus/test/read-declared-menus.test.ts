@@ -119,7 +119,7 @@ describe("readDeclaredMenus", () => {
       menu({ image: "./small.png" }),
       menu({ alias: "b", image: "./none.png" }),
       menu({ alias: "c", image: new URL(`file://${join(dir, "notes.txt")}`) }),
-      menu({ alias: "d", name: "n".repeat(250) }),
+      menu({ alias: "d", name: "n".repeat(280) }),
     ]);
     expect(images).toEqual([
       `menus[0].image: ${join(dir, "small.png")} is 400x270; the menu's size is 800x270`,
