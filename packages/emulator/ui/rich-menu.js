@@ -22,7 +22,9 @@ export function mountRichMenu(root) {
     try {
       const channel = store.channel ? `?channel=${encodeURIComponent(store.channel)}` : "";
       const { richMenu } = await api.richMenu(chat.id, channel);
-      if (ticket === loading) render(richMenu);
+      // Every state change asks again; the same menu is left as it is (no flicker, open or not).
+      if (ticket === loading && JSON.stringify(richMenu) !== JSON.stringify(shown))
+        render(richMenu);
     } catch {
       if (ticket === loading) render(null);
     }
