@@ -26,6 +26,7 @@ export const help = [
   "• profile: your profile (cached)",
   "• many: seven messages (five by reply, two by push)",
   "• unsend a message: I forget it",
+  "• the rich menu under the chat; pin: the More menu stays yours, unpin: back to the main one",
 ].join("\n");
 
 export const plansMenu: Message = {

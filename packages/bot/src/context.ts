@@ -106,6 +106,14 @@ export interface BotContext<E = LineEvent, S = undefined> extends BotServices {
   getContent(options?: GetContentOptions): Promise<Readable>;
   /** Marks the chat read up to this message (`markAsReadToken`); false when the event has none. */
   markAsRead(): Promise<boolean>;
+  /**
+   * Shows the user who caused the event this rich menu (its alias, as declared for
+   * `linefleet richmenu sync`, or its id) instead of the default one. The link survives a sync
+   * that replaces the menu.
+   */
+  linkRichMenu(aliasOrId: string): Promise<void>;
+  /** Takes the user's own rich menu away: they see the default menu again, if there is one. */
+  unlinkRichMenu(): Promise<void>;
 }
 
 export function toMessages(says: Say[]): Message[] {
