@@ -29,6 +29,7 @@ const commands = [
   "emulator",
   "trigger",
   "dead-letters",
+  "campaign",
   "richmenu",
   "doctor",
 ];
