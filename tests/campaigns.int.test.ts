@@ -192,6 +192,68 @@ describe("campaigns", () => {
     stack.emulator.configure({ messageQuota: null });
   });
 
+  it("lists a chunk LINE refused as failed, and sends it on retry, each recipient once", async () => {
+    stack.emulator.reset();
+    stack.emulator.addFault({
+      match: { method: "POST", path: "/v2/bot/message/multicast" },
+      status: 400,
+      body: { message: "Failed to send messages" },
+      times: 1,
+    });
+    const file = writeCampaign("retried", {
+      name: "retried",
+      audience: { userIds: friends.slice(0, 1_000) },
+      messages: text("again"),
+    });
+    const sent = await run("send", file);
+    const id = sent.lines[0] ?? "";
+    expect(sent.code, sent.output).toBe(0);
+    expect(sent.lines.at(-1)).toMatch(
+      /^done: sent to 500 of 1000 recipients, 500 failed \(linefleet campaign retry c\w+\)/,
+    );
+    const report = await run("status", id);
+    expect(report.output).toMatch(
+      /failed +chunk \d \(500 recipients, 1 tries\): LINE API 400: Failed to send messages/,
+    );
+    const failedIds = (await run("status", id, "--list", "failed")).lines.filter(Boolean);
+    expect(failedIds).toHaveLength(500);
+    for (const userId of failedIds)
+      expect(stack.emulator.recipientCounts("multicast").counts[userId]).toBeUndefined();
+
+    const retried = await run("retry", id);
+    expect(retried.output.trim()).toMatch(/^sending 1 chunk\(s\) again: \d$/);
+    const followed = await run("status", id, "--follow");
+    expect(followed.lines.at(-1)).toMatch(/^done: sent to 1000 of 1000 recipients/);
+    const counts = stack.emulator.recipientCounts("multicast");
+    expect(counts.recipients).toBe(1_000);
+    expect(Object.values(counts.counts).every((n) => n === 1)).toBe(true);
+  });
+
+  it("starts a campaign sent with --at when its time comes", async () => {
+    stack.emulator.reset();
+    const file = writeCampaign("soon", {
+      name: "soon",
+      audience: { userIds: friends.slice(0, 3) },
+      messages: text("soon"),
+    });
+    const sent = await run("send", file, "--detach", "--at", "+2s");
+    const id = sent.lines[0] ?? "";
+    const scheduled = await status(id);
+    expect(scheduled.state).toBe("scheduled");
+    expect(stack.emulator.recipientCounts("multicast").recipients).toBe(0);
+    const done = await waitFor(
+      async () => ((await status(id)).state === "done" ? status(id) : undefined),
+      {
+        timeoutMs: 30_000,
+        what: "the scheduled campaign to be sent",
+      },
+    );
+    expect(done.startedAt).toBeGreaterThanOrEqual(
+      scheduled.scheduledAt ?? Number.POSITIVE_INFINITY,
+    );
+    expect(stack.emulator.recipientCounts("multicast").recipients).toBe(3);
+  });
+
   it("sends a narrowcast once and polls its progress until LINE says it succeeded", async () => {
     stack.emulator.reset();
     const file = writeCampaign("narrowcast", {
