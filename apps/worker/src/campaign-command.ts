@@ -140,7 +140,21 @@ async function follow(id: string): Promise<number> {
   });
   let last = "";
   for (;;) {
-    const status = await campaigns.status(id);
+    // Redis away mid-way: say so and keep following (the workers wait for it too), never hang mute.
+    const status = await withTimeout(
+      campaigns.status(id),
+      connectDeadlineMs,
+      "reading the campaign",
+    ).catch((error: Error) => {
+      if (error instanceof CampaignError) throw error;
+      console.error(`campaign: no answer from Redis (${error.message}); still following`);
+      return undefined;
+    });
+    if (!status && !interrupted) continue;
+    if (!status) {
+      console.log(`left running: linefleet campaign status ${id}`);
+      return 0;
+    }
     if (endedStates.has(status.state)) {
       if (live) process.stderr.write(`\r${progressBar(status)}\x1b[K\n`);
       console.log(endLine(status));
