@@ -4,22 +4,45 @@ const userId = z
   .string()
   .regex(/^U[0-9a-f]{32}$/, "expected a LINE user ID (U followed by 32 hex digits)");
 
-/** Who a campaign reaches: exactly one of these. */
-const audienceSchema = z.union([
-  z.strictObject({ userIds: z.array(userId).min(1) }),
+/** Who a campaign reaches: exactly one of these, by its key. */
+const audiences = {
+  userIds: z.strictObject({ userIds: z.array(userId).min(1) }),
   /** A file of user IDs, one a line (blank lines and lines starting with # skipped). */
-  z.strictObject({ userIdsFile: z.string().min(1) }),
+  userIdsFile: z.strictObject({ userIdsFile: z.string().min(1) }),
   /** Every follower of the bot, as GET /v2/bot/followers/ids pages them when the campaign starts. */
-  z.strictObject({ followers: z.literal(true) }),
+  followers: z.strictObject({ followers: z.literal(true) }),
   /** LINE picks the recipients: `recipient` and `filter` as LINE's narrowcast defines them. */
-  z.strictObject({
+  narrowcast: z.strictObject({
     narrowcast: z.strictObject({
       recipient: z.record(z.string(), z.unknown()).optional(),
       filter: z.record(z.string(), z.unknown()).optional(),
     }),
   }),
-  z.strictObject({ broadcast: z.literal(true) }),
-]);
+  broadcast: z.strictObject({ broadcast: z.literal(true) }),
+};
+
+type Audience = z.infer<(typeof audiences)[keyof typeof audiences]>;
+
+const oneOf = `expected exactly one of ${Object.keys(audiences).join(", ")}`;
+
+/**
+ * The audience, checked by the one schema its key names, so a mistake is told as such (a bad
+ * user ID at `audience.userIds[3]`) rather than as "matches none of five shapes".
+ */
+const audienceSchema = z.unknown().transform((value, context): Audience => {
+  const keys = typeof value === "object" && value !== null ? Object.keys(value) : [];
+  const schema = keys.length === 1 ? audiences[keys[0] as keyof typeof audiences] : undefined;
+  if (!schema) {
+    context.addIssue({ code: "custom", message: `${oneOf}; got ${JSON.stringify(value)}` });
+    return z.NEVER;
+  }
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  for (const issue of parsed.error.issues) {
+    context.addIssue({ code: "custom", message: issue.message, path: issue.path });
+  }
+  return z.NEVER;
+});
 
 /** A campaign as its file (and the API) states it. */
 export const campaignSchema = z.strictObject({
@@ -33,7 +56,6 @@ export const campaignSchema = z.strictObject({
 });
 
 export type CampaignDefinition = z.infer<typeof campaignSchema>;
-type Audience = z.infer<typeof audienceSchema>;
 
 /** How a campaign is sent: multicast chunks to a fixed list, or one narrowcast or broadcast. */
 export type CampaignKind = "multicast" | "narrowcast" | "broadcast";
