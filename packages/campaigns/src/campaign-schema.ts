@@ -11,11 +11,18 @@ const audiences = {
   userIdsFile: z.strictObject({ userIdsFile: z.string().min(1) }),
   /** Every follower of the bot, as GET /v2/bot/followers/ids pages them when the campaign starts. */
   followers: z.strictObject({ followers: z.literal(true) }),
-  /** LINE picks the recipients: `recipient` and `filter` as LINE's narrowcast defines them. */
+  /** LINE picks the recipients: `recipient`, `filter` and `limit` as LINE's narrowcast defines them. */
   narrowcast: z.strictObject({
     narrowcast: z.strictObject({
       recipient: z.record(z.string(), z.unknown()).optional(),
       filter: z.record(z.string(), z.unknown()).optional(),
+      /** LINE's cap: at most `max` recipients, or only as many as the quota has left. */
+      limit: z
+        .strictObject({
+          max: z.number().int().min(1).optional(),
+          upToRemainingQuota: z.boolean().optional(),
+        })
+        .optional(),
     }),
   }),
   broadcast: z.strictObject({ broadcast: z.literal(true) }),

@@ -41,6 +41,16 @@ describe("what a campaign needs of the emulator", () => {
     expect(await counts.json()).toEqual({ counts: { [a ?? ""]: 1, [b ?? ""]: 1 }, recipients: 2 });
     const wrongKind = await fetch(`${emulator.url}/emulator/recipient-counts?kind=fax`);
     expect(wrongKind.status).toBe(400);
+
+    // A narrowcast's limit: up to the quota left (none now), or a number.
+    emulator.configure({ messageQuota: null });
+    const capped = await client.narrowcastWithHttpInfo({ messages: text, limit: { max: 1 } });
+    const progress = await client.getNarrowcastProgress(
+      capped.httpResponse.headers.get("x-line-request-id") ?? "",
+    );
+    expect(progress).toMatchObject({ phase: "succeeded", targetCount: 1, successCount: 1 });
+    const narrowcasts = await fetch(`${emulator.url}/emulator/recipient-counts?kind=narrowcast`);
+    expect(((await narrowcasts.json()) as { recipients: number }).recipients).toBe(1);
   });
 
   it("limits multicast to 200 a second and broadcast to 60 an hour unless configured, as token buckets", async () => {

@@ -59,6 +59,24 @@ function sendToUsers(
     platform.deliverBotMessages({ type: "user", userId }, messages, via);
 }
 
+/**
+ * A narrowcast's `limit`: at most `max` recipients, and with `upToRemainingQuota` only as many as
+ * the monthly quota has left (LINE picks whom; the emulator keeps the first).
+ */
+function limitNarrowcast(platform: Platform, targets: string[], limit: unknown, messages: number) {
+  const { max, upToRemainingQuota } = (limit ?? {}) as {
+    max?: number;
+    upToRemainingQuota?: boolean;
+  };
+  let chosen = typeof max === "number" ? targets.slice(0, max) : targets;
+  const quota = platform.config.messageQuota;
+  if (upToRemainingQuota === true && quota !== undefined) {
+    const left = Math.max(0, Math.floor((quota - platform.quotaUsage) / Math.max(1, messages)));
+    chosen = chosen.slice(0, left);
+  }
+  return chosen;
+}
+
 /** Remembers an accepted send for the statistics computed from the emulator's traffic. */
 function record(
   context: { platform: Platform; channel: EmulatedChannel; requestId: string },
@@ -182,7 +200,12 @@ export const sendRoutes: Route[] = [
       const { platform, channel, body, requestId } = context;
       const request = objectBody(body);
       const messages = messagesOf(request);
-      const targets = narrowcastRecipients(platform, channel, request.recipient);
+      const targets = limitNarrowcast(
+        platform,
+        narrowcastRecipients(platform, channel, request.recipient),
+        request.limit,
+        messages.length,
+      );
       sendToUsers(platform, targets, messages, "narrowcast");
       record(context, "narrowcast", targets, messages);
       platform.narrowcasts.set(requestId, {
