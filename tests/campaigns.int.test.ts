@@ -127,6 +127,33 @@ describe("campaigns", () => {
       "campaign: no campaign cnosuchcampaign",
     ]);
     expect(await campaigns.list()).toEqual([]);
+
+    // A bad variable is named, without a stack trace; Redis away is said in one line.
+    const badUrl = startApp(
+      "campaign list",
+      cliPath,
+      { REDIS_URL: "not a url" },
+      [],
+      ["campaign", "list"],
+    );
+    commands.push(badUrl);
+    const badUrlCode = await new Promise((resolve) => badUrl.child.once("exit", resolve));
+    expect(badUrlCode).toBe(1);
+    expect(badUrl.output()).toContain("REDIS_URL is invalid");
+    expect(badUrl.output()).not.toMatch(/^\s+at /m);
+    const away = startApp(
+      "campaign list",
+      cliPath,
+      { REDIS_URL: "redis://127.0.0.1:9" },
+      [],
+      ["campaign", "list"],
+    );
+    commands.push(away);
+    const awayCode = await new Promise((resolve) => away.child.once("exit", resolve));
+    expect(awayCode).toBe(1);
+    expect(away.output().trim()).toMatch(
+      /^campaign: cannot reach Redis at redis:\/\/127\.0\.0\.1:9 within 5 s/,
+    );
   });
 
   it("refuses a campaign over the remaining quota with the numbers; --allow-over-quota sends until LINE's monthly limit and lists the rest as not sent", async () => {
