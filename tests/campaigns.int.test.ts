@@ -300,7 +300,7 @@ describe("campaigns", () => {
     expect(stack.emulator.recipientCounts("narrowcast").recipients).toBe(users);
   });
 
-  it("shows the campaign queue in the queue dashboard, a scheduled campaign as a delayed job", async () => {
+  it("shows the campaigns and their queue in the dashboard, a scheduled campaign as a delayed job", async () => {
     const file = writeCampaign("later", {
       name: "later",
       audience: { broadcast: true },
@@ -327,6 +327,19 @@ describe("campaigns", () => {
       };
       const campaignQueue = queues.find((queue) => queue.name === CAMPAIGNS_QUEUE_NAME);
       expect(campaignQueue?.counts.delayed).toBe(1);
+      // And the campaigns themselves, with their progress, behind the same credentials.
+      const authorization = `Basic ${Buffer.from(`${credentials.user}:${credentials.password}`).toString("base64")}`;
+      const page = await app.inject({ url: "/admin/campaigns", headers: { authorization } });
+      expect(page.statusCode).toBe(200);
+      expect(page.headers["content-type"]).toMatch(/^text\/html/);
+      const id = scheduled.lines[0] ?? "";
+      expect(page.body).toMatch(
+        new RegExp(
+          `<tr data-campaign="${id}"><td>${id}</td><td>later</td><td>broadcast</td><td>scheduled</td>`,
+        ),
+      );
+      expect(page.body).toMatch(/<td>narrowcast<\/td><td>done<\/td><td>20000\/20000<\/td>/);
+      expect((await app.inject({ url: "/admin/campaigns" })).statusCode).toBe(401);
     } finally {
       await app.close();
       await run("cancel", scheduled.lines[0] ?? "");

@@ -1,3 +1,8 @@
 export { credentialsMatch, type DashboardCredentials } from "./credentials.ts";
 export type { LoginLimit } from "./login-limiter.ts";
-export { dashboardPath, type QueueDashboardOptions, queueDashboard } from "./queue-dashboard.ts";
+export {
+  campaignsPath,
+  dashboardPath,
+  type QueueDashboardOptions,
+  queueDashboard,
+} from "./queue-dashboard.ts";

@@ -2,14 +2,18 @@ import { createBullBoard } from "@bull-board/api";
 import { BullMQAdapter } from "@bull-board/api/bullMQAdapter";
 import { FastifyAdapter } from "@bull-board/fastify";
 import fastifyBasicAuth from "@fastify/basic-auth";
+import { createCampaigns } from "@linefleet/campaigns";
 import { CAMPAIGNS_QUEUE_NAME, type RedisConnection, type RedisKeys } from "@linefleet/store";
 import { Queue } from "bullmq";
 import type { FastifyPluginAsync } from "fastify";
+import { campaignsPage } from "./campaigns-page.ts";
 import { credentialsMatch, type DashboardCredentials } from "./credentials.ts";
 import { refuseCrossSiteWrites } from "./cross-site-guard.ts";
 import { createLoginLimiter, defaultLoginLimit, type LoginLimit } from "./login-limiter.ts";
 
 export const dashboardPath = "/admin/queues";
+/** Every campaign with its progress, beside the queues, behind the same credentials. */
+export const campaignsPath = "/admin/campaigns";
 
 export interface QueueDashboardOptions {
   connection: RedisConnection;
@@ -39,7 +43,10 @@ export const queueDashboard: FastifyPluginAsync<QueueDashboardOptions> = async (
   };
   const queues = layout.shards.map((shard) => open(layout.queueName(shard)));
   const campaigns = open(CAMPAIGNS_QUEUE_NAME);
-  app.addHook("onClose", () => Promise.all([...queues, campaigns].map((queue) => queue.close())));
+  const campaignRecords = createCampaigns({ redis: connection, prefix: keys.prefix });
+  app.addHook("onClose", () =>
+    Promise.all([...[...queues, campaigns].map((queue) => queue.close()), campaignRecords.close()]),
+  );
   const serverAdapter = new FastifyAdapter();
   serverAdapter.setBasePath(dashboardPath);
   const description = (shard: number) =>
@@ -88,5 +95,8 @@ export const queueDashboard: FastifyPluginAsync<QueueDashboardOptions> = async (
     // After the credentials: a request without them is answered 401 whatever it carries.
     scope.addHook("onRequest", refuseCrossSiteWrites);
     await scope.register(serverAdapter.registerPlugin(), { prefix: dashboardPath });
+    scope.get(campaignsPath, async (_request, reply) =>
+      reply.type("text/html; charset=utf-8").send(campaignsPage(await campaignRecords.list())),
+    );
   });
 };
