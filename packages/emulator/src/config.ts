@@ -18,6 +18,8 @@ export interface EmulatorConfig {
    * LINE's 429 "You have reached your monthly limit.". Unset: no limit (`type: "none"`).
    */
   messageQuota: number | undefined;
+  /** How long a narrowcast's progress says `sending` before `succeeded` (unset: succeeded at once). */
+  narrowcastSendingMs: number | undefined;
   /**
    * Caps the lifetime of every access token issued from now on (stateless 15 min, short-lived
    * 30 days, v2.1 as asked), so tests can watch tokens expire and be renewed. Unset: LINE's own.
@@ -65,6 +67,8 @@ export interface EmulatorOptions {
   rateLimits?: Record<string, RateLimit>;
   /** The monthly message quota; unset, none. */
   messageQuota?: number;
+  /** How long a narrowcast's progress says `sending` before `succeeded`; 0 by default. */
+  narrowcastSendingMs?: number;
   /** Users that exist (and are friends of the bot) from the start. Defaults to one user. */
   users?: Array<{ displayName: string; userId?: string }>;
   /**
@@ -103,6 +107,7 @@ export function resolveConfig(options: EmulatorOptions): EmulatorConfig {
     },
     rateLimits: { ...lineSendRateLimits, ...options.rateLimits },
     messageQuota: options.messageQuota,
+    narrowcastSendingMs: options.narrowcastSendingMs,
     tokenLifetimeMs: options.tokenLifetimeMs,
   };
 }

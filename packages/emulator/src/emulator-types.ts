@@ -80,6 +80,8 @@ export interface ConfigPatch {
   rateLimits?: Record<string, number | { limit: number; perMs: number }>;
   /** The monthly message quota; null: none. */
   messageQuota?: number | null;
+  /** How long a narrowcast's progress says `sending` before `succeeded`. */
+  narrowcastSendingMs?: number;
   /** Caps the lifetime of tokens issued from now on; null goes back to LINE's lifetimes. */
   tokenLifetimeMs?: number | null;
   /** Per channel: where its webhooks go. */

@@ -47,6 +47,7 @@ const configPatchSchema = z.object({
     )
     .optional(),
   messageQuota: z.number().int().min(0).nullable().optional(),
+  narrowcastSendingMs: z.number().int().min(0).optional(),
   tokenLifetimeMs: z.number().int().min(1000).nullable().optional(),
   channels: z.record(z.string(), z.object({ webhookUrl: z.url().optional() })).optional(),
 });
@@ -272,6 +273,9 @@ export function createEmulator(options: EmulatorOptions): Emulator {
       for (const [name, patch] of Object.entries(parsed.channels ?? {})) {
         const channel = platform.channels.get(name);
         if (patch.webhookUrl !== undefined) channel.webhookUrl = patch.webhookUrl;
+      }
+      if (parsed.narrowcastSendingMs !== undefined) {
+        config.narrowcastSendingMs = parsed.narrowcastSendingMs;
       }
       if (parsed.messageQuota !== undefined) {
         config.messageQuota = parsed.messageQuota ?? undefined;

@@ -222,6 +222,13 @@ export const sendRoutes: Route[] = [
     handle({ platform, query }) {
       const job = platform.narrowcasts.get(query.get("requestId") ?? "");
       if (!job) throw new LineErrorResponse(404, "Not found");
+      // LINE sends a narrowcast in the background: "sending" for a while (narrowcastSendingMs).
+      const doneAt = Date.parse(job.acceptedTime) + (platform.config.narrowcastSendingMs ?? 0);
+      if (platform.now() < doneAt) {
+        return {
+          body: { phase: "sending", targetCount: job.targetCount, acceptedTime: job.acceptedTime },
+        };
+      }
       return {
         body: {
           phase: "succeeded",
@@ -229,7 +236,7 @@ export const sendRoutes: Route[] = [
           failureCount: 0,
           targetCount: job.targetCount,
           acceptedTime: job.acceptedTime,
-          completedTime: job.acceptedTime,
+          completedTime: new Date(doneAt).toISOString(),
         },
       };
     },
