@@ -1,5 +1,5 @@
 import { createWorkerConnection, type RedisConnection } from "@linefleet/store";
-import { type Stack, startStack, waitFor } from "@linefleet/test-support";
+import { type Stack, scrape, startStack, waitFor, workerMetricsUrl } from "@linefleet/test-support";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 
 interface Run {
@@ -56,6 +56,13 @@ describe("a recurring job with three worker processes", () => {
     );
     expect(ranInWindow.length).toBeGreaterThanOrEqual(9);
     expect(ranInWindow.length).toBeLessThanOrEqual(11);
+    // The workers counted the runs they made: together, every run so far.
+    let counted = 0;
+    for (const worker of stack.workers) {
+      const metrics = await scrape(`${await workerMetricsUrl(worker)}/metrics`);
+      counted += metrics.value("linefleet_recurring_runs_total", { job: "heartbeat" });
+    }
+    expect(counted).toBeGreaterThanOrEqual(window.length);
     // At most the three workers took ticks.
     expect(new Set(all.map((run) => run.pid)).size).toBeLessThanOrEqual(3);
   });

@@ -1,4 +1,4 @@
-import { waitFor } from "@linefleet/test-support";
+import { scrape, waitFor, workerMetricsUrl } from "@linefleet/test-support";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { type EmulatedStack, startEmulatedStack } from "./emulated-stack.ts";
 
@@ -47,6 +47,13 @@ describe("scheduled pushes across two worker processes, one killed halfway", () 
       what: "every cancel answered",
     });
     expect(start).toBeGreaterThan(Date.now());
+    // Every chat's four items wait; the fifth of each was cancelled.
+    const metricsOf = async (index: number) =>
+      scrape(
+        `${await workerMetricsUrl(stack.workers[index] as EmulatedStack["workers"][0])}/metrics`,
+      );
+    const before = await metricsOf(1);
+    expect(before.value("linefleet_scheduled_pending")).toBe(CHATS * PER_CHAT);
 
     // Half the pushes are out: kill -9 a worker before the third wave is due.
     await waitFor(() => pushed().length >= CHATS * 2, { timeoutMs: 30_000, what: "two waves" });
@@ -88,6 +95,12 @@ describe("scheduled pushes across two worker processes, one killed halfway", () 
         (entry) => typeof entry === "object" && entry.msg === "scheduled push sent",
       ),
     ).toBe(true);
+    const after = await metricsOf(1);
+    expect(after.value("linefleet_scheduled_pending")).toBe(0);
+    expect(after.value("linefleet_scheduled_overdue")).toBe(0);
+    expect(
+      after.value("linefleet_scheduled_total", { channel: "default", outcome: "sent" }),
+    ).toBeGreaterThan(0);
     const sorted = [...lateness].sort((a, b) => a - b);
     console.info(
       `scheduled lateness over ${lateness.length} pushes: median ${sorted[sorted.length >> 1]} ms, max ${sorted.at(-1)} ms`,

@@ -18,12 +18,14 @@ import {
   createRegistry,
   createWorkerMetrics,
   registerQueueGauges,
+  registerScheduleGauges,
   serveMetrics,
 } from "@linefleet/metrics";
 import {
   assertRedisKeepsKeys,
   checkShardCountOrExit,
   createQueueDepthReader,
+  createScheduledDepthReader,
   createWorkerConnection,
   redisKeys,
   shareConcurrency,
@@ -76,6 +78,7 @@ const resolver = exitOnConfigError(() =>
 
 const registry = createRegistry();
 registerQueueGauges(registry, { readDepth: createQueueDepthReader(redis, keys) });
+registerScheduleGauges(registry, { readPending: createScheduledDepthReader(redis, keys) });
 const observe = createWorkerMetrics(registry);
 
 const bot = await loadBot(env.BOT_MODULE).catch(exitWithConfigError);
