@@ -6,7 +6,7 @@ import { type Dispatcher, getGlobalDispatcher } from "undici";
  * The header a push of scheduled work carries: the time (epoch ms) it was scheduled for. Not
  * LINE's: only linefleet's emulator reads it.
  */
-export const SCHEDULED_FOR_HEADER = "x-linefleet-scheduled-for";
+const SCHEDULED_FOR_HEADER = "x-linefleet-scheduled-for";
 
 /** The User-Agent the SDK sends (its `USER_AGENT`, which it does not export). */
 const userAgent = `@line/bot-sdk/${sdkPackage.version}`;
