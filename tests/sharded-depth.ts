@@ -66,10 +66,11 @@ export async function expectDepthOverShards(
     const { queues } = listed.json() as {
       queues: Array<{ name: string; counts: Record<string, number> }>;
     };
-    // Every shard's queue, and the campaign queue beside them.
+    // Every shard's queue, the recurring jobs' queue and the campaign queue.
     expect(queues.map((queue) => queue.name).sort()).toEqual(
       [
         ...keys.layout.shards.map((shard) => keys.layout.queueName(shard)),
+        keys.recurringQueueName,
         CAMPAIGNS_QUEUE_NAME,
       ].sort(),
     );

@@ -26,8 +26,9 @@ export interface QueueDashboardOptions {
 
 /**
  * A Fastify plugin mounting bull-board at /admin/queues behind HTTP basic auth, showing the events
- * queue, one entry per shard (its failed jobs are the dead letters, retried from there), and the
- * campaign queue. Everything under the path, the
+ * queue, one entry per shard (scheduled work waits there as delayed jobs), the recurring jobs'
+ * queue and the campaign queue; its failed jobs are the dead letters, retried from there.
+ * Every campaign with its progress is at /admin/campaigns. Everything under the path, the
  * UI's files included, needs the credentials: the dashboard can retry and delete jobs.
  */
 export const queueDashboard: FastifyPluginAsync<QueueDashboardOptions> = async (
@@ -42,10 +43,15 @@ export const queueDashboard: FastifyPluginAsync<QueueDashboardOptions> = async (
     return queue;
   };
   const queues = layout.shards.map((shard) => open(layout.queueName(shard)));
+  // The recurring jobs' ticks (`bot.every`): the next tick of each is a delayed job there.
+  const recurring = open(keys.recurringQueueName);
   const campaigns = open(CAMPAIGNS_QUEUE_NAME);
   const campaignRecords = createCampaigns({ redis: connection, prefix: keys.prefix });
   app.addHook("onClose", () =>
-    Promise.all([...[...queues, campaigns].map((queue) => queue.close()), campaignRecords.close()]),
+    Promise.all([
+      ...[...queues, recurring, campaigns].map((queue) => queue.close()),
+      campaignRecords.close(),
+    ]),
   );
   const serverAdapter = new FastifyAdapter();
   serverAdapter.setBasePath(dashboardPath);
@@ -56,6 +62,9 @@ export const queueDashboard: FastifyPluginAsync<QueueDashboardOptions> = async (
       ...queues.map(
         (queue, shard) => new BullMQAdapter(queue, { description: description(shard) }),
       ),
+      new BullMQAdapter(recurring, {
+        description: "Recurring jobs (bot.every): each one's next tick waits as a delayed job",
+      }),
       new BullMQAdapter(campaigns, {
         description:
           "Campaigns (linefleet campaign): start, chunk (one multicast of up to 500), send and progress jobs; delayed = scheduled with --at, or waiting for a rate limit",

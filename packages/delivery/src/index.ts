@@ -1,9 +1,19 @@
-export { type ChannelResolver, createChannelResolver } from "./channel-resolver.ts";
+export {
+  type ChannelResolver,
+  createChannelResolver,
+  singleChannel,
+} from "./channel-resolver.ts";
 export { createDeadLetters } from "./dead-letters.ts";
 export { createEventWorker } from "./event-worker.ts";
 export { createFleetRateLimit, type FleetRateLimit } from "./fleet-rate-limit.ts";
+export {
+  createRecurringWorker,
+  describeSchedule,
+  type RecurringWorker,
+  repeatOptionsOf,
+} from "./recurring-worker.ts";
 export { createRedisBotStorage } from "./redis-bot-storage.ts";
 export { EventResponder } from "./responder.ts";
 export { createMemoryLedger } from "./send-ledger.ts";
 export type { SendObserver } from "./send-observer.ts";
-export type { WorkerObserver } from "./worker-observer.ts";
+export type { ScheduledOutcome, WorkerObserver } from "./worker-observer.ts";

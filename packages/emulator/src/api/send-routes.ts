@@ -146,7 +146,7 @@ export const sendRoutes: Route[] = [
       let sentMessages: AcceptedMessage[];
       if (target) {
         chargeQuota(platform, 1, messages);
-        sentMessages = platform.deliverBotMessages(target, messages, "push");
+        sentMessages = platform.deliverBotMessages(target, messages, "push", context.scheduledFor);
         record(context, "push", chatRecipients(platform, target), messages, request);
       } else {
         sentMessages = messages.map(() => ({ id: newMessageId() }));
