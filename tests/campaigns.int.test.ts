@@ -459,13 +459,18 @@ describe("campaigns", () => {
     }
     // LINE's own measure: its token bucket of 4 a second never ran dry.
     expect(multicasts.filter((call) => call.status === 429)).toEqual([]);
-    // Permits are granted by Redis's clock, LINE counts arrivals: a network delay can move one
-    // request into the next second, never more.
+    // Permits are granted by Redis's clock; the emulator stamps a call when its handler runs, in
+    // this test's process, which is busy starting processes: a stalled event loop there bunches
+    // arrivals that were sent apart. So, as tests/operations.int.test.ts measures the fleet's
+    // limit: over the whole run no faster than the limit (10% slack for those delays), and in any
+    // one-second window the limit plus two calls a delay moved into it.
     const times = multicasts.map((call) => call.at).sort((a, b) => a - b);
+    const spanMs = (times.at(-1) ?? 0) - (times[0] ?? 0);
+    expect(((times.length - 1) / spanMs) * 1_000).toBeLessThanOrEqual(multicastPerSecond * 1.1);
     const busiest = Math.max(
       ...times.map((t) => times.filter((u) => u >= t && u < t + 1_000).length),
     );
-    expect(busiest).toBeLessThanOrEqual(multicastPerSecond + 1);
+    expect(busiest).toBeLessThanOrEqual(multicastPerSecond + 2);
 
     const statusCommand = await run("status", id, "--json");
     expect(statusCommand.code, statusCommand.output).toBe(0);
