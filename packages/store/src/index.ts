@@ -8,6 +8,8 @@ export {
 } from "./connection.ts";
 export {
   createEventEnqueuer,
+  DEFAULT_WRITE_BATCH_MAX,
+  DEFAULT_WRITE_WINDOW_MS,
   type EnqueueReport,
   EVENTS_PER_TRANSACTION,
   type EventEnqueuer,
