@@ -1,9 +1,11 @@
 /**
  * `node bench/ingress-tail.ts [--seconds=10] [--rounds=3] [--rate=2000] [--profile] [variants…]`:
  * the ingress's tail at a constant 2,000 req/s (open loop, `paced()`), one ingress process per
- * variant of Node flags, rounds interleaved in one run against one Redis, bare Fastify beside them
- * as the floor. Each variant runs with `--trace-gc`, whose scavenge lines give the young-generation
- * pauses. Variants are space-separated flag lists; `default` means no extra flag.
+ * variant, rounds interleaved in one run against one Redis, bare Fastify beside them as the floor.
+ * Each variant runs with `--trace-gc`, whose scavenge lines give the young-generation pauses.
+ * Variants are space-separated lists of Node flags, of environment settings (`NAME=value`, e.g.
+ * `INGRESS_WRITE_WINDOW_MS=0`) and of `code=<dir>`, a checkout of another version of linefleet to
+ * run the ingress from (before/after a change in one run); `default` means nothing extra.
  *
  * `--profile` instead runs each variant once with `--cpu-prof` and prints the top self-time
  * frames (profiles are left in bench/out/prof).
@@ -47,7 +49,20 @@ if (variants.length === 0) {
     "--max-semi-space-size=32",
   );
 }
-const flagsOf = (variant: string) => (variant === "default" ? [] : variant.split(" "));
+const partsOf = (variant: string) => (variant === "default" ? [] : variant.split(" "));
+const isSetting = (part: string) => /^[A-Z][A-Z0-9_]*=/.test(part);
+const flagsOf = (variant: string) =>
+  partsOf(variant).filter((part) => !isSetting(part) && !part.startsWith("code="));
+const settingsOf = (variant: string) =>
+  Object.fromEntries(
+    partsOf(variant)
+      .filter(isSetting)
+      .map((part) => [part.slice(0, part.indexOf("=")), part.slice(part.indexOf("=") + 1)]),
+  );
+const codeOf = (variant: string) =>
+  partsOf(variant)
+    .find((part) => part.startsWith("code="))
+    ?.slice("code=".length) ?? ".";
 
 const redis = await startLocalRedisServer();
 const probe = new Redis(redis.url);
@@ -61,8 +76,9 @@ async function startIngress(variant: string, index: number): Promise<AppProcess 
     : ["--trace-gc"];
   const app = startApp(
     `ingress-${index}`,
-    "apps/ingress/src/main.ts",
+    join(codeOf(variant), "apps/ingress/src/main.ts"),
     {
+      ...settingsOf(variant),
       REDIS_URL: redis.url,
       QUEUE_PREFIX: `tail-${index}`,
       LINE_CHANNEL_SECRET: CHANNEL_SECRET,
