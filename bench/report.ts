@@ -60,9 +60,10 @@ export function targets(r: Results) {
   }
   if (r.memory) {
     rows.push({
-      target: "Redis bytes retained per answered event ≤ 150 once it is done (648 before)",
-      measured: `${int(r.memory.retainedPerEvent)} B`,
-      met: r.memory.retainedPerEvent <= 150,
+      target:
+        "Redis bytes per event ≤ 150 by `used_memory`, once its short-lived marks expired (261 before)",
+      measured: `${int(r.memory.usedMemoryPerEvent)} B (${int(r.memory.retainedPerEvent)} B by \`MEMORY USAGE\` of the keys left)`,
+      met: r.memory.usedMemoryPerEvent <= 150,
     });
   }
   if (r.burst) {
@@ -201,7 +202,8 @@ export function renderResults(r: Results): string {
     out.push(
       "## 5. Redis memory",
       "",
-      `${int(m.events)} events from as many chats through the real ingress and worker; once every one is answered and its job removed, every key under the run's prefix weighed with \`MEMORY USAGE\`:`,
+      `${int(m.events)} events from as many chats through the real ingress and worker. Redis's own count, \`used_memory\`, grew by **${int(m.usedMemoryPerEvent)} B per event** from before the first event to after the last one's done mark expired (keyspace and expiry-table overhead included; ${int(m.usedMemoryPerEventWithDoneMarks)} B per event while the done marks still lived). ` +
+        "Once every event was answered and its job removed, every key under the run's prefix weighed with `MEMORY USAGE`:",
       "",
       "| Key family | Keys | Bytes | Per event |",
       "|---|---|---|---|",

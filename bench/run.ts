@@ -11,7 +11,7 @@ import { runCost } from "./cost.ts";
 import { runEndToEnd } from "./end-to-end.ts";
 import { runIngress } from "./ingress.ts";
 import { log, machine, parseFlags } from "./lib.ts";
-import { runRedisMemory } from "./redis-memory.ts";
+import { MEMORY_EVENTS, runRedisMemory } from "./redis-memory.ts";
 import { runReplicas } from "./replicas.ts";
 import { type Results, renderResults } from "./report.ts";
 
@@ -31,9 +31,11 @@ try {
   if (wanted("e2e")) results.endToEnd = await runEndToEnd(redis.url, redisPid, flags);
   if (wanted("burst")) results.burst = await runBurst(redis.url, redisPid, flags);
   if (wanted("memory")) {
-    results.memory = await runRedisMemory(redis.url, { events: flags.quick ? 500 : 2_000 });
+    results.memory = await runRedisMemory(redis.url, {
+      events: flags.quick ? 500 : MEMORY_EVENTS,
+    });
     log(
-      `memory: ${results.memory.retainedPerEvent.toFixed(0)} B retained per answered event (dedupe marks ${results.memory.dedupePerEvent.toFixed(0)} B)`,
+      `memory: ${results.memory.usedMemoryPerEvent.toFixed(0)} B per event by used_memory, ${results.memory.retainedPerEvent.toFixed(0)} B by MEMORY USAGE (dedupe marks ${results.memory.dedupePerEvent.toFixed(0)} B)`,
     );
   }
   // On a Redis of its own, with a replica.
