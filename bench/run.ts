@@ -13,7 +13,7 @@ import { runIngress } from "./ingress.ts";
 import { log, machine, parseFlags } from "./lib.ts";
 import { MEMORY_EVENTS, runRedisMemory } from "./redis-memory.ts";
 import { runReplicas } from "./replicas.ts";
-import { type Results, renderResults } from "./report.ts";
+import { plots, type Results, renderResults } from "./report.ts";
 
 const flags = parseFlags(process.argv.slice(2));
 const wanted = (name: string) => flags.only.size === 0 || flags.only.has(name);
@@ -49,6 +49,10 @@ const partial = flags.quick || flags.only.size > 0;
 const report = partial ? "bench/out/RESULTS-partial.md" : "bench/RESULTS.md";
 mkdirSync("bench/out", { recursive: true });
 writeFileSync(report, `${renderResults(results)}\n`);
+// The plots the report links, beside it.
+const plotDir = partial ? "bench/out/plots" : "bench/plots";
+mkdirSync(plotDir, { recursive: true });
+for (const plot of plots(results)) writeFileSync(`${plotDir}/${plot.file}`, plot.svg);
 writeFileSync(
   `bench/out/results${partial ? "-partial" : ""}.json`,
   JSON.stringify(results, null, 2),
