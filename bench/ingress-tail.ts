@@ -111,9 +111,32 @@ const targets = [
 const samples = new Map(
   targets.map((t) => [
     t.name,
-    { p99: [] as number[], p50: [] as number[], cpu: [] as number[], failed: 0 },
+    {
+      p99: [] as number[],
+      p50: [] as number[],
+      cpu: [] as number[],
+      loopP99: [] as number[],
+      loopMax: [] as number[],
+      gcMsPerS: [] as number[],
+      failed: 0,
+    },
   ]),
 );
+
+/**
+ * What the ingress's own /metrics says of its event loop and its GC: prom-client's event-loop
+ * delay (p99 and max since the previous scrape, which resets it) and the GC time so far, in ms.
+ */
+async function loopAndGc(url: string) {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const value = (pattern: RegExp) =>
+    [...text.matchAll(pattern)].reduce((sum, match) => sum + Number(match[1]), 0);
+  return {
+    loopP99Ms: value(/^nodejs_eventloop_lag_p99_seconds ([\d.e+-]+)$/gm) * 1000,
+    loopMaxMs: value(/^nodejs_eventloop_lag_max_seconds ([\d.e+-]+)$/gm) * 1000,
+    gcMs: value(/^nodejs_gc_duration_seconds_sum\{[^}]*\} ([\d.e+-]+)$/gm) * 1000,
+  };
+}
 
 try {
   for (const target of targets) await paced(target.url, RATE, 2, make); // warm up
@@ -121,10 +144,20 @@ try {
     for (const target of targets) {
       await probe.flushall();
       const pids = [pidOf(target.app), ...(target.app === bare.app ? [] : [redisPid])];
+      const isIngress = target.app !== bare.app;
+      const loopBefore = isIngress
+        ? await loopAndGc(target.url.replace(/\/webhook$/, ""))
+        : undefined;
       const before = pids.map(cpuMs);
       const result = await paced(target.url, RATE, seconds, make);
       const used = pids.map((pid, i) => cpuMs(pid) - (before[i] ?? 0)).reduce((a, b) => a + b, 0);
       const sample = samples.get(target.name);
+      if (loopBefore && sample) {
+        const loop = await loopAndGc(target.url.replace(/\/webhook$/, ""));
+        sample.loopP99.push(loop.loopP99Ms);
+        sample.loopMax.push(loop.loopMaxMs);
+        sample.gcMsPerS.push((loop.gcMs - loopBefore.gcMs) / seconds);
+      }
       sample?.p99.push(result.p99);
       sample?.p50.push(result.p50);
       sample?.cpu.push((used * 1000) / result.ok);
@@ -142,7 +175,7 @@ try {
 
 process.stdout.write(
   `\n${RATE} req/s for ${seconds} s, ${profile ? 1 : rounds} interleaved rounds; CPU is the server's (+ Redis for the ingress)\n\n` +
-    "| Variant | p99 ms (median; rounds) | p50 ms | CPU µs/request | scavenges | scavenge pause mean / max ms | failed |\n|---|---|---:|---:|---:|---|---:|\n",
+    "| Variant | p99 ms (median; rounds) | p50 ms | CPU µs/request | scavenges | scavenge pause mean / max ms | event-loop delay p99 / max ms | GC ms per s | failed |\n|---|---|---:|---:|---:|---|---|---:|---:|\n",
 );
 for (const [i, target] of targets.entries()) {
   const s = samples.get(target.name);
@@ -150,8 +183,12 @@ for (const [i, target] of targets.entries()) {
   const pauses = target.app === bare.app || profile ? [] : scavengePauses(target.app.output());
   const mean = pauses.reduce((a, b) => a + b, 0) / (pauses.length || 1);
   const gc = pauses.length ? `${mean.toFixed(2)} / ${Math.max(...pauses).toFixed(2)}` : "–";
+  const loop = s.loopP99.length
+    ? `${median(s.loopP99).toFixed(1)} / ${median(s.loopMax).toFixed(1)}`
+    : "–";
+  const gcShare = s.gcMsPerS.length ? median(s.gcMsPerS).toFixed(1) : "–";
   process.stdout.write(
-    `| ${target.name} | ${median(s.p99).toFixed(2)}; ${s.p99.map((v) => v.toFixed(1)).join(", ")} | ${median(s.p50).toFixed(2)} | ${median(s.cpu).toFixed(0)} | ${pauses.length || "–"} | ${gc} | ${s.failed} |\n`,
+    `| ${target.name} | ${median(s.p99).toFixed(2)}; ${s.p99.map((v) => v.toFixed(1)).join(", ")} | ${median(s.p50).toFixed(2)} | ${median(s.cpu).toFixed(0)} | ${pauses.length || "–"} | ${gc} | ${loop} | ${gcShare} | ${s.failed} |\n`,
   );
   if (profile && i < ingresses.length)
     printTopFrames(join(profileDir, `ingress-${i}.cpuprofile`), target.name);
