@@ -14,7 +14,12 @@ import {
   type RedisKeys,
 } from "./redis-model/keys.ts";
 import { defineScript } from "./scripts.ts";
-import { copyScripts, firstReady, openTransactionConnection } from "./transaction-connection.ts";
+import {
+  connectEveryMaster,
+  copyScripts,
+  firstReady,
+  openTransactionConnection,
+} from "./transaction-connection.ts";
 
 /** How many of a request's events were new, and how many were already queued or handled. */
 export interface EnqueueReport {
@@ -196,12 +201,16 @@ export function createEventEnqueuer({
       await queueOf(0).getBackend().client;
       copyScripts(connection, writer, (name) => /^add\w*Job:/.test(name));
       await firstReady(writer);
+      await connectEveryMaster(writer);
     })().catch((error: unknown) => {
       writerReady = undefined;
       throw error;
     });
     return writerReady;
   };
+  // Made ready now rather than by the first request, which would wait for it. A failure here (Redis
+  // away at start) is met again, and reported, by the first write.
+  void whenWriterReady().catch(() => {});
   const jobOptions = { ...lineEventsQueue.jobOptions };
 
   let batch: Pending[] = [];

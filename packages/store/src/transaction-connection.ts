@@ -72,3 +72,13 @@ export function firstReady(connection: RedisConnection): Promise<void> {
     connection.once("end", ended);
   });
 }
+
+/**
+ * On a Cluster, opens the connection to every master. ioredis opens a node's connection at its
+ * first command, but a MULTI (a pipeline) written to a node not yet connected fails and is retried
+ * only after `retryDelayOnFailover` (500 ms): the first requests of each shard would wait that long.
+ */
+export async function connectEveryMaster(connection: RedisConnection): Promise<void> {
+  if (!(connection instanceof Cluster)) return;
+  await Promise.all(connection.nodes("master").map((node) => node.ping()));
+}
