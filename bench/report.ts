@@ -135,6 +135,7 @@ export function renderResults(r: Results): string {
     "## Machine",
     "",
     `- ${m.cpus} CPUs (${m.cpuModel}), ${m.memGiB} GiB, Linux ${m.kernel}; the load generator and the LINE emulator run on the same machine`,
+    `- Load average (1 min) ${m.loadAverageAtStart.toFixed(1)} at the start, ${m.loadAverageAtEnd.toFixed(1)} at the end${m.loadAverageAtStart > 2 ? ": the machine was shared with other work during the run, so read ratios measured in the same run rather than absolute figures" : ""}`,
     `- Node ${m.node}, Redis ${m.redis}, ${Object.entries(m.packages)
       .map(([name, version]) => `${name} ${version}`)
       .join(", ")}`,

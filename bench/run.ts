@@ -4,6 +4,7 @@
  * one run and writes the report (bench/RESULTS.md; a quick run writes bench/out/RESULTS-quick.md).
  */
 import { mkdirSync, writeFileSync } from "node:fs";
+import { loadavg } from "node:os";
 import { startLocalRedisServer } from "@linefleet/test-support";
 import { Redis } from "ioredis";
 import { runBurst } from "./burst.ts";
@@ -31,9 +32,16 @@ try {
   if (wanted("e2e")) results.endToEnd = await runEndToEnd(redis.url, redisPid, flags);
   if (wanted("burst")) results.burst = await runBurst(redis.url, redisPid, flags);
   if (wanted("memory")) {
-    results.memory = await runRedisMemory(redis.url, {
-      events: flags.quick ? 500 : MEMORY_EVENTS,
-    });
+    // On a Redis of its own: used_memory counts the whole server, and the keys the scenarios
+    // before left behind (their done marks, say) would expire during this one's measurement.
+    const own = await startLocalRedisServer();
+    try {
+      results.memory = await runRedisMemory(own.url, {
+        events: flags.quick ? 500 : MEMORY_EVENTS,
+      });
+    } finally {
+      await own.close();
+    }
     log(
       `memory: ${results.memory.usedMemoryPerEvent.toFixed(0)} B per event by used_memory, ${results.memory.retainedPerEvent.toFixed(0)} B by MEMORY USAGE (dedupe marks ${results.memory.dedupePerEvent.toFixed(0)} B)`,
     );
@@ -44,6 +52,7 @@ try {
   await redis.close();
 }
 
+results.machine.loadAverageAtEnd = loadavg()[0] ?? Number.NaN;
 // A full run is the record; quick or partial runs go to bench/out (not committed).
 const partial = flags.quick || flags.only.size > 0;
 const report = partial ? "bench/out/RESULTS-partial.md" : "bench/RESULTS.md";
