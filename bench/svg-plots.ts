@@ -36,6 +36,7 @@ const compact = (value: number) =>
 function frame(title: string, body: string[]): string {
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${WIDTH} ${HEIGHT}" width="${WIDTH}" height="${HEIGHT}" font-family="sans-serif" font-size="12">`,
+    `<title>${escapeXml(title)}</title>`,
     `<rect width="${WIDTH}" height="${HEIGHT}" fill="white"/>`,
     label(WIDTH / 2, 22, title, 'text-anchor="middle" font-size="15" font-weight="bold"'),
     ...body,
