@@ -97,6 +97,8 @@ describe("pnpm dev", () => {
       EMULATOR_PORT: String(emulatorPort),
       DEV_WORKERS: "2",
       DEV_STATE_FILE: stateFile,
+      // The demo bot's recurring job, on: listed with the stack.
+      DEMO_NEWS_EVERY_MS: "3600000",
     });
     const app = dev;
     const announced = await waitFor(
@@ -114,6 +116,9 @@ describe("pnpm dev", () => {
     expect(index('"msg":"worker ready"', "worker-1 ")).toBeGreaterThanOrEqual(0);
     expect(index('"msg":"worker ready"', "worker-2 ")).toBeGreaterThanOrEqual(0);
     expect(text(app.lines[announced] ?? "")).toContain(`http://127.0.0.1:${emulatorPort}/`);
+    expect(
+      index("Recurring jobs (once per tick, fleet-wide): demo-news: every 3600 s"),
+    ).toBeGreaterThan(index("linefleet is ready"));
     expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
     expect((await fetch(`http://127.0.0.1:${emulatorPort}/`)).status).toBe(200);
 
@@ -124,6 +129,27 @@ describe("pnpm dev", () => {
       ingressUrl: `http://127.0.0.1:${port}`,
       emulatorUrl: `http://127.0.0.1:${emulatorPort}`,
     });
+
+    // The demo bot's rich menus (its rich-menus.ts) are synced to the emulator once it is up:
+    // the chat shows the default one.
+    await waitFor(
+      () => app.lines.map(text).find((line) => /richmenu .*│ done: 5 changes/.test(line)),
+      {
+        timeoutMs: 30_000,
+        what: "the demo bot's rich menus synced",
+      },
+    );
+    const users = (await (
+      await fetch(`http://127.0.0.1:${emulatorPort}/emulator/state`)
+    ).json()) as {
+      users: Array<{ userId: string }>;
+    };
+    const shown = (await (
+      await fetch(
+        `http://127.0.0.1:${emulatorPort}/emulator/users/${users.users[0]?.userId}/richmenu`,
+      )
+    ).json()) as { richMenu: { chatBarText: string; source: string } | null };
+    expect(shown.richMenu).toMatchObject({ chatBarText: "Menu", source: "default" });
 
     const exited = new Promise<number | null>((resolve) =>
       app.child.once("exit", (code) => resolve(code)),

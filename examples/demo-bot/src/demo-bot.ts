@@ -3,6 +3,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { createBot } from "@linefleet/bot";
 import { messageLogOf } from "./message-log.ts";
 import { flexCard, help, plansMenu, sizeQuestion, sizes, withCommands } from "./messages.ts";
+import { cancelReminder, REMIND, remind, subscribe, withNews } from "./reminders.ts";
 
 /** What the demo keeps per chat. */
 export interface DemoSession {
@@ -10,11 +11,15 @@ export interface DemoSession {
   /** Set while the bot waits for the answer to "which size?". */
   ordering: boolean;
   coffees: number;
+  /** The id of the chat's pending reminder (`remind me in 1 min`). */
+  reminder?: string | undefined;
 }
 
 export interface DemoBotOptions {
   /** How long the `slow` command works (with the loading animation showing). Default 3 s. */
   slowMs?: number;
+  /** The period of the recurring news job (`subscribe`); without it the job is not declared. */
+  newsEveryMs?: number | undefined;
 }
 
 async function byteCount(stream: Readable): Promise<number> {
@@ -28,7 +33,7 @@ const planNames = { free: "Free", pro: "Pro" } as const;
 /** A bot that shows every capability of linefleet's bot API; `pnpm dev` runs it. */
 export function createDemoBot(options: DemoBotOptions = {}) {
   const slowMs = options.slowMs ?? 3_000;
-  return (
+  return withNews(
     createBot({
       session: { initial: (): DemoSession => ({ plan: undefined, ordering: false, coffees: 0 }) },
     })
@@ -71,6 +76,19 @@ export function createDemoBot(options: DemoBotOptions = {}) {
       .onText("many", (ctx) =>
         ctx.reply(...Array.from({ length: 7 }, (_, i) => `Message ${i + 1} of 7`)),
       )
+      // Rich menus (src/rich-menus.ts): a menu of the user's own wins over the default one.
+      .onText("pin", async (ctx) => {
+        await ctx.linkRichMenu("more");
+        return ctx.reply("The More menu is yours now; say unpin to go back.");
+      })
+      .onText("unpin", async (ctx) => {
+        await ctx.unlinkRichMenu();
+        return ctx.reply("Back to the main menu.");
+      })
+      .onText(REMIND, (ctx, match) => remind(ctx, Number(match[1])))
+      .onText("cancel reminder", (ctx) => cancelReminder(ctx))
+      .onText("subscribe", (ctx) => subscribe(ctx, true))
+      .onText("unsubscribe", (ctx) => subscribe(ctx, false))
       .onText(/^echo (.+)$/s, (ctx, match) => ctx.reply(match[1] ?? ""))
       .onText(async (ctx, text) => {
         if (ctx.session.ordering) {
@@ -113,10 +131,15 @@ export function createDemoBot(options: DemoBotOptions = {}) {
         const date = postback.params && "date" in postback.params ? postback.params.date : "?";
         return ctx.reply(`Your plan starts on ${date}.`);
       })
+      // A richmenuswitch area switched the menu; LINE tells the bot with a postback.
+      .onPostback({ key: "menu" }, (ctx, postback) =>
+        ctx.log.info({ menu: postback.value, params: postback.params }, "rich menu switched"),
+      )
       .onUnsend(async (ctx, messageId) => {
         const forgotten = await ctx.messageLog.forget(messageId);
         ctx.log.info({ messageId, forgotten }, "unsent message forgotten");
       })
-      .fallback((ctx) => ctx.log.info({ type: ctx.event.type }, "no handler for this event"))
+      .fallback((ctx) => ctx.log.info({ type: ctx.event.type }, "no handler for this event")),
+    options.newsEveryMs,
   );
 }

@@ -26,6 +26,9 @@ export const help = [
   "• profile: your profile (cached)",
   "• many: seven messages (five by reply, two by push)",
   "• unsend a message: I forget it",
+  "• remind me in 1 min: a reminder pushed later (cancel reminder)",
+  "• subscribe: news from a recurring job, when DEMO_NEWS_EVERY_MS is set",
+  "• the rich menu under the chat; pin: the More menu stays yours, unpin: back to the main one",
 ].join("\n");
 
 export const plansMenu: Message = {

@@ -7,6 +7,8 @@ import { toMessages } from "./context.ts";
 import { ContextUsageError } from "./errors.ts";
 import { cachedProfile } from "./profile-cache.ts";
 import type { Responder, SendReport } from "./responder.ts";
+import { linkRichMenu } from "./rich-menu-link.ts";
+import { dueTimeOf, type Scheduler } from "./schedule.ts";
 import type { BotServices } from "./services.ts";
 import type { BotStorage } from "./storage.ts";
 import { type Mentionee, stripSelfMentions } from "./text.ts";
@@ -25,6 +27,15 @@ export interface EventRun {
   client: LineClient;
   /** Where `reply`, `push` and `quote` send. */
   responder: Responder;
+  /**
+   * Where `pushLater`, `schedule` and `cancelLater` go, bound to the event's chat; without it (a
+   * runtime that keeps no schedule, an event without a chat) they throw `ContextUsageError`.
+   */
+  scheduler?: Scheduler | undefined;
+  /** The bot's scheduled handlers' names, so `ctx.schedule` refuses one that does not exist. */
+  scheduledNames?: ReadonlySet<string> | undefined;
+  /** The runtime's clock (epoch ms), for `pushLater(ms)`. Default `Date.now`. */
+  now?: (() => number) | undefined;
   storage: BotStorage;
   services: BotServices;
   /** Already carries the event's ids and its channel. */
@@ -53,6 +64,12 @@ export function createContext<S>(input: ContextInput<S>): BotContext<WebhookEven
   const source = event.source;
   const text = event.type === "message" && message?.type === "text" ? message.text : undefined;
 
+  /** Rich menus are per user: the methods that set one need the event's user. */
+  function userOf(method: string): string {
+    if (!source?.userId) throw new ContextUsageError(`${method}() needs an event from a user`);
+    return source.userId;
+  }
+
   async function send(messages: Message[], firstVia: "reply" | "push") {
     const reports: SendReport[] = [];
     for (let start = 0; start < messages.length; start += BATCH) {
@@ -68,6 +85,16 @@ export function createContext<S>(input: ContextInput<S>): BotContext<WebhookEven
     }
     if (reports.length === 0) throw new RangeError("give at least one message to send");
     return reports;
+  }
+
+  const now = input.now ?? Date.now;
+  function scheduler(): Scheduler {
+    if (!input.scheduler) {
+      throw new ContextUsageError(
+        "scheduling needs a chat and a runtime that keeps a schedule (linefleet's workers)",
+      );
+    }
+    return input.scheduler;
   }
 
   return {
@@ -121,11 +148,33 @@ export function createContext<S>(input: ContextInput<S>): BotContext<WebhookEven
         preparingWaitMs: options.preparingWaitMs ?? 10_000,
       });
     },
+    async linkRichMenu(aliasOrId) {
+      await linkRichMenu(client, userOf("linkRichMenu"), aliasOrId);
+    },
+    async unlinkRichMenu() {
+      await client.api.unlinkRichMenuIdFromUser(userOf("unlinkRichMenu"));
+    },
     async markAsRead() {
       const token = message?.markAsReadToken;
       if (!token) return false;
       await client.api.markMessagesAsReadByToken({ markAsReadToken: token });
       return true;
+    },
+    async pushLater(when, ...says) {
+      const messages = toMessages(says);
+      if (messages.length === 0) throw new RangeError("give at least one message to push later");
+      return scheduler().schedule(dueTimeOf(when, now()), { kind: "push", messages });
+    },
+    async schedule(name, when, data = null) {
+      if (input.scheduledNames && !input.scheduledNames.has(name)) {
+        throw new ContextUsageError(`no handler is registered with bot.onSchedule("${name}", …)`);
+      }
+      // Stored as JSON: what the handler gets is what survives JSON.stringify.
+      const json = JSON.parse(JSON.stringify(data ?? null)) as unknown;
+      return scheduler().schedule(dueTimeOf(when, now()), { kind: "handler", name, data: json });
+    },
+    async cancelLater(id) {
+      return scheduler().cancel(id);
     },
   };
 }

@@ -36,12 +36,15 @@ export {
 export {
   ADMIT_TO_LANE,
   BEGIN_EVENT,
+  BEGIN_SCHEDULED,
+  CANCEL_SCHEDULED,
   DEAD_LETTER_TTL_SECONDS,
   DEFAULT_DEDUPE_TTL_MS,
   DONE_GRACE_SECONDS,
   dedupeIdFor,
   eventKeyOf,
   FINISH_EVENT,
+  FINISH_SCHEDULED,
   hashTag,
   jobIdFor,
   LANE_TTL_SECONDS,
@@ -53,6 +56,9 @@ export {
   type RedisKeys,
   type RedisKeysOptions,
   redisKeys,
+  SCHEDULE_ITEM,
+  SCHEDULED_DONE_TTL_SECONDS,
+  SCHEDULED_STATE_GRACE_SECONDS,
   type ScriptSpec,
   SESSION_COMMIT,
   SESSION_TTL_SECONDS,
@@ -65,6 +71,7 @@ export {
   TOKEN_LOCK_RELEASE,
   tokenTtlMs,
 } from "./redis-model/keys.ts";
+export { createScheduledDepthReader } from "./scheduled-depth.ts";
 export { defineScript, type RedisScript, type ScriptArg } from "./scripts.ts";
 export {
   checkShardCountOrExit,

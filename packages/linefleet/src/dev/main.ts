@@ -17,6 +17,7 @@ import {
 import { cliPath, ingressNodeFlags } from "../cli/cli-path.ts";
 import { defaultDevBot } from "./default-bot.ts";
 import { dockerReachable, startRedisContainer } from "./dev-redis.ts";
+import { richMenusBesideBot, syncRichMenus } from "./rich-menus.ts";
 import { watchBot } from "./watch-bot.ts";
 
 const root = process.cwd();
@@ -279,6 +280,8 @@ const ingressUrl = `http://127.0.0.1:${port}`;
 waitingFor.set("ingress", ingressReady(`${ingressUrl}/readyz`));
 /** Each worker's metrics port as it reported it when ready. */
 const metricsPortsInUse: number[] = [];
+/** The bot's recurring jobs (`bot.every`), as the workers declared them when ready. */
+let recurringJobs: string[] = [];
 /** Starts worker `i` (from 1); resolves once it says it is ready. */
 function startWorker(i: number): Promise<void> {
   const worker = readiness();
@@ -287,6 +290,7 @@ function startWorker(i: number): Promise<void> {
     onLine: (line) => {
       if (line.msg !== "worker ready") return;
       metricsPortsInUse[i - 1] = Number(line.metricsPort);
+      if (Array.isArray(line.recurringJobs)) recurringJobs = line.recurringJobs.map(String);
       worker.resolve();
     },
   });
@@ -344,9 +348,33 @@ console.log(
   `\nlinefleet is ready: ingress on ${ingressUrl}/webhook (metrics: /metrics), ${workers} workers ` +
     `(metrics on ports ${metricsPortsInUse.join(", ")}), Redis at ${printableUrl(env.REDIS_URL)}`,
 );
+console.log(
+  recurringJobs.length > 0
+    ? `Recurring jobs (once per tick, fleet-wide): ${recurringJobs.join("; ")}`
+    : "Recurring jobs: none (bot.every declares them)",
+);
 if (emulatorUrl) console.log(`\n  Chat with your bot: ${emulatorUrl}/\n`);
+// A `rich-menus.ts` beside the bot is synced to the emulator at start and after each change.
+const richMenus = emulated && env.BOT_MODULE ? richMenusBesideBot(env.BOT_MODULE) : undefined;
+const syncing = new Set<ChildProcess>();
+process.on("exit", () => {
+  for (const child of syncing) if (child.exitCode === null) child.kill("SIGKILL");
+});
+function syncMenus(module: string): Promise<void> {
+  const prefix = "\x1b[36mrichmenu \x1b[0m│ ";
+  // `env` points LINE at the emulator, with the development token.
+  const sync = syncRichMenus(cliPath, module, env, (line) =>
+    process.stdout.write(`${prefix}${line}\n`),
+  );
+  syncing.add(sync.child);
+  return sync.done.finally(() => syncing.delete(sync.child));
+}
+if (richMenus) restarting = restarting.then(() => syncMenus(richMenus));
 if (env.BOT_MODULE) {
   watchBot(env.BOT_MODULE, (changed) => {
-    restarting = restarting.then(() => restartWorkers(changed));
+    restarting = restarting.then(async () => {
+      await restartWorkers(changed);
+      if (richMenus && !stopping) await syncMenus(richMenus);
+    });
   });
 }
