@@ -18,8 +18,12 @@ interface DefinedScript {
  * producer's stay a producer's: no offline queue, fail fast), one more socket per Redis node.
  */
 export function openTransactionConnection(connection: RedisConnection): RedisConnection {
+  // Connected now even when the original waits for its first command (lazyConnect): the enqueuer
+  // waits for this one to be ready before its first MULTI.
   const own: RedisConnection =
-    connection instanceof Cluster ? connection.duplicate() : connection.duplicate();
+    connection instanceof Cluster
+      ? connection.duplicate([], { lazyConnect: false })
+      : connection.duplicate({ lazyConnect: false });
   // Its failures surface through the MULTIs that fail, and the connection it copies, to the same
   // Redis, reports the same errors already: this only keeps them from being unhandled.
   own.on("error", () => {});

@@ -143,6 +143,21 @@ describe("the enqueuer's write window", () => {
     }
   });
 
+  it("writes through a connection of its own even when the one it is given connects lazily", async () => {
+    const prefix = `t-${randomUUID()}`;
+    const keys = redisKeys(prefix);
+    const connection = new Redis(inject("redisUrl"), { lazyConnect: true });
+    closers.push(() => connection.disconnect());
+    const enqueuer = createEventEnqueuer({ connection, keys });
+    closers.push(() => enqueuer.close());
+    const queued = event("lazy");
+    expect(await enqueuer.enqueue(destination, [queued], Date.now())).toEqual({
+      enqueued: 1,
+      duplicates: 0,
+    });
+    expect(await connection.exists(keys.queueKey(0, jobIdFor(queued.webhookEventId)))).toBe(1);
+  });
+
   it("refuses a window below 0 and a batch below one event", () => {
     const keys = redisKeys(`t-${randomUUID()}`);
     const connection = new Redis(inject("redisUrl"), { lazyConnect: true });
