@@ -106,6 +106,11 @@ export interface BotContext<E = LineEvent, S = undefined> extends BotServices {
   getContent(options?: GetContentOptions): Promise<Readable>;
   /** Marks the chat read up to this message (`markAsReadToken`); false when the event has none. */
   markAsRead(): Promise<boolean>;
+  /**
+   * Starts the conversation `name` (registered with `bot.conversation`) in this chat, ending any
+   * other in progress: its function runs now, up to its first wait. `args` (JSON) is `conv.args`.
+   */
+  enter(name: string, args?: unknown): Promise<void>;
 }
 
 export function toMessages(says: Say[]): Message[] {

@@ -41,8 +41,7 @@ export function createRedisBotStorage(redis: RedisConnection, keys: RedisKeys): 
     async saveSession(destination, source, version, json, ttlSeconds, conversation) {
       const lane = laneOfChat(destination, source);
       const ttl = ttlSeconds ?? SESSION_TTL_SECONDS;
-      const action =
-        conversation === undefined ? "keep" : conversation === null ? "delete" : "set";
+      const action = conversation === undefined ? "keep" : conversation === null ? "delete" : "set";
       const written = await commit.run(
         keys.session(lane),
         keys.conversationsOfLane(lane),
