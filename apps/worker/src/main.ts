@@ -7,7 +7,11 @@ import {
   parseEnv,
   workerEnvSchema,
 } from "@linefleet/config";
-import { createChannelResolver, createEventWorker } from "@linefleet/delivery";
+import {
+  createChannelResolver,
+  createEventWorker,
+  createRecurringWorker,
+} from "@linefleet/delivery";
 import { useLineDispatcher } from "@linefleet/line-client";
 import { createLogger } from "@linefleet/log";
 import {
@@ -96,6 +100,16 @@ const workers = shards.map((shard, index) =>
     observe,
   }),
 );
+// The bot's recurring jobs (`bot.every`): one queue of ticks, each run once fleet-wide.
+const recurring = createRecurringWorker({
+  connection: redis,
+  keys,
+  bot,
+  channels: resolver,
+  defaultChannel: channels[0]?.name ?? "default",
+  logger,
+  observe: (job, outcome) => observe.recurringRun(job, outcome),
+});
 const metricsServer = await serveMetrics({
   registry,
   port: env.METRICS_PORT,
@@ -120,7 +134,9 @@ async function shutdown(signal: string) {
   logger.info({ signal }, "shutting down: finishing in-flight events");
   // close() stops taking jobs and waits for the running ones; past the grace period, leave them:
   // their locks expire and another worker takes them over, the ledger preventing doubles.
-  const closed = Promise.all(workers.map((worker) => worker.close())).then(() => true);
+  const closed = Promise.all([...workers.map((worker) => worker.close()), recurring.close()]).then(
+    () => true,
+  );
   const graceOver = new Promise<boolean>((resolve) =>
     setTimeout(() => resolve(false), env.SHUTDOWN_GRACE_MS).unref(),
   );
@@ -136,6 +152,8 @@ process.on("SIGINT", () => void shutdown("SIGINT"));
 
 await resolver.warmUp();
 await Promise.all(workers.map((worker) => worker.waitUntilReady()));
+// Every worker makes the job schedulers its bot's: a deploy changes or removes them as declared.
+const recurringJobs = await recurring.reconcile();
 const { policy } = await redisPolicy.check();
 logger.info(
   {
@@ -145,6 +163,7 @@ logger.info(
     metricsPort: (metricsServer.address() as AddressInfo).port,
     redisMaxmemoryPolicy: policy,
     channels: channels.map((channel) => `${channel.name} (${channel.token.kind} token)`),
+    recurringJobs: recurringJobs.map((job) => job.name),
   },
   "worker ready",
 );

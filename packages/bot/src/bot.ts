@@ -2,6 +2,7 @@ import type { WebhookEvent } from "@linefleet/webhook";
 import type { BotContext, ChatType } from "./context.ts";
 import type { ConversationFunction, ConversationsOptions } from "./conversation.ts";
 import type { ConversationRegistry, ConversationTurn } from "./conversation-turn.ts";
+import { NonRetriableError } from "./errors.ts";
 import type {
   EventOfType,
   LineEvent,
@@ -18,6 +19,13 @@ import {
   type TextPattern,
   toPostback,
 } from "./matchers.ts";
+import {
+  checkRecurringSchedule,
+  type RecurringHandler,
+  type RecurringJob,
+  type RecurringSchedule,
+  type ScheduledEvent,
+} from "./schedule.ts";
 import { type CommandOptions, type Mentionee, parseCommand, stripSelfMentions } from "./text.ts";
 
 /** What a handler of `E` events sees: the context plus whatever middleware added (`X`). */
@@ -91,6 +99,8 @@ export class Bot<S = undefined, X extends object = object> {
   readonly #fallbacks: Route[] = [];
   readonly #middleware: Middleware<AnyContext>[] = [];
   #errorHandler: ErrorHandler<AnyContext> | undefined;
+  readonly #scheduled = new Map<string, Handler<AnyContext, unknown>>();
+  readonly #recurring = new Map<string, RecurringJob>();
   /** The session settings, read by the runtime that loads and saves sessions. */
   readonly sessionOptions: SessionOptions<S> | undefined;
   /** The conversations registered (`conversation`) and their options, read by the runtime. */
@@ -328,6 +338,52 @@ export class Bot<S = undefined, X extends object = object> {
     return this.#add(this.#fallbacks, "*", () => undefined, handler, options);
   }
 
+  /**
+   * A scheduled handler: `ctx.schedule(name, when, data)` runs it later in that chat, after the
+   * middleware, with the chat's session, once. `ctx.event` is a `ScheduledEvent`; there is no reply
+   * token then, so `ctx.reply` pushes. `data` is what was scheduled, as JSON gives it back.
+   */
+  onSchedule<D = unknown>(
+    name: string,
+    handler: Handler<ContextOf<ScheduledEvent, S, X>, D>,
+  ): this {
+    if (name === "" || this.#scheduled.has(name)) {
+      throw new TypeError(
+        `a scheduled handler needs a name of its own: got ${JSON.stringify(name)}`,
+      );
+    }
+    this.#scheduled.set(name, handler as Handler<AnyContext, unknown>);
+    return this;
+  }
+
+  /**
+   * A recurring job: `handler` runs once per tick across the whole fleet, however many workers
+   * run. `{ everyMs }` ticks every so many ms (at least 1000); `{ cron, tz? }` on a cron pattern
+   * (five fields, or six with seconds). Declared in code: a deploy that changes or drops it
+   * changes or removes it. It has no chat: its context pushes to whom it names.
+   */
+  every(
+    name: string,
+    schedule: RecurringSchedule & { channel?: string },
+    handler: RecurringHandler,
+  ): this {
+    checkRecurringSchedule(name, schedule);
+    if (this.#recurring.has(name)) throw new TypeError(`a recurring job named ${name} exists`);
+    const { channel, ...timing } = schedule;
+    this.#recurring.set(name, { name, schedule: timing, channel, handler });
+    return this;
+  }
+
+  /** The names of the scheduled handlers (`onSchedule`). */
+  get scheduledNames(): ReadonlySet<string> {
+    return new Set(this.#scheduled.keys());
+  }
+
+  /** The recurring jobs (`every`), for the runtime that runs their ticks. */
+  get recurringJobs(): readonly RecurringJob[] {
+    return [...this.#recurring.values()];
+  }
+
   /** Whether a route (not the fallback) is registered for this event type. */
   handles(type: string): boolean {
     return this.#routes.some((route) => route.type === type);
@@ -350,6 +406,7 @@ export class Bot<S = undefined, X extends object = object> {
     try {
       await compose(this.#middleware, context, async () => {
         if (conversations && (await conversations.offer(context)) === "taken") return;
+        if ((event.type as string) === "scheduled") return this.#runScheduled(context);
         for (const route of this.#routes) {
           if (route.type !== event.type || !takes(route)) continue;
           const detail = route.match(event);
@@ -364,6 +421,16 @@ export class Bot<S = undefined, X extends object = object> {
       return "caught";
     }
     return "done";
+  }
+
+  async #runScheduled(context: AnyContext): Promise<void> {
+    const { scheduled } = context.event as unknown as ScheduledEvent;
+    const handler = this.#scheduled.get(scheduled.name);
+    if (!handler) {
+      // A deploy dropped the handler after the work was scheduled: no retry can find it.
+      throw new NonRetriableError(`no scheduled handler named "${scheduled.name}" is registered`);
+    }
+    await handler(context, scheduled.data);
   }
 
   #add(

@@ -4,6 +4,7 @@ import type { Channel } from "./channel.ts";
 import type { LineEvent } from "./events.ts";
 import type { Profile } from "./profile.ts";
 import type { SendReport } from "./responder.ts";
+import type { CancelReport, When } from "./schedule.ts";
 import type { BotServices } from "./services.ts";
 
 /** Anything a handler may pass to reply or push: a LINE message object, or plain text. */
@@ -111,6 +112,19 @@ export interface BotContext<E = LineEvent, S = undefined> extends BotServices {
    * other in progress: its function runs now, up to its first wait. `args` (JSON) is `conv.args`.
    */
   enter(name: string, args?: unknown): Promise<void>;
+  /**
+   * Pushes `messages` to this chat later: `when` is ms from now or a `Date`. Sent once, in the
+   * chat's order, even if workers die or the fleet restarts; resolves once it is stored, with the
+   * id `cancelLater` takes. A retried event schedules nothing twice.
+   */
+  pushLater(when: When, ...messages: Say[]): Promise<{ id: string }>;
+  /**
+   * Runs the handler `bot.onSchedule(name, …)` for this chat later, with `data` (kept as JSON),
+   * in the chat's order, with its session, once.
+   */
+  schedule(name: string, when: When, data?: unknown): Promise<{ id: string }>;
+  /** Cancels a `pushLater` or `schedule` of this chat, unless it has started: then `too_late`. */
+  cancelLater(id: string): Promise<CancelReport>;
 }
 
 export function toMessages(says: Say[]): Message[] {

@@ -7,6 +7,7 @@ import { toMessages } from "./context.ts";
 import { ContextUsageError } from "./errors.ts";
 import { cachedProfile } from "./profile-cache.ts";
 import type { Responder, SendReport } from "./responder.ts";
+import { dueTimeOf, type Scheduler } from "./schedule.ts";
 import type { BotServices } from "./services.ts";
 import type { BotStorage } from "./storage.ts";
 import { type Mentionee, stripSelfMentions } from "./text.ts";
@@ -25,6 +26,15 @@ export interface EventRun {
   client: LineClient;
   /** Where `reply`, `push` and `quote` send. */
   responder: Responder;
+  /**
+   * Where `pushLater`, `schedule` and `cancelLater` go, bound to the event's chat; without it (a
+   * runtime that keeps no schedule, an event without a chat) they throw `ContextUsageError`.
+   */
+  scheduler?: Scheduler | undefined;
+  /** The bot's scheduled handlers' names, so `ctx.schedule` refuses one that does not exist. */
+  scheduledNames?: ReadonlySet<string> | undefined;
+  /** The runtime's clock (epoch ms), for `pushLater(ms)`. Default `Date.now`. */
+  now?: (() => number) | undefined;
   storage: BotStorage;
   services: BotServices;
   /** Already carries the event's ids and its channel. */
@@ -70,6 +80,16 @@ export function createContext<S>(input: ContextInput<S>): BotContext<WebhookEven
     }
     if (reports.length === 0) throw new RangeError("give at least one message to send");
     return reports;
+  }
+
+  const now = input.now ?? Date.now;
+  function scheduler(): Scheduler {
+    if (!input.scheduler) {
+      throw new ContextUsageError(
+        "scheduling needs a chat and a runtime that keeps a schedule (linefleet's workers)",
+      );
+    }
+    return input.scheduler;
   }
 
   return {
@@ -135,6 +155,20 @@ export function createContext<S>(input: ContextInput<S>): BotContext<WebhookEven
       }
       await input.enter(name, args);
     },
+    async pushLater(when, ...says) {
+      const messages = toMessages(says);
+      if (messages.length === 0) throw new RangeError("give at least one message to push later");
+      return scheduler().schedule(dueTimeOf(when, now()), { kind: "push", messages });
+    },
+    async schedule(name, when, data = null) {
+      if (input.scheduledNames && !input.scheduledNames.has(name)) {
+        throw new ContextUsageError(`no handler is registered with bot.onSchedule("${name}", …)`);
+      }
+      // Stored as JSON: what the handler gets is what survives JSON.stringify.
+      const json = JSON.parse(JSON.stringify(data ?? null)) as unknown;
+      return scheduler().schedule(dueTimeOf(when, now()), { kind: "handler", name, data: json });
+    },
+    cancelLater: (id) => scheduler().cancel(id),
   };
 }
 

@@ -52,6 +52,17 @@ export type { PostbackPattern, TextPattern } from "./matchers.ts";
 export type { Profile } from "./profile.ts";
 export type { Responder, SendReport, SendVia } from "./responder.ts";
 export { type BotRun, type ConversationObserver, runBot } from "./run-bot.ts";
+export type {
+  CancelReport,
+  RecurringContext,
+  RecurringHandler,
+  RecurringJob,
+  RecurringSchedule,
+  ScheduledEvent,
+  ScheduledWork,
+  Scheduler,
+  When,
+} from "./schedule.ts";
 export type { BotServices } from "./services.ts";
 export type { BotStorage, ConversationWrite, StoredSession } from "./storage.ts";
 export type { CommandOptions } from "./text.ts";

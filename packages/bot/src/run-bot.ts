@@ -18,8 +18,6 @@ export interface BotRun extends EventRun {
   attempt?: number;
   /** Told how conversations end. */
   conversations?: ConversationObserver;
-  /** The clock of conversation timeouts. Default `Date.now`. */
-  now?: () => number;
 }
 
 /**

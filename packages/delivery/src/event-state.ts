@@ -1,9 +1,11 @@
 import type { RedisConnection } from "@linefleet/store";
 import {
   BEGIN_EVENT,
+  BEGIN_SCHEDULED,
   DEAD_LETTER_TTL_SECONDS,
   defineScript,
   FINISH_EVENT,
+  FINISH_SCHEDULED,
   LANE_TTL_SECONDS,
   LEDGER_TTL_SECONDS,
   type RedisKeys,
@@ -17,8 +19,10 @@ type Begun =
   | { status: "run"; ledger: AttemptLedger; overtook: string | undefined }
   /** Not its turn: `head` is the event of its chat ahead of it. */
   | { status: "wait"; head: string }
-  /** Handled already (its job's completion was lost): nothing to do. */
-  | { status: "done" };
+  /** Handled already (its job's completion was lost, or a scheduled item sent): nothing to do. */
+  | { status: "done" }
+  /** A scheduled item that was cancelled: nothing to do. */
+  | { status: "cancelled" };
 
 /** An outcome as FINISH_EVENT's script names it (redis-model/event-turn.ts). */
 const scriptOutcome = { ok: "done", retry: "retry", dead_letter: "dead" } as const;
@@ -34,6 +38,8 @@ export function createEventState(
   doneGraceSeconds: number,
 ) {
   const begin = defineScript(redis, BEGIN_EVENT);
+  const beginScheduled = defineScript(redis, BEGIN_SCHEDULED);
+  const finishScheduled = defineScript(redis, FINISH_SCHEDULED);
   const stepAside = defineScript(redis, STEP_ASIDE);
   const finish = defineScript(redis, FINISH_EVENT);
   const ttl: Record<EventOutcome, number> = {
@@ -43,25 +49,44 @@ export function createEventState(
   };
 
   return {
-    /** Takes the event's turn (`force`: even if not at the head) and loads its ledger. */
+    /**
+     * Takes the event's turn (`force`: even if not at the head) and loads its ledger. A scheduled
+     * item (`scheduled`) first enters its lane, unless it was cancelled or sent already.
+     */
     async begin(
       lane: string | undefined,
       eventKey: string,
-      { now, force, replyDeadline }: { now: number; force: boolean; replyDeadline: number },
-    ): Promise<Begun> {
-      const k = keys.event(lane, eventKey);
-      const reply = (await begin.run(
-        k.lane,
-        k.laneWaiting,
-        k.ledger,
-        eventKey,
+      {
         now,
-        LEDGER_TTL_SECONDS,
-        force ? "1" : "0",
-      )) as [number, ...string[]];
+        force,
+        replyDeadline,
+        scheduled = false,
+      }: { now: number; force: boolean; replyDeadline: number; scheduled?: boolean },
+    ): Promise<Begun> {
+      const args = [eventKey, now, LEDGER_TTL_SECONDS, force ? "1" : "0"];
+      let reply: [number, ...string[]];
+      if (scheduled && lane !== undefined) {
+        const k = keys.scheduled(lane, eventKey);
+        reply = (await beginScheduled.run(
+          k.lane,
+          k.laneWaiting,
+          k.ledger,
+          k.state,
+          k.due,
+          ...args,
+          LEDGER_TTL_SECONDS,
+        )) as [number, ...string[]];
+      } else {
+        const k = keys.event(lane, eventKey);
+        reply = (await begin.run(k.lane, k.laneWaiting, k.ledger, ...args)) as [
+          number,
+          ...string[],
+        ];
+      }
       const [status, earlier = "", overtook = "", ...fields] = reply;
       if (status === 0) return { status: "wait", head: earlier };
       if (status === 2) return { status: "done" };
+      if (status === 3) return { status: "cancelled" };
       return {
         status: "run",
         overtook: overtook || undefined,
@@ -97,12 +122,17 @@ export function createEventState(
       eventKey: string,
       outcome: EventOutcome,
       ledger?: AttemptLedger,
+      scheduled = false,
     ): Promise<string | undefined> {
       const k = keys.event(lane, eventKey);
-      const next = (await finish.run(
+      const script = scheduled && lane !== undefined ? finishScheduled : finish;
+      const stateKey =
+        scheduled && lane !== undefined ? [keys.scheduled(lane, eventKey).state] : [];
+      const next = (await script.run(
         k.lane,
         k.laneWaiting,
         k.ledger,
+        ...stateKey,
         eventKey,
         scriptOutcome[outcome],
         ttl[outcome],

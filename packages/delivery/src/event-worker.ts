@@ -19,6 +19,8 @@ import { createEventState } from "./event-state.ts";
 import { createEventHandler } from "./handle-event.ts";
 import { checkLineEventJob, InvalidJobError, isLineEventJob } from "./invalid-job.ts";
 import { createRedisBotStorage } from "./redis-bot-storage.ts";
+import { scheduledEventOf } from "./scheduled-item.ts";
+import { createSchedulerFactory } from "./scheduler.ts";
 import { steerError, unrecoverable } from "./steer-error.ts";
 import { stepAside } from "./step-aside.ts";
 import { noWorkerObserver, type WorkerObserver } from "./worker-observer.ts";
@@ -73,7 +75,14 @@ export function createEventWorker(options: EventWorkerOptions): Worker<LineEvent
   const now = options.now ?? Date.now;
   const observe = options.observe ?? noWorkerObserver;
   const channels = options.channels ?? singleChannel(requiredClient(options.client));
+  const schedulers = createSchedulerFactory({
+    redis: options.connection,
+    keys: options.keys,
+    now,
+    observe: (channel, outcome) => observe.scheduled(channel, outcome),
+  });
   const handleEvent = createEventHandler({
+    schedulers,
     bot: options.bot,
     channels,
     storage: options.storage ?? createRedisBotStorage(options.connection, options.keys),
@@ -121,7 +130,9 @@ export function createEventWorker(options: EventWorkerOptions): Worker<LineEvent
     // Its state in Redis is keyed by its channel too: two channels' events never share it.
     const eventKey = eventKeyOfJob(job);
     const started = now();
-    const waitedMs = started - job.data.receivedAt;
+    // A scheduled item arrives when it is due, however long ago it was scheduled.
+    const scheduled = scheduledEventOf(job.data) !== undefined;
+    const waitedMs = started - (scheduled ? event.timestamp : job.data.receivedAt);
     const replyDeadline = event.timestamp + options.replyTokenMaxAgeMs;
 
     // Sent in the same tick as the event's first script: one round trip for both.
@@ -130,8 +141,13 @@ export function createEventWorker(options: EventWorkerOptions): Worker<LineEvent
       now: started,
       force: waitedMs >= laneMaxWaitMs,
       replyDeadline,
+      scheduled,
     });
     if (begun.status === "done") return;
+    if (begun.status === "cancelled") {
+      log.debug("scheduled item cancelled: nothing to do");
+      return;
+    }
     if (begun.status === "wait") {
       log.debug({ blockedBy: begun.head }, "waiting for its turn");
       observe.laneWait();
@@ -154,6 +170,7 @@ export function createEventWorker(options: EventWorkerOptions): Worker<LineEvent
     }
 
     const ledger = begun.ledger;
+    if (scheduled && job.attemptsMade === 0) observe.scheduledLateness(channelOf(job), waitedMs);
     try {
       await handleEvent(job.data, log, ledger, job.attemptsMade + 1);
     } catch (error) {
@@ -169,11 +186,13 @@ export function createEventWorker(options: EventWorkerOptions): Worker<LineEvent
       if (final && !(steered instanceof UnrecoverableError) && error instanceof Error) {
         steered = unrecoverable(error);
       }
-      await end(lane, eventKey, final ? "dead_letter" : "retry", ledger, log);
+      await end(lane, eventKey, final ? "dead_letter" : "retry", ledger, log, scheduled);
+      if (scheduled && final) observe.scheduled(channelOf(job), "failed");
       if (steered instanceof Error) settled.add(steered);
       throw steered;
     }
-    await end(lane, eventKey, "ok", ledger, log);
+    await end(lane, eventKey, "ok", ledger, log, scheduled);
+    if (scheduled) observe.scheduled(channelOf(job), "sent");
   }
 
   async function end(
@@ -182,10 +201,11 @@ export function createEventWorker(options: EventWorkerOptions): Worker<LineEvent
     outcome: EventOutcome,
     ledger: AttemptLedger | undefined,
     log: Logger,
+    scheduled: boolean,
   ) {
     let next: string | undefined;
     try {
-      next = await state.finish(lane, eventKey, outcome, ledger);
+      next = await state.finish(lane, eventKey, outcome, ledger, scheduled);
     } catch (error) {
       // The attempt stays open in the ledger: whoever runs the event next treats its sends as
       // unknown rather than repeating them.
@@ -235,10 +255,16 @@ export function createEventWorker(options: EventWorkerOptions): Worker<LineEvent
     // Failed outside the handler (stalled too often, say): it still leaves its lane, so the
     // chat's later events go on.
     const lane = laneOf(job.data.destination, event.source);
-    void state.finish(lane, eventKeyOfJob(job), "dead_letter").then(wake, () => {});
+    const scheduled = scheduledEventOf(job.data) !== undefined;
+    void state
+      .finish(lane, eventKeyOfJob(job), "dead_letter", undefined, scheduled)
+      .then(wake, () => {});
   });
   worker.on("error", (error) => logger.warn({ err: error }, "worker error"));
-  worker.on("closed", () => void queue.close());
+  worker.on("closed", () => {
+    void queue.close();
+    void schedulers.close();
+  });
   return worker;
 }
 

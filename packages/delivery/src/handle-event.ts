@@ -4,6 +4,8 @@ import { eventKeyOf, type LineEventJob } from "@linefleet/store";
 import { chatIdOf } from "@linefleet/webhook";
 import type { ChannelResolver } from "./channel-resolver.ts";
 import { EventResponder } from "./responder.ts";
+import { pushedMessagesOf, scheduledEventOf } from "./scheduled-item.ts";
+import type { SchedulerFactory } from "./scheduler.ts";
 import type { SendLedger } from "./send-ledger.ts";
 import type { SendObserver } from "./send-observer.ts";
 import type { WorkerServices } from "./worker-services.ts";
@@ -17,6 +19,8 @@ interface EventHandlerOptions {
   services: WorkerServices;
   replyTokenMaxAgeMs: number;
   pushAfterUnknownReply: boolean;
+  /** Makes each run's scheduler (`ctx.pushLater`, `ctx.schedule`, `ctx.cancelLater`). */
+  schedulers: SchedulerFactory;
   /** Where each channel's sends are counted (metrics). */
   observeSends: (channel: string) => SendObserver;
   now: () => number;
@@ -40,10 +44,11 @@ export function createEventHandler(options: EventHandlerOptions) {
       channel: job.channel,
       destination,
     });
+    // Qualified by the channel: the retry keys of two channels' events never collide.
+    const eventKey = eventKeyOf(job.channel ?? "default", event.webhookEventId);
     const responder = new EventResponder(
       {
-        // Qualified by the channel: the retry keys of two channels' events never collide.
-        webhookEventId: eventKeyOf(job.channel ?? "default", event.webhookEventId),
+        webhookEventId: eventKey,
         timestamp: event.timestamp,
         // A replayed dead letter answers by push only.
         replyToken: replay ? undefined : event.replyToken,
@@ -59,7 +64,26 @@ export function createEventHandler(options: EventHandlerOptions) {
         observe: options.observeSends(channel.name),
       },
     );
+    const scheduled = scheduledEventOf(job);
+    const pushed = scheduled && pushedMessagesOf(scheduled);
+    if (pushed) {
+      // A `pushLater`: its messages go out as the handler's push would, 5 per batch, each batch a
+      // ledger position with its retry key; no middleware, no handler.
+      for (let start = 0; start < pushed.length; start += 5) {
+        const report = await responder.push(pushed.slice(start, start + 5));
+        log.info({ send: report, scheduledId: scheduled.scheduled.id }, "scheduled push sent");
+      }
+      return;
+    }
     await runBot(options.bot, {
+      scheduler: options.schedulers.forRun({
+        channel: job.channel ?? "default",
+        destination,
+        source: event.source,
+        runKey: eventKey,
+      }),
+      scheduledNames: options.bot.scheduledNames,
+      now: options.now,
       destination,
       event,
       channel,

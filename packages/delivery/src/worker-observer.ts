@@ -11,10 +11,21 @@ export interface WorkerObserver {
   laneWait(): void;
   /** The observer for one channel's sends. */
   sends(channel: string): SendObserver;
+  /** A scheduled item was scheduled, cancelled, ran to its end (sent) or failed for good. */
+  scheduled(channel: string, outcome: ScheduledOutcome): void;
+  /** How long after its due time a scheduled item started (its first attempt). */
+  scheduledLateness(channel: string, ms: number): void;
+  /** A recurring job's tick ran (ok) or failed (retry, or failed for good). */
+  recurringRun(job: string, outcome: EventOutcome): void;
 }
+
+export type ScheduledOutcome = "scheduled" | "cancelled" | "sent" | "failed";
 
 export const noWorkerObserver: WorkerObserver = {
   eventProcessed() {},
   laneWait() {},
   sends: () => noSendObserver,
+  scheduled() {},
+  scheduledLateness() {},
+  recurringRun() {},
 };

@@ -1,5 +1,6 @@
 import type { SendObserver, WorkerObserver } from "@linefleet/delivery";
 import { Counter, Histogram, type Registry } from "prom-client";
+import { createScheduleMetrics } from "./schedule-metrics.ts";
 
 /** The worker's counters and histograms, as the observer the event worker reports to. */
 export function createWorkerMetrics(registry: Registry): WorkerObserver {
@@ -58,6 +59,7 @@ export function createWorkerMetrics(registry: Registry): WorkerObserver {
     };
   }
   return {
+    ...createScheduleMetrics(registry),
     eventProcessed: (channel, type, outcome) => processed.inc({ channel, type, outcome }),
     laneWait: () => laneWaits.inc(),
     sends(channel) {

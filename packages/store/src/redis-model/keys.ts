@@ -9,6 +9,7 @@
  * share a slot with the shard queue's BullMQ keys. A lane still has one tag for all its keys.
  */
 import { bullKey, dedupeKey, EVENTS_QUEUE_NAME } from "./queue.ts";
+import { RECURRING_QUEUE_NAME } from "./scheduled.ts";
 import { shardLayout } from "./shards.ts";
 import { assertPlainPrefix, hashTag } from "./tags.ts";
 
@@ -35,6 +36,9 @@ export function redisKeys(prefix: string, { shards = 1, cluster = false }: Redis
    */
   const ledger = (lane: string | undefined, eventKey: string) =>
     lane === undefined ? ofLane("ledger", eventKey) : `${ofLane("ledger", lane)}:${eventKey}`;
+  /** Untagged (one shard on one Redis), every shard's due set is the one key. */
+  const scheduledDue = (shard: number) =>
+    layout.tagged ? `${prefix}:scheduled-due:${layout.tag(shard)}` : `${prefix}:scheduled-due`;
   return {
     prefix,
     layout,
@@ -72,6 +76,23 @@ export function redisKeys(prefix: string, { shards = 1, cluster = false }: Redis
         ledger: ledger(laneOfEvent, eventKey),
       };
     },
+    /**
+     * The keys of one scheduled item (scheduled.ts), all in its chat's slot: the event keys (lane,
+     * waiting set, ledger, by the item's key), its state (string) and its shard's due set.
+     */
+    scheduled: (laneOfItem: string, itemKey: string) => ({
+      lane: lane(laneOfItem),
+      laneWaiting: laneWaiting(laneOfItem),
+      ledger: ledger(laneOfItem, itemKey),
+      state: `${ofLane("scheduled", laneOfItem)}:${itemKey}`,
+      due: scheduledDue(layout.shardOfLane(laneOfItem)),
+    }),
+    /** A shard's pending scheduled items (sorted set: item key → due ms), in the shard's slot. */
+    scheduledDue,
+    /** The queue of the recurring jobs' ticks (BullMQ job schedulers); tagged when queues are. */
+    recurringQueueName: layout.tagged
+      ? `${RECURRING_QUEUE_NAME}-${hashTag(RECURRING_QUEUE_NAME)}`
+      : RECURRING_QUEUE_NAME,
     /** A chat's bot session (string or hash, the bot runtime's choice), in its lane's slot. */
     session: (lane: string) => ofLane("session", lane),
     /**
@@ -117,6 +138,14 @@ export {
   READ_QUEUE_DEPTH,
 } from "./queue.ts";
 export { RATE_ACQUIRE } from "./rate-limit.ts";
+export {
+  BEGIN_SCHEDULED,
+  CANCEL_SCHEDULED,
+  FINISH_SCHEDULED,
+  SCHEDULE_ITEM,
+  SCHEDULED_DONE_TTL_SECONDS,
+  SCHEDULED_STATE_GRACE_SECONDS,
+} from "./scheduled.ts";
 export type { ScriptSpec } from "./script.ts";
 export { SESSION_COMMIT, SESSION_TTL_SECONDS } from "./sessions.ts";
 export {
