@@ -17,12 +17,14 @@ import { createLogger } from "@linefleet/log";
 import {
   createRegistry,
   createWorkerMetrics,
+  registerConversationGauge,
   registerQueueGauges,
   serveMetrics,
 } from "@linefleet/metrics";
 import {
   assertRedisKeepsKeys,
   checkShardCountOrExit,
+  createConversationCounter,
   createQueueDepthReader,
   createWorkerConnection,
   redisKeys,
@@ -76,6 +78,7 @@ const resolver = exitOnConfigError(() =>
 
 const registry = createRegistry();
 registerQueueGauges(registry, { readDepth: createQueueDepthReader(redis, keys) });
+registerConversationGauge(registry, { countActive: createConversationCounter(redis, keys) });
 const observe = createWorkerMetrics(registry);
 
 const bot = await loadBot(env.BOT_MODULE).catch(exitWithConfigError);

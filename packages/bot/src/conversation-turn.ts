@@ -11,6 +11,23 @@ import { type ReplayMode, type ReplayOutcome, replayConversation } from "./conve
 import { ContextUsageError } from "./errors.ts";
 import { matchRegExp } from "./matchers.ts";
 import type { Responder } from "./responder.ts";
+import type { ScheduledEvent } from "./schedule.ts";
+
+/**
+ * The scheduled handler a conversation's timeout runs as (reserved: `bot.onSchedule` with this
+ * name is never reached). Its data names the conversation and the wait it is for.
+ */
+export const CONVERSATION_TIMEOUT = "linefleet.conversation-timeout";
+
+/**
+ * What a timeout carries: which conversation (its name, and the event that entered it, so a
+ * conversation entered again is not timed out by its predecessor's timeout), and which wait.
+ */
+export interface ConversationTimeoutData {
+  name: string;
+  entered: string;
+  wait: number;
+}
 
 // biome-ignore lint/suspicious/noExplicitAny: a conversation of any session type
 type AnyContext = BotContext<any, any>;
@@ -23,10 +40,7 @@ export interface ConversationRegistry {
 }
 
 /** Where a turn's conversation waits with a timeout; the runtime's scheduled work arms it. */
-export interface ConversationTimeout {
-  name: string;
-  /** The wait it is for (`ConversationLog.waits`). */
-  wait: number;
+export interface ConversationTimeout extends ConversationTimeoutData {
   /** Epoch ms. */
   at: number;
 }
@@ -82,6 +96,15 @@ export class ConversationTurn {
   async offer(context: AnyContext): Promise<"taken" | "routes"> {
     const log = this.#log;
     const event = context.event as WebhookEvent;
+    if ((event.type as string) === "scheduled") {
+      const { scheduled } = event as unknown as ScheduledEvent;
+      if (scheduled.name !== CONVERSATION_TIMEOUT) return "routes";
+      const due = scheduled.data as ConversationTimeoutData;
+      if (log?.name === due.name && log.entered.webhookEventId === due.entered) {
+        await this.#timeOut(log, context, due.wait);
+      }
+      return "taken";
+    }
     if (!log || event.mode === "standby") return "routes";
     if (event.type !== "message" && event.type !== "postback") return "routes";
     const { cancel = "/cancel" } = this.#options.registry.options;
@@ -122,13 +145,12 @@ export class ConversationTurn {
 
   /**
    * Runs the pending wait's `otherwise` and ends the conversation, if it still waits at `wait`.
-   * False when it moved on (or ended) since: the timeout is stale and does nothing.
+   * A timeout of a wait it moved on from (answered, or a conversation entered since) does nothing.
    */
-  async timeOut(context: AnyContext, wait: number): Promise<boolean> {
-    const log = this.#log;
-    if (!log || log.waits !== wait) return false;
-    const outcome = await this.#replay(log, "timeout", context);
-    return outcome?.kind === "ended" && outcome.how === "timed-out";
+  async #timeOut(log: ConversationLog, context: AnyContext, wait: number): Promise<void> {
+    if (log.waits !== wait) return;
+    context.log.info({ conversation: log.name }, "conversation timed out");
+    await this.#replay(log, "timeout", context);
   }
 
   /** Replays `log`; undefined when the conversation could not be replayed (it is then dropped). */
@@ -168,7 +190,7 @@ export class ConversationTurn {
       if (at === undefined) delete this.#log.timeoutAt;
       else {
         this.#log.timeoutAt = at;
-        this.timeout = { name: log.name, wait: waits, at };
+        this.timeout = { name: log.name, entered: log.entered.webhookEventId, wait: waits, at };
       }
       this.#changed = true;
     } else if (outcome.kind === "ended") {

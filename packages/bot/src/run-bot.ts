@@ -1,7 +1,11 @@
 import { chatIdOf, type WebhookEvent } from "@linefleet/webhook";
 import type { Bot } from "./bot.ts";
 import type { BotContext } from "./context.ts";
-import { ConversationTurn } from "./conversation-turn.ts";
+import {
+  CONVERSATION_TIMEOUT,
+  type ConversationTimeoutData,
+  ConversationTurn,
+} from "./conversation-turn.ts";
 import { createContext, type EventRun } from "./create-context.ts";
 import { ContextUsageError, SessionConflictError } from "./errors.ts";
 import type { StoredSession } from "./storage.ts";
@@ -75,6 +79,17 @@ export async function runBot(bot: Bot<any, any>, run: BotRun): Promise<void> {
   const outcome = await bot.dispatch(context, turn);
 
   if (outcome === "caught" || !chat || !loaded) return;
+  if (turn?.timeout) {
+    // Armed before the session is saved: a run that dies between the two leaves a timeout whose
+    // wait was never stored, which does nothing. A retried run arms nothing twice (the
+    // scheduler's ids follow the run and the call's position).
+    if (!run.scheduler) {
+      throw new ContextUsageError("a wait's timeoutMs needs a runtime that keeps a schedule");
+    }
+    const { at, ...timeout } = turn.timeout;
+    const data: ConversationTimeoutData = timeout;
+    await run.scheduler.schedule(at, { kind: "handler", name: CONVERSATION_TIMEOUT, data });
+  }
   const after = sessionOptions ? JSON.stringify(context.session ?? null) : before;
   const conversation = turn?.write;
   if (after === before && conversation === undefined) return;
