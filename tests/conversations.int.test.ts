@@ -1,4 +1,11 @@
-import { type BotTest, startBotTest } from "@linefleet/test-support";
+import { setTimeout as sleep } from "node:timers/promises";
+import {
+  type BotTest,
+  scrape,
+  startBotTest,
+  waitFor,
+  workerMetricsUrl,
+} from "@linefleet/test-support";
 import { afterEach, describe, expect, inject, it } from "vitest";
 
 const BOT = "tests/bots/signup-conversation.ts";
@@ -14,6 +21,17 @@ function handlerOf(test: BotTest, webhookEventId: string) {
         line.msg === "answer sent",
     ),
   );
+}
+
+/** A metric summed over the worker processes still running. */
+async function fleetMetric(test: BotTest, name: string, labels?: Record<string, string>) {
+  const running = test.stack.workers.filter(
+    (worker) => worker.child.exitCode === null && worker.child.signalCode === null,
+  );
+  const scrapes = await Promise.all(
+    running.map(async (worker) => scrape(`${await workerMetricsUrl(worker)}/metrics`)),
+  );
+  return scrapes.map((one) => one.value(name, labels));
 }
 
 describe("conversations on worker processes", () => {
@@ -41,8 +59,12 @@ describe("conversations on worker processes", () => {
     expect(texts(await bob.says("ping"))).toEqual(["pong"]);
     expect(texts(await bob.says("Bob"))).toEqual(["echo: Bob"]);
 
-    // Two answers sent at once are taken one after the other, in the order they were sent.
-    await Promise.all([alice.says("30"), alice.says("pro")]);
+    // Two answers sent at once are taken one after the other, in the order they were sent. (A
+    // chat's order is its events' timestamps, in ms: the second is sent a few ms later, so they
+    // differ, as two messages a person types always do.)
+    const aged = alice.says("30");
+    await sleep(5);
+    await Promise.all([aged, alice.says("pro")]);
     expect(await test.session(alice.id)).toEqual({
       profile: { name: "Alice", age: 30, plan: "pro" },
     });
@@ -60,6 +82,30 @@ describe("conversations on worker processes", () => {
     expect(texts(await carol.says("/cancel"))).toEqual(["Cancelled."]);
     expect(texts(await carol.says("31"))).toEqual(["echo: 31"]);
     expect(await test.session(carol.id)).toEqual({});
+  });
+
+  it("end by a wait's timeout with its otherwise, counted in the metrics", async () => {
+    test = await startBotTest({ bot: BOT, redisUrl: inject("redisUrl"), workers: 2 });
+    const erin = test.user("Erin");
+    const frank = test.user("Frank");
+    // Frank has ten minutes to answer, Erin one second.
+    expect(texts(await frank.says("/quiz 600000"))).toEqual(["Capital of France?"]);
+    expect(texts(await erin.says("/quiz 1000"))).toEqual(["Capital of France?"]);
+    const erinId = erin.id;
+    await waitFor(
+      () => test?.answers(erinId).some((answer) => answer.text === "Too slow: it was Paris."),
+      { timeoutMs: 20_000, what: "the timeout's otherwise" },
+    );
+    // Over: the answer goes to the routes.
+    expect(texts(await erin.says("Paris"))).toEqual(["echo: Paris"]);
+    // Every worker reads the same index: one chat (Frank's) waits for an answer.
+    expect(await fleetMetric(test, "linefleet_conversations_active")).toEqual([1, 1]);
+    expect(texts(await frank.says("paris"))).toEqual(["Right!"]);
+    const timedOut = await fleetMetric(test, "linefleet_conversations_timed_out_total", {
+      conversation: "quiz",
+    });
+    expect(timedOut.reduce((sum, count) => sum + count, 0)).toBe(1);
+    expect(await fleetMetric(test, "linefleet_conversations_active")).toEqual([0, 0]);
   });
 
   it("finish a step once when its worker is killed mid-step, after it answered", async () => {

@@ -1,7 +1,8 @@
 import { createBot } from "@linefleet/bot";
 
 /**
- * A three-step sign-up conversation, and a route for everyone else. With `STALL_AFTER=<text>` in
+ * A three-step sign-up conversation, a quiz whose answer times out (`/quiz <ms>`, default 1 s),
+ * and a route for everyone else. With `STALL_AFTER=<text>` in
  * its environment, a worker stalls for good right after answering that text (so a test can kill
  * it mid-step, once the answer is sent and before the event is done).
  */
@@ -19,7 +20,16 @@ export const bot = createBot<{ profile?: { name: string; age: number; plan: stri
       await new Promise(() => {});
     }
   })
+  .conversation("quiz", async (conv, ctx) => {
+    await ctx.reply("Capital of France?");
+    const answer = await conv.waitFor(/paris/i, {
+      timeoutMs: (conv.args as { timeoutMs: number }).timeoutMs,
+      otherwise: (late) => late.reply("Too slow: it was Paris."),
+    });
+    await answer.reply("Right!");
+  })
   .command("signup", (ctx) => ctx.enter("signup"))
+  .command("quiz", (ctx, ms) => ctx.enter("quiz", { timeoutMs: Number(ms) || 1_000 }))
   .command("cancel", (ctx) => ctx.reply("Cancelled."))
   .onText("ping", (ctx) => ctx.reply("pong"))
   .onText((ctx, text) => ctx.reply(`echo: ${text}`));

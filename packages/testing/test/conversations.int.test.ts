@@ -1,6 +1,6 @@
 import { createBot } from "@linefleet/bot";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { type BotTest, startBotTest } from "../src/index.ts";
+import { type BotTest, startBotTest, waitFor, waitForIdle } from "../src/index.ts";
 
 interface Profile {
   name?: string;
@@ -36,7 +36,16 @@ function conversationBot() {
       const guess = await conv.waitFor("tell");
       await guess.reply(`It was ${secret}; args ${JSON.stringify(conv.args)}`);
     })
+    .conversation("quiz", async (conv, ctx) => {
+      await ctx.reply("Capital of France?");
+      const answer = await conv.waitFor(/paris/i, {
+        timeoutMs: 300,
+        otherwise: (late) => late.reply("Too slow: it was Paris."),
+      });
+      await answer.reply("Right!");
+    })
     .command("signup", (ctx) => ctx.enter("signup"))
+    .command("quiz", (ctx) => ctx.enter("quiz"))
     .command("dice", (ctx) => ctx.enter("dice", { round: 1 }))
     .command("cancel", (ctx) => ctx.reply("Nothing to cancel now."))
     .onText((ctx, text) => ctx.reply(`echo: ${text}`));
@@ -86,6 +95,26 @@ describe("conversations, through the test kit", () => {
     await dave.says("/dice");
     const [told] = texts(await dave.says("tell"));
     expect(told).toMatch(/^It was \d+; args \{"round":1\}$/);
+  });
+
+  it("ends a wait that times out with its otherwise", async () => {
+    const gina = test.user("Gina");
+    expect(texts(await gina.says("/quiz"))).toEqual(["Capital of France?"]);
+    await waitFor(() => test.answers(gina.id).some((a) => a.text === "Too slow: it was Paris."), {
+      timeoutMs: 15_000,
+      what: "the timeout's otherwise",
+    });
+    expect(texts(await gina.says("Paris"))).toEqual(["echo: Paris"]);
+  });
+
+  it("does nothing when the wait was answered before its timeout", async () => {
+    const hal = test.user("Hal");
+    await hal.says("/quiz");
+    expect(texts(await hal.says("paris"))).toEqual(["Right!"]);
+    // The timeout's job runs (nothing is left delayed), and finds the wait answered.
+    await waitForIdle(inject("redisUrl"), test.prefix);
+    expect(texts(test.answers(hal.id))).toEqual(["Capital of France?", "Right!"]);
+    expect(texts(await hal.says("paris"))).toEqual(["echo: paris"]);
   });
 
   it("keeps each chat's conversation to itself", async () => {
