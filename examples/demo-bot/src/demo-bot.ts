@@ -3,6 +3,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { createBot } from "@linefleet/bot";
 import { messageLogOf } from "./message-log.ts";
 import { flexCard, help, plansMenu, sizeQuestion, sizes, withCommands } from "./messages.ts";
+import { signup } from "./signup.ts";
 
 /** What the demo keeps per chat. */
 export interface DemoSession {
@@ -10,6 +11,8 @@ export interface DemoSession {
   /** Set while the bot waits for the answer to "which size?". */
   ordering: boolean;
   coffees: number;
+  /** Who signed up (the `signup` conversation). */
+  member?: { name: string; age: number };
 }
 
 export interface DemoBotOptions {
@@ -51,7 +54,12 @@ export function createDemoBot(options: DemoBotOptions = {}) {
         ),
       )
       .on("join", (ctx) => ctx.reply("Hello everyone! Mention me and I answer."))
+      .conversation("signup", signup)
       .onText("help", (ctx) => ctx.reply(withCommands({ type: "text", text: help })))
+      .onText("signup", (ctx) => ctx.enter("signup"))
+      .command("cancel", (ctx) => ctx.reply("Stopped. Say help to see what I do."), {
+        prefixes: ["/"],
+      })
       .onText("menu", (ctx) => ctx.reply(plansMenu))
       .onText("flex", (ctx) => ctx.reply(flexCard))
       .onText("order", (ctx) => {
