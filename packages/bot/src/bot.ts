@@ -487,6 +487,8 @@ async function compose(
 export function createBot(): Bot;
 /** A bot with a typed per-chat session: `createBot({ session: { initial: (): S => … } })`. */
 export function createBot<S>(options: BotOptions<S> & { session: SessionOptions<S> }): Bot<S>;
+/** A bot without sessions, with options (`conversations`). */
+export function createBot(options: Omit<BotOptions<undefined>, "session">): Bot;
 export function createBot<S>(options: BotOptions<S> = {}): Bot<S> {
   return new Bot<S>(options);
 }
