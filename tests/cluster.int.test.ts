@@ -212,6 +212,73 @@ describe(`on a Redis Cluster (3 masters, 3 replicas), QUEUE_SHARDS=${SHARDS}`, (
     }
   });
 
+  it("runs scheduled pushes once, in order, on every shard, and never a cancelled one (QUEUE_SHARDS=3)", async () => {
+    const chats = 12;
+    const emulator = createEmulator({
+      channelSecret: "cluster-channel-secret",
+      channelAccessToken: "cluster-channel-access-token",
+      users: Array.from({ length: chats }, (_, i) => ({ displayName: `user ${i}` })),
+    });
+    await emulator.listen({ port: 0, host: "127.0.0.1" });
+    const stack = await startStack({
+      redisUrl: "redis://127.0.0.1",
+      lineApiUrl: emulator.url,
+      channelSecret: emulator.channelSecret,
+      channelAccessToken: emulator.channelAccessToken,
+      workers: 1,
+      env: { REDIS_CLUSTER_NODES: cluster.seeds, QUEUE_SHARDS: "3", LOG_LEVEL: "warn" },
+      workerEnv: { BOT_MODULE: "tests/bots/scheduled-waves.ts", LOG_LEVEL: "info" },
+    });
+    stopOther = async () => {
+      await stack.stop();
+      await emulator.close();
+    };
+    emulator.configure({ webhookUrl: `${stack.ingressUrl}/webhook` });
+    const users = emulator.state().users.map((user) => user.userId);
+    const start = Date.now() + 3_000;
+    emulator.sendEvents({
+      events: users.map((from, chat) => ({
+        type: "text" as const,
+        from,
+        text: `plan ${chat} ${start} 500`,
+      })),
+    });
+    emulator.sendEvents({
+      events: users.map((from) => ({ type: "text" as const, from, text: "cancel" })),
+    });
+    const pushes = (user: string) =>
+      emulator
+        .messages(user)
+        .filter((message) => message.from === "bot" && message.via === "push")
+        .map((message) => String(message.message.text).split("@")[0]);
+    // Four pushes a chat; the cancelled one was due before the last.
+    await waitFor(() => users.every((user) => pushes(user).length >= 4), {
+      timeoutMs: 30_000,
+      what: "every scheduled push",
+    });
+    users.forEach((user, chat) => {
+      expect(pushes(user)).toEqual([0, 1, 2, 3].map((i) => `${chat}:${i}`));
+    });
+    // The items' states, spread over the shards: 4 sent and 1 cancelled per chat, on 3 masters.
+    const states: string[] = [];
+    for (const master of await cluster.masters()) {
+      const node = new Redis(master.port, "127.0.0.1");
+      try {
+        let cursor = "0";
+        do {
+          const [next, found] = await node.scan(cursor, "MATCH", `${stack.prefix}:scheduled:*`);
+          cursor = next;
+          for (const key of found) states.push(`${master.port} ${await node.get(key)}`);
+        } while (cursor !== "0");
+      } finally {
+        node.disconnect();
+      }
+    }
+    expect(states.filter((state) => state.endsWith(" sent"))).toHaveLength(chats * 4);
+    expect(states.filter((state) => state.endsWith(" cancelled"))).toHaveLength(chats);
+    expect(new Set(states.map((state) => state.split(" ")[0])).size).toBe(3);
+  });
+
   it("answers every event once, keeps each chat's order, and uses every master", async () => {
     fleet = await startFleet(60);
     const f = fleet;

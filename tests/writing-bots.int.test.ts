@@ -273,6 +273,58 @@ const scenarios: Scenario[] = [
         expect(texts(await test.user("Alice").says("help"))).toEqual(["help"]);
       }),
   },
+  {
+    snippets: ["remind me in"],
+    run: async (load) =>
+      withBot(await load("remind me in"), async (test) => {
+        const alice = test.user("Alice");
+        expect(texts(await alice.says("remind me in 5 min"))).toEqual([
+          'OK, in 5 min. Say "cancel" to cancel it.',
+        ]);
+        await test.clock.advance(5 * 60_000);
+        expect(test.answers(alice.id).at(-1)).toMatchObject({
+          via: "push",
+          text: "Time's up: your reminder!",
+        });
+        expect(texts(await alice.says("cancel"))).toEqual(["Already sent."]);
+        await alice.says("remind me in 1 min");
+        expect(texts(await alice.says("cancel"))).toEqual(["Cancelled."]);
+        await test.clock.advance(60_000);
+        // (Answers are pushes now: the workers' clock is ahead of LINE's, so reply tokens are old.)
+        const reminders = test
+          .answers(alice.id)
+          .filter((answer) => answer.text?.startsWith("Time's up"));
+        expect(reminders).toHaveLength(1);
+        expect(texts(await test.user("Bob").says("cancel"))).toEqual(["Nothing to cancel."]);
+      }),
+  },
+  {
+    snippets: ['onSchedule<{ item: string }>("ready"'],
+    run: async (load) =>
+      withBot(await load('onSchedule<{ item: string }>("ready"'), async (test) => {
+        const alice = test.user("Alice");
+        expect(texts(await alice.says("order latte"))).toEqual(["One latte, ready in 5 minutes."]);
+        await test.clock.advance(5 * 60_000);
+        expect(test.answers(alice.id).at(-1)).toMatchObject({
+          via: "push",
+          text: "Your latte is ready (coffee #1).",
+        });
+        expect(await test.session(alice.id)).toEqual({ coffees: 1 });
+      }),
+  },
+  {
+    snippets: ['every("morning-report"'],
+    run: async (load) =>
+      withBot(await load('every("morning-report"'), async (test) => {
+        const alice = test.user("Alice");
+        await alice.says("subscribe");
+        // A day passes: one 9 o'clock in Tokyo, one report.
+        await test.clock.advance(24 * 60 * 60_000);
+        const pushed = test.answers(alice.id).filter((answer) => answer.text?.startsWith("Report"));
+        expect(pushed).toHaveLength(1);
+        expect(pushed[0]?.text).toMatch(/^Report for \d{4}-\d{2}-\d{2}: all good\.$/);
+      }),
+  },
 ];
 
 let dir = "";

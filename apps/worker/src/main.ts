@@ -19,6 +19,7 @@ import {
   createWorkerMetrics,
   registerConversationGauge,
   registerQueueGauges,
+  registerScheduleGauges,
   serveMetrics,
 } from "@linefleet/metrics";
 import {
@@ -26,6 +27,7 @@ import {
   checkShardCountOrExit,
   createConversationCounter,
   createQueueDepthReader,
+  createScheduledDepthReader,
   createWorkerConnection,
   redisKeys,
   shareConcurrency,
@@ -78,6 +80,7 @@ const resolver = exitOnConfigError(() =>
 
 const registry = createRegistry();
 registerQueueGauges(registry, { readDepth: createQueueDepthReader(redis, keys) });
+registerScheduleGauges(registry, { readPending: createScheduledDepthReader(redis, keys) });
 registerConversationGauge(registry, { countActive: createConversationCounter(redis, keys) });
 const observe = createWorkerMetrics(registry);
 

@@ -27,6 +27,8 @@ export const help = [
   "• profile: your profile (cached)",
   "• many: seven messages (five by reply, two by push)",
   "• unsend a message: I forget it",
+  "• remind me in 1 min: a reminder pushed later (cancel reminder)",
+  "• subscribe: news from a recurring job, when DEMO_NEWS_EVERY_MS is set",
 ].join("\n");
 
 export const plansMenu: Message = {

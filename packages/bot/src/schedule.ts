@@ -54,6 +54,8 @@ export interface ScheduledEvent {
     readonly name: string;
     /** When it was scheduled (epoch ms). */
     readonly scheduledAt: number;
+    /** Its place among the items the run that scheduled it scheduled (0, 1, …). */
+    readonly position: number;
     readonly data: unknown;
   };
 }

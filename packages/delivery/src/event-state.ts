@@ -60,12 +60,18 @@ export function createEventState(
         now,
         force,
         replyDeadline,
-        scheduled = false,
-      }: { now: number; force: boolean; replyDeadline: number; scheduled?: boolean },
+        scheduled,
+      }: {
+        now: number;
+        force: boolean;
+        replyDeadline: number;
+        /** A scheduled item's lane score (scheduled-item.ts); undefined for an event. */
+        scheduled?: number | undefined;
+      },
     ): Promise<Begun> {
       const args = [eventKey, now, LEDGER_TTL_SECONDS, force ? "1" : "0"];
       let reply: [number, ...string[]];
-      if (scheduled && lane !== undefined) {
+      if (scheduled !== undefined && lane !== undefined) {
         const k = keys.scheduled(lane, eventKey);
         reply = (await beginScheduled.run(
           k.lane,
@@ -75,6 +81,7 @@ export function createEventState(
           k.due,
           ...args,
           LEDGER_TTL_SECONDS,
+          scheduled,
         )) as [number, ...string[]];
       } else {
         const k = keys.event(lane, eventKey);

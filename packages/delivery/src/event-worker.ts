@@ -19,7 +19,7 @@ import { createEventState } from "./event-state.ts";
 import { createEventHandler } from "./handle-event.ts";
 import { checkLineEventJob, InvalidJobError, isLineEventJob } from "./invalid-job.ts";
 import { createRedisBotStorage } from "./redis-bot-storage.ts";
-import { scheduledEventOf } from "./scheduled-item.ts";
+import { laneScoreOf, scheduledEventOf } from "./scheduled-item.ts";
 import { createSchedulerFactory } from "./scheduler.ts";
 import { steerError, unrecoverable } from "./steer-error.ts";
 import { stepAside } from "./step-aside.ts";
@@ -132,7 +132,8 @@ export function createEventWorker(options: EventWorkerOptions): Worker<LineEvent
     const eventKey = eventKeyOfJob(job);
     const started = now();
     // A scheduled item arrives when it is due, however long ago it was scheduled.
-    const scheduled = scheduledEventOf(job.data) !== undefined;
+    const scheduledEvent = scheduledEventOf(job.data);
+    const scheduled = scheduledEvent !== undefined;
     const waitedMs = started - (scheduled ? event.timestamp : job.data.receivedAt);
     const replyDeadline = event.timestamp + options.replyTokenMaxAgeMs;
 
@@ -142,7 +143,7 @@ export function createEventWorker(options: EventWorkerOptions): Worker<LineEvent
       now: started,
       force: waitedMs >= laneMaxWaitMs,
       replyDeadline,
-      scheduled,
+      scheduled: scheduledEvent && laneScoreOf(scheduledEvent),
     });
     if (begun.status === "done") return;
     if (begun.status === "cancelled") {

@@ -1,4 +1,4 @@
-export { createChannelResolver } from "./channel-resolver.ts";
+export { createChannelResolver, singleChannel } from "./channel-resolver.ts";
 export { createDeadLetters } from "./dead-letters.ts";
 export { createEventWorker } from "./event-worker.ts";
 export {

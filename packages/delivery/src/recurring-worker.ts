@@ -34,7 +34,7 @@ const tickJobOptions = {
 } as const;
 
 /** A tick's id: the same one BullMQ's job scheduler gives the tick's job. */
-export const tickIdOf = (job: string, at: number) => `repeat:${job}:${at}`;
+const tickIdOf = (job: string, at: number) => `repeat:${job}:${at}`;
 
 /** BullMQ's repeat options for a recurring schedule. */
 export function repeatOptionsOf(schedule: RecurringSchedule): Omit<RepeatOptions, "key"> {

@@ -37,6 +37,8 @@ export const scheduledJobIdOf = (channel: string, id: string) =>
 
 export interface ScheduledItemInput {
   id: string;
+  /** Its place among the items its run scheduled (0, 1, …). */
+  position: number;
   channel: string;
   destination: string;
   source: EventSource;
@@ -59,6 +61,7 @@ export function scheduledJobOf(input: ScheduledItemInput): { jobId: string; data
       id: input.id,
       name: work.kind === "handler" ? work.name : "",
       scheduledAt: input.scheduledAt,
+      position: input.position,
       data: work.kind === "handler" ? work.data : ({ messages: work.messages } satisfies PushData),
     },
   };
@@ -80,6 +83,15 @@ export function scheduledEventOf(job: LineEventJob): ScheduledEvent | undefined 
     return undefined;
   }
   return event as ScheduledEvent;
+}
+
+/**
+ * Where an item enters its chat's lane: its due time, as an event's timestamp, plus a thousandth
+ * of a ms per place among its run's items, so two items one handler scheduled for the same moment
+ * keep their call order (a double still tells thousandths apart at today's epoch ms).
+ */
+export function laneScoreOf(event: ScheduledEvent): number {
+  return event.timestamp + Math.min(event.scheduled.position, 999) / 1000;
 }
 
 /** The messages of a `pushLater` item; undefined for a handler's item. */

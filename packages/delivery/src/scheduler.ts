@@ -70,7 +70,8 @@ export function createSchedulerFactory(options: SchedulerFactoryOptions) {
     let position = 0;
     return {
       async schedule(dueAt, work) {
-        const id = scheduledItemId(run.runKey, position++);
+        const place = position++;
+        const id = scheduledItemId(run.runKey, place);
         const itemKey = scheduledItemKey(run.channel, id);
         const k = keys.scheduled(lane, itemKey);
         const scheduledAt = now();
@@ -82,6 +83,7 @@ export function createSchedulerFactory(options: SchedulerFactoryOptions) {
         if (earlier !== null && earlier !== "pending") return { id };
         const { jobId, data } = scheduledJobOf({
           id,
+          position: place,
           channel: run.channel,
           destination: run.destination,
           source,

@@ -14,4 +14,5 @@ export { type MetricsServerOptions, serveMetrics } from "./metrics-server.ts";
 export { type QueueGaugeOptions, registerQueueGauges } from "./queue-gauges.ts";
 export { answerReadiness, type ReadinessAnswer, type ReadinessOptions } from "./readiness.ts";
 export { createRegistry } from "./registry.ts";
+export { registerScheduleGauges, type ScheduleGaugeOptions } from "./schedule-metrics.ts";
 export { createWorkerMetrics } from "./worker-metrics.ts";

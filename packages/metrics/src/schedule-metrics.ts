@@ -1,5 +1,6 @@
 import type { WorkerObserver } from "@linefleet/delivery";
-import { Counter, Histogram, type Registry } from "prom-client";
+import { withTimeout } from "@linefleet/errors";
+import { Counter, Gauge, Histogram, type Registry } from "prom-client";
 
 /** How late a scheduled item may start and still count as on time. */
 const LATE_AFTER_MS = 1_000;
@@ -55,4 +56,55 @@ export function createScheduleMetrics(registry: Registry): ScheduleObserver {
       else failures.inc({ job, outcome });
     },
   };
+}
+
+export interface ScheduleGaugeOptions {
+  /**
+   * Reads how many scheduled items wait, and how many of them are more than `lateMs` past due
+   * (fleet-wide, every shard); called once per scrape, never on the hot path.
+   */
+  readPending(lateMs: number): Promise<{ pending: number; overdue: number }>;
+  /** A read slower than this is given up: the scrape goes on without these gauges. */
+  timeoutMs?: number;
+}
+
+/**
+ * Gauges of the scheduled items still to run, read from Redis when Prometheus scrapes. Every
+ * worker reports the same items: aggregate with max(), not sum().
+ */
+export function registerScheduleGauges(registry: Registry, options: ScheduleGaugeOptions): void {
+  const timeoutMs = options.timeoutMs ?? 1_000;
+  let pending: Promise<{ pending: number; overdue: number } | undefined> | undefined;
+  function read() {
+    if (!pending) {
+      pending = withTimeout(options.readPending(LATE_AFTER_MS), timeoutMs, "scheduled items read")
+        .catch(() => undefined)
+        .finally(() => {
+          setImmediate(() => {
+            pending = undefined;
+          });
+        });
+    }
+    return pending;
+  }
+  new Gauge({
+    name: "linefleet_scheduled_pending",
+    help: "Scheduled items not yet started (pushLater, schedule), fleet-wide.",
+    registers: [registry],
+    async collect() {
+      const counts = await read();
+      this.reset();
+      if (counts) this.set(counts.pending);
+    },
+  });
+  new Gauge({
+    name: "linefleet_scheduled_overdue",
+    help: "Scheduled items not yet started more than 1 s after their due time (workers down or busy).",
+    registers: [registry],
+    async collect() {
+      const counts = await read();
+      this.reset();
+      if (counts) this.set(counts.overdue);
+    },
+  });
 }

@@ -70,6 +70,7 @@ export {
   TOKEN_LOCK_RELEASE,
   tokenTtlMs,
 } from "./redis-model/keys.ts";
+export { createScheduledDepthReader } from "./scheduled-depth.ts";
 export { defineScript, type RedisScript, type ScriptArg } from "./scripts.ts";
 export {
   checkShardCountOrExit,

@@ -1,7 +1,13 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Bot } from "@linefleet/bot";
 import { loadBotModule } from "@linefleet/bot-loader";
-import { createEventWorker, createRedisBotStorage } from "@linefleet/delivery";
+import {
+  createEventWorker,
+  createRecurringWorker,
+  createRedisBotStorage,
+  type RecurringWorker,
+  singleChannel,
+} from "@linefleet/delivery";
 import {
   type ChatMessage,
   createEmulator,
@@ -14,7 +20,8 @@ import { createLogger } from "@linefleet/log";
 import type { RedisConnection } from "@linefleet/store";
 import { createWorkerConnection, jobIdFor, redisKeys } from "@linefleet/store";
 import type { EventSource } from "@linefleet/webhook";
-import type { Worker } from "bullmq";
+import { Queue, type Worker } from "bullmq";
+import { ticksBetween } from "./recurring-ticks.ts";
 import { startRedis, type TestRedis } from "./redis-server.ts";
 import { type Stack, startStack } from "./stack.ts";
 
@@ -89,8 +96,11 @@ export interface TestClock {
   /**
    * Moves the workers' clock ahead of LINE's: every event from now on is handled as if `ms` had
    * passed since LINE sent it (a backlog, a slow retry), so reply tokens count as that much older.
+   * Scheduled work (`ctx.pushLater`, `ctx.schedule`) that falls due runs, in due order, and each
+   * tick of a recurring job (`bot.every`) that passes; resolves once all of it is handled, and
+   * rejects with `BotFailedError` when a handler threw.
    */
-  advance(ms: number): void;
+  advance(ms: number): Promise<void>;
 }
 
 /** A running bot test; `S` is the bot's session type. */
@@ -172,13 +182,15 @@ export async function startBotTest<B extends AnyBot | string>(
   let offset = 0;
   const clock: TestClock = {
     now: () => Date.now() + offset,
-    advance(ms) {
+    async advance(ms) {
       if (!inProcess) {
         throw new Error(
           "the clock moves only for in-process bots: pass the Bot, not a module path",
         );
       }
+      const from = clock.now();
       offset += ms;
+      await runDueWork(from, clock.now());
     },
   };
 
@@ -188,6 +200,7 @@ export async function startBotTest<B extends AnyBot | string>(
   // make their own alike; `session()` reads through it.
   const storage = createRedisBotStorage(redis, keys);
   const workers: Worker[] = [];
+  let recurring: RecurringWorker | undefined;
   if (inProcess) {
     const client = createLineClient({
       channelAccessToken: emulator.channelAccessToken,
@@ -209,17 +222,68 @@ export async function startBotTest<B extends AnyBot | string>(
       });
       workers.push(worker);
     }
+    // Recurring ticks come from the clock alone (`runDueWork`): no job scheduler runs in tests.
+    recurring = createRecurringWorker({
+      connection: redis,
+      keys,
+      bot: options.bot as AnyBot,
+      channels: singleChannel(client),
+      defaultChannel: "default",
+      logger: createLogger({ name: "worker", level: process.env.LOG_LEVEL ?? "silent" }),
+      now: clock.now,
+    });
     await Promise.all(workers.map((worker) => worker.waitUntilReady()));
+  }
+  const queues = keys.layout.shards.map((shard) => {
+    const queue = new Queue(keys.layout.queueName(shard), {
+      connection: redis,
+      prefix: keys.prefix,
+    });
+    queue.on("error", () => {});
+    return queue;
+  });
+
+  /**
+   * Runs the work that fell due between two moments of the clock: the scheduled items due by
+   * `to`, their jobs promoted in due order (each then takes its lane's turn as in production), and
+   * every recurring tick in (`from`, `to`]. Work that this schedules and is already due runs too.
+   */
+  async function runDueWork(from: number, to: number) {
+    for (let round = 0; round < 100; round++) {
+      const due: string[] = [];
+      for (const [shard, queue] of queues.entries()) {
+        const items = await redis.zrangebyscore(keys.scheduledDue(shard), "-inf", to);
+        for (const itemKey of items) {
+          const job = await queue.getJob(jobIdFor(itemKey));
+          await job?.promote().catch(() => {});
+          due.push(itemKey);
+        }
+      }
+      if (due.length === 0) break;
+      await Promise.all(due.map((itemKey) => handled(itemKey, { delivered: true })));
+    }
+    for (const job of (options.bot as AnyBot).recurringJobs) {
+      for (const at of ticksBetween(job.schedule, from, to)) {
+        await recurring?.runTickAt(job.name, at).catch((error: Error) => {
+          throw new BotFailedError(`${job.name}@${at}`, error.message, { final: true });
+        });
+      }
+    }
   }
 
   const botMessages = (chatId: string) => emulator.messages(chatId).filter((m) => m.from === "bot");
 
-  /** Resolves once the ingress accepted the event and its job is gone (done), or fails. */
-  async function handled(webhookEventId: string) {
-    await emulator.waitForDeliveries(
-      (d) => d.webhookEventIds.includes(webhookEventId) && d.status === 200,
-      { timeoutMs: 15_000 },
-    );
+  /**
+   * Resolves once the ingress accepted the event and its job is gone (done), or fails.
+   * `delivered`: the job is queued already (scheduled work), there is no webhook to wait for.
+   */
+  async function handled(webhookEventId: string, { delivered = false } = {}) {
+    if (!delivered) {
+      await emulator.waitForDeliveries(
+        (d) => d.webhookEventIds.includes(webhookEventId) && d.status === 200,
+        { timeoutMs: 15_000 },
+      );
+    }
     // The job is in one shard's queue; look in each (the layout names them).
     const jobKeys = keys.layout.shards.map((shard) =>
       keys.queueKey(shard, jobIdFor(webhookEventId)),
@@ -297,6 +361,8 @@ export async function startBotTest<B extends AnyBot | string>(
     answers: (chatId) => botMessages(chatId).map(toAnswer),
     async stop() {
       await Promise.all(workers.map((worker) => worker.close()));
+      await recurring?.close();
+      await Promise.all(queues.map((queue) => queue.close()));
       await stack.stop();
       await emulator.close();
       redis.disconnect();

@@ -118,6 +118,8 @@ export function redisKeys(prefix: string, { shards = 1, cluster = false }: Redis
     botUserId: (channel: string) => `${prefix}:bot-user-id:${hashTag(channel)}`,
     /** A chat's messages as a bot keeps them (hash: message id → text; the demo bot's), in its lane's slot. */
     messageLog: (lane: string) => `${prefix}:messages:${hashTag(lane)}`,
+    /** The chats subscribed to the demo bot's recurring news (set of chat ids). */
+    demoSubscribers: () => `${prefix}:demo-subscribers`,
     /** A user's cached profile as seen by one bot (string, JSON), in the slot of their 1:1 lane. */
     profile: (destination: string, userId: string) => ofLane("profile", `${destination}:${userId}`),
   };

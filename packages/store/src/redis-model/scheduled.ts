@@ -11,9 +11,10 @@ import type { ScriptSpec } from "./script.ts";
  * does nothing, and `cancelLater` can tell "too late". Each shard also keeps a sorted set of its
  * pending items by due time, read by the metrics (pending, overdue) and the test kit's clock.
  *
- * When due, the item enters its chat's lane, scored by the moment it runs, then takes its turn and
- * its send ledger exactly as an event does (BEGIN_EVENT, FINISH_EVENT): it is ordered with the
- * chat's events, and its sends are recorded and keyed like an event's.
+ * When due, the item enters its chat's lane, scored by its due time as an event is by its
+ * timestamp (never ahead of the lane's head, which may be running), then takes its turn and its
+ * send ledger exactly as an event does (BEGIN_EVENT, FINISH_EVENT): it is ordered with the chat's
+ * events, and its sends are recorded and keyed like an event's.
  */
 
 /** How long an item's state stays after it ran: `cancelLater` answers `too_late` meanwhile. */
@@ -61,10 +62,12 @@ return "too_late"
 
 /**
  * KEYS: lane, waiting set, ledger, state, due set. ARGV: item key, now (ms), ledger ttl (s), "1"
- * to run even when not at the head, state ttl (s).
+ * to run even when not at the head, state ttl (s), lane score (its due time; a fraction keeps
+ * the call order of items one run scheduled for the same moment).
  * Returns {3} for a cancelled item and {2} for one already sent (its job does nothing). Else the
- * item leaves the due set and enters its lane (once, scored by `now`: as an event arriving now)
- * and BEGIN_EVENT follows: {0, head} to wait for its turn, or {1, …} with its ledger.
+ * item leaves the due set and enters its lane once — at its score, or the head's when that is
+ * later (a late item never runs beside the event at the head) — and BEGIN_EVENT follows: {0,
+ * head} to wait for its turn, or {1, …} with its ledger.
  */
 export const BEGIN_SCHEDULED: ScriptSpec = {
   name: "linefleetBeginScheduled",
@@ -77,7 +80,10 @@ if state ~= "running" then
   redis.call("SET", KEYS[4], "running", "EX", ARGV[5])
   redis.call("ZREM", KEYS[5], ARGV[1])
   if not redis.call("ZSCORE", KEYS[1], ARGV[1]) then
-    redis.call("ZADD", KEYS[1], ARGV[2], ARGV[1])
+    local score = tonumber(ARGV[6])
+    local head = redis.call("ZRANGE", KEYS[1], 0, 0, "WITHSCORES")
+    if head[2] and tonumber(head[2]) > score then score = tonumber(head[2]) end
+    redis.call("ZADD", KEYS[1], score, ARGV[1])
     redis.call("EXPIRE", KEYS[1], ${LANE_TTL_SECONDS})
   end
 end

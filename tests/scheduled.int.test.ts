@@ -1,0 +1,109 @@
+import { scrape, waitFor, workerMetricsUrl } from "@linefleet/test-support";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { type EmulatedStack, startEmulatedStack } from "./emulated-stack.ts";
+
+const CHATS = 50;
+const PER_CHAT = 4;
+/** Every chat's i-th push is due at START + i × GAP: four waves, the kill between the 2nd and 3rd. */
+const GAP_MS = 2_000;
+
+describe("scheduled pushes across two worker processes, one killed halfway", () => {
+  let stack: EmulatedStack;
+
+  beforeAll(async () => {
+    stack = await startEmulatedStack({
+      redisUrl: inject("redisUrl"),
+      workers: 2,
+      workerEnv: {
+        BOT_MODULE: "tests/bots/scheduled-waves.ts",
+        WORKER_CONCURRENCY: "8",
+        WORKER_LOCK_DURATION_MS: "1000",
+      },
+      emulator: { users: Array.from({ length: CHATS }, (_, i) => ({ displayName: `user ${i}` })) },
+    });
+  });
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it("sends each once, within 2 s of its time, in order per chat; a cancelled one never", async () => {
+    const users = stack.emulator.state().users.map((u) => u.userId);
+    const start = Date.now() + 4_000;
+    stack.emulator.sendEvents({
+      events: users.map((from, chat) => ({
+        type: "text" as const,
+        from,
+        text: `plan ${chat} ${start} ${GAP_MS}`,
+      })),
+    });
+    stack.emulator.sendEvents({
+      events: users.map((from) => ({ type: "text" as const, from, text: "cancel" })),
+    });
+    const botMessages = () =>
+      users.flatMap((user) => stack.emulator.messages(user).filter((m) => m.from === "bot"));
+    const pushed = () => botMessages().filter((m) => /^\d+:/.test(String(m.message.text)));
+    await waitFor(() => botMessages().filter((m) => m.via === "reply").length >= CHATS, {
+      timeoutMs: 30_000,
+      what: "every cancel answered",
+    });
+    expect(start).toBeGreaterThan(Date.now());
+    // Every chat's four items wait; the fifth of each was cancelled.
+    const metricsOf = async (index: number) =>
+      scrape(
+        `${await workerMetricsUrl(stack.workers[index] as EmulatedStack["workers"][0])}/metrics`,
+      );
+    const before = await metricsOf(1);
+    expect(before.value("linefleet_scheduled_pending")).toBe(CHATS * PER_CHAT);
+
+    // Half the pushes are out: kill -9 a worker before the third wave is due.
+    await waitFor(() => pushed().length >= CHATS * 2, { timeoutMs: 30_000, what: "two waves" });
+    const [doomed, survivor] = stack.workers;
+    const doomedSent = doomed?.lines.filter(
+      (entry) => typeof entry === "object" && entry.msg === "scheduled push sent",
+    ).length;
+    await doomed?.kill();
+    await waitFor(() => pushed().length >= CHATS * PER_CHAT, {
+      timeoutMs: 30_000,
+      what: "every push",
+    });
+    // The next cancelled item was due between the third and fourth waves: had it been sent, it
+    // would be out by now.
+
+    const lateness: number[] = [];
+    users.forEach((user, chat) => {
+      const messages = stack.emulator.messages(user).filter((m) => m.from === "bot");
+      expect(messages.filter((m) => m.via === "reply").map((m) => m.message.text)).toEqual([
+        "cancel: cancelled",
+      ]);
+      const pushes = messages.filter((m) => m.via === "push");
+      // Exactly once each, in due order, and nothing cancelled.
+      expect(pushes.map((m) => String(m.message.text).split("@")[0])).toEqual(
+        Array.from({ length: PER_CHAT }, (_, i) => `${chat}:${i}`),
+      );
+      for (const push of pushes) {
+        const due = Number(String(push.message.text).split("@")[1]);
+        lateness.push(push.sentAt - due);
+      }
+    });
+    expect(lateness).toHaveLength(CHATS * PER_CHAT);
+    expect(Math.min(...lateness)).toBeGreaterThanOrEqual(0);
+    expect(Math.max(...lateness)).toBeLessThan(2_000);
+    // Both workers sent scheduled pushes: the killed one before its death, the other after.
+    expect(doomedSent).toBeGreaterThan(0);
+    expect(
+      survivor?.lines.some(
+        (entry) => typeof entry === "object" && entry.msg === "scheduled push sent",
+      ),
+    ).toBe(true);
+    const after = await metricsOf(1);
+    expect(after.value("linefleet_scheduled_pending")).toBe(0);
+    expect(after.value("linefleet_scheduled_overdue")).toBe(0);
+    expect(
+      after.value("linefleet_scheduled_total", { channel: "default", outcome: "sent" }),
+    ).toBeGreaterThan(0);
+    const sorted = [...lateness].sort((a, b) => a - b);
+    console.info(
+      `scheduled lateness over ${lateness.length} pushes: median ${sorted[sorted.length >> 1]} ms, max ${sorted.at(-1)} ms`,
+    );
+  });
+});
