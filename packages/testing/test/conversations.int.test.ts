@@ -1,6 +1,6 @@
 import { createBot } from "@linefleet/bot";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { type BotTest, startBotTest, waitFor, waitForIdle } from "../src/index.ts";
+import { type BotTest, startBotTest } from "../src/index.ts";
 
 interface Profile {
   name?: string;
@@ -39,7 +39,7 @@ function conversationBot() {
     .conversation("quiz", async (conv, ctx) => {
       await ctx.reply("Capital of France?");
       const answer = await conv.waitFor(/paris/i, {
-        timeoutMs: 300,
+        timeoutMs: 60_000,
         otherwise: (late) => late.reply("Too slow: it was Paris."),
       });
       await answer.reply("Right!");
@@ -97,12 +97,16 @@ describe("conversations, through the test kit", () => {
     expect(told).toMatch(/^It was \d+; args \{"round":1\}$/);
   });
 
-  it("ends a wait that times out with its otherwise", async () => {
+  it("ends a wait that times out with its otherwise, once the test clock passes it", async () => {
     const gina = test.user("Gina");
     expect(texts(await gina.says("/quiz"))).toEqual(["Capital of France?"]);
-    await waitFor(() => test.answers(gina.id).some((a) => a.text === "Too slow: it was Paris."), {
-      timeoutMs: 15_000,
-      what: "the timeout's otherwise",
+    await test.clock.advance(59_000);
+    expect(texts(test.answers(gina.id))).toEqual(["Capital of France?"]);
+    // The timeout falls due: advance resolves once it has run.
+    await test.clock.advance(1_000);
+    expect(test.answers(gina.id).at(-1)).toMatchObject({
+      via: "push",
+      text: "Too slow: it was Paris.",
     });
     expect(texts(await gina.says("Paris"))).toEqual(["echo: Paris"]);
   });
@@ -111,8 +115,8 @@ describe("conversations, through the test kit", () => {
     const hal = test.user("Hal");
     await hal.says("/quiz");
     expect(texts(await hal.says("paris"))).toEqual(["Right!"]);
-    // The timeout's job runs (nothing is left delayed), and finds the wait answered.
-    await waitForIdle(inject("redisUrl"), test.prefix);
+    // The timeout runs, and finds the wait answered.
+    await test.clock.advance(60_000);
     expect(texts(test.answers(hal.id))).toEqual(["Capital of France?", "Right!"]);
     expect(texts(await hal.says("paris"))).toEqual(["echo: paris"]);
   });
