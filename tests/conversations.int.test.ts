@@ -49,10 +49,14 @@ describe("conversations on worker processes", () => {
     const named = await alice.says("Alice");
     expect(texts(named)).toEqual(["How old are you, Alice?"]);
 
-    // The worker that took the last step dies; another one, started afterwards, goes on.
-    const handler = handlerOf(test, named.event.webhookEventId);
-    expect(handler).toBeDefined();
-    await handler?.kill();
+    // The worker that took the last step dies; another one, started afterwards, goes on. (Its log
+    // line may reach this process after the job is gone: wait for it.)
+    const stepTaken = named.event.webhookEventId;
+    const handler = await waitFor(() => test && handlerOf(test, stepTaken), {
+      timeoutMs: 15_000,
+      what: "the log of the worker that took the step",
+    });
+    await handler.kill();
     await test.stack.addWorker();
 
     // Another chat's route works meanwhile: the conversation holds only Alice's chat.
