@@ -57,7 +57,14 @@ export async function runBot(bot: Bot<any, any>, run: BotRun): Promise<void> {
           responder: run.responder,
           // A recorded event's context: its own event, the chat's session (set by the replay).
           contextOf: (recorded, responder) =>
-            createContext({ ...run, event: recorded, responder, session: undefined, attempt }),
+            createContext({
+              ...run,
+              event: recorded,
+              responder,
+              session: undefined,
+              attempt,
+              enter: refuseNestedEnter,
+            }),
           now: run.now ?? Date.now,
         })
       : undefined;
@@ -105,4 +112,8 @@ export async function runBot(bot: Bot<any, any>, run: BotRun): Promise<void> {
   if (!saved) throw new SessionConflictError(`${destination}:${chatId}`);
   run.log.debug({ session: chatId }, "session saved");
   if (turn?.ended) run.conversations?.ended(turn.ended.name, turn.ended.how);
+}
+
+async function refuseNestedEnter(): Promise<void> {
+  throw new ContextUsageError("enter() is for routes: a conversation cannot enter another");
 }
