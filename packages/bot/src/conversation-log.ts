@@ -20,17 +20,6 @@ export interface ConversationLog {
   timeoutAt?: number;
 }
 
-/** A step recorded by a conversation's code that ran differently when replayed. */
-export class ConversationReplayError extends Error {
-  readonly code = "LF_CONVERSATION_REPLAY";
-  constructor(name: string, detail: string) {
-    super(
-      `conversation "${name}" no longer replays as it ran (${detail}): code between two waits must do the same each time it runs`,
-    );
-    this.name = "ConversationReplayError";
-  }
-}
-
 /** Reads a stored log; undefined (the conversation is dropped) when it is not one. */
 export function parseConversationLog(json: string | undefined): ConversationLog | undefined {
   if (json === undefined) return undefined;

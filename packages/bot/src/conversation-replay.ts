@@ -9,7 +9,8 @@ import type {
   UnmatchedPolicy,
   WaitOptions,
 } from "./conversation.ts";
-import { asRecorded, type ConversationLog, ConversationReplayError } from "./conversation-log.ts";
+import { asRecorded, type ConversationLog } from "./conversation-log.ts";
+import { ConversationReplayError } from "./errors.ts";
 import { matchRegExp } from "./matchers.ts";
 import type { Responder, SendReport } from "./responder.ts";
 

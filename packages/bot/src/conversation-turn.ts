@@ -1,14 +1,9 @@
 import type { WebhookEvent } from "@linefleet/webhook";
 import type { BotContext } from "./context.ts";
 import type { ConversationFunction, ConversationsOptions } from "./conversation.ts";
-import {
-  asRecorded,
-  type ConversationLog,
-  ConversationReplayError,
-  parseConversationLog,
-} from "./conversation-log.ts";
+import { asRecorded, type ConversationLog, parseConversationLog } from "./conversation-log.ts";
 import { type ReplayMode, type ReplayOutcome, replayConversation } from "./conversation-replay.ts";
-import { ContextUsageError } from "./errors.ts";
+import { ContextUsageError, ConversationReplayError } from "./errors.ts";
 import { matchRegExp } from "./matchers.ts";
 import type { Responder } from "./responder.ts";
 import type { ScheduledEvent } from "./schedule.ts";
