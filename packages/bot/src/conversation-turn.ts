@@ -73,11 +73,6 @@ export class ConversationTurn {
     if (options.stored !== undefined && !this.#log) this.#changed = true;
   }
 
-  /** The name of the conversation in progress, if any. */
-  get active(): string | undefined {
-    return this.#log?.name;
-  }
-
   /** What the session write does to the stored conversation (see `ConversationWrite`). */
   get write(): string | null | undefined {
     if (!this.#changed) return undefined;
