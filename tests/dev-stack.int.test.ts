@@ -97,6 +97,8 @@ describe("pnpm dev", () => {
       EMULATOR_PORT: String(emulatorPort),
       DEV_WORKERS: "2",
       DEV_STATE_FILE: stateFile,
+      // The demo bot's recurring job, on: listed with the stack.
+      DEMO_NEWS_EVERY_MS: "3600000",
     });
     const app = dev;
     const announced = await waitFor(
@@ -114,6 +116,9 @@ describe("pnpm dev", () => {
     expect(index('"msg":"worker ready"', "worker-1 ")).toBeGreaterThanOrEqual(0);
     expect(index('"msg":"worker ready"', "worker-2 ")).toBeGreaterThanOrEqual(0);
     expect(text(app.lines[announced] ?? "")).toContain(`http://127.0.0.1:${emulatorPort}/`);
+    expect(
+      index("Recurring jobs (once per tick, fleet-wide): demo-news: every 3600 s"),
+    ).toBeGreaterThan(index("linefleet is ready"));
     expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
     expect((await fetch(`http://127.0.0.1:${emulatorPort}/`)).status).toBe(200);
 

@@ -83,6 +83,8 @@ describe("scheduled pushes across two worker processes, one killed halfway", () 
       for (const push of pushes) {
         const due = Number(String(push.message.text).split("@")[1]);
         lateness.push(push.sentAt - due);
+        // The push said it was scheduled work, and for when (the chat UI's badge).
+        expect(push.scheduledFor).toBe(due);
       }
     });
     expect(lateness).toHaveLength(CHATS * PER_CHAT);

@@ -65,8 +65,12 @@ export async function expectDepthOverShards(
     const { queues } = listed.json() as {
       queues: Array<{ name: string; counts: Record<string, number> }>;
     };
+    // Every shard's queue, and the recurring jobs' queue.
     expect(queues.map((queue) => queue.name).sort()).toEqual(
-      keys.layout.shards.map((shard) => keys.layout.queueName(shard)).sort(),
+      [
+        ...keys.layout.shards.map((shard) => keys.layout.queueName(shard)),
+        keys.recurringQueueName,
+      ].sort(),
     );
     const shown = queues.reduce((sum, queue) => sum + (queue.counts.waiting ?? 0), 0);
     expect(shown).toBe(chats);

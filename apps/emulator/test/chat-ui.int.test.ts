@@ -133,13 +133,14 @@ describe("emulator chat UI in a browser", () => {
     return userId;
   };
   /** Sends messages as the bot, by push, as any sender holding the channel's token could. */
-  const push = async (to: string, messages: unknown[]) => {
+  const push = async (to: string, messages: unknown[], headers: Record<string, string> = {}) => {
     const response = await fetch(`${running.emulatorUrl}/v2/bot/message/push`, {
       method: "POST",
       headers: {
         authorization: `Bearer ${running.channelAccessToken}`,
         "content-type": "application/json",
         "x-line-retry-key": randomUUID(),
+        ...headers,
       },
       body: JSON.stringify({ to, messages }),
     });
@@ -280,6 +281,25 @@ describe("emulator chat UI in a browser", () => {
     );
     expect(pageErrors).toEqual([]);
   });
+  it("marks a push of scheduled work with its scheduled time", async () => {
+    const userId = await firstUserId();
+    // As a worker pushes a `ctx.pushLater` item: linefleet's header names the time it was due.
+    const due = Date.UTC(2026, 11, 24, 9, 30);
+    await push(userId, [{ type: "text", text: "Your reminder" }], {
+      "x-linefleet-scheduled-for": String(due),
+    });
+    await push(userId, [{ type: "text", text: "An ordinary push" }]);
+    const reminder = ui.getByTestId("message-bot").filter({ hasText: "Your reminder" });
+    await reminder.waitFor();
+    const badge = reminder.getByTestId("scheduled-badge");
+    await expect(badge.textContent()).resolves.toMatch(/^scheduled \d{1,2}:\d{2}/);
+    await expect(badge.getAttribute("title")).resolves.toContain(new Date(due).toISOString());
+    const ordinary = ui.getByTestId("message-bot").filter({ hasText: "An ordinary push" });
+    await ordinary.waitFor();
+    await expect(ordinary.getByTestId("scheduled-badge").count()).resolves.toBe(0);
+    expect(pageErrors).toEqual([]);
+  });
+
   it("fits a 360 px phone: the sidebar folds away and bubbles keep a readable width", async () => {
     // On a desktop the sidebar folds away too, and the chat takes its room.
     const chat = ui.locator(".chat");

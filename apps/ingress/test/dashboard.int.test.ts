@@ -117,6 +117,8 @@ describe("queue dashboard at /admin/queues", () => {
     };
     const events = queues.find((q) => q.name === queueName);
     expect(events?.counts.failed).toBe(1);
+    // The recurring jobs' queue is listed beside the events queue.
+    expect(queues.map((q) => q.name)).toContain(redisKeys(prefix).recurringQueueName);
     expect(events?.jobs.map((j) => j.id)).toEqual(["evt-1"]);
 
     const retried = await ingress.inject({

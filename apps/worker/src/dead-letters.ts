@@ -8,8 +8,10 @@ import { z } from "zod";
 
 const usage = `Usage: linefleet dead-letters <command>   (pnpm dead-letters in linefleet's repository)
 
-  list [--limit N] [--json]     dead letters, newest first
-  show <webhookEventId>         one dead letter: event, errors, what it already sent
+  list [--limit N] [--json]     dead letters, newest first: events, scheduled work (type
+                                scheduled) and recurring jobs' ticks (type recurring)
+  show <webhookEventId>         one dead letter: event, errors, what it already sent (a tick:
+                                its id, repeat:<job>:<ms>)
   replay <webhookEventId>...    run again, answering by push only; sends already made are skipped
   replay --all                  replay every dead letter
   prune --older-than <hours>    delete dead letters older than that

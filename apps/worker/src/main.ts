@@ -11,6 +11,7 @@ import {
   createChannelResolver,
   createEventWorker,
   createRecurringWorker,
+  describeSchedule,
 } from "@linefleet/delivery";
 import { useLineDispatcher } from "@linefleet/line-client";
 import { createLogger } from "@linefleet/log";
@@ -169,7 +170,8 @@ logger.info(
     metricsPort: (metricsServer.address() as AddressInfo).port,
     redisMaxmemoryPolicy: policy,
     channels: channels.map((channel) => `${channel.name} (${channel.token.kind} token)`),
-    recurringJobs: recurringJobs.map((job) => job.name),
+    // What `linefleet dev` lists: each recurring job and its schedule.
+    recurringJobs: recurringJobs.map((job) => `${job.name}: ${describeSchedule(job.schedule)}`),
   },
   "worker ready",
 );

@@ -168,7 +168,9 @@ export function createContext<S>(input: ContextInput<S>): BotContext<WebhookEven
       const json = JSON.parse(JSON.stringify(data ?? null)) as unknown;
       return scheduler().schedule(dueTimeOf(when, now()), { kind: "handler", name, data: json });
     },
-    cancelLater: (id) => scheduler().cancel(id),
+    async cancelLater(id) {
+      return scheduler().cancel(id);
+    },
   };
 }
 

@@ -22,7 +22,8 @@ export interface QueueDashboardOptions {
 
 /**
  * A Fastify plugin mounting bull-board at /admin/queues behind HTTP basic auth, showing the events
- * queue, one entry per shard; its failed jobs are the dead letters, retried from there. Everything under the path, the
+ * queue, one entry per shard (scheduled work waits there as delayed jobs), and the recurring jobs'
+ * queue; its failed jobs are the dead letters, retried from there. Everything under the path, the
  * UI's files included, needs the credentials: the dashboard can retry and delete jobs.
  */
 export const queueDashboard: FastifyPluginAsync<QueueDashboardOptions> = async (
@@ -36,15 +37,23 @@ export const queueDashboard: FastifyPluginAsync<QueueDashboardOptions> = async (
     queue.on("error", () => {}); // failures surface as the dashboard's failing requests
     return queue;
   });
-  app.addHook("onClose", () => Promise.all(queues.map((queue) => queue.close())));
+  // The recurring jobs' ticks (`bot.every`): the next tick of each is a delayed job there.
+  const recurring = new Queue(keys.recurringQueueName, { connection, prefix: keys.prefix });
+  recurring.on("error", () => {});
+  app.addHook("onClose", () => Promise.all([...queues, recurring].map((queue) => queue.close())));
   const serverAdapter = new FastifyAdapter();
   serverAdapter.setBasePath(dashboardPath);
   const description = (shard: number) =>
     `LINE webhook events${layout.count > 1 ? ` (shard ${shard} of ${layout.count})` : ""}; failed = dead letters`;
   createBullBoard({
-    queues: queues.map(
-      (queue, shard) => new BullMQAdapter(queue, { description: description(shard) }),
-    ),
+    queues: [
+      ...queues.map(
+        (queue, shard) => new BullMQAdapter(queue, { description: description(shard) }),
+      ),
+      new BullMQAdapter(recurring, {
+        description: "Recurring jobs (bot.every): each one's next tick waits as a delayed job",
+      }),
+    ],
     serverAdapter,
     options: { uiConfig: { boardTitle: "linefleet" } },
   });

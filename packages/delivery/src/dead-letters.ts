@@ -11,6 +11,7 @@ import { type Job, Queue } from "bullmq";
 import { eventKeyOfJob } from "./event-key.ts";
 import { createEventState } from "./event-state.ts";
 import { isLineEventJob } from "./invalid-job.ts";
+import type { RecurringTickJob } from "./recurring-worker.ts";
 import type { LedgerEntry } from "./send-ledger.ts";
 
 interface DeadLetter {
@@ -50,8 +51,32 @@ export function createDeadLetters({
     return queue;
   });
   const state = createEventState(connection, keys, DONE_GRACE_SECONDS);
+  // Failed ticks of recurring jobs are dead letters too: listed and replayed with the events'.
+  const recurring = new Queue<RecurringTickJob>(keys.recurringQueueName, {
+    connection,
+    prefix: keys.prefix,
+  });
+  recurring.on("error", () => {});
+  const isTick = (job: Job) => job.queueName === keys.recurringQueueName;
+
+  /** A failed tick: its id (`repeat:<job>:<ms>`) stands for the event id; no chat, no sends. */
+  function describeTick(job: Job<RecurringTickJob>): DeadLetter {
+    return {
+      jobId: job.id ?? "",
+      webhookEventId: job.id ?? "",
+      type: "recurring",
+      chatId: undefined,
+      failedAt: job.finishedOn,
+      attempts: job.attemptsMade,
+      error: job.failedReason,
+      errors: job.stacktrace ?? [],
+      event: undefined,
+      sends: [],
+    };
+  }
 
   async function describe(job: Job<LineEventJob>): Promise<DeadLetter> {
+    if (isTick(job)) return describeTick(job as unknown as Job<RecurringTickJob>);
     if (!isLineEventJob(job.data)) {
       // Dead-lettered for its payload (InvalidJobError): listed with that reason, nothing to read.
       return {
@@ -87,6 +112,8 @@ export function createDeadLetters({
    * the bare webhookEventId among the dead letters of every channel.
    */
   async function find(id: string): Promise<Job<LineEventJob> | undefined> {
+    const tick = await recurring.getJob(id);
+    if (tick && (await tick.isFailed())) return tick as unknown as Job<LineEventJob>;
     for (const queue of queues) {
       const job = await queue.getJob(jobIdFor(id));
       if (job && (await job.isFailed())) return job;
@@ -102,7 +129,9 @@ export function createDeadLetters({
   return {
     async list(limit = 100): Promise<DeadLetter[]> {
       // Each shard's newest `limit`, merged: the newest `limit` overall are among them.
-      const perShard = await Promise.all(queues.map((queue) => queue.getFailed(0, limit - 1)));
+      const perShard = await Promise.all(
+        [...queues, recurring].map((queue) => queue.getFailed(0, limit - 1)),
+      );
       const jobs = (perShard.flat() as Job<LineEventJob>[])
         .sort((a, b) => (b.finishedOn ?? 0) - (a.finishedOn ?? 0))
         .slice(0, limit);
@@ -116,19 +145,20 @@ export function createDeadLetters({
     async replay(id: string): Promise<boolean> {
       const job = await find(id);
       if (!job) return false;
-      await job.updateData({ ...job.data, replay: true });
+      // A tick runs again as it was; an event answers by push only.
+      if (!isTick(job)) await job.updateData({ ...job.data, replay: true });
       await job.retry("failed", { resetAttemptsMade: true, resetAttemptsStarted: true });
       return true;
     },
     /** Deletes dead letters older than `olderThanMs`; returns how many. */
     async prune(olderThanMs: number): Promise<number> {
       const cleaned = await Promise.all(
-        queues.map((queue) => queue.clean(olderThanMs, 10_000, "failed")),
+        [...queues, recurring].map((queue) => queue.clean(olderThanMs, 10_000, "failed")),
       );
       return cleaned.reduce((total, ids) => total + ids.length, 0);
     },
     close: async () => {
-      await Promise.all(queues.map((queue) => queue.close()));
+      await Promise.all([...queues, recurring].map((queue) => queue.close()));
     },
   };
 }

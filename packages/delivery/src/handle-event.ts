@@ -48,6 +48,7 @@ export function createEventHandler(options: EventHandlerOptions) {
     });
     // Qualified by the channel: the retry keys of two channels' events never collide.
     const eventKey = eventKeyOf(job.channel ?? "default", event.webhookEventId);
+    const scheduled = scheduledEventOf(job);
     const responder = new EventResponder(
       {
         webhookEventId: eventKey,
@@ -56,6 +57,7 @@ export function createEventHandler(options: EventHandlerOptions) {
         replyToken: replay ? undefined : event.replyToken,
         chatId: chatIdOf(event.source),
         mode: event.mode,
+        scheduledFor: scheduled?.timestamp,
       },
       client,
       ledger,
@@ -66,7 +68,6 @@ export function createEventHandler(options: EventHandlerOptions) {
         observe: options.observeSends(channel.name),
       },
     );
-    const scheduled = scheduledEventOf(job);
     const pushed = scheduled && pushedMessagesOf(scheduled);
     if (pushed) {
       // A `pushLater`: its messages go out as the handler's push would, 5 per batch, each batch a

@@ -3,6 +3,7 @@ export { createDeadLetters } from "./dead-letters.ts";
 export { createEventWorker } from "./event-worker.ts";
 export {
   createRecurringWorker,
+  describeSchedule,
   type RecurringWorker,
   repeatOptionsOf,
 } from "./recurring-worker.ts";

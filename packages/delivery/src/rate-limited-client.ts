@@ -14,9 +14,9 @@ export function withRateLimit(client: LineClient, acquire: () => Promise<void>):
       await acquire();
       return client.reply(replyToken, messages);
     },
-    push: async (to, messages, retryKey) => {
+    push: async (to, messages, retryKey, options) => {
       await acquire();
-      return client.push(to, messages, retryKey);
+      return client.push(to, messages, retryKey, options);
     },
   };
 }

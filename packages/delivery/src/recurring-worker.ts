@@ -42,6 +42,12 @@ export function repeatOptionsOf(schedule: RecurringSchedule): Omit<RepeatOptions
   return { pattern: schedule.cron, ...(schedule.tz ? { tz: schedule.tz } : {}) };
 }
 
+/** A schedule as people read it: `every 60 s`, `cron 0 9 * * * (Asia/Tokyo)`. */
+export function describeSchedule(schedule: RecurringSchedule): string {
+  if ("everyMs" in schedule) return `every ${schedule.everyMs / 1000} s`;
+  return `cron ${schedule.cron}${schedule.tz ? ` (${schedule.tz})` : ""}`;
+}
+
 interface RecurringWorkerOptions {
   connection: RedisConnection;
   keys: RedisKeys;

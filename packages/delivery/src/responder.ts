@@ -17,6 +17,8 @@ export interface ResponderEvent {
   /** Where a push goes: the group, room or user the event came from. */
   chatId?: string | undefined;
   mode?: string | undefined;
+  /** Scheduled work: when it was due (its pushes say so to the emulator). */
+  scheduledFor?: number | undefined;
 }
 
 interface ResponderPolicy {
@@ -227,7 +229,13 @@ export class EventResponder implements Responder {
     if (!claimed)
       await this.#ledger.record(id, position, { status: "sending", via: "push", at: this.#now() });
     try {
-      const result = await this.#client.push(to, messages, retryKeyFor(id, position));
+      const scheduledFor = this.#event.scheduledFor;
+      const result = await this.#client.push(
+        to,
+        messages,
+        retryKeyFor(id, position),
+        scheduledFor === undefined ? undefined : { scheduledFor },
+      );
       this.#delivered("push", result.alreadyAccepted);
       const ledgerRequestId = result.acceptedRequestId ?? result.requestId;
       await this.#ledger.record(id, position, {

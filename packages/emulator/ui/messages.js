@@ -111,6 +111,17 @@ function row(message, mine) {
           "postback",
         )
       : null,
+    message.scheduledFor
+      ? h(
+          "span",
+          {
+            class: "via-badge via-scheduled",
+            dataset: { testid: "scheduled-badge" },
+            title: `Scheduled work, due ${isoTime(message.scheduledFor)}`,
+          },
+          `scheduled ${formatTime(message.scheduledFor)}`,
+        )
+      : null,
     message.edited && !message.unsent ? h("span", { class: "edited" }, "edited") : null,
     h("time", { datetime: isoTime(message.sentAt) }, formatTime(message.sentAt)),
     mine && !message.unsent && !message.postback ? ownMessageTools(message) : null,

@@ -25,7 +25,13 @@ interface SendResult {
 /** The narrow slice of LINE's API that linefleet's runtime uses. */
 export interface LineClient {
   reply(replyToken: string, messages: Message[]): Promise<SendResult>;
-  push(to: string, messages: Message[], retryKey: string): Promise<SendResult>;
+  /** `options.scheduledFor`: a push of scheduled work, due then (epoch ms; the emulator shows it). */
+  push(
+    to: string,
+    messages: Message[],
+    retryKey: string,
+    options?: { scheduledFor?: number | undefined },
+  ): Promise<SendResult>;
   /** The SDK's full client, for APIs linefleet does not wrap yet. */
   readonly api: messagingApi.MessagingApiClient;
   readonly blob: messagingApi.MessagingApiBlobClient;
@@ -123,9 +129,11 @@ export function createLineClient(options: LineClientOptions): LineClient {
         alreadyAccepted: false,
       };
     },
-    async push(to, messages, retryKey) {
+    async push(to, messages, retryKey, options) {
       try {
-        const response = await withToken((token) => send.push({ to, messages }, retryKey, token));
+        const response = await withToken((token) =>
+          send.push({ to, messages }, retryKey, token, options?.scheduledFor),
+        );
         return {
           sentMessages: response.body.sentMessages ?? [],
           requestId: response.requestId,

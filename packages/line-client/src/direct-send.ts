@@ -2,6 +2,12 @@ import { HTTPFetchError, type messagingApi } from "@line/bot-sdk";
 import sdkPackage from "@line/bot-sdk/package.json" with { type: "json" };
 import { type Dispatcher, getGlobalDispatcher } from "undici";
 
+/**
+ * The header a push of scheduled work carries: the time (epoch ms) it was scheduled for. Not
+ * LINE's: only linefleet's emulator reads it.
+ */
+const SCHEDULED_FOR_HEADER = "x-linefleet-scheduled-for";
+
 /** The User-Agent the SDK sends (its `USER_AGENT`, which it does not export). */
 const userAgent = `@line/bot-sdk/${sdkPackage.version}`;
 
@@ -32,10 +38,16 @@ export function createDirectSender(options: DirectSenderOptions) {
     "user-agent": userAgent,
     authorization: `Bearer ${accessToken}`,
   });
-  const pushHeaders = (retryKey: string | undefined, accessToken: string) =>
-    retryKey != null
-      ? { ...headers(accessToken), "X-Line-Retry-Key": retryKey }
-      : headers(accessToken);
+  const pushHeaders = (
+    retryKey: string | undefined,
+    accessToken: string,
+    scheduledFor: number | undefined,
+  ) => ({
+    ...headers(accessToken),
+    ...(retryKey != null ? { "X-Line-Retry-Key": retryKey } : {}),
+    // linefleet's own, for its emulator's chat UI (a scheduled message's badge); LINE ignores it.
+    ...(scheduledFor !== undefined ? { [SCHEDULED_FOR_HEADER]: String(scheduledFor) } : {}),
+  });
 
   async function post<T>(path: string, body: unknown, sent: Record<string, string>) {
     const dispatcher = options.dispatcher ?? getGlobalDispatcher();
@@ -77,11 +89,12 @@ export function createDirectSender(options: DirectSenderOptions) {
       request: messagingApi.PushMessageRequest,
       retryKey: string | undefined,
       accessToken: string,
+      scheduledFor?: number,
     ) =>
       post<messagingApi.PushMessageResponse>(
         "/v2/bot/message/push",
         request,
-        pushHeaders(retryKey, accessToken),
+        pushHeaders(retryKey, accessToken, scheduledFor),
       ),
   };
 }

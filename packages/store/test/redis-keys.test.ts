@@ -57,6 +57,33 @@ describe("redisKeys", () => {
     expect(keys.conversationsOfShard(0)).toBe("lf:conversations");
   });
 
+  it("keeps the keys a scheduled item's scripts touch in one slot with its chat's shard queue", () => {
+    for (const cluster of [false, true]) {
+      const sharded = redisKeys("lf", { shards: cluster ? 1 : 6, cluster });
+      for (const userId of [user, `U${"3".repeat(32)}`, `U${"4".repeat(32)}`]) {
+        const lane = laneOf(bot, { type: "user", userId }) ?? "";
+        const item = sharded.scheduled(lane, "scheduled-abc");
+        const shard = sharded.layout.shardOfLane(lane);
+        const tags = new Set(
+          [
+            item.lane,
+            item.laneWaiting,
+            item.ledger,
+            item.state,
+            item.due,
+            sharded.queueKey(shard, "scheduled-abc"),
+          ].map(slotPart),
+        );
+        expect(tags.size).toBe(1);
+      }
+    }
+    // The recurring queue is tagged whenever the events queue is.
+    expect(slotPart(`lf:${redisKeys("lf", { shards: 3 }).recurringQueueName}:wait`)).toBe(
+      "recurring",
+    );
+    expect(redisKeys("lf").recurringQueueName).toBe("recurring");
+  });
+
   it("keeps different chats and different bots in different tags", () => {
     const other = `U${"2".repeat(32)}`;
     const a = laneOf(bot, { type: "user", userId: user }) ?? "";

@@ -9,7 +9,8 @@ import { waitFor } from "./wait-for.ts";
  * signal to wait for before asserting that something did NOT happen (no second message, no push):
  * every send is made by a job, a job is removed only after its sends are done, and a late duplicate
  * or redelivery of an event already handled is refused by its dedupe mark, so it can queue nothing
- * new. The shards are the ones the deployment recorded when it started.
+ * new. Scheduled work not yet due is pending too (move a test clock past it first). The shards are
+ * the ones the deployment recorded when it started.
  */
 export async function waitForIdle(
   redisUrl: string,

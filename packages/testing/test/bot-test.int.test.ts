@@ -19,7 +19,7 @@ describe("startBotTest with an in-process bot", () => {
     ]);
     expect(await test.session(alice.id)).toMatchObject({ plan: "pro" });
     // Handled 60 s after LINE sent it, the reply token counts as too old: the answer is pushed.
-    test.clock.advance(60_000);
+    await test.clock.advance(60_000);
     expect(await alice.says("still there?")).toEqual([
       expect.objectContaining({ via: "push", text: "still there?" }),
     ]);
@@ -93,6 +93,6 @@ describe("startBotTest with an in-process bot", () => {
       bot: "examples/demo-bot/src/main.ts",
       redisUrl: inject("redisUrl"),
     });
-    expect(() => test?.clock.advance(1_000)).toThrow(/in-process/);
+    await expect(test.clock.advance(1_000)).rejects.toThrow(/in-process/);
   });
 });

@@ -1,6 +1,8 @@
-import { createBot } from "@linefleet/bot";
+import { createBot, NonRetriableError } from "@linefleet/bot";
+import { createDeadLetters } from "@linefleet/delivery";
+import { createWorkerConnection, redisKeys } from "@linefleet/store";
 import { afterEach, describe, expect, inject, it } from "vitest";
-import { type BotTest, startBotTest } from "../src/index.ts";
+import { BotFailedError, type BotTest, startBotTest, waitFor } from "../src/index.ts";
 
 const MINUTE = 60_000;
 
@@ -118,5 +120,51 @@ describe("scheduled work and recurring jobs under the test clock", () => {
       expect(at).toBeGreaterThan(from);
     }
     expect(test.answers(alice.id).map((a) => a.via)).toEqual(["push", "push", "push"]);
+  });
+
+  it("keeps failed scheduled work and failed ticks as dead letters, listed and replayed", async () => {
+    let failing = true;
+    let chat = "";
+    const bot = createBot()
+      .onText("later", async (ctx) => {
+        chat = ctx.chatId ?? "";
+        await ctx.schedule("flaky", MINUTE);
+      })
+      .onSchedule("flaky", (ctx) => {
+        if (failing) throw new NonRetriableError("not now");
+        return ctx.reply("done at last");
+      })
+      .every("flaky-tick", { everyMs: 10 * MINUTE }, (ctx) => {
+        if (failing) throw new Error("the tick failed");
+        return ctx.push(chat, "tick done at last");
+      });
+    test = await startBotTest({ bot, redisUrl: inject("redisUrl") });
+    const alice = test.user("Alice");
+    await alice.says("later");
+    await expect(test.clock.advance(MINUTE)).rejects.toBeInstanceOf(BotFailedError);
+    await expect(test.clock.advance(10 * MINUTE)).rejects.toThrow(/the tick failed/);
+
+    const redis = createWorkerConnection(inject("redisUrl"));
+    const deadLetters = createDeadLetters({ connection: redis, keys: redisKeys(test.prefix) });
+    try {
+      const listed = await deadLetters.list();
+      expect(listed.map((letter) => letter.type).sort()).toEqual(["recurring", "scheduled"]);
+      const scheduled = listed.find((letter) => letter.type === "scheduled");
+      expect(scheduled).toMatchObject({ chatId: alice.id, error: "not now" });
+      failing = false;
+      for (const letter of listed)
+        expect(await deadLetters.replay(letter.webhookEventId)).toBe(true);
+      await waitFor(
+        () => {
+          const texts = test?.answers(alice.id).map((answer) => answer.text) ?? [];
+          return texts.includes("done at last") && texts.includes("tick done at last");
+        },
+        { timeoutMs: 15_000, what: "both replays" },
+      );
+      expect(await deadLetters.list()).toEqual([]);
+    } finally {
+      await deadLetters.close();
+      redis.disconnect();
+    }
   });
 });

@@ -40,6 +40,12 @@ const header = (request: ApiRequest, name: string) => {
   return Array.isArray(value) ? value[0] : value;
 };
 
+/** A push's scheduled time, from linefleet's header (not LINE's); undefined unless a number. */
+function scheduledForOf(value: string | undefined): number | undefined {
+  const at = Number(value);
+  return value && Number.isFinite(at) ? at : undefined;
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Which content types each body kind takes; the spec's `requestBody` decides the kind. */
@@ -282,6 +288,7 @@ export function createApiHandler(platform: Platform) {
         rawBody: request.rawBody,
         contentType,
         requestId,
+        scheduledFor: scheduledForOf(header(request, "x-linefleet-scheduled-for")),
       });
     } catch (error) {
       if (error instanceof LineErrorResponse) return fail(error);

@@ -15,6 +15,8 @@ interface RouteContext {
   /** The request's `Content-Type`, lower-cased; "" when absent. */
   contentType: string;
   requestId: string;
+  /** linefleet's `x-linefleet-scheduled-for` on a push of scheduled work: when it was due. */
+  scheduledFor?: number | undefined;
 }
 
 export interface RouteResult {

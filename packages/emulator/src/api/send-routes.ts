@@ -115,7 +115,7 @@ export const sendRoutes: Route[] = [
       const target = pushTarget(platform, request.to);
       let sentMessages: AcceptedMessage[];
       if (target) {
-        sentMessages = platform.deliverBotMessages(target, messages, "push");
+        sentMessages = platform.deliverBotMessages(target, messages, "push", context.scheduledFor);
         platform.quotaUsage += messages.length;
         record(context, "push", chatRecipients(platform, target), messages, request);
       } else {

@@ -10,6 +10,8 @@ export interface ChatMessage {
   /** The LINE message object as the bot sent it, or as the webhook delivered it. */
   message: Record<string, unknown>;
   sentAt: number;
+  /** A push of scheduled work (`ctx.pushLater`, `ctx.schedule`): when it was due (epoch ms). */
+  scheduledFor?: number;
   webhookEventId?: string;
   unsent?: boolean;
   edited?: boolean;

@@ -116,12 +116,21 @@ export class Platform {
     chat: ChatRef,
     messages: Array<Record<string, unknown>>,
     via: NonNullable<ChatMessage["via"]>,
+    scheduledFor?: number,
   ): AcceptedMessage[] {
     const chatId = chatRefId(chat);
     return messages.map((message) => {
       const id = newMessageId();
       const quoteToken = quotableTypes.has(String(message.type)) ? newQuoteToken() : undefined;
-      this.activity.addMessage({ id, chatId, from: "bot", via, message, sentAt: this.now() });
+      this.activity.addMessage({
+        id,
+        chatId,
+        from: "bot",
+        via,
+        message,
+        sentAt: this.now(),
+        ...(scheduledFor === undefined ? {} : { scheduledFor }),
+      });
       return quoteToken ? { id, quoteToken } : { id };
     });
   }

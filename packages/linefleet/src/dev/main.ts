@@ -279,6 +279,8 @@ const ingressUrl = `http://127.0.0.1:${port}`;
 waitingFor.set("ingress", ingressReady(`${ingressUrl}/readyz`));
 /** Each worker's metrics port as it reported it when ready. */
 const metricsPortsInUse: number[] = [];
+/** The bot's recurring jobs (`bot.every`), as the workers declared them when ready. */
+let recurringJobs: string[] = [];
 /** Starts worker `i` (from 1); resolves once it says it is ready. */
 function startWorker(i: number): Promise<void> {
   const worker = readiness();
@@ -287,6 +289,7 @@ function startWorker(i: number): Promise<void> {
     onLine: (line) => {
       if (line.msg !== "worker ready") return;
       metricsPortsInUse[i - 1] = Number(line.metricsPort);
+      if (Array.isArray(line.recurringJobs)) recurringJobs = line.recurringJobs.map(String);
       worker.resolve();
     },
   });
@@ -343,6 +346,11 @@ writeDevStack(stateFile, {
 console.log(
   `\nlinefleet is ready: ingress on ${ingressUrl}/webhook (metrics: /metrics), ${workers} workers ` +
     `(metrics on ports ${metricsPortsInUse.join(", ")}), Redis at ${printableUrl(env.REDIS_URL)}`,
+);
+console.log(
+  recurringJobs.length > 0
+    ? `Recurring jobs (once per tick, fleet-wide): ${recurringJobs.join("; ")}`
+    : "Recurring jobs: none (bot.every declares them)",
 );
 if (emulatorUrl) console.log(`\n  Chat with your bot: ${emulatorUrl}/\n`);
 if (env.BOT_MODULE) {
