@@ -14,6 +14,9 @@ import type { ScheduledEvent } from "./schedule.ts";
  */
 export const CONVERSATION_TIMEOUT = "linefleet.conversation-timeout";
 
+/** `conversations.maxSteps` unless the bot sets it. */
+const DEFAULT_MAX_STEPS = 100;
+
 /**
  * What a timeout carries: which conversation (its name, and the event that entered it, so a
  * conversation entered again is not timed out by its predecessor's timeout), and which wait.
@@ -101,6 +104,15 @@ export class ConversationTurn {
     if (cancel !== false && context.text !== undefined && isEscape(cancel, context.text)) {
       this.#end(log.name, "cancelled");
       context.log.info({ conversation: log.name }, "conversation cancelled");
+      return "routes";
+    }
+    const { maxSteps = DEFAULT_MAX_STEPS } = this.#options.registry.options;
+    if (log.steps.length >= maxSteps) {
+      context.log.warn(
+        { conversation: log.name, steps: log.steps.length },
+        "conversation dropped: it recorded conversations.maxSteps steps",
+      );
+      this.#end(log.name, "dropped");
       return "routes";
     }
     const outcome = await this.#replay(log, "offer", context);

@@ -92,4 +92,10 @@ export interface ConversationsOptions {
    * handles it as if no conversation were in progress; `"ignore"` drops it.
    */
   unmatched?: UnmatchedPolicy;
+  /**
+   * How many answers and `external` results a conversation may record. One that has recorded this
+   * many is ended (with a warning) when the next message comes, which then goes to the routes: the
+   * log, replayed for every answer, stays small. Default 100.
+   */
+  maxSteps?: number;
 }

@@ -250,4 +250,23 @@ describe("conversations, replayed from the chat's session", () => {
     expect(test.sent).toEqual(["number 7", "route: def", "route: STOP", "route: 8"]);
     expect(test.ended).toEqual(["digits: cancelled"]);
   });
+
+  it("ends one that recorded maxSteps steps when the next message comes", async () => {
+    const bot = createBot({ conversations: { maxSteps: 3 } })
+      .conversation("forever", async (conv) => {
+        for (;;) {
+          const answer = await conv.wait();
+          await answer.reply(`took ${answer.text}`);
+        }
+      })
+      .onText("go", (ctx) => ctx.enter("forever"))
+      .onText((ctx, text) => ctx.reply(`route: ${text}`));
+    const test = harness(bot);
+    for (const text of ["go", "1", "2", "3", "4", "5"]) await test.run(textEvent(text));
+    expect(test.sent).toEqual(["took 1", "took 2", "took 3", "route: 4", "route: 5"]);
+    expect(test.warnings).toEqual([
+      "conversation dropped: it recorded conversations.maxSteps steps",
+    ]);
+    expect(test.ended).toEqual(["forever: dropped"]);
+  });
 });
