@@ -110,6 +110,10 @@ export class Bot<S = undefined, X extends object = object> {
 
   constructor(options: BotOptions<S> = {}) {
     this.sessionOptions = options.session;
+    const maxSteps = options.conversations?.maxSteps;
+    if (maxSteps !== undefined && !(Number.isInteger(maxSteps) && maxSteps > 0)) {
+      throw new RangeError(`conversations.maxSteps is a whole number above 0: got ${maxSteps}`);
+    }
     this.conversations = { functions: this.#conversations, options: options.conversations ?? {} };
   }
 

@@ -251,6 +251,11 @@ describe("conversations, replayed from the chat's session", () => {
     expect(test.ended).toEqual(["digits: cancelled"]);
   });
 
+  it("refuses a maxSteps that is not a whole number above 0", () => {
+    expect(() => createBot({ conversations: { maxSteps: 0 } })).toThrow(/maxSteps/);
+    expect(() => createBot({ conversations: { maxSteps: 2.5 } })).toThrow(/maxSteps/);
+  });
+
   it("ends one that recorded maxSteps steps when the next message comes", async () => {
     const bot = createBot({ conversations: { maxSteps: 3 } })
       .conversation("forever", async (conv) => {
