@@ -44,6 +44,13 @@ function conversationBot() {
       });
       await answer.reply("Right!");
     })
+    .conversation("size", async (conv, ctx) => {
+      await ctx.reply("Which size? Press a button.");
+      const pressed = await conv.waitFor((c) => c.event.type === "postback");
+      const data = pressed.event.type === "postback" ? pressed.event.postback.data : "";
+      await pressed.reply(`Size ${new URLSearchParams(data).get("size")}`);
+    })
+    .command("size", (ctx) => ctx.enter("size"))
     .command("signup", (ctx) => ctx.enter("signup"))
     .command("quiz", (ctx) => ctx.enter("quiz"))
     .command("dice", (ctx) => ctx.enter("dice", { round: 1 }))
@@ -119,6 +126,13 @@ describe("conversations, through the test kit", () => {
     await test.clock.advance(60_000);
     expect(texts(test.answers(hal.id))).toEqual(["Capital of France?", "Right!"]);
     expect(texts(await hal.says("paris"))).toEqual(["echo: paris"]);
+  });
+
+  it("takes a postback when its predicate says so; texts meanwhile go to the routes", async () => {
+    const ivy = test.user("Ivy");
+    expect(texts(await ivy.says("/size"))).toEqual(["Which size? Press a button."]);
+    expect(texts(await ivy.says("M"))).toEqual(["echo: M"]);
+    expect(texts(await ivy.presses("size=M"))).toEqual(["Size M"]);
   });
 
   it("keeps each chat's conversation to itself", async () => {
