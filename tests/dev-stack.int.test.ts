@@ -130,6 +130,27 @@ describe("pnpm dev", () => {
       emulatorUrl: `http://127.0.0.1:${emulatorPort}`,
     });
 
+    // The demo bot's rich menus (its rich-menus.ts) are synced to the emulator once it is up:
+    // the chat shows the default one.
+    await waitFor(
+      () => app.lines.map(text).find((line) => /richmenu .*│ done: 5 changes/.test(line)),
+      {
+        timeoutMs: 30_000,
+        what: "the demo bot's rich menus synced",
+      },
+    );
+    const users = (await (
+      await fetch(`http://127.0.0.1:${emulatorPort}/emulator/state`)
+    ).json()) as {
+      users: Array<{ userId: string }>;
+    };
+    const shown = (await (
+      await fetch(
+        `http://127.0.0.1:${emulatorPort}/emulator/users/${users.users[0]?.userId}/richmenu`,
+      )
+    ).json()) as { richMenu: { chatBarText: string; source: string } | null };
+    expect(shown.richMenu).toMatchObject({ chatBarText: "Menu", source: "default" });
+
     const exited = new Promise<number | null>((resolve) =>
       app.child.once("exit", (code) => resolve(code)),
     );

@@ -16,8 +16,22 @@ interface PackedManifest {
   dependencies?: Record<string, string>;
 }
 
-const publicPackages = ["linefleet", "@linefleet/bot", "@linefleet/testing"];
-const commands = ["dev", "ingress", "worker", "emulator", "trigger", "dead-letters", "doctor"];
+const publicPackages = [
+  "linefleet",
+  "@linefleet/bot",
+  "@linefleet/testing",
+  "@linefleet/rich-menus",
+];
+const commands = [
+  "dev",
+  "ingress",
+  "worker",
+  "emulator",
+  "trigger",
+  "dead-letters",
+  "richmenu",
+  "doctor",
+];
 
 /** A tarball's file list and its package.json, read with tar. */
 function readTarball(file: string) {

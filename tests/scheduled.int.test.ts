@@ -1,4 +1,4 @@
-import { scrape, waitFor, workerMetricsUrl } from "@linefleet/test-support";
+import { scrape, waitFor, waitForIdle, workerMetricsUrl } from "@linefleet/test-support";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { type EmulatedStack, startEmulatedStack } from "./emulated-stack.ts";
 
@@ -107,5 +107,41 @@ describe("scheduled pushes across two worker processes, one killed halfway", () 
     console.info(
       `scheduled lateness over ${lateness.length} pushes: median ${sorted[sorted.length >> 1]} ms, max ${sorted.at(-1)} ms`,
     );
+  });
+});
+
+describe("a scheduled handler whose worker is killed mid-send", () => {
+  let stack: EmulatedStack | undefined;
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it("shows its push once: the worker that takes over pushes with the same retry key", async () => {
+    stack = await startEmulatedStack({
+      redisUrl: inject("redisUrl"),
+      workerEnv: {
+        BOT_MODULE: "tests/bots/scheduled-stall.ts",
+        STALL_AFTER_PUSH: "1",
+        WORKER_LOCK_DURATION_MS: "1500",
+      },
+    });
+    const s = stack;
+    const user = s.emulator.state().users[0]?.userId ?? "";
+    s.emulator.sendEvent({ type: "text", from: user, text: "later" });
+    const doomed = s.workers[0];
+    await doomed?.waitForLine((line) => line.msg === "stalling after push", 20_000);
+    await doomed?.kill(); // SIGKILL: the item's job stays active with its lock, its attempt open
+    const heir = await s.addWorker({ STALL_AFTER_PUSH: "0" });
+    await heir.waitForLine(
+      (line) =>
+        line.msg === "answer sent" &&
+        (line.send as { alreadyAccepted?: boolean })?.alreadyAccepted === true,
+      20_000,
+    );
+    await waitForIdle(inject("redisUrl"), s.prefix);
+    const shown = s.emulator.messages(user).filter((m) => m.from === "bot");
+    expect(shown.map((m) => [m.via, m.message.text])).toEqual([["push", "scheduled, once"]]);
+    const pushes = s.emulator.apiCalls().filter((call) => call.path === "/v2/bot/message/push");
+    expect(pushes.map((call) => call.status)).toEqual([200, 409]);
   });
 });

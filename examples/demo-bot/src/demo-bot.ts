@@ -83,6 +83,15 @@ export function createDemoBot(options: DemoBotOptions = {}) {
     .onText("many", (ctx) =>
       ctx.reply(...Array.from({ length: 7 }, (_, i) => `Message ${i + 1} of 7`)),
     )
+    // Rich menus (src/rich-menus.ts): a menu of the user's own wins over the default one.
+    .onText("pin", async (ctx) => {
+      await ctx.linkRichMenu("more");
+      return ctx.reply("The More menu is yours now; say unpin to go back.");
+    })
+    .onText("unpin", async (ctx) => {
+      await ctx.unlinkRichMenu();
+      return ctx.reply("Back to the main menu.");
+    })
     .onText(REMIND, (ctx, match) => remind(ctx, Number(match[1])))
     .onText("cancel reminder", (ctx) => cancelReminder(ctx))
     .onText("subscribe", (ctx) => subscribe(ctx, true))
@@ -128,6 +137,10 @@ export function createDemoBot(options: DemoBotOptions = {}) {
       const date = postback.params && "date" in postback.params ? postback.params.date : "?";
       return ctx.reply(`Your plan starts on ${date}.`);
     })
+    // A richmenuswitch area switched the menu; LINE tells the bot with a postback.
+    .onPostback({ key: "menu" }, (ctx, postback) =>
+      ctx.log.info({ menu: postback.value, params: postback.params }, "rich menu switched"),
+    )
     .onUnsend(async (ctx, messageId) => {
       const forgotten = await ctx.messageLog.forget(messageId);
       ctx.log.info({ messageId, forgotten }, "unsent message forgotten");

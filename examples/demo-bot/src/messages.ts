@@ -29,6 +29,7 @@ export const help = [
   "• unsend a message: I forget it",
   "• remind me in 1 min: a reminder pushed later (cancel reminder)",
   "• subscribe: news from a recurring job, when DEMO_NEWS_EVERY_MS is set",
+  "• the rich menu under the chat; pin: the More menu stays yours, unpin: back to the main one",
 ].join("\n");
 
 export const plansMenu: Message = {

@@ -19,10 +19,10 @@ export async function loadBotModule(
   modulePath: string,
   { variable = "BOT_MODULE" }: { variable?: string } = {},
 ): Promise<AnyBot> {
-  const path = resolve(modulePath);
-  if (!existsSync(path)) throw new ConfigError([`${variable} is invalid: no file ${path}`]);
-  if (typeScriptExtensions.has(extname(path))) await compileTypeScript();
-  const loaded = (await import(pathToFileURL(path).href)) as { default?: unknown; bot?: unknown };
+  const loaded = (await importUserModule(modulePath, { variable })) as {
+    default?: unknown;
+    bot?: unknown;
+  };
   const bot = loaded.bot ?? loaded.default;
   if (!bot || typeof (bot as Bot).dispatch !== "function") {
     throw new ConfigError([
@@ -30,4 +30,19 @@ export async function loadBotModule(
     ]);
   }
   return bot as AnyBot;
+}
+
+/**
+ * Imports a module of the user's (a bot, a rich-menus module) at `modulePath`, relative to the
+ * working directory, TypeScript compiled as it loads. A missing file is a ConfigError naming
+ * `variable` (how the user gave the path).
+ */
+export async function importUserModule(
+  modulePath: string,
+  { variable }: { variable: string },
+): Promise<Record<string, unknown>> {
+  const path = resolve(modulePath);
+  if (!existsSync(path)) throw new ConfigError([`${variable} is invalid: no file ${path}`]);
+  if (typeScriptExtensions.has(extname(path))) await compileTypeScript();
+  return (await import(pathToFileURL(path).href)) as Record<string, unknown>;
 }

@@ -113,6 +113,14 @@ export interface BotContext<E = LineEvent, S = undefined> extends BotServices {
    */
   enter(name: string, args?: unknown): Promise<void>;
   /**
+   * Shows the user who caused the event this rich menu (its alias, as declared for
+   * `linefleet richmenu sync`, or its id) instead of the default one. The link survives a sync
+   * that replaces the menu.
+   */
+  linkRichMenu(aliasOrId: string): Promise<void>;
+  /** Takes the user's own rich menu away: they see the default menu again, if there is one. */
+  unlinkRichMenu(): Promise<void>;
+  /**
    * Pushes `messages` to this chat later: `when` is ms from now or a `Date`. Sent once, in the
    * chat's order, even if workers die or the fleet restarts; resolves once it is stored, with the
    * id `cancelLater` takes. A retried event schedules nothing twice.

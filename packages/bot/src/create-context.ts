@@ -7,6 +7,7 @@ import { toMessages } from "./context.ts";
 import { ContextUsageError } from "./errors.ts";
 import { cachedProfile } from "./profile-cache.ts";
 import type { Responder, SendReport } from "./responder.ts";
+import { linkRichMenu } from "./rich-menu-link.ts";
 import { dueTimeOf, type Scheduler } from "./schedule.ts";
 import type { BotServices } from "./services.ts";
 import type { BotStorage } from "./storage.ts";
@@ -64,6 +65,12 @@ export function createContext<S>(input: ContextInput<S>): BotContext<WebhookEven
   const message = (event as { message?: MessageFields }).message;
   const source = event.source;
   const text = event.type === "message" && message?.type === "text" ? message.text : undefined;
+
+  /** Rich menus are per user: the methods that set one need the event's user. */
+  function userOf(method: string): string {
+    if (!source?.userId) throw new ContextUsageError(`${method}() needs an event from a user`);
+    return source.userId;
+  }
 
   async function send(messages: Message[], firstVia: "reply" | "push") {
     const reports: SendReport[] = [];
@@ -142,6 +149,12 @@ export function createContext<S>(input: ContextInput<S>): BotContext<WebhookEven
         maxBytes: options.maxBytes ?? 10 * 1024 * 1024,
         preparingWaitMs: options.preparingWaitMs ?? 10_000,
       });
+    },
+    async linkRichMenu(aliasOrId) {
+      await linkRichMenu(client, userOf("linkRichMenu"), aliasOrId);
+    },
+    async unlinkRichMenu() {
+      await client.api.unlinkRichMenuIdFromUser(userOf("unlinkRichMenu"));
     },
     async markAsRead() {
       const token = message?.markAsReadToken;

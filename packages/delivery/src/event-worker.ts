@@ -135,7 +135,10 @@ export function createEventWorker(options: EventWorkerOptions): Worker<LineEvent
     const scheduledEvent = scheduledEventOf(job.data);
     const scheduled = scheduledEvent !== undefined;
     const waitedMs = started - (scheduled ? event.timestamp : job.data.receivedAt);
-    const replyDeadline = event.timestamp + options.replyTokenMaxAgeMs;
+    // Without a reply token (scheduled work, a replayed dead letter) nothing was ever a reply: an
+    // interrupted attempt's sends are taken for pushes, sent again with their retry keys.
+    const replyDeadline =
+      event.replyToken && !job.data.replay ? event.timestamp + options.replyTokenMaxAgeMs : 0;
 
     // Sent in the same tick as the event's first script: one round trip for both.
     channels.rateLimitOf(job.data)?.prefetch();

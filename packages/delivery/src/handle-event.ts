@@ -34,6 +34,7 @@ interface EventHandlerOptions {
  * loaded with the lane turn), and hands both to the bot. Throws what the bot threw.
  */
 export function createEventHandler(options: EventHandlerOptions) {
+  const scheduledNames = options.bot.scheduledNames;
   return async function handleEvent(
     job: LineEventJob,
     log: Logger,
@@ -85,7 +86,7 @@ export function createEventHandler(options: EventHandlerOptions) {
         source: event.source,
         runKey: eventKey,
       }),
-      scheduledNames: options.bot.scheduledNames,
+      scheduledNames,
       now: options.now,
       destination,
       event,

@@ -24,8 +24,11 @@ export interface ShownRichMenu {
   name: string;
   chatBarText: string;
   areas: unknown[];
-  /** How the user got it: a per-user link or the channel's default. */
-  source: "user" | "default";
+  /**
+   * How the user got it: a `richmenuswitch` area they tapped, a per-user link or the channel's
+   * default.
+   */
+  source: "switch" | "user" | "default";
 }
 
 export interface MembershipPlanInput {
@@ -125,6 +128,20 @@ export interface Emulator {
    * named): their per-user link, else the channel's default; null for none.
    */
   richMenuOf(userId: string, channel?: string): ShownRichMenu | null;
+  /** A rich menu's image as uploaded (for the chat UI); null before its upload. */
+  richMenuImage(
+    richMenuId: string,
+    channel?: string,
+  ): { bytes: Buffer; contentType: string } | null;
+  /**
+   * Plays a tap on a `richmenuswitch` area: the user now sees the menu the alias points at. The
+   * status is the one LINE puts in the postback's `params.status` (the caller sends the postback).
+   */
+  switchRichMenu(
+    userId: string,
+    richMenuAliasId: string,
+    channel?: string,
+  ): { status: "SUCCESS" | "RICHMENU_ALIAS_ID_NOTFOUND" | "RICHMENU_NOTFOUND" };
   /**
    * Sets up a membership plan, as LINE Official Account Manager would (the Messaging API only
    * reads plans); for the default channel unless `channel` names another.

@@ -224,8 +224,20 @@ export function createEmulator(options: EmulatorOptions): Emulator {
       const menus = platform.richMenus.of(platform.channels.get(channelName).name);
       const shown = menus.shownTo(userId);
       if (!shown) return null;
-      const { image: _image, ...menu } = shown;
-      return { ...menu, source: menus.userLinks.has(userId) ? "user" : "default" };
+      const { image: _image, ...menu } = shown.menu;
+      return { ...menu, source: shown.source };
+    },
+    richMenuImage(richMenuId, channelName) {
+      const menus = platform.richMenus.of(platform.channels.get(channelName).name);
+      const image = menus.menus.get(richMenuId)?.image;
+      return image ? { bytes: image.bytes, contentType: image.contentType } : null;
+    },
+    switchRichMenu(userId, richMenuAliasId, channelName) {
+      platform.world.user(userId);
+      const menus = platform.richMenus.of(platform.channels.get(channelName).name);
+      const status = menus.switchTo(userId, richMenuAliasId);
+      if (status === "SUCCESS") platform.announceState();
+      return { status };
     },
     addFault(input) {
       return { id: platform.faults.add(parseInput(faultInputSchema, input)).id };

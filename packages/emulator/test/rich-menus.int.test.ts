@@ -197,4 +197,44 @@ describe("rich menus", () => {
     expect((await sdkFailure(client.getRichMenuAlias("tab"))).status).toBe(404);
     expect(await client.getRichMenuAliasList()).toEqual({ aliases: [] });
   });
+
+  it("plays a richmenuswitch tap: the alias's menu shows until the bot links one; its image for the UI", async () => {
+    const { emulator, client, blob, alice } = await start();
+    const image = png(800, 540);
+    const ids: string[] = [];
+    for (const name of ["home", "tab"]) {
+      const { richMenuId } = await client.createRichMenu(menu(name));
+      await blob.setRichMenuImage(richMenuId, new Blob([image], { type: "image/png" }));
+      ids.push(richMenuId);
+    }
+    const [home, tab] = ids as [string, string];
+    await client.setDefaultRichMenu(home);
+    await client.createRichMenuAlias({ richMenuAliasId: "tab", richMenuId: tab });
+    const switchTo = async (richMenuAliasId: string) =>
+      (await fetch(`${emulator.url}/emulator/users/${alice.userId}/richmenu/switch`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ richMenuAliasId }),
+      }).then((r) => r.json())) as { status: string };
+
+    expect(await switchTo("nowhere")).toEqual({ status: "RICHMENU_ALIAS_ID_NOTFOUND" });
+    expect(emulator.richMenuOf(alice.userId)).toMatchObject({
+      richMenuId: home,
+      source: "default",
+    });
+    expect(await switchTo("tab")).toEqual({ status: "SUCCESS" });
+    expect(emulator.richMenuOf(alice.userId)).toMatchObject({ richMenuId: tab, source: "switch" });
+    // The switch is the app's, not a link: LINE still says the user has no menu of their own.
+    expect((await sdkFailure(client.getRichMenuIdOfUser(alice.userId))).status).toBe(404);
+    // A link the bot makes ends it.
+    await client.linkRichMenuIdToUser(alice.userId, home);
+    expect(emulator.richMenuOf(alice.userId)).toMatchObject({ richMenuId: home, source: "user" });
+
+    const served = await fetch(`${emulator.url}/emulator/richmenus/${tab}/image`);
+    expect(served.headers.get("content-type")).toBe("image/png");
+    expect(Buffer.from(await served.arrayBuffer()).equals(image)).toBe(true);
+    expect((await fetch(`${emulator.url}/emulator/richmenus/richmenu-none/image`)).status).toBe(
+      404,
+    );
+  });
 });

@@ -1,10 +1,12 @@
+import { api } from "./api.js";
 import { pickDateTime } from "./datetime-dialog.js";
 import { sendAsUser, sendPostback } from "./send.js";
-import { toast } from "./toast.js";
+import { store } from "./store.js";
+import { showError, toast } from "./toast.js";
 
 /**
- * What happens when the user taps an action of a template, flex message, imagemap or quick
- * reply, as the LINE app does it. Resolves with the emulator's answer when the tap sent an
+ * What happens when the user taps an action of a template, flex message, imagemap, quick reply
+ * or rich menu, as the LINE app does it. Resolves with the emulator's answer when the tap sent an
  * event to the bot, else with undefined.
  */
 export async function runAction(action) {
@@ -39,10 +41,19 @@ export async function runAction(action) {
         toast(`Clipboard: ${action.clipboardText ?? ""}`);
       }
       return;
-    case "richmenuswitch":
-      return sendPostback(action.data ?? "", {
-        params: { newRichMenuAliasId: action.richMenuAliasId, status: "SUCCESS" },
-      });
+    case "richmenuswitch": {
+      // The app switches the menu, then tells the bot with a postback saying how it went.
+      const aliasId = action.richMenuAliasId ?? "";
+      let status = "FAILED";
+      if (store.chat?.type === "user") {
+        try {
+          ({ status } = await api.switchRichMenu(store.chat.id, aliasId, store.channel));
+        } catch (error) {
+          showError(error);
+        }
+      }
+      return sendPostback(action.data ?? "", { params: { newRichMenuAliasId: aliasId, status } });
+    }
     default:
       toast(`The emulator does not run "${action.type}" actions`);
   }

@@ -42,5 +42,14 @@ export const api = {
   deliveries: async () => list(await call("GET", "/emulator/deliveries"), "deliveries"),
   apiCalls: async () => list(await call("GET", "/emulator/api-calls"), "apiCalls"),
   verify: () => call("POST", "/emulator/verify"),
+  /** `{richMenu}`: the menu the user sees in the chat (`query` names the channel), or null. */
+  richMenu: (userId, query = "") =>
+    call("GET", `/emulator/users/${encodeURIComponent(userId)}/richmenu${query}`),
+  /** A tap on a `richmenuswitch` area; answers `{status}` as LINE's postback reports it. */
+  switchRichMenu: (userId, richMenuAliasId, channel) =>
+    call("POST", `/emulator/users/${encodeURIComponent(userId)}/richmenu/switch`, {
+      richMenuAliasId,
+      ...(channel ? { channel } : {}),
+    }),
   reset: () => call("POST", "/emulator/reset"),
 };

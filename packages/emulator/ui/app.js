@@ -4,6 +4,7 @@ import { mountComposer } from "./composer.js";
 import { mountLayout } from "./layout.js";
 import { mountLogPanel, upsert } from "./log-panel.js";
 import { mountMessages } from "./messages.js";
+import { mountRichMenu } from "./rich-menu.js";
 import { mountSidebar } from "./sidebar.js";
 import { loadSelection, membersOf, saveSelection, store } from "./store.js";
 import { connectStream } from "./stream.js";
@@ -152,6 +153,7 @@ async function main() {
   mountChatHeader($("chat-header"), { select });
   mountMessages($("messages"));
   const composer = mountComposer($("composer"));
+  mountRichMenu($("rich-menu"));
   mountLogPanel($("log-panel"), { resync });
   mountLayout({
     sidebarButton: $("toggle-sidebar"),

@@ -235,6 +235,12 @@ export function mountComposer(root) {
     else toggleTray(true, event.detail);
   });
 
+  // A rich menu postback with `inputOption: "openKeyboard"` opens the keyboard, with its text.
+  document.addEventListener("composer:focus", (event) => {
+    if (typeof event.detail === "string" && event.detail) input.value = event.detail;
+    input.focus();
+  });
+
   // As in LINE: the chips of the chat's latest message only, until the next message arrives
   // or one of them sends something (a camera, location or link chip alone keeps them).
   function renderQuickReplySlot() {

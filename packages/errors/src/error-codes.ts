@@ -122,7 +122,7 @@ export const errorCodes = {
   },
   LF_EMULATOR_NOT_FOUND: {
     status: 404,
-    message: "The emulator has no such channel.",
+    message: "The emulator has no such channel, or no such rich menu image.",
   },
   LF_EMULATOR_HOST_NOT_ALLOWED: {
     status: 421,
@@ -135,6 +135,14 @@ export const errorCodes = {
   LF_EMULATOR_NOT_JSON: {
     status: 415,
     message: "A request that changes the emulator's state was not sent as JSON.",
+  },
+  LF_RICH_MENUS_INVALID: {
+    message:
+      "A rich-menus module declares menus LINE would refuse; the message names every problem and where.",
+  },
+  LF_RICH_MENU_RELINK_FAILED: {
+    message:
+      "LINE did not finish moving users to replacing rich menus; the old menus are kept, and the next sync retries.",
   },
 } as const satisfies Record<`LF_${string}`, ErrorCodeEntry>;
 

@@ -225,7 +225,7 @@ export const richMenuRoutes: Route[] = [
     handle({ platform, channel, params }) {
       const menus = menusOf(platform, channel);
       const userId = userIdOf(params.userId);
-      menus.userLinks.set(userId, applicable(menus, params.richMenuId).richMenuId);
+      menus.setUserLink(userId, applicable(menus, params.richMenuId).richMenuId);
       platform.announceState();
       return { body: {} };
     },
@@ -246,7 +246,7 @@ export const richMenuRoutes: Route[] = [
     method: "DELETE",
     pattern: "/v2/bot/user/{userId}/richmenu",
     handle({ platform, channel, params }) {
-      menusOf(platform, channel).userLinks.delete(userIdOf(params.userId));
+      menusOf(platform, channel).setUserLink(userIdOf(params.userId), undefined);
       platform.announceState();
       return { body: {} };
     },
@@ -260,7 +260,7 @@ export const richMenuRoutes: Route[] = [
       const request = objectBody(body);
       const ids = userIds(request.userIds);
       const richMenuId = applicable(menus, String(request.richMenuId ?? "")).richMenuId;
-      for (const userId of ids) menus.userLinks.set(userId, richMenuId);
+      for (const userId of ids) menus.setUserLink(userId, richMenuId);
       platform.announceState();
       return { status: 202, body: {} };
     },
@@ -271,7 +271,7 @@ export const richMenuRoutes: Route[] = [
     pattern: "/v2/bot/richmenu/bulk/unlink",
     handle({ platform, channel, body }) {
       const menus = menusOf(platform, channel);
-      for (const userId of userIds(objectBody(body).userIds)) menus.userLinks.delete(userId);
+      for (const userId of userIds(objectBody(body).userIds)) menus.setUserLink(userId, undefined);
       platform.announceState();
       return { status: 202, body: {} };
     },
@@ -363,10 +363,10 @@ export const richMenuRoutes: Route[] = [
       // Carried out at once; LINE's is asynchronous, so its progress reads `succeeded` at once.
       for (const operation of batchOperations(menus, body)) {
         for (const [userId, linked] of menus.userLinks) {
-          if (operation.type === "unlinkAll") menus.userLinks.delete(userId);
+          if (operation.type === "unlinkAll") menus.setUserLink(userId, undefined);
           else if (linked !== operation.from) continue;
-          else if (operation.type === "link") menus.userLinks.set(userId, operation.to);
-          else menus.userLinks.delete(userId);
+          else if (operation.type === "link") menus.setUserLink(userId, operation.to);
+          else menus.setUserLink(userId, undefined);
         }
       }
       const at = new Date(platform.now()).toISOString();

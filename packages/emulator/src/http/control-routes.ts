@@ -68,6 +68,28 @@ export function registerControlApi(app: FastifyInstance, emulator: Emulator) {
       return { richMenu: emulator.richMenuOf(userId, channel) };
     }),
   );
+  app.post("/emulator/users/:userId/richmenu/switch", (q, reply) =>
+    run(reply, () => {
+      const { userId } = q.params as { userId: string };
+      const body = jsonBody(q) as { richMenuAliasId?: unknown; channel?: unknown };
+      if (typeof body.richMenuAliasId !== "string") {
+        throw new EmulatorError(errorCodes.invalidInput, "richMenuAliasId must be a string");
+      }
+      const channel = typeof body.channel === "string" ? body.channel : undefined;
+      return emulator.switchRichMenu(userId, body.richMenuAliasId, channel);
+    }),
+  );
+  app.get("/emulator/richmenus/:richMenuId/image", (q, reply) =>
+    run(reply, () => {
+      const { richMenuId } = q.params as { richMenuId: string };
+      const image = emulator.richMenuImage(richMenuId, (q.query as { channel?: string }).channel);
+      if (!image) throw new EmulatorError(errorCodes.notFound, `no image for ${richMenuId}`, 404);
+      // A menu's image never changes once uploaded (LINE refuses a second upload).
+      reply.header("content-type", image.contentType);
+      reply.header("cache-control", "private, max-age=3600, immutable");
+      return image.bytes;
+    }),
+  );
   app.post("/emulator/memberships", (q, reply) =>
     run(reply, () => emulator.addMembershipPlan(jsonBody(q) as never)),
   );

@@ -38,7 +38,8 @@ export const commands: Command[] = [
     help: async () => `Starts Redis (a local redis-server, else a container where Docker is reachable) unless
 REDIS_URL is set, the LINE emulator and its chat UI unless LINE credentials are set, the ingress
 on PORT (3000) and DEV_WORKERS (2) workers running the bot. The workers restart when a file in the
-bot's directory changes. Ctrl-C stops it all.
+bot's directory changes; a rich-menus.ts beside the bot is synced to the emulator at start and
+after each change (docs/rich-menus.md). Ctrl-C stops it all.
 
 ${botArgument}
 Without it: BOT_MODULE, else src/bot.ts when it exists, else the echo bot.`,
@@ -79,6 +80,12 @@ ${variables((await import("@linefleet/config")).workerEnvSchema)}`,
     args: "<list|show|replay|prune>",
     summary: "inspects and replays events that failed for good",
     run: () => import("@linefleet/app-worker/dead-letters"),
+  },
+  {
+    name: "richmenu",
+    args: "sync <module> [--dry-run] [--channel <name>]",
+    summary: "makes the channel's rich menus on LINE the ones a module declares",
+    run: () => import("../richmenu/main.ts"),
   },
   {
     name: "doctor",

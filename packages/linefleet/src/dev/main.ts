@@ -17,6 +17,7 @@ import {
 import { cliPath, ingressNodeFlags } from "../cli/cli-path.ts";
 import { defaultDevBot } from "./default-bot.ts";
 import { dockerReachable, startRedisContainer } from "./dev-redis.ts";
+import { richMenusBesideBot, syncRichMenus } from "./rich-menus.ts";
 import { watchBot } from "./watch-bot.ts";
 
 const root = process.cwd();
@@ -353,8 +354,27 @@ console.log(
     : "Recurring jobs: none (bot.every declares them)",
 );
 if (emulatorUrl) console.log(`\n  Chat with your bot: ${emulatorUrl}/\n`);
+// A `rich-menus.ts` beside the bot is synced to the emulator at start and after each change.
+const richMenus = emulated && env.BOT_MODULE ? richMenusBesideBot(env.BOT_MODULE) : undefined;
+const syncing = new Set<ChildProcess>();
+process.on("exit", () => {
+  for (const child of syncing) if (child.exitCode === null) child.kill("SIGKILL");
+});
+function syncMenus(module: string): Promise<void> {
+  const prefix = "\x1b[36mrichmenu \x1b[0m│ ";
+  // `env` points LINE at the emulator, with the development token.
+  const sync = syncRichMenus(cliPath, module, env, (line) =>
+    process.stdout.write(`${prefix}${line}\n`),
+  );
+  syncing.add(sync.child);
+  return sync.done.finally(() => syncing.delete(sync.child));
+}
+if (richMenus) restarting = restarting.then(() => syncMenus(richMenus));
 if (env.BOT_MODULE) {
   watchBot(env.BOT_MODULE, (changed) => {
-    restarting = restarting.then(() => restartWorkers(changed));
+    restarting = restarting.then(async () => {
+      await restartWorkers(changed);
+      if (richMenus && !stopping) await syncMenus(richMenus);
+    });
   });
 }
