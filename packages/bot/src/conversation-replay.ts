@@ -48,6 +48,19 @@ export type ReplayOutcome =
 /** A promise that never settles: how a run stops at a wait (what follows it never runs). */
 const never = new Promise<never>(() => {});
 
+/**
+ * What a context does besides sending that must happen once: scheduling (whose ids follow the
+ * event being handled, so a replay would schedule anew) and rich menu links. In a conversation
+ * each call's result is recorded, as `conv.external` records, and a replay returns it.
+ */
+const RECORDED_CALLS = [
+  "pushLater",
+  "schedule",
+  "cancelLater",
+  "linkRichMenu",
+  "unlinkRichMenu",
+] as const;
+
 const alreadySent = (via: "reply" | "push"): Promise<SendReport> =>
   Promise.resolve({ status: "skipped", via, reason: "already_sent" });
 
@@ -97,20 +110,54 @@ export async function replayConversation(input: ReplayInput): Promise<ReplayOutc
     reply: (messages) => (sending() ? live.responder.reply(messages) : alreadySent("reply")),
     push: (messages) => (sending() ? live.responder.push(messages) : alreadySent("push")),
   };
+  /** Calls whose results a replay returns from the log instead of making them again. */
+  function recordCalls(context: AnyContext, target: AnyContext): void {
+    for (const name of RECORDED_CALLS) {
+      const call = target[name] as (...args: unknown[]) => Promise<unknown>;
+      Object.assign(context, { [name]: (...args: unknown[]) => external(() => call(...args)) });
+    }
+  }
   function recorded(event: WebhookEvent): AnyContext {
     const context = input.contextOf(event, relay);
     Object.defineProperty(context, "session", { ...session, enumerable: true });
     const { showLoading, markAsRead } = context;
     context.showLoading = (seconds) => (sending() ? showLoading(seconds) : Promise.resolve());
     context.markAsRead = () => (sending() ? markAsRead() : Promise.resolve(false));
+    recordCalls(context, context);
     return context;
   }
+  /**
+   * The event being handled, as the conversation sees it: the event's own context (what
+   * middleware added included) with its recorded calls, leaving the route's context as it is.
+   */
+  function liveView(): AnyContext {
+    const view = Object.create(live.context) as AnyContext;
+    Object.defineProperty(view, "session", { ...session, enumerable: true });
+    recordCalls(view, live.context);
+    return view;
+  }
 
-  const entering = mode === "enter" ? live.context : recorded(log.entered);
+  const entering = mode === "enter" ? liveView() : recorded(log.entered);
   let latest: AnyContext = entering;
 
   function next(): ConversationLog["steps"][number] | undefined {
     return cursor < steps.length ? steps[cursor++] : undefined;
+  }
+
+  async function external<T>(work: () => T | Promise<T>): Promise<T> {
+    if (ended) return never;
+    const step = next();
+    if (step) {
+      if ("event" in step) {
+        throw new ConversationReplayError(input.name, "a value where an answer was recorded");
+      }
+      return step.value as T;
+    }
+    if (!isLive) throw new ConversationReplayError(input.name, "a value that was never recorded");
+    const value = asRecorded(await work());
+    steps.push(value === undefined ? {} : { value });
+    cursor++;
+    return value;
   }
 
   async function waitFor(
@@ -126,15 +173,14 @@ export async function replayConversation(input: ReplayInput): Promise<ReplayOutc
       return latest as AnswerContext<unknown>;
     }
     if (mode === "offer" && !isLive) {
-      const offered = live.context as AnswerContext<unknown>;
-      if (matcher !== undefined && !matches(matcher, offered)) {
+      if (matcher !== undefined && !matches(matcher, live.context as AnswerContext<unknown>)) {
         return halt({ kind: "not-taken", unmatched: options.unmatched ?? input.unmatched });
       }
-      steps.push({ event: offered.event as WebhookEvent });
+      steps.push({ event: live.context.event as WebhookEvent });
       cursor++;
       isLive = true;
-      latest = offered;
-      return offered;
+      latest = liveView();
+      return latest as AnswerContext<unknown>;
     }
     if (mode === "timeout" && !isLive) {
       isLive = true;
@@ -161,21 +207,8 @@ export async function replayConversation(input: ReplayInput): Promise<ReplayOutc
       return waitFor(matcher, options);
     },
     exit: () => halt({ kind: "ended", how: "exited" }),
-    async external<T>(work: () => T | Promise<T>): Promise<T> {
-      if (ended) return never;
-      const step = next();
-      if (step) {
-        if ("event" in step)
-          throw new ConversationReplayError(input.name, "a value where an answer was recorded");
-        return step.value as T;
-      }
-      if (!isLive) throw new ConversationReplayError(input.name, "a value that was never recorded");
-      const value = asRecorded(await work());
-      steps.push(value === undefined ? {} : { value });
-      cursor++;
-      return value;
-    },
-    now: () => conversation.external(() => Date.now()),
+    external,
+    now: () => external(() => Date.now()),
   };
 
   const finished = Promise.resolve()

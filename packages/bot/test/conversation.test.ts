@@ -251,6 +251,28 @@ describe("conversations, replayed from the chat's session", () => {
     expect(test.ended).toEqual(["digits: cancelled"]);
   });
 
+  it("schedules once: a replay gets the recorded ids instead of scheduling again", async () => {
+    const bot = createBot()
+      .onSchedule("nudge", () => {})
+      .conversation("remind", async (conv, ctx) => {
+        const first = await ctx.pushLater(60_000, "still there?");
+        const answer = await conv.wait();
+        const second = await answer.schedule("nudge", 120_000);
+        await answer.reply(`${first.id} ${second.id}`);
+        const last = await conv.wait();
+        await last.reply(
+          `${first.id} ${second.id} ${JSON.stringify(await last.cancelLater(first.id))}`,
+        );
+      })
+      .onText("go", (ctx) => ctx.enter("remind"));
+    const test = harness(bot);
+    await test.run(textEvent("go"));
+    await test.run(textEvent("a"));
+    await test.run(textEvent("b"));
+    expect(test.scheduled.map((entry) => entry.work.kind)).toEqual(["push", "handler"]);
+    expect(test.sent).toEqual(["t1 t2", 't1 t2 {"status":"unknown"}']);
+  });
+
   it("refuses a maxSteps that is not a whole number above 0", () => {
     expect(() => createBot({ conversations: { maxSteps: 0 } })).toThrow(/maxSteps/);
     expect(() => createBot({ conversations: { maxSteps: 2.5 } })).toThrow(/maxSteps/);
