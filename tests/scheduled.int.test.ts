@@ -1,4 +1,6 @@
+import { redisKeys } from "@linefleet/store";
 import { scrape, waitFor, waitForIdle, workerMetricsUrl } from "@linefleet/test-support";
+import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { type EmulatedStack, startEmulatedStack } from "./emulated-stack.ts";
 
@@ -143,5 +145,75 @@ describe("a scheduled handler whose worker is killed mid-send", () => {
     expect(shown.map((m) => [m.via, m.message.text])).toEqual([["push", "scheduled, once"]]);
     const pushes = s.emulator.apiCalls().filter((call) => call.path === "/v2/bot/message/push");
     expect(pushes.map((call) => call.status)).toEqual([200, 409]);
+  });
+});
+
+describe("scheduled pushes across a restart of the whole fleet", () => {
+  let stack: EmulatedStack | undefined;
+  const redis = new Redis(inject("redisUrl"));
+  afterAll(async () => {
+    await stack?.stop();
+    redis.disconnect();
+  });
+
+  it("sends what fell due while no worker ran once one starts: each once, in order", async () => {
+    const chats = 5;
+    stack = await startEmulatedStack({
+      redisUrl: inject("redisUrl"),
+      workerEnv: { BOT_MODULE: "tests/bots/scheduled-waves.ts" },
+      emulator: { users: Array.from({ length: chats }, (_, i) => ({ displayName: `user ${i}` })) },
+    });
+    const s = stack;
+    const users = s.emulator.state().users.map((u) => u.userId);
+    const start = Date.now() + 2_500;
+    s.emulator.sendEvents({
+      events: users.map((from, chat) => ({
+        type: "text" as const,
+        from,
+        text: `plan ${chat} ${start} 300`,
+      })),
+    });
+    s.emulator.sendEvents({
+      events: users.map((from) => ({ type: "text" as const, from, text: "cancel" })),
+    });
+    const replies = () =>
+      users.flatMap((user) =>
+        s.emulator.messages(user).filter((m) => m.from === "bot" && m.via === "reply"),
+      );
+    await waitFor(() => replies().length >= chats, {
+      timeoutMs: 20_000,
+      what: "every cancel answered",
+    });
+    // The fleet goes away (SIGTERM: it finishes what it runs) before anything is due.
+    await s.workers[0]?.stop();
+    expect(Date.now()).toBeLessThan(start);
+    // Every item falls due with no worker running: all of them wait, overdue, in Redis.
+    const due = redisKeys(s.prefix).scheduledDue(0);
+    await waitFor(
+      async () => (await redis.zcount(due, "-inf", Date.now() - 1_000)) === chats * 4 || undefined,
+      {
+        timeoutMs: 15_000,
+        what: "every item overdue",
+      },
+    );
+    expect(
+      users.flatMap((user) => s.emulator.messages(user).filter((m) => m.via === "push")),
+    ).toEqual([]);
+
+    await s.addWorker({});
+    await waitFor(
+      () =>
+        users.every(
+          (user) => s.emulator.messages(user).filter((m) => m.via === "push").length >= 4,
+        ),
+      { timeoutMs: 20_000, what: "every push after the restart" },
+    );
+    await waitForIdle(inject("redisUrl"), s.prefix);
+    users.forEach((user, chat) => {
+      const pushes = s.emulator.messages(user).filter((m) => m.from === "bot" && m.via === "push");
+      expect(pushes.map((m) => String(m.message.text).split("@")[0])).toEqual(
+        [0, 1, 2, 3].map((i) => `${chat}:${i}`),
+      );
+    });
   });
 });

@@ -1,4 +1,4 @@
-import type { BotContext, RecurringContext } from "@linefleet/bot";
+import type { Bot, BotContext, RecurringContext } from "@linefleet/bot";
 // `ctx.redis` and `ctx.keyPrefix` are the services linefleet's workers add to every context.
 import type {} from "@linefleet/delivery";
 import { redisKeys } from "@linefleet/store";
@@ -45,8 +45,18 @@ export async function subscribe(ctx: BotContext<unknown, unknown>, on: boolean) 
   return ctx.reply(on ? "Subscribed to the news." : "Unsubscribed.");
 }
 
+/**
+ * Declares the recurring news job when a period is given (DEMO_NEWS_EVERY_MS): off by default,
+ * since a recurring job runs in every deployment of the bot.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: any bot, whatever its session and middleware types
+export function withNews<B extends Bot<any, any>>(bot: B, everyMs: number | undefined): B {
+  if (everyMs) bot.every("demo-news", { everyMs }, pushNews);
+  return bot;
+}
+
 /** The recurring job: one news push per tick to every subscribed chat, once fleet-wide. */
-export async function pushNews(ctx: RecurringContext) {
+async function pushNews(ctx: RecurringContext) {
   const chats = await ctx.redis.smembers(redisKeys(ctx.keyPrefix).demoSubscribers());
   const time = new Date(ctx.tick.at).toISOString().slice(11, 16);
   for (const chat of chats) await ctx.push(chat, `📰 News of ${time} UTC: all systems go.`);

@@ -103,7 +103,11 @@ export function createSchedulerFactory(options: SchedulerFactoryOptions) {
       async cancel(id): Promise<CancelReport> {
         const itemKey = scheduledItemKey(run.channel, id);
         const k = keys.scheduled(lane, itemKey);
-        const status = (await cancelItem.run(k.state, k.due, itemKey)) as CancelReport["status"];
+        const status = (await cancelItem.run(k.state, k.due, itemKey)) as
+          | CancelReport["status"]
+          | "was_cancelled";
+        // Cancelled before (a retried event cancelling again): the same answer, counted once.
+        if (status === "was_cancelled") return { status: "cancelled" };
         if (status === "cancelled") {
           options.observe?.(run.channel, "cancelled");
           // Frees its job now rather than at its due time, when it would find itself cancelled.

@@ -254,8 +254,10 @@ export async function startBotTest<B extends AnyBot | string>(
       for (const [shard, queue] of queues.entries()) {
         const items = await redis.zrangebyscore(keys.scheduledDue(shard), "-inf", to);
         for (const itemKey of items) {
+          // An item whose job is gone (removed by hand) has nothing to run.
           const job = await queue.getJob(jobIdFor(itemKey));
-          await job?.promote().catch(() => {});
+          if (!job) continue;
+          await job.promote().catch(() => {});
           due.push(itemKey);
         }
       }

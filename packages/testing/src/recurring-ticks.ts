@@ -6,8 +6,10 @@ import { CronExpressionParser } from "cron-parser";
 const MAX_TICKS = 1_000;
 
 /**
- * The ticks of a recurring schedule in (`from`, `to`], as BullMQ's job schedulers place them:
- * `everyMs` on multiples of the period, `cron` on the pattern (in `tz`, else UTC).
+ * The ticks of a recurring schedule in (`from`, `to`]: `cron` on the pattern (in `tz`, else UTC),
+ * where BullMQ's job schedulers place them; `everyMs` on multiples of the period, so a test knows
+ * where they fall (in production the first tick comes when the scheduler is made, and each next one
+ * a period after the one before).
  */
 export function ticksBetween(schedule: RecurringSchedule, from: number, to: number): number[] {
   const ticks: number[] = [];

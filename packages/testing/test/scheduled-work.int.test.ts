@@ -39,11 +39,14 @@ describe("scheduled work and recurring jobs under the test clock", () => {
       ["push", "second"],
     ]);
     expect((await alice.says("cancel never")).map((a) => a.text)).toEqual(["cancelled"]);
+    // Again (a retried event cancelling again): the same answer.
+    expect((await alice.says("cancel never")).map((a) => a.text)).toEqual(["cancelled"]);
     await test.clock.advance(2 * MINUTE);
     expect(test.answers(alice.id).map((a) => a.text)).toEqual([
       "noted",
       "first",
       "second",
+      "cancelled",
       "cancelled",
       "third",
     ]);

@@ -42,7 +42,8 @@ return false
 
 /**
  * KEYS: state, due set. ARGV: item key.
- * Returns "cancelled" (now or before), "too_late" (running, sent or failed) or "unknown".
+ * Returns "cancelled" (now), "was_cancelled" (before: a retried event cancelling again),
+ * "too_late" (running, sent or failed) or "unknown".
  */
 export const CANCEL_SCHEDULED: ScriptSpec = {
   name: "linefleetCancelScheduled",
@@ -55,7 +56,7 @@ if state == "pending" then
   redis.call("ZREM", KEYS[2], ARGV[1])
   return "cancelled"
 end
-if state == "cancelled" then return "cancelled" end
+if state == "cancelled" then return "was_cancelled" end
 return "too_late"
 `,
 };
