@@ -18,6 +18,7 @@ import { createLogger } from "@linefleet/log";
 import {
   createRegistry,
   createWorkerMetrics,
+  registerConversationGauge,
   registerQueueGauges,
   registerScheduleGauges,
   serveMetrics,
@@ -25,6 +26,7 @@ import {
 import {
   assertRedisKeepsKeys,
   checkShardCountOrExit,
+  createConversationCounter,
   createQueueDepthReader,
   createScheduledDepthReader,
   createWorkerConnection,
@@ -80,6 +82,7 @@ const resolver = exitOnConfigError(() =>
 const registry = createRegistry();
 registerQueueGauges(registry, { readDepth: createQueueDepthReader(redis, keys) });
 registerScheduleGauges(registry, { readPending: createScheduledDepthReader(redis, keys) });
+registerConversationGauge(registry, { countActive: createConversationCounter(redis, keys) });
 const observe = createWorkerMetrics(registry);
 
 const bot = await loadBot(env.BOT_MODULE).catch(exitWithConfigError);

@@ -1,5 +1,10 @@
 export type { Registry } from "prom-client";
 export {
+  type ConversationGaugeOptions,
+  createConversationMetrics,
+  registerConversationGauge,
+} from "./conversation-metrics.ts";
+export {
   createIngressMetrics,
   type IngressMetrics,
   type WebhookOutcomeLabel,

@@ -6,6 +6,7 @@ export {
   type RedisConnection,
   type RedisTarget,
 } from "./connection.ts";
+export { createConversationCounter } from "./conversation-count.ts";
 export {
   createEventEnqueuer,
   DEFAULT_WRITE_BATCH_MAX,
