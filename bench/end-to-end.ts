@@ -2,7 +2,8 @@
  * Scenario 2, end to end: webhook sent by the LINE emulator → ingress → Redis → worker (echo bot)
  * → reply arriving at the emulator, at a steady rate, with 1 and then 2 worker processes, for
  * linefleet and for the naive pipeline on the same load. Then the highest steady rate at which
- * linefleet's p99 stays under 1 s with 2 workers.
+ * the p99 stays under 1 s with 2 workers, for linefleet and then for the naive pipeline (the
+ * steps of both are plotted: p99 against offered rate).
  */
 import {
   type Flags,
@@ -29,12 +30,17 @@ export interface EndToEndResults {
   phases: Array<{ pipeline: Pipeline; workers: number } & SteadyResult>;
   /** linefleet's p99 over the naive pipeline's, per worker count. */
   p99VsNaive: Record<number, number>;
-  capacity: {
-    workers: number;
-    steps: SteadyResult[];
-    /** The highest rate tried whose p99 stayed under CAPACITY_P99_MS with every event answered. */
-    highestRate: number;
+  capacity: Capacity & {
+    /** The naive pipeline's search, on the same rates. */
+    naive: Capacity;
   };
+}
+
+export interface Capacity {
+  workers: number;
+  steps: SteadyResult[];
+  /** The highest rate tried whose p99 stayed under CAPACITY_P99_MS with every event answered. */
+  highestRate: number;
 }
 
 async function start(pipeline: Pipeline, line: LineSide, redisUrl: string, workers: number) {
@@ -58,8 +64,8 @@ export async function runEndToEnd(redisUrl: string, redisPid: number, flags: Fla
   const durationS = flags.quick ? 3 : 15;
   const line = await startLineSide(100);
   const phases: EndToEndResults["phases"] = [];
-  const capacitySteps: SteadyResult[] = [];
-  let highestRate = 0;
+  let capacity: Capacity = { workers: 2, steps: [], highestRate: 0 };
+  let naiveCapacity: Capacity = { workers: 2, steps: [], highestRate: 0 };
   try {
     for (const pipeline of ["linefleet", "naive"] as const) {
       for (const workers of [1, 2]) {
@@ -80,25 +86,8 @@ export async function runEndToEnd(redisUrl: string, redisPid: number, flags: Fla
       }
     }
 
-    const running = await start("linefleet", line, redisUrl, 2);
-    try {
-      const pids = running.pids(redisPid);
-      await steady(line, CAPACITY_RATES[0] as number, 1, pids); // warm-up
-      await settle(line);
-      for (const rate of flags.quick ? CAPACITY_RATES.slice(0, 2) : CAPACITY_RATES) {
-        const step = await steady(line, rate, flags.quick ? 2 : 8, pids);
-        capacitySteps.push(step);
-        const holds = step.keptUp && step.p99 < CAPACITY_P99_MS;
-        log(
-          `capacity: ${rate}/s with 2 workers: p99 ${step.p99.toFixed(0)} ms, answered ${step.answered}/${step.events} at ${step.answerRate.toFixed(0)}/s${holds ? "" : " — over the limit"}`,
-        );
-        await settle(line);
-        if (!holds) break;
-        highestRate = rate;
-      }
-    } finally {
-      await running.stop();
-    }
+    capacity = await searchCapacity("linefleet", line, redisUrl, redisPid, flags);
+    naiveCapacity = await searchCapacity("naive", line, redisUrl, redisPid, flags);
   } finally {
     await line.close();
   }
@@ -111,6 +100,40 @@ export async function runEndToEnd(redisUrl: string, redisPid: number, flags: Fla
       1: p99("linefleet", 1) / p99("naive", 1),
       2: p99("linefleet", 2) / p99("naive", 2),
     },
-    capacity: { workers: 2, steps: capacitySteps, highestRate },
+    capacity: { ...capacity, naive: naiveCapacity },
   } satisfies EndToEndResults;
+}
+
+/** A pipeline with 2 workers at rising steady rates, until p99 reaches 1 s or answers fall behind. */
+async function searchCapacity(
+  pipeline: Pipeline,
+  line: LineSide,
+  redisUrl: string,
+  redisPid: number,
+  flags: Flags,
+): Promise<Capacity> {
+  const workers = 2;
+  const steps: SteadyResult[] = [];
+  let highestRate = 0;
+  const running = await start(pipeline, line, redisUrl, workers);
+  try {
+    const pids = running.pids(redisPid);
+    await steady(line, CAPACITY_RATES[0] as number, 1, pids); // warm-up
+    await settle(line);
+    for (const rate of flags.quick ? CAPACITY_RATES.slice(0, 2) : CAPACITY_RATES) {
+      const step = await steady(line, rate, flags.quick ? 2 : 8, pids);
+      steps.push(step);
+      const holds = step.keptUp && step.p99 < CAPACITY_P99_MS;
+      log(
+        `capacity (${pipeline}): ${rate}/s with ${workers} workers: p99 ${step.p99.toFixed(0)} ms, answered ${step.answered}/${step.events} at ${step.answerRate.toFixed(0)}/s${holds ? "" : " — over the limit"}`,
+      );
+      await settle(line);
+      if (!holds) break;
+      highestRate = rate;
+    }
+  } finally {
+    await running.stop();
+    await settle(line);
+  }
+  return { workers, steps, highestRate };
 }

@@ -1,12 +1,15 @@
 /**
  * `node bench/ingress-tail.ts [--seconds=10] [--rounds=3] [--rate=2000] [--profile] [variants…]`:
  * the ingress's tail at a constant 2,000 req/s (open loop, `paced()`), one ingress process per
- * variant of Node flags, rounds interleaved in one run against one Redis, bare Fastify beside them
- * as the floor. Each variant runs with `--trace-gc`, whose scavenge lines give the young-generation
- * pauses. Variants are space-separated flag lists; `default` means no extra flag.
+ * variant, rounds interleaved in one run against one Redis, bare Fastify beside them as the floor.
+ * Each variant runs with `--trace-gc`, whose scavenge lines give the young-generation pauses.
+ * Variants are space-separated lists of Node flags, of environment settings (`NAME=value`, e.g.
+ * `INGRESS_WRITE_WINDOW_MS=0`) and of `code=<dir>`, a checkout of another version of linefleet to
+ * run the ingress from (before/after a change in one run); `default` means nothing extra.
  *
  * `--profile` instead runs each variant once with `--cpu-prof` and prints the top self-time
- * frames (profiles are left in bench/out/prof).
+ * frames (profiles are left in bench/out/prof). `--closed` loads each variant closed loop
+ * (autocannon, 32 connections) instead of at a constant rate: throughput, and CPU per request.
  */
 import { mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -23,6 +26,7 @@ import {
   CHANNEL_SECRET,
   cpuMs,
   log,
+  maxThroughput,
   median,
   paced,
   pidOf,
@@ -37,7 +41,8 @@ const RATE = option("rate", 2_000);
 const seconds = option("seconds", 10);
 const rounds = option("rounds", 3);
 const profile = args.includes("--profile");
-const ownOptions = /^--(seconds|rounds|rate)=|^--profile$/;
+const closed = args.includes("--closed");
+const ownOptions = /^--(seconds|rounds|rate)=|^--profile$|^--closed$/;
 const variants = args.filter((a) => !ownOptions.test(a));
 if (variants.length === 0) {
   variants.push(
@@ -47,7 +52,20 @@ if (variants.length === 0) {
     "--max-semi-space-size=32",
   );
 }
-const flagsOf = (variant: string) => (variant === "default" ? [] : variant.split(" "));
+const partsOf = (variant: string) => (variant === "default" ? [] : variant.split(" "));
+const isSetting = (part: string) => /^[A-Z][A-Z0-9_]*=/.test(part);
+const flagsOf = (variant: string) =>
+  partsOf(variant).filter((part) => !isSetting(part) && !part.startsWith("code="));
+const settingsOf = (variant: string) =>
+  Object.fromEntries(
+    partsOf(variant)
+      .filter(isSetting)
+      .map((part) => [part.slice(0, part.indexOf("=")), part.slice(part.indexOf("=") + 1)]),
+  );
+const codeOf = (variant: string) =>
+  partsOf(variant)
+    .find((part) => part.startsWith("code="))
+    ?.slice("code=".length) ?? ".";
 
 const redis = await startLocalRedisServer();
 const probe = new Redis(redis.url);
@@ -61,8 +79,9 @@ async function startIngress(variant: string, index: number): Promise<AppProcess 
     : ["--trace-gc"];
   const app = startApp(
     `ingress-${index}`,
-    "apps/ingress/src/main.ts",
+    join(codeOf(variant), "apps/ingress/src/main.ts"),
     {
+      ...settingsOf(variant),
       REDIS_URL: redis.url,
       QUEUE_PREFIX: `tail-${index}`,
       LINE_CHANNEL_SECRET: CHANNEL_SECRET,
@@ -95,9 +114,33 @@ const targets = [
 const samples = new Map(
   targets.map((t) => [
     t.name,
-    { p99: [] as number[], p50: [] as number[], cpu: [] as number[], failed: 0 },
+    {
+      rps: [] as number[],
+      p99: [] as number[],
+      p50: [] as number[],
+      cpu: [] as number[],
+      loopP99: [] as number[],
+      loopMax: [] as number[],
+      gcMsPerS: [] as number[],
+      failed: 0,
+    },
   ]),
 );
+
+/**
+ * What the ingress's own /metrics says of its event loop and its GC: prom-client's event-loop
+ * delay (p99 and max since the previous scrape, which resets it) and the GC time so far, in ms.
+ */
+async function loopAndGc(url: string) {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const value = (pattern: RegExp) =>
+    [...text.matchAll(pattern)].reduce((sum, match) => sum + Number(match[1]), 0);
+  return {
+    loopP99Ms: value(/^nodejs_eventloop_lag_p99_seconds ([\d.e+-]+)$/gm) * 1000,
+    loopMaxMs: value(/^nodejs_eventloop_lag_max_seconds ([\d.e+-]+)$/gm) * 1000,
+    gcMs: value(/^nodejs_gc_duration_seconds_sum\{[^}]*\} ([\d.e+-]+)$/gm) * 1000,
+  };
+}
 
 try {
   for (const target of targets) await paced(target.url, RATE, 2, make); // warm up
@@ -105,10 +148,23 @@ try {
     for (const target of targets) {
       await probe.flushall();
       const pids = [pidOf(target.app), ...(target.app === bare.app ? [] : [redisPid])];
+      const isIngress = target.app !== bare.app;
+      const loopBefore = isIngress
+        ? await loopAndGc(target.url.replace(/\/webhook$/, ""))
+        : undefined;
       const before = pids.map(cpuMs);
-      const result = await paced(target.url, RATE, seconds, make);
+      const result = closed
+        ? await maxThroughput(target.url, seconds, make)
+        : await paced(target.url, RATE, seconds, make);
       const used = pids.map((pid, i) => cpuMs(pid) - (before[i] ?? 0)).reduce((a, b) => a + b, 0);
       const sample = samples.get(target.name);
+      if (loopBefore && sample) {
+        const loop = await loopAndGc(target.url.replace(/\/webhook$/, ""));
+        sample.loopP99.push(loop.loopP99Ms);
+        sample.loopMax.push(loop.loopMaxMs);
+        sample.gcMsPerS.push((loop.gcMs - loopBefore.gcMs) / seconds);
+      }
+      sample?.rps.push(result.ok / seconds);
       sample?.p99.push(result.p99);
       sample?.p50.push(result.p50);
       sample?.cpu.push((used * 1000) / result.ok);
@@ -125,8 +181,8 @@ try {
 }
 
 process.stdout.write(
-  `\n${RATE} req/s for ${seconds} s, ${profile ? 1 : rounds} interleaved rounds; CPU is the server's (+ Redis for the ingress)\n\n` +
-    "| Variant | p99 ms (median; rounds) | p50 ms | CPU µs/request | scavenges | scavenge pause mean / max ms | failed |\n|---|---|---:|---:|---:|---|---:|\n",
+  `\n${closed ? "closed loop" : `${RATE} req/s`} for ${seconds} s, ${profile ? 1 : rounds} interleaved rounds; CPU is the server's (+ Redis for the ingress)\n\n` +
+    "| Variant | req/s (median) | p99 ms (median; rounds) | p50 ms | CPU µs/request | scavenges | scavenge pause mean / max ms | event-loop delay p99 / max ms | GC ms per s | failed |\n|---|---:|---|---:|---:|---:|---|---|---:|---:|\n",
 );
 for (const [i, target] of targets.entries()) {
   const s = samples.get(target.name);
@@ -134,8 +190,12 @@ for (const [i, target] of targets.entries()) {
   const pauses = target.app === bare.app || profile ? [] : scavengePauses(target.app.output());
   const mean = pauses.reduce((a, b) => a + b, 0) / (pauses.length || 1);
   const gc = pauses.length ? `${mean.toFixed(2)} / ${Math.max(...pauses).toFixed(2)}` : "–";
+  const loop = s.loopP99.length
+    ? `${median(s.loopP99).toFixed(1)} / ${median(s.loopMax).toFixed(1)}`
+    : "–";
+  const gcShare = s.gcMsPerS.length ? median(s.gcMsPerS).toFixed(1) : "–";
   process.stdout.write(
-    `| ${target.name} | ${median(s.p99).toFixed(2)}; ${s.p99.map((v) => v.toFixed(1)).join(", ")} | ${median(s.p50).toFixed(2)} | ${median(s.cpu).toFixed(0)} | ${pauses.length || "–"} | ${gc} | ${s.failed} |\n`,
+    `| ${target.name} | ${median(s.rps).toFixed(0)} | ${median(s.p99).toFixed(2)}; ${s.p99.map((v) => v.toFixed(1)).join(", ")} | ${median(s.p50).toFixed(2)} | ${median(s.cpu).toFixed(0)} | ${pauses.length || "–"} | ${gc} | ${loop} | ${gcShare} | ${s.failed} |\n`,
   );
   if (profile && i < ingresses.length)
     printTopFrames(join(profileDir, `ingress-${i}.cpuprofile`), target.name);

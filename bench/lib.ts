@@ -3,7 +3,7 @@ import { execFileSync } from "node:child_process";
 import { createHmac, randomBytes } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { Agent, request } from "node:http";
-import { cpus } from "node:os";
+import { cpus, loadavg } from "node:os";
 import { createEmulator, type Emulator } from "@linefleet/emulator";
 import {
   type AppProcess,
@@ -384,6 +384,9 @@ export function machine() {
       Number(/MemTotal:\s+(\d+)/.exec(readFileSync("/proc/meminfo", "utf8"))?.[1]) / 1024 / 1024,
     ),
     kernel: readFileSync("/proc/sys/kernel/osrelease", "utf8").trim(),
+    /** The 1-minute load average when the run started, and when it ended (set by run.ts). */
+    loadAverageAtStart: loadavg()[0] ?? Number.NaN,
+    loadAverageAtEnd: Number.NaN,
     node: process.version,
     redis: /v=(\S+)/.exec(execFileSync("redis-server", ["--version"]).toString())?.[1] ?? "?",
     packages: {

@@ -1,6 +1,9 @@
 /**
  * Scenario 5, memory: bytes Redis keeps per answered event. N events from N chats go through the
- * real ingress and worker (the emulator standing in for LINE), then every key under the run's
+ * real ingress and worker (the emulator standing in for LINE). Redis's own count, `used_memory`
+ * (INFO memory), is read before the events and again once every event is done and its short-lived
+ * marks (the workers' done marks, DONE_GRACE_SECONDS) have expired: that difference is what the
+ * events cost, keyspace and expiry-table overhead included. Beside it every key under the run's
  * prefix is weighed with MEMORY USAGE, by family. Part of `pnpm bench`; alone:
  * node bench/redis-memory.ts [events]
  */
@@ -11,6 +14,12 @@ import { Redis } from "ioredis";
 
 export interface MemoryResults {
   events: number;
+  /**
+   * Redis's `used_memory` growth per event, from before the events to after their short-lived
+   * marks expired; and while those marks still lived (just after the last answer).
+   */
+  usedMemoryPerEvent: number;
+  usedMemoryPerEventWithDoneMarks: number;
   families: Array<{ family: string; keys: number; bytes: number; bytesPerEvent: number }>;
   /** Bytes per answered event kept once it is done (all but the done marks and BullMQ's stream). */
   retainedPerEvent: number;
@@ -18,6 +27,9 @@ export interface MemoryResults {
   /** The dedupe marks of 24 h at 1,000 events/s. */
   gibPerDayAt1000: number;
 }
+
+/** Events of a full run: enough that the capped events stream is a small share of each. */
+export const MEMORY_EVENTS = 20_000;
 
 export async function runRedisMemory(
   redisUrl: string,
@@ -41,9 +53,13 @@ export async function runRedisMemory(
   });
   emulator.configure({ webhookUrl: `${stack.ingressUrl}/webhook` });
   const redis = new Redis(redisUrl);
+  const usedMemory = async () =>
+    Number(/used_memory:(\d+)/.exec(await redis.info("memory"))?.[1] ?? Number.NaN);
 
   try {
     const users = emulator.state().users.map((user) => user.userId);
+    // After the stack's start (its connections, scripts and queue keys), before any event.
+    const before = await usedMemory();
     for (let i = 0; i < users.length; i += 10) {
       emulator.sendEvents({
         events: users.slice(i, i + 10).map((from) => ({ type: "text" as const, from, text: "hi" })),
@@ -58,6 +74,14 @@ export async function runRedisMemory(
       async () => (await redis.keys(`${prefix}:line-events:[0-9A-Z]*`)).length === 0 || undefined,
       { timeoutMs: 30_000, what: "every job removed" },
     );
+
+    const withDoneMarks = await usedMemory();
+    // The done marks lapse after DONE_GRACE_SECONDS; Redis's active expiry then frees them.
+    await waitFor(async () => (await redis.keys(`${prefix}:ledger:*`)).length === 0 || undefined, {
+      timeoutMs: 240_000,
+      what: "the done marks to expire",
+    });
+    const after = await usedMemory();
 
     const families = new Map<string, { keys: number; bytes: number }>();
     let cursor = "0";
@@ -78,6 +102,8 @@ export async function runRedisMemory(
     );
     const results: MemoryResults = {
       events: EVENTS,
+      usedMemoryPerEvent: (after - before) / EVENTS,
+      usedMemoryPerEventWithDoneMarks: (withDoneMarks - before) / EVENTS,
       families: [...families]
         .sort(([a], [b]) => a.localeCompare(b))
         .map(([family, { keys, bytes }]) => ({
@@ -92,6 +118,9 @@ export async function runRedisMemory(
     };
     if (print) {
       console.log(`events answered: ${EVENTS}`);
+      console.log(
+        `used_memory per event: ${results.usedMemoryPerEvent.toFixed(1)} B once the done marks expired (${results.usedMemoryPerEventWithDoneMarks.toFixed(1)} B before)`,
+      );
       console.log("family | keys | bytes | bytes per event");
       for (const f of results.families) {
         console.log(`${f.family} | ${f.keys} | ${f.bytes} | ${f.bytesPerEvent.toFixed(1)}`);
@@ -118,7 +147,7 @@ if (import.meta.main) {
   const redisServer = await startLocalRedisServer();
   try {
     await runRedisMemory(redisServer.url, {
-      events: Number(process.argv[2] ?? 2_000),
+      events: Number(process.argv[2] ?? MEMORY_EVENTS),
       print: true,
     });
   } finally {

@@ -4,6 +4,7 @@
  * one run and writes the report (bench/RESULTS.md; a quick run writes bench/out/RESULTS-quick.md).
  */
 import { mkdirSync, writeFileSync } from "node:fs";
+import { loadavg } from "node:os";
 import { startLocalRedisServer } from "@linefleet/test-support";
 import { Redis } from "ioredis";
 import { runBurst } from "./burst.ts";
@@ -11,9 +12,9 @@ import { runCost } from "./cost.ts";
 import { runEndToEnd } from "./end-to-end.ts";
 import { runIngress } from "./ingress.ts";
 import { log, machine, parseFlags } from "./lib.ts";
-import { runRedisMemory } from "./redis-memory.ts";
+import { MEMORY_EVENTS, runRedisMemory } from "./redis-memory.ts";
 import { runReplicas } from "./replicas.ts";
-import { type Results, renderResults } from "./report.ts";
+import { plots, type Results, renderResults } from "./report.ts";
 
 const flags = parseFlags(process.argv.slice(2));
 const wanted = (name: string) => flags.only.size === 0 || flags.only.has(name);
@@ -31,9 +32,18 @@ try {
   if (wanted("e2e")) results.endToEnd = await runEndToEnd(redis.url, redisPid, flags);
   if (wanted("burst")) results.burst = await runBurst(redis.url, redisPid, flags);
   if (wanted("memory")) {
-    results.memory = await runRedisMemory(redis.url, { events: flags.quick ? 500 : 2_000 });
+    // On a Redis of its own: used_memory counts the whole server, and the keys the scenarios
+    // before left behind (their done marks, say) would expire during this one's measurement.
+    const own = await startLocalRedisServer();
+    try {
+      results.memory = await runRedisMemory(own.url, {
+        events: flags.quick ? 500 : MEMORY_EVENTS,
+      });
+    } finally {
+      await own.close();
+    }
     log(
-      `memory: ${results.memory.retainedPerEvent.toFixed(0)} B retained per answered event (dedupe marks ${results.memory.dedupePerEvent.toFixed(0)} B)`,
+      `memory: ${results.memory.usedMemoryPerEvent.toFixed(0)} B per event by used_memory, ${results.memory.retainedPerEvent.toFixed(0)} B by MEMORY USAGE (dedupe marks ${results.memory.dedupePerEvent.toFixed(0)} B)`,
     );
   }
   // On a Redis of its own, with a replica.
@@ -42,11 +52,16 @@ try {
   await redis.close();
 }
 
+results.machine.loadAverageAtEnd = loadavg()[0] ?? Number.NaN;
 // A full run is the record; quick or partial runs go to bench/out (not committed).
 const partial = flags.quick || flags.only.size > 0;
 const report = partial ? "bench/out/RESULTS-partial.md" : "bench/RESULTS.md";
 mkdirSync("bench/out", { recursive: true });
 writeFileSync(report, `${renderResults(results)}\n`);
+// The plots the report links, beside it.
+const plotDir = partial ? "bench/out/plots" : "bench/plots";
+mkdirSync(plotDir, { recursive: true });
+for (const plot of plots(results)) writeFileSync(`${plotDir}/${plot.file}`, plot.svg);
 writeFileSync(
   `bench/out/results${partial ? "-partial" : ""}.json`,
   JSON.stringify(results, null, 2),

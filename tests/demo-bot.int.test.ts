@@ -117,6 +117,28 @@ describe("the demo bot", () => {
     expect((await alice.says("M")).map((a) => a.text)).toEqual(["M"]);
   });
 
+  it("signs up in three steps, a conversation that asks again until the age is a number", async () => {
+    const bob = test.user("Bob");
+    const said = async (text: string) => (await bob.says(text)).map((a) => a.text);
+    expect(await said("signup")).toEqual([
+      "Let's sign you up (say /cancel to stop). What is your name?",
+    ]);
+    expect(await said("Bob")).toEqual(["How old are you, Bob?"]);
+    expect(await said("old enough")).toEqual(["Please answer with a number, like 30."]);
+    expect(await said("42")).toEqual(["Last one: which plan? Free or Pro"]);
+    expect(await said("Pro")).toEqual(["Welcome, Bob (42), on the Pro plan!"]);
+    expect(await test.session(bob.id)).toMatchObject({
+      member: { name: "Bob", age: 42 },
+      plan: "pro",
+    });
+    // Over: texts are echoed again.
+    expect(await said("Pro")).toEqual(["Pro"]);
+    // /cancel leaves it at any step.
+    await said("signup");
+    expect(await said("/cancel")).toEqual(["Stopped. Say help to see what I do."]);
+    expect(await said("Bobby")).toEqual(["Bobby"]);
+  });
+
   it("sends seven messages as five by reply and two by push, in order, one call each", async () => {
     const before = {
       reply: apiCalls("/v2/bot/message/reply").length,

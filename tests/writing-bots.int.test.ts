@@ -189,6 +189,38 @@ const scenarios: Scenario[] = [
       }),
   },
   {
+    snippets: ["interface Member { name?: string; age?: number }"],
+    run: async (load) =>
+      withBot(await load("interface Member { name?: string"), async (test) => {
+        const ann = test.user("Ann");
+        expect(texts(await ann.says("signup"))).toEqual(["What is your name?"]);
+        expect(texts(await ann.says("Ann"))).toEqual(["How old are you, Ann?"]);
+        // Not a number: the wait does not take it, the echo route does.
+        expect(texts(await ann.says("old"))).toEqual(["old"]);
+        expect(texts(await ann.says("33"))).toEqual(["Free or Pro?"]);
+        expect(texts(await ann.says("pro"))).toEqual(["Welcome, Ann!"]);
+        expect(await test.session(ann.id)).toEqual({ name: "Ann", age: 33 });
+        // Left by /cancel at any step: the escape and what follows go to the routes.
+        await ann.says("signup");
+        expect(texts(await ann.says("/cancel"))).toEqual(["/cancel"]);
+        expect(texts(await ann.says("Anna"))).toEqual(["Anna"]);
+      }),
+  },
+  {
+    snippets: ["conversations: { cancel: /^(stop|quit)$/i"],
+    run: async (load) =>
+      withBot(await load("conversations: { cancel: /^(stop|quit)$/i"), async (test) => {
+        const ben = test.user("Ben");
+        const [asked] = texts(await ben.says("delete my data"));
+        const code = /^Say (\d{4}) to confirm\.$/.exec(asked ?? "")?.[1];
+        expect(code).toBeDefined();
+        expect(texts(await ben.says("0"))).toEqual([]); // dropped: unmatched "ignore"
+        expect(texts(await ben.says(code ?? ""))).toEqual(["Confirmed."]);
+        await ben.says("delete my data");
+        expect(texts(await ben.says("STOP"))).toEqual(["Say 'delete my data' to start."]);
+      }),
+  },
+  {
     snippets: ["interface Order { ordering: boolean; coffees: number }"],
     run: async (load) =>
       withBot(await load("interface Order { ordering: boolean"), async (test) => {

@@ -56,6 +56,8 @@ const enqueuer = createEventEnqueuer({
   // Half the request's bound for the replicas: a missing replica is then answered (and logged)
   // as such, well before the handler's own timeout would answer 503 with a vaguer reason.
   replicaTimeoutMs: Math.max(1, Math.floor(env.ENQUEUE_TIMEOUT_MS / 2)),
+  writeWindowMs: env.INGRESS_WRITE_WINDOW_MS,
+  writeBatchMax: env.INGRESS_WRITE_BATCH_MAX,
 });
 // Redis may be away at start (then the spool takes the webhooks), so the check waits for it in
 // the background; nothing is written to a queue before it passes.

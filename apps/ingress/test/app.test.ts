@@ -293,3 +293,25 @@ describe("GET /metrics", () => {
     expect((await app.inject("/metrics")).statusCode).toBe(404);
   });
 });
+
+describe("INGRESS_WRITE_WINDOW_MS and INGRESS_WRITE_BATCH_MAX", () => {
+  const base = { LINE_CHANNEL_SECRET: SECRET };
+  it("default to a 1 ms window and 100 events, and take 0 for a window of one turn", () => {
+    const env = ingressEnvSchema.parse(base);
+    expect([env.INGRESS_WRITE_WINDOW_MS, env.INGRESS_WRITE_BATCH_MAX]).toEqual([1, 100]);
+    const turn = ingressEnvSchema.parse({ ...base, INGRESS_WRITE_WINDOW_MS: "0" });
+    expect(turn.INGRESS_WRITE_WINDOW_MS).toBe(0);
+  });
+
+  it("refuse a negative window and a batch of no event, naming each variable", () => {
+    const parsed = ingressEnvSchema.safeParse({
+      ...base,
+      INGRESS_WRITE_WINDOW_MS: "-1",
+      INGRESS_WRITE_BATCH_MAX: "0",
+    });
+    expect(parsed.error?.issues.map((issue) => issue.path.join("."))).toEqual([
+      "INGRESS_WRITE_WINDOW_MS",
+      "INGRESS_WRITE_BATCH_MAX",
+    ]);
+  });
+});

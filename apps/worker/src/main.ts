@@ -20,6 +20,7 @@ import {
   createCampaignMetrics,
   createRegistry,
   createWorkerMetrics,
+  registerConversationGauge,
   registerQueueGauges,
   registerScheduleGauges,
   serveMetrics,
@@ -27,6 +28,7 @@ import {
 import {
   assertRedisKeepsKeys,
   checkShardCountOrExit,
+  createConversationCounter,
   createQueueDepthReader,
   createScheduledDepthReader,
   createWorkerConnection,
@@ -82,6 +84,7 @@ const resolver = exitOnConfigError(() =>
 const registry = createRegistry();
 registerQueueGauges(registry, { readDepth: createQueueDepthReader(redis, keys) });
 registerScheduleGauges(registry, { readPending: createScheduledDepthReader(redis, keys) });
+registerConversationGauge(registry, { countActive: createConversationCounter(redis, keys) });
 const observe = createWorkerMetrics(registry);
 
 const bot = await loadBot(env.BOT_MODULE).catch(exitWithConfigError);

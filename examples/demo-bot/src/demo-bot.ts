@@ -4,6 +4,7 @@ import { createBot } from "@linefleet/bot";
 import { messageLogOf } from "./message-log.ts";
 import { flexCard, help, plansMenu, sizeQuestion, sizes, withCommands } from "./messages.ts";
 import { cancelReminder, REMIND, remind, subscribe, withNews } from "./reminders.ts";
+import { signup } from "./signup.ts";
 
 /** What the demo keeps per chat. */
 export interface DemoSession {
@@ -13,6 +14,8 @@ export interface DemoSession {
   coffees: number;
   /** The id of the chat's pending reminder (`remind me in 1 min`). */
   reminder?: string | undefined;
+  /** Who signed up (the `signup` conversation). */
+  member?: { name: string; age: number };
 }
 
 export interface DemoBotOptions {
@@ -56,7 +59,12 @@ export function createDemoBot(options: DemoBotOptions = {}) {
         ),
       )
       .on("join", (ctx) => ctx.reply("Hello everyone! Mention me and I answer."))
+      .conversation("signup", signup)
       .onText("help", (ctx) => ctx.reply(withCommands({ type: "text", text: help })))
+      .onText("signup", (ctx) => ctx.enter("signup"))
+      .command("cancel", (ctx) => ctx.reply("Stopped. Say help to see what I do."), {
+        prefixes: ["/"],
+      })
       .onText("menu", (ctx) => ctx.reply(plansMenu))
       .onText("flex", (ctx) => ctx.reply(flexCard))
       .onText("order", (ctx) => {

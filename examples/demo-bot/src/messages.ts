@@ -2,7 +2,7 @@ import type { Message } from "@linefleet/line-client";
 
 /** The demo's commands, offered as quick-reply buttons under its answers. */
 export function withCommands<M extends Message>(message: M): M {
-  const commands = ["help", "menu", "flex", "order", "slow", "quote", "profile", "many"];
+  const commands = ["help", "menu", "flex", "order", "signup", "slow", "quote", "profile", "many"];
   return {
     ...message,
     quickReply: {
@@ -21,6 +21,7 @@ export const help = [
   "• menu: a buttons template (postbacks, a date picker)",
   "• flex: a flex message",
   "• order: a two-step conversation kept in the session",
+  "• signup: a three-step sign-up conversation (/cancel leaves it)",
   "• slow: the loading animation during a slow command",
   "• quote: I quote your message",
   "• profile: your profile (cached)",

@@ -1,5 +1,7 @@
 import type { WebhookEvent } from "@linefleet/webhook";
 import type { BotContext, ChatType } from "./context.ts";
+import type { ConversationFunction, ConversationsOptions } from "./conversation.ts";
+import type { ConversationRegistry, ConversationTurn } from "./conversation-turn.ts";
 import { NonRetriableError } from "./errors.ts";
 import type {
   EventOfType,
@@ -65,6 +67,8 @@ export interface SessionOptions<S> {
 export interface BotOptions<S> {
   /** Turns on `ctx.session`: one per chat, in Redis. */
   session?: SessionOptions<S>;
+  /** How conversations (`bot.conversation`) treat the escape and the events they do not take. */
+  conversations?: ConversationsOptions;
 }
 
 type AnyContext = BotContext<unknown, unknown>;
@@ -99,9 +103,32 @@ export class Bot<S = undefined, X extends object = object> {
   readonly #recurring = new Map<string, RecurringJob>();
   /** The session settings, read by the runtime that loads and saves sessions. */
   readonly sessionOptions: SessionOptions<S> | undefined;
+  /** The conversations registered (`conversation`) and their options, read by the runtime. */
+  readonly conversations: ConversationRegistry;
+  // biome-ignore lint/suspicious/noExplicitAny: conversations of any session type
+  readonly #conversations = new Map<string, ConversationFunction<any>>();
 
   constructor(options: BotOptions<S> = {}) {
     this.sessionOptions = options.session;
+    const maxSteps = options.conversations?.maxSteps;
+    if (maxSteps !== undefined && !(Number.isInteger(maxSteps) && maxSteps > 0)) {
+      throw new RangeError(`conversations.maxSteps is a whole number above 0: got ${maxSteps}`);
+    }
+    this.conversations = { functions: this.#conversations, options: options.conversations ?? {} };
+  }
+
+  /**
+   * Registers a conversation: a function that talks with a chat in steps, entered from a route
+   * with `ctx.enter(name, args?)`. While it waits (`conv.wait()`, `conv.waitFor(…)`,
+   * `conv.ask(…)`), the chat's messages and postbacks go to it before the routes. It is replayed
+   * from its start for each answer (see docs/writing-bots.md for the rules its code follows).
+   */
+  conversation(name: string, run: ConversationFunction<S>): this {
+    if (this.#conversations.has(name)) {
+      throw new TypeError(`a conversation named "${name}" is already registered`);
+    }
+    this.#conversations.set(name, run);
+    return this;
   }
 
   /**
@@ -369,15 +396,20 @@ export class Bot<S = undefined, X extends object = object> {
   /**
    * Runs one event through the middleware and its route. The runtime calls this. Resolves
    * `"caught"` when the error hook (`catch`) handled an error (the runtime then saves no session),
-   * else `"done"`; rejects with what was thrown when no hook handled it.
+   * else `"done"`; rejects with what was thrown when no hook handled it. With `conversations`, the
+   * chat's conversation in progress is offered the event after the middleware, before the routes.
    */
-  async dispatch(context: BotContext<unknown, unknown>): Promise<"done" | "caught"> {
+  async dispatch(
+    context: BotContext<unknown, unknown>,
+    conversations?: ConversationTurn,
+  ): Promise<"done" | "caught"> {
     const event = context.event as LineEvent;
     const takes = (route: Route) =>
       (event.mode !== "standby" || route.standby) &&
       (route.chats === undefined || route.chats.includes(event.source?.type ?? ""));
     try {
       await compose(this.#middleware, context, async () => {
+        if (conversations && (await conversations.offer(context)) === "taken") return;
         if ((event.type as string) === "scheduled") return this.#runScheduled(context);
         for (const route of this.#routes) {
           if (route.type !== event.type || !takes(route)) continue;
@@ -459,6 +491,8 @@ async function compose(
 export function createBot(): Bot;
 /** A bot with a typed per-chat session: `createBot({ session: { initial: (): S => … } })`. */
 export function createBot<S>(options: BotOptions<S> & { session: SessionOptions<S> }): Bot<S>;
+/** A bot without sessions, with options (`conversations`). */
+export function createBot(options: Omit<BotOptions<undefined>, "session">): Bot;
 export function createBot<S>(options: BotOptions<S> = {}): Bot<S> {
   return new Bot<S>(options);
 }

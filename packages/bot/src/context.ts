@@ -108,6 +108,11 @@ export interface BotContext<E = LineEvent, S = undefined> extends BotServices {
   /** Marks the chat read up to this message (`markAsReadToken`); false when the event has none. */
   markAsRead(): Promise<boolean>;
   /**
+   * Starts the conversation `name` (registered with `bot.conversation`) in this chat, ending any
+   * other in progress: its function runs now, up to its first wait. `args` (JSON) is `conv.args`.
+   */
+  enter(name: string, args?: unknown): Promise<void>;
+  /**
    * Shows the user who caused the event this rich menu (its alias, as declared for
    * `linefleet richmenu sync`, or its id) instead of the default one. The link survives a sync
    * that replaces the menu.

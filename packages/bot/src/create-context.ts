@@ -46,6 +46,8 @@ interface ContextInput<S> extends EventRun {
   session: S;
   /** Which try at the event this is, from 1. */
   attempt: number;
+  /** `ctx.enter`: starts a conversation; the runtime knows the chat's conversations. */
+  enter?: (name: string, args: unknown) => Promise<void>;
 }
 
 interface MessageFields {
@@ -159,6 +161,12 @@ export function createContext<S>(input: ContextInput<S>): BotContext<WebhookEven
       if (!token) return false;
       await client.api.markMessagesAsReadByToken({ markAsReadToken: token });
       return true;
+    },
+    async enter(name, args) {
+      if (!input.enter) {
+        throw new ContextUsageError("enter() needs an event from a chat (a user, group or room)");
+      }
+      await input.enter(name, args);
     },
     async pushLater(when, ...says) {
       const messages = toMessages(says);

@@ -57,3 +57,18 @@ export class ContextUsageError extends NonRetriableError {
     this.name = "ContextUsageError";
   }
 }
+
+/**
+ * A conversation's code ran differently when replayed than when its log was recorded (a wait
+ * where a value was recorded, say): the code changed under it, or it is not deterministic. The
+ * runtime ends the conversation with a warning; the event goes to the routes.
+ */
+export class ConversationReplayError extends Error {
+  readonly code = "LF_CONVERSATION_REPLAY";
+  constructor(name: string, detail: string) {
+    super(
+      `conversation "${name}" no longer replays as it ran (${detail}): code between two waits must do the same each time it runs`,
+    );
+    this.name = "ConversationReplayError";
+  }
+}

@@ -19,6 +19,16 @@ export type {
   LogFn,
   Say,
 } from "./context.ts";
+export type {
+  AnswerContext,
+  AnswerEvent,
+  Conversation,
+  ConversationFunction,
+  ConversationMatcher,
+  ConversationsOptions,
+  UnmatchedPolicy,
+  WaitOptions,
+} from "./conversation.ts";
 export {
   ContentTooLargeError,
   ContextUsageError,
@@ -41,7 +51,7 @@ export type {
 export type { PostbackPattern, TextPattern } from "./matchers.ts";
 export type { Profile } from "./profile.ts";
 export type { Responder, SendReport, SendVia } from "./responder.ts";
-export { type BotRun, runBot } from "./run-bot.ts";
+export { type BotRun, type ConversationObserver, runBot } from "./run-bot.ts";
 export type {
   CancelReport,
   RecurringContext,
@@ -54,5 +64,5 @@ export type {
   When,
 } from "./schedule.ts";
 export type { BotServices } from "./services.ts";
-export type { BotStorage, StoredSession } from "./storage.ts";
+export type { BotStorage, ConversationWrite, StoredSession } from "./storage.ts";
 export type { CommandOptions } from "./text.ts";

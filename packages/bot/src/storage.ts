@@ -7,7 +7,15 @@ export interface StoredSession {
   version: string;
   /** The stored JSON, undefined when the chat has none. */
   json: string | undefined;
+  /** The chat's conversation in progress (its replay log, JSON), undefined when none. */
+  conversation?: string | undefined;
 }
+
+/**
+ * What a session write does to the chat's conversation: `undefined` leaves it as stored, `null`
+ * deletes it, a string (JSON) replaces it. It is written with the session, under one version.
+ */
+export type ConversationWrite = string | null | undefined;
 
 /**
  * Where a bot's state lives between events: each chat's session and the profiles it looked up.
@@ -17,8 +25,9 @@ export interface StoredSession {
 export interface BotStorage {
   loadSession(destination: string, source: EventSource): Promise<StoredSession>;
   /**
-   * Writes `json` if the session is still at `version` (as loaded); false when another writer
-   * came first. `ttlSeconds` undefined: the store's default lifetime.
+   * Writes `json` (`""`: leaves the stored session's data as it is) and the conversation if the
+   * session is still at `version` (as loaded); false when another writer came first.
+   * `ttlSeconds` undefined: the store's default lifetime.
    */
   saveSession(
     destination: string,
@@ -26,6 +35,7 @@ export interface BotStorage {
     version: string,
     json: string,
     ttlSeconds: number | undefined,
+    conversation?: ConversationWrite,
   ): Promise<boolean>;
   loadProfile(destination: string, userId: string): Promise<Profile | undefined>;
   saveProfile(destination: string, userId: string, profile: Profile): Promise<void>;

@@ -90,6 +90,7 @@ export function createEventWorker(options: EventWorkerOptions): Worker<LineEvent
     replyTokenMaxAgeMs: options.replyTokenMaxAgeMs,
     pushAfterUnknownReply: options.pushAfterUnknownReply ?? false,
     observeSends: (channelName) => observe.sends(channelName),
+    conversations: { ended: (name, how) => observe.conversationEnded(name, how) },
     now,
   });
   const laneMaxWaitMs = options.laneMaxWaitMs ?? 30_000;

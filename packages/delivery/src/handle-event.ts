@@ -1,4 +1,4 @@
-import { type Bot, type BotStorage, runBot } from "@linefleet/bot";
+import { type Bot, type BotStorage, type ConversationObserver, runBot } from "@linefleet/bot";
 import type { Logger } from "@linefleet/log";
 import { eventKeyOf, type LineEventJob } from "@linefleet/store";
 import { chatIdOf } from "@linefleet/webhook";
@@ -23,6 +23,8 @@ interface EventHandlerOptions {
   schedulers: SchedulerFactory;
   /** Where each channel's sends are counted (metrics). */
   observeSends: (channel: string) => SendObserver;
+  /** Where conversations' ends are counted (metrics). */
+  conversations: ConversationObserver;
   now: () => number;
 }
 
@@ -95,6 +97,7 @@ export function createEventHandler(options: EventHandlerOptions) {
       services: options.services,
       log,
       attempt,
+      conversations: options.conversations,
     });
   };
 }

@@ -15,26 +15,46 @@ import type { EventSource } from "@linefleet/webhook";
  * A bot's storage in Redis. Sessions are hashes `{ v, data }` (see SESSION_COMMIT) with
  * optimistic concurrency: each write stores a fresh random version, and a write succeeds only if
  * the version is still the one its writer loaded. Random versions (not a counter) keep a session
- * that expired and was written again from ever looking unchanged. Profiles are JSON strings that
- * expire after PROFILE_TTL_SECONDS.
+ * that expired and was written again from ever looking unchanged. A chat's conversation in progress
+ * is a field of the same hash (`conv`), written under the same version, and its lane is counted in
+ * the conversations index of its shard. Profiles are JSON strings that expire after
+ * PROFILE_TTL_SECONDS.
  */
 export function createRedisBotStorage(redis: RedisConnection, keys: RedisKeys): BotStorage {
   const commit = defineScript(redis, SESSION_COMMIT);
-  const sessionKey = (destination: string, source: EventSource) => {
+  const laneOfChat = (destination: string, source: EventSource) => {
     const lane = laneOf(destination, source);
     if (!lane) throw new TypeError("a session belongs to a chat; this source names none");
-    return keys.session(lane);
+    return lane;
   };
 
   return {
     async loadSession(destination, source) {
-      const [version, json] = await redis.hmget(sessionKey(destination, source), "v", "data");
-      return { version: version ?? "", json: json ?? undefined };
+      const key = keys.session(laneOfChat(destination, source));
+      const [version, json, conversation] = await redis.hmget(key, "v", "data", "conv");
+      return {
+        version: version ?? "",
+        json: json ?? undefined,
+        conversation: conversation ?? undefined,
+      };
     },
-    async saveSession(destination, source, version, json, ttlSeconds) {
-      const key = sessionKey(destination, source);
+    async saveSession(destination, source, version, json, ttlSeconds, conversation) {
+      const lane = laneOfChat(destination, source);
       const ttl = ttlSeconds ?? SESSION_TTL_SECONDS;
-      return (await commit.run(key, version, randomUUID(), json, ttl)) === 1;
+      const action = conversation === undefined ? "keep" : conversation === null ? "delete" : "set";
+      const written = await commit.run(
+        keys.session(lane),
+        keys.conversationsOfLane(lane),
+        version,
+        randomUUID(),
+        json,
+        ttl,
+        action,
+        conversation ?? "",
+        lane,
+        Date.now(),
+      );
+      return written === 1;
     },
     async loadProfile(destination, userId) {
       const cached = await redis.get(keys.profile(destination, userId));

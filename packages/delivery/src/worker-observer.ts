@@ -1,3 +1,4 @@
+import type { ConversationObserver } from "@linefleet/bot";
 import type { EventOutcome } from "./event-outcome.ts";
 import { noSendObserver, type SendObserver } from "./send-observer.ts";
 
@@ -17,6 +18,8 @@ export interface WorkerObserver {
   scheduledLateness(channel: string, ms: number): void;
   /** A recurring job's tick ran (ok) or failed (retry, or failed for good). */
   recurringRun(job: string, outcome: EventOutcome): void;
+  /** A conversation ended, in an event that succeeded: how (see `ConversationObserver`). */
+  conversationEnded: ConversationObserver["ended"];
 }
 
 export type ScheduledOutcome = "scheduled" | "cancelled" | "sent" | "failed";
@@ -28,4 +31,5 @@ export const noWorkerObserver: WorkerObserver = {
   scheduled() {},
   scheduledLateness() {},
   recurringRun() {},
+  conversationEnded() {},
 };

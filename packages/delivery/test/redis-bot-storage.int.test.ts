@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { laneOf, redisKeys } from "@linefleet/store";
+import { createConversationCounter, laneOf, redisKeys } from "@linefleet/store";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createRedisBotStorage } from "../src/index.ts";
@@ -52,5 +52,36 @@ describe("the Redis bot storage's sessions against real Redis", () => {
     await commit("", '{"n":"new"}', 60);
     expect(await commit(read.version, '{"n":2}', 60)).toBe(false);
     expect((await load()).json).toBe('{"n":"new"}');
+  });
+
+  it("keeps a chat's conversation beside its session, and the lane in the conversations index", async () => {
+    const keys = redisKeys(`t-${randomUUID()}`);
+    const store = createRedisBotStorage(redis, keys);
+    const countActive = createConversationCounter(redis, keys);
+    const load = () => store.loadSession(destination, alice);
+    const save = async (json: string, conversation: string | null | undefined) =>
+      store.saveSession(destination, alice, (await load()).version, json, 60, conversation);
+
+    expect(await save('{"n":1}', '{"name":"signup"}')).toBe(true);
+    expect(await load()).toMatchObject({ json: '{"n":1}', conversation: '{"name":"signup"}' });
+    expect(await countActive()).toBe(1);
+    // undefined leaves the conversation as stored; "" leaves the session's data.
+    expect(await save('{"n":2}', undefined)).toBe(true);
+    expect(await save("", '{"name":"signup","waits":2}')).toBe(true);
+    expect(await load()).toMatchObject({
+      json: '{"n":2}',
+      conversation: '{"name":"signup","waits":2}',
+    });
+    expect(await countActive()).toBe(1);
+    // A stale writer changes neither.
+    expect(await store.saveSession(destination, alice, "stale", '{"n":9}', 60, null)).toBe(false);
+    expect((await load()).conversation).toBe('{"name":"signup","waits":2}');
+    // null deletes it, and the lane leaves the index.
+    expect(await save('{"n":3}', null)).toBe(true);
+    expect(await load()).toMatchObject({ json: '{"n":3}', conversation: undefined });
+    expect(await countActive()).toBe(0);
+    // An entry whose session has lapsed is not counted.
+    expect(await save('{"n":4}', '{"name":"signup"}')).toBe(true);
+    expect(await countActive(Date.now() + 61_000)).toBe(0);
   });
 });

@@ -81,6 +81,10 @@ export const errorCodes = {
   LF_CONTEXT_USAGE: {
     message: "A context helper was used on an event it does not apply to.",
   },
+  LF_CONVERSATION_REPLAY: {
+    message:
+      "A conversation's code no longer replays as its log was recorded; the conversation is ended (logged as a warning).",
+  },
   LF_TLS_ALERT: {
     message: "The doctor's TLS check: the server answered the handshake with an alert.",
   },

@@ -1,5 +1,9 @@
 import { env, lineApiEnv, logEnv, redisEnv } from "@linefleet/config";
-import { DEFAULT_DEDUPE_TTL_MS } from "@linefleet/store";
+import {
+  DEFAULT_DEDUPE_TTL_MS,
+  DEFAULT_WRITE_BATCH_MAX,
+  DEFAULT_WRITE_WINDOW_MS,
+} from "@linefleet/store";
 import { z } from "zod";
 import { CLOCK_SKEW_ALLOWANCE_MS, maxEventAgeFor } from "./freshness.ts";
 
@@ -48,6 +52,14 @@ export const ingressEnvSchema = z
      * master has them, which a master dying before it replicates can lose.
      */
     INGRESS_MIN_REPLICAS: env.int(0, 0),
+    /**
+     * How long the ingress gathers requests into one Redis write after the first of them (ms):
+     * one MULTI carries every request of the window, and each is answered once its own events
+     * are stored. 0: the requests of one turn of the event loop.
+     */
+    INGRESS_WRITE_WINDOW_MS: env.ms(DEFAULT_WRITE_WINDOW_MS),
+    /** A write leaves before its window ends once its requests hold this many events. */
+    INGRESS_WRITE_BATCH_MAX: env.int(DEFAULT_WRITE_BATCH_MAX, 1),
     /** Largest spool journal in bytes; past it, requests are answered 503 again. */
     INGRESS_SPOOL_MAX_BYTES: env.int(64 * 1024 * 1024, 1024),
     /**

@@ -1,6 +1,11 @@
 export type { Registry } from "prom-client";
 export { createCampaignMetrics } from "./campaign-metrics.ts";
 export {
+  type ConversationGaugeOptions,
+  createConversationMetrics,
+  registerConversationGauge,
+} from "./conversation-metrics.ts";
+export {
   createIngressMetrics,
   type IngressMetrics,
   type WebhookOutcomeLabel,

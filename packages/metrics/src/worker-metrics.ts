@@ -1,5 +1,6 @@
 import type { SendObserver, WorkerObserver } from "@linefleet/delivery";
 import { Counter, Histogram, type Registry } from "prom-client";
+import { createConversationMetrics } from "./conversation-metrics.ts";
 import { createScheduleMetrics } from "./schedule-metrics.ts";
 
 /** The worker's counters and histograms, as the observer the event worker reports to. */
@@ -60,6 +61,7 @@ export function createWorkerMetrics(registry: Registry): WorkerObserver {
   }
   return {
     ...createScheduleMetrics(registry),
+    ...createConversationMetrics(registry),
     eventProcessed: (channel, type, outcome) => processed.inc({ channel, type, outcome }),
     laneWait: () => laneWaits.inc(),
     sends(channel) {

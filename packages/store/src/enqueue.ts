@@ -1,7 +1,7 @@
 import type { ErrorCode } from "@linefleet/errors";
 import type { WebhookEvent } from "@linefleet/webhook";
 import { Job, type JobJson, Queue } from "bullmq";
-import { type ChainableCommander, Cluster } from "ioredis";
+import { Cluster } from "ioredis";
 import { type LineEventJob, lineEventsQueue } from "./catalog.ts";
 import type { RedisConnection } from "./connection.ts";
 import {
@@ -14,6 +14,12 @@ import {
   type RedisKeys,
 } from "./redis-model/keys.ts";
 import { defineScript } from "./scripts.ts";
+import {
+  connectEveryMaster,
+  copyScripts,
+  firstReady,
+  openTransactionConnection,
+} from "./transaction-connection.ts";
 
 /** How many of a request's events were new, and how many were already queued or handled. */
 export interface EnqueueReport {
@@ -50,6 +56,16 @@ export interface EventEnqueuerOptions {
   minReplicas?: number;
   /** How long `WAIT` may wait for those replicas (default 500 ms); never 0, which waits forever. */
   replicaTimeoutMs?: number;
+  /**
+   * INGRESS_WRITE_WINDOW_MS: how long a batch stays open for more requests after its first one
+   * (default DEFAULT_WRITE_WINDOW_MS); 0 sends it at the end of the event loop's turn.
+   */
+  writeWindowMs?: number;
+  /**
+   * INGRESS_WRITE_BATCH_MAX: a batch leaves as soon as its requests hold this many events, before
+   * its window ends (default DEFAULT_WRITE_BATCH_MAX).
+   */
+  writeBatchMax?: number;
 }
 
 /** The request's own events cannot be stored (nested too deeply to serialise, say): a 400. */
@@ -81,6 +97,14 @@ export class ReplicasNotConfirmedError extends Error {
  * 25–130 µs, so no transaction blocks Redis for more than a few milliseconds.
  */
 export const EVENTS_PER_TRANSACTION = 100;
+/**
+ * How long a batch waits for more requests by default. At 2,000 req/s a turn of the event loop
+ * holds about one request, so batching by turn left each request paying its own MULTI and socket
+ * write; a millisecond gathers a few, for at most a millisecond more on each acknowledgement.
+ */
+export const DEFAULT_WRITE_WINDOW_MS = 1;
+/** Events after which a batch leaves at once: one full transaction (as EVENTS_PER_TRANSACTION). */
+export const DEFAULT_WRITE_BATCH_MAX = 100;
 /**
  * A request with more events is split into transactions sent this many at a time, so that the
  * batches of other requests, on the same connection, get in between.
@@ -123,9 +147,11 @@ interface Part {
  * order); an event without a chat goes to the shard its key hashes to (spread, and stable across
  * redeliveries, so its dedupe mark is always found).
  *
- * The requests that arrive in one turn of the event loop share those MULTIs: under load this
- * spreads the round trips and their socket writes over many requests, and no request waits longer
- * than the current turn for its batch to leave. Yet one request never hurts another: each
+ * The requests that arrive within a write window (writeWindowMs after the first of them, or until
+ * they hold writeBatchMax events) share those MULTIs: under load this spreads the round trips and
+ * their socket writes over many requests, and no request waits longer than the window for its
+ * batch to leave. Each request is still answered only once its own events are stored. Yet one
+ * request never hurts another: each
  * request's jobs are serialised before anything is written, so one that cannot be fails alone; a
  * transaction holds at most EVENTS_PER_TRANSACTION events, a larger request being split (atomic
  * per transaction: if one fails the request is answered 503, or spooled, and the events that did
@@ -138,10 +164,16 @@ export function createEventEnqueuer({
   dedupeTtlMs = lineEventsQueue.dedupeTtlMs,
   minReplicas = 0,
   replicaTimeoutMs = 500,
+  writeWindowMs = DEFAULT_WRITE_WINDOW_MS,
+  writeBatchMax = DEFAULT_WRITE_BATCH_MAX,
 }: EventEnqueuerOptions): EventEnqueuer {
   if (minReplicas > 0 && !(replicaTimeoutMs >= 1)) {
     throw new Error(`replicaTimeoutMs must be at least 1, got ${replicaTimeoutMs}`);
   }
+  if (!(writeWindowMs >= 0))
+    throw new Error(`writeWindowMs must be 0 or more, got ${writeWindowMs}`);
+  if (!(writeBatchMax >= 1))
+    throw new Error(`writeBatchMax must be at least 1, got ${writeBatchMax}`);
   const { layout } = keys;
   const queues = layout.shards.map((shard) => {
     const queue = new Queue<LineEventJob>(layout.queueName(shard), {
@@ -158,12 +190,33 @@ export function createEventEnqueuer({
     if (!queue) throw new Error(`no queue for shard ${shard}`);
     return queue;
   };
-  // Defined on the connection itself, so the MULTIs BullMQ's client makes from it carry it:
-  // EVALSHA instead of the script's text for every event.
-  const admitToLane = defineScript(connection, ADMIT_TO_LANE);
+  // The MULTIs go out on a connection of their own, which carries only the scripts they run (see
+  // transaction-connection.ts): the lane's admission, defined here, and BullMQ's add scripts,
+  // copied once BullMQ has defined them on the producer connection. Each is sent by SHA.
+  const writer = openTransactionConnection(connection);
+  const admitToLane = defineScript(writer, ADMIT_TO_LANE);
+  let writerReady: Promise<void> | undefined;
+  const whenWriterReady = () => {
+    writerReady ??= (async () => {
+      await queueOf(0).getBackend().client;
+      copyScripts(connection, writer, (name) => /^add\w*Job:/.test(name));
+      await firstReady(writer);
+      await connectEveryMaster(writer);
+    })().catch((error: unknown) => {
+      writerReady = undefined;
+      throw error;
+    });
+    return writerReady;
+  };
+  // Made ready now rather than by the first request, which would wait for it. A failure here (Redis
+  // away at start) is met again, and reported, by the first write.
+  void whenWriterReady().catch(() => {});
   const jobOptions = { ...lineEventsQueue.jobOptions };
 
   let batch: Pending[] = [];
+  /** Events in `batch`, and the timer (or immediate) that sends it when its window ends. */
+  let batchEvents = 0;
+  let windowEnd: ReturnType<typeof setTimeout> | ReturnType<typeof setImmediate> | undefined;
 
   /** BullMQ's job for each event, on its shard; throws if one cannot be serialised. */
   function prepare({ channel, destination, events, receivedAt }: Pending): Prepared[] {
@@ -206,18 +259,35 @@ export function createEventEnqueuer({
   async function writeParts(shard: number, parts: Part[]) {
     const queue = queueOf(shard);
     const backend = queue.getBackend();
-    const client = await backend.client;
+    await whenWriterReady();
     // With replicas to confirm, a pipeline holding the MULTI then WAIT (ioredis's documented
     // pipeline().multi()…exec()…exec()): WAIT must go on the connection, to the node, that took
     // the write, since it waits for that connection's last write; on a Cluster a pipeline goes
     // to its slot's node whole. WAIT inside the MULTI would not block, and one sent apart could
     // reach another node after a failover.
     const confirm = minReplicas > 0;
-    const multi = confirm ? client.pipeline() : client.multi();
-    // BullMQ's transaction type omits defined commands; underneath it is an ioredis MULTI.
-    const commands = multi as unknown as ChainableCommander;
+    const commands = confirm ? writer.pipeline() : writer.multi();
     // ioredis's pipeline has multi() (it opens a transaction in it), untyped on ChainableCommander.
-    if (confirm) (multi as unknown as { multi(): void }).multi();
+    if (confirm) (commands as unknown as { multi(): void }).multi();
+    // BullMQ queues its add script through `runCommand(name, args)` on a transaction of its own
+    // client type; the writer's MULTI has the script under that name (copied above).
+    const defined = commands as unknown as Record<
+      string,
+      ((args: unknown[]) => unknown) | undefined
+    >;
+    /** A script BullMQ asked for that the writer lacks (a BullMQ with other add scripts). */
+    let missing: string | undefined;
+    const transaction = {
+      runCommand(name: string, args: unknown[]) {
+        const script = defined[name];
+        if (script) script.call(commands, args);
+        else missing = name;
+        return transaction;
+      },
+    };
+    const bullTransaction = transaction as unknown as Parameters<
+      typeof backend.addJobToTransaction
+    >[0];
     const ranges: number[] = [];
     // Per event, where the answer that tells new from duplicate lands, and how to read it. That
     // answer comes with the same exec, so telling them apart costs no round trip. BullMQ's add
@@ -245,7 +315,9 @@ export function createEventEnqueuer({
         }
         count++;
         // Queues BullMQ's add script into the transaction; its result arrives with exec().
-        void backend.addJobToTransaction(multi, event.job, event.jobId).catch(() => {});
+        void backend.addJobToTransaction(bullTransaction, event.job, event.jobId).catch(() => {});
+        // Checked here, since BullMQ's call swallows it: the replies would no longer line up.
+        if (missing) throw new Error(`BullMQ's script ${missing} is not on the enqueue connection`);
         count++;
       }
       ranges.push(count);
@@ -260,9 +332,12 @@ export function createEventEnqueuer({
         // job), so this connection's last write, which WAIT waits for, comes after the first
         // write of the event, whichever connection made it.
         commands.wait(minReplicas, replicaTimeoutMs);
-        results = confirmedResults((await multi.exec()) as Array<[Error | null, unknown]>, count);
+        results = confirmedResults(
+          (await commands.exec()) as Array<[Error | null, unknown]>,
+          count,
+        );
       } else {
-        results = (await multi.exec()) as Array<[Error | null, unknown]> | null;
+        results = (await commands.exec()) as Array<[Error | null, unknown]> | null;
       }
       if (!results) throw new Error("the enqueue transaction was aborted");
     } catch (error) {
@@ -302,8 +377,8 @@ export function createEventEnqueuer({
     if (!exec || !wait) throw new Error("the enqueue pipeline returned too few replies");
     if (exec[0]) {
       const cause = replies.slice(1, count + 1).find(([error]) => error)?.[0] ?? exec[0];
-      if (connection instanceof Cluster && /^(MOVED|ASK) /.test(cause.message)) {
-        connection.refreshSlotsCache();
+      if (writer instanceof Cluster && /^(MOVED|ASK) /.test(cause.message)) {
+        writer.refreshSlotsCache();
       }
       throw cause;
     }
@@ -341,8 +416,14 @@ export function createEventEnqueuer({
   }
 
   function flush() {
+    if (windowEnd !== undefined) {
+      clearTimeout(windowEnd as ReturnType<typeof setTimeout>);
+      clearImmediate(windowEnd as ReturnType<typeof setImmediate>);
+      windowEnd = undefined;
+    }
     const requests = batch;
     batch = [];
+    batchEvents = 0;
     /** Per shard, the transaction being filled: its parts and how many events they hold. */
     const open = new Map<number, { parts: Part[]; size: number }>();
     const join = (shard: number, events: Prepared[]) =>
@@ -394,12 +475,17 @@ export function createEventEnqueuer({
     enqueue(destination, events, receivedAt, channel = "default") {
       if (events.length === 0) return Promise.resolve({ enqueued: 0, duplicates: 0 });
       return new Promise<EnqueueReport>((resolve, reject) => {
-        if (batch.length === 0) setImmediate(flush);
         batch.push({ channel, destination, events, receivedAt, resolve, reject });
+        batchEvents += events.length;
+        if (batchEvents >= writeBatchMax) flush();
+        else if (windowEnd === undefined) {
+          windowEnd = writeWindowMs > 0 ? setTimeout(flush, writeWindowMs) : setImmediate(flush);
+        }
       });
     },
     close: async () => {
       await Promise.all(queues.map((queue) => queue.close()));
+      await writer.quit().catch(() => writer.disconnect());
     },
   };
 }

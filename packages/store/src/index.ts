@@ -6,8 +6,11 @@ export {
   type RedisConnection,
   type RedisTarget,
 } from "./connection.ts";
+export { createConversationCounter } from "./conversation-count.ts";
 export {
   createEventEnqueuer,
+  DEFAULT_WRITE_BATCH_MAX,
+  DEFAULT_WRITE_WINDOW_MS,
   type EnqueueReport,
   EVENTS_PER_TRANSACTION,
   type EventEnqueuer,

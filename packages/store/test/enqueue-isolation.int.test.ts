@@ -26,7 +26,7 @@ describe("one request never hurts another in the ingress's batch", () => {
     closers.push(() => enqueuer.close());
     const jobExists = async (event: WebhookEvent) =>
       (await connection.exists(`${prefix}:line-events:${jobIdFor(event.webhookEventId)}`)) === 1;
-    return { connection, enqueuer, jobExists };
+    return { connection, enqueuer, jobExists, prefix };
   }
 
   const destination = makeBotUserId();
@@ -60,7 +60,7 @@ describe("one request never hurts another in the ingress's batch", () => {
   });
 
   it("splits a 10,000-event request into small transactions that others get in between", async () => {
-    const { connection, enqueuer, jobExists } = setup();
+    const { connection, enqueuer, jobExists, prefix } = setup();
     await connection.ping();
     const watcher = new Redis(inject("redisUrl"));
     const monitor = await watcher.monitor();
@@ -68,18 +68,21 @@ describe("one request never hurts another in the ingress's batch", () => {
       monitor.disconnect();
       watcher.disconnect();
     });
-    const ours = `${connection.stream?.localAddress}:${connection.stream?.localPort}`;
-    /** Commands queued in each of our MULTIs. */
+    /** Commands queued in each of our MULTIs (the enqueuer writes on a connection of its own). */
     const transactions: number[] = [];
-    let open: number | undefined;
+    /** Per client, the MULTI it has open: its commands, and whether they touch this prefix. */
+    const open = new Map<string, { commands: number; ours: boolean }>();
     monitor.on("monitor", (_time: string, args: string[], source: string) => {
-      if (source !== ours) return;
       const command = args[0]?.toLowerCase();
-      if (command === "multi") open = 0;
-      else if (command === "exec" && open !== undefined) {
-        transactions.push(open);
-        open = undefined;
-      } else if (open !== undefined) open++;
+      const transaction = open.get(source);
+      if (command === "multi") open.set(source, { commands: 0, ours: false });
+      else if (command === "exec" && transaction) {
+        if (transaction.ours) transactions.push(transaction.commands);
+        open.delete(source);
+      } else if (transaction) {
+        transaction.commands++;
+        if (args.some((arg) => arg.startsWith(`${prefix}:`))) transaction.ours = true;
+      }
     });
 
     const huge = Array.from({ length: 10_000 }, (_, i) => event(`huge ${i}`));

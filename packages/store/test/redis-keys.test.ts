@@ -44,6 +44,19 @@ describe("redisKeys", () => {
     }
   });
 
+  it("keeps a session and its shard's conversations index in one slot when tagged", () => {
+    for (const tagged of [redisKeys("lf", { shards: 3 }), redisKeys("lf", { cluster: true })]) {
+      for (const userId of [user, `U${"2".repeat(32)}`, `U${"3".repeat(32)}`]) {
+        const lane = laneOf(bot, { type: "user", userId }) ?? "";
+        const shard = tagged.layout.shardOfLane(lane);
+        expect(slotPart(tagged.conversationsOfLane(lane))).toBe(slotPart(tagged.session(lane)));
+        expect(tagged.conversationsOfLane(lane)).toBe(tagged.conversationsOfShard(shard));
+      }
+    }
+    // One shard on a single Redis: one index, untagged (a script may span slots there).
+    expect(keys.conversationsOfShard(0)).toBe("lf:conversations");
+  });
+
   it("keeps the keys a scheduled item's scripts touch in one slot with its chat's shard queue", () => {
     for (const cluster of [false, true]) {
       const sharded = redisKeys("lf", { shards: cluster ? 1 : 6, cluster });

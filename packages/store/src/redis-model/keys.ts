@@ -95,6 +95,17 @@ export function redisKeys(prefix: string, { shards = 1, cluster = false }: Redis
       : RECURRING_QUEUE_NAME,
     /** A chat's bot session (string or hash, the bot runtime's choice), in its lane's slot. */
     session: (lane: string) => ofLane("session", lane),
+    /**
+     * The index of the lanes with a conversation in progress (sorted set: lane → when its session
+     * lapses, ms), one per shard: in the slot of every lane of that shard (and so of their sessions).
+     */
+    conversationsOfShard: (shard: number) =>
+      layout.tagged ? `${prefix}:conversations:${layout.tag(shard)}` : `${prefix}:conversations`,
+    /** The conversations index a lane's session is counted in (see conversationsOfShard). */
+    conversationsOfLane: (lane: string) =>
+      layout.tagged
+        ? `${prefix}:conversations:${layout.tag(layout.shardOfLane(lane))}`
+        : `${prefix}:conversations`,
     /** A fleet-wide rate limit (string: GCRA arrival time). */
     rateLimit: (name: string) => `${prefix}:rate:${hashTag(name)}`,
     /** The fleet-wide limit of one channel's calls to LINE's API (LINE limits per channel). */

@@ -1,0 +1,172 @@
+import { randomUUID } from "node:crypto";
+import { once } from "node:events";
+import { makeBotUserId, makeTextMessageEvent, makeUserId } from "@linefleet/test-support";
+import type { WebhookEvent } from "@linefleet/webhook";
+import { Redis } from "ioredis";
+import { afterEach, describe, expect, inject, it } from "vitest";
+import {
+  createEventEnqueuer,
+  createProducerConnection,
+  type EventEnqueuerOptions,
+  jobIdFor,
+  laneOf,
+  redisKeys,
+} from "../src/index.ts";
+
+/** Requests are written per batch: a window of time, or until the batch holds enough events. */
+describe("the enqueuer's write window", () => {
+  const closers: Array<() => Promise<unknown> | unknown> = [];
+  afterEach(async () => {
+    for (const close of closers.splice(0).reverse()) await close();
+  });
+
+  const destination = makeBotUserId();
+  const event = (text: string) =>
+    makeTextMessageEvent(text, {
+      source: { type: "user", userId: makeUserId() },
+    }) as unknown as WebhookEvent;
+  /** A turn of the event loop: the next request comes in a turn of its own. */
+  const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+
+  async function setup(options: Pick<EventEnqueuerOptions, "writeWindowMs" | "writeBatchMax">) {
+    const prefix = `t-${randomUUID()}`;
+    const keys = redisKeys(prefix);
+    const producer = createProducerConnection(inject("redisUrl"));
+    await once(producer, "ready");
+    closers.push(() => producer.disconnect());
+    const reader = new Redis(inject("redisUrl"));
+    closers.push(() => reader.disconnect());
+    const enqueuer = createEventEnqueuer({ connection: producer, keys, ...options });
+    closers.push(() => enqueuer.close());
+
+    // MONITOR tells how the writes were grouped: the commands of each MULTI touching the prefix.
+    const watcher = new Redis(inject("redisUrl"));
+    const monitor = await watcher.monitor();
+    closers.push(() => {
+      monitor.disconnect();
+      watcher.disconnect();
+    });
+    const transactions: number[] = [];
+    const open = new Map<string, { commands: number; ours: boolean }>();
+    monitor.on("monitor", (_time: string, args: string[], source: string) => {
+      const command = args[0]?.toLowerCase();
+      const transaction = open.get(source);
+      if (command === "multi") open.set(source, { commands: 0, ours: false });
+      else if (command === "exec" && transaction) {
+        if (transaction.ours) transactions.push(transaction.commands);
+        open.delete(source);
+      } else if (transaction) {
+        transaction.commands++;
+        if (args.some((arg) => arg.startsWith(`${prefix}:`))) transaction.ours = true;
+      }
+    });
+    const jobExists = async (queued: WebhookEvent) =>
+      (await reader.exists(keys.queueKey(0, jobIdFor(queued.webhookEventId)))) === 1;
+    // The EXEC's monitor line may trail the reply the enqueuer got: wait for the count wanted.
+    const transactionsSeen = async (count: number) => {
+      while (transactions.length < count) await new Promise((resolve) => setTimeout(resolve, 10));
+      return transactions;
+    };
+    return { enqueuer, reader, keys, jobExists, transactionsSeen };
+  }
+
+  it("gathers requests of several turns into one MULTI until the batch holds writeBatchMax events", async () => {
+    // A window far longer than the test: only the batch's size can send it.
+    const { enqueuer, jobExists, transactionsSeen } = await setup({
+      writeWindowMs: 600_000,
+      writeBatchMax: 3,
+    });
+    const events = [event("one"), event("two"), event("three")];
+    const acks: Array<Promise<unknown>> = [];
+    for (const queued of events) {
+      acks.push(enqueuer.enqueue(destination, [queued], Date.now()));
+      await nextTurn();
+    }
+    // Each request's acknowledgement comes once its own event is stored.
+    const reports = await Promise.all(
+      acks.map((ack, i) =>
+        ack.then(async (report) => ({
+          report,
+          stored: await jobExists(events[i] as WebhookEvent),
+        })),
+      ),
+    );
+    expect(reports).toEqual(
+      events.map(() => ({ report: { enqueued: 1, duplicates: 0 }, stored: true })),
+    );
+    // One transaction carried the three requests: per event its lane script and BullMQ's add.
+    expect(await transactionsSeen(1)).toEqual([6]);
+  });
+
+  it("with a window of 0, writes the requests of one turn together", async () => {
+    const { enqueuer, jobExists, transactionsSeen } = await setup({ writeWindowMs: 0 });
+    const events = [event("a"), event("b")];
+    const reports = await Promise.all(
+      events.map((queued) => enqueuer.enqueue(destination, [queued], Date.now())),
+    );
+    expect(reports).toEqual([
+      { enqueued: 1, duplicates: 0 },
+      { enqueued: 1, duplicates: 0 },
+    ]);
+    expect(await jobExists(events[0] as WebhookEvent)).toBe(true);
+    expect(await jobExists(events[1] as WebhookEvent)).toBe(true);
+    expect(await transactionsSeen(1)).toEqual([4]);
+  });
+
+  it("fails only the request whose own write failed, and writes the rest of its batch and the next", async () => {
+    const { enqueuer, reader, keys, jobExists } = await setup({
+      writeWindowMs: 600_000,
+      writeBatchMax: 2,
+    });
+    const poisoned = event("its lane key holds a string");
+    const lane = laneOf(destination, poisoned.source);
+    if (!lane) throw new Error("the event has a chat");
+    // The lane script's ZADD then fails with WRONGTYPE inside the transaction.
+    await reader.set(keys.lane(lane), "not a sorted set");
+    const [first, second, third, fourth] = [poisoned, event("b"), event("c"), event("d")];
+
+    const outcomes: Array<Promise<unknown>> = [];
+    for (const queued of [first, second, third, fourth]) {
+      outcomes.push(enqueuer.enqueue(destination, [queued as WebhookEvent], Date.now()));
+      await nextTurn();
+    }
+    const settled = await Promise.allSettled(outcomes);
+    expect(settled.map((outcome) => outcome.status)).toEqual([
+      "rejected",
+      "fulfilled",
+      "fulfilled",
+      "fulfilled",
+    ]);
+    expect(String((settled[0] as PromiseRejectedResult).reason)).toMatch(/WRONGTYPE/);
+    for (const stored of [second, third, fourth]) {
+      expect(await jobExists(stored as WebhookEvent)).toBe(true);
+    }
+  });
+
+  it("writes through a connection of its own even when the one it is given connects lazily", async () => {
+    const prefix = `t-${randomUUID()}`;
+    const keys = redisKeys(prefix);
+    const connection = new Redis(inject("redisUrl"), { lazyConnect: true });
+    closers.push(() => connection.disconnect());
+    const enqueuer = createEventEnqueuer({ connection, keys });
+    closers.push(() => enqueuer.close());
+    const queued = event("lazy");
+    expect(await enqueuer.enqueue(destination, [queued], Date.now())).toEqual({
+      enqueued: 1,
+      duplicates: 0,
+    });
+    expect(await connection.exists(keys.queueKey(0, jobIdFor(queued.webhookEventId)))).toBe(1);
+  });
+
+  it("refuses a window below 0 and a batch below one event", () => {
+    const keys = redisKeys(`t-${randomUUID()}`);
+    const connection = new Redis(inject("redisUrl"), { lazyConnect: true });
+    closers.push(() => connection.disconnect());
+    expect(() => createEventEnqueuer({ connection, keys, writeWindowMs: -1 })).toThrow(
+      /writeWindowMs must be 0 or more/,
+    );
+    expect(() => createEventEnqueuer({ connection, keys, writeBatchMax: 0 })).toThrow(
+      /writeBatchMax must be at least 1/,
+    );
+  });
+});
