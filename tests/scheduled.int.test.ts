@@ -165,7 +165,7 @@ describe("scheduled pushes across a restart of the whole fleet", () => {
     });
     const s = stack;
     const users = s.emulator.state().users.map((u) => u.userId);
-    const start = Date.now() + 2_500;
+    const start = Date.now() + 4_000;
     s.emulator.sendEvents({
       events: users.map((from, chat) => ({
         type: "text" as const,

@@ -1,5 +1,5 @@
 import { randomBytes, randomInt, randomUUID } from "node:crypto";
-import { ulid } from "ulid";
+import { monotonicFactory } from "ulid";
 
 /** Identifiers in the shapes LINE uses, so bots' own validation accepts them. */
 const hex = (bytes: number) => randomBytes(bytes).toString("hex");
@@ -19,7 +19,12 @@ export const newLinkToken = () =>
 export const newNonce = () => randomBytes(16).toString("base64");
 /** A channel id: ten digits, as the console shows them. */
 export const newChannelId = () => String(1_000_000_000 + Math.floor(Math.random() * 9_000_000_000));
-export const newWebhookEventId = (now: number) => ulid(now);
+/**
+ * Webhook event ids are ULIDs, as LINE's are. Monotonic within a millisecond, so two events sent
+ * in the same millisecond sort in the order they were sent: a lane ties equal timestamps by id.
+ */
+const webhookEventUlid = monotonicFactory();
+export const newWebhookEventId = (now: number) => webhookEventUlid(now);
 
 /** LINE's message ids are decimal strings of about 18 digits. */
 export function newMessageId(): string {

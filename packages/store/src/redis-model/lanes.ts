@@ -5,7 +5,8 @@ import type { ScriptSpec } from "./script.ts";
  * Ordered lanes: the events of one chat (group, else room, else user) are handled one at a time,
  * in `timestamp` order, across every worker process; different chats run in parallel.
  *
- * A lane is a sorted set of the chat's pending events, scored by timestamp. The ingress adds an
+ * A lane is a sorted set of the chat's pending events, scored by timestamp (equal timestamps go
+ * by the event's key, whose webhookEventId is a ULID: in the order LINE made them). The ingress adds an
  * event in the same transaction that queues its job (and only if the job is new); a worker runs
  * an event only while it heads its lane and removes it once the event is done or dead-lettered.
  * Beside it, the lane's waiting set holds the events that stepped aside for their turn (scored by
