@@ -3,8 +3,13 @@ import { BullMQAdapter } from "@bull-board/api/bullMQAdapter";
 import { FastifyAdapter } from "@bull-board/fastify";
 import fastifyBasicAuth from "@fastify/basic-auth";
 import { createCampaigns } from "@linefleet/campaigns";
-import { CAMPAIGNS_QUEUE_NAME, type RedisConnection, type RedisKeys } from "@linefleet/store";
-import { Queue } from "bullmq";
+import {
+  CAMPAIGNS_QUEUE_NAME,
+  lineEventsQueue,
+  type RedisConnection,
+  type RedisKeys,
+} from "@linefleet/store";
+import { Queue, type QueueOptions } from "bullmq";
 import type { FastifyPluginAsync } from "fastify";
 import { campaignsPage } from "./campaigns-page.ts";
 import { credentialsMatch, type DashboardCredentials } from "./credentials.ts";
@@ -37,12 +42,16 @@ export const queueDashboard: FastifyPluginAsync<QueueDashboardOptions> = async (
 ) => {
   const logins = createLoginLimiter(loginLimit);
   const { layout } = keys;
-  const open = (name: string) => {
-    const queue = new Queue(name, { connection, prefix: keys.prefix });
+  // The events queues with their events stream's limit (see lineEventsQueue.streams): opening a
+  // queue writes its stream limit into the queue's meta.
+  const open = (name: string, streams?: QueueOptions["streams"]) => {
+    const queue = new Queue(name, { connection, prefix: keys.prefix, streams });
     queue.on("error", () => {}); // failures surface as the dashboard's failing requests
     return queue;
   };
-  const queues = layout.shards.map((shard) => open(layout.queueName(shard)));
+  const queues = layout.shards.map((shard) =>
+    open(layout.queueName(shard), lineEventsQueue.streams),
+  );
   // The recurring jobs' ticks (`bot.every`): the next tick of each is a delayed job there.
   const recurring = open(keys.recurringQueueName);
   const campaigns = open(CAMPAIGNS_QUEUE_NAME);

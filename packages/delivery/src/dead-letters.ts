@@ -3,6 +3,7 @@ import {
   jobIdFor,
   type LineEventJob,
   laneOf,
+  lineEventsQueue,
   type RedisConnection,
   type RedisKeys,
 } from "@linefleet/store";
@@ -46,6 +47,7 @@ export function createDeadLetters({
     const queue = new Queue<LineEventJob>(keys.layout.queueName(shard), {
       connection,
       prefix: keys.prefix,
+      streams: lineEventsQueue.streams,
     });
     queue.on("error", () => {});
     return queue;

@@ -6,6 +6,7 @@ import {
   jobIdFor,
   type LineEventJob,
   laneOf,
+  lineEventsQueue,
   type RedisConnection,
   type RedisKeys,
 } from "@linefleet/store";
@@ -102,6 +103,7 @@ export function createEventWorker(options: EventWorkerOptions): Worker<LineEvent
   const queue = new Queue<LineEventJob>(queueName, {
     connection: options.connection,
     prefix: options.keys.prefix,
+    streams: lineEventsQueue.streams,
   });
   queue.on("error", () => {});
   /** Errors whose event already left its lane (or kept its place) as it should. */

@@ -55,6 +55,7 @@ export function createSchedulerFactory(options: SchedulerFactoryOptions) {
       queue = new Queue<LineEventJob>(keys.layout.queueName(shard), {
         connection: redis,
         prefix: keys.prefix,
+        streams: lineEventsQueue.streams,
       });
       queue.on("error", () => {});
       queues.set(shard, queue);

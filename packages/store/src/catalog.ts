@@ -31,6 +31,14 @@ export type LineEventJob = z.infer<typeof lineEventJobSchema>;
 export const lineEventsQueue = {
   /** How long a webhookEventId is remembered by default (DEDUPE_TTL_MS). */
   dedupeTtlMs: DEFAULT_DEDUPE_TTL_MS,
+  /**
+   * BullMQ's events stream (`<queue>:events`), given to every `Queue` opened on the events queue:
+   * each one writes its `maxLen` into the queue's meta, which BullMQ's scripts trim by. Nothing in
+   * linefleet reads the stream (no `QueueEvents`; the dashboard reads the job sets), and BullMQ
+   * cannot leave it unwritten, so it is trimmed as hard as Redis allows: `MAXLEN ~ 0` keeps at most
+   * the stream's newest node (`stream-node-max-entries`, 100), where the default kept 10,000 entries.
+   */
+  streams: { events: { maxLen: 0 } },
   jobOptions: {
     attempts: 8,
     // "linefleet" names the workers' own strategy: Retry-After when asked, else jittered exponential.

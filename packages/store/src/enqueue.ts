@@ -180,6 +180,7 @@ export function createEventEnqueuer({
       connection,
       prefix: keys.prefix,
       defaultJobOptions: lineEventsQueue.jobOptions,
+      streams: lineEventsQueue.streams,
     });
     // Queue errors surface through the failing call; this only keeps them from being unhandled.
     queue.on("error", () => {});

@@ -18,7 +18,7 @@ import {
 import { createLineClient } from "@linefleet/line-client";
 import { createLogger } from "@linefleet/log";
 import type { RedisConnection } from "@linefleet/store";
-import { createWorkerConnection, jobIdFor, redisKeys } from "@linefleet/store";
+import { createWorkerConnection, jobIdFor, lineEventsQueue, redisKeys } from "@linefleet/store";
 import type { EventSource } from "@linefleet/webhook";
 import { Queue, type Worker } from "bullmq";
 import { ticksBetween } from "./recurring-ticks.ts";
@@ -238,6 +238,7 @@ export async function startBotTest<B extends AnyBot | string>(
     const queue = new Queue(keys.layout.queueName(shard), {
       connection: redis,
       prefix: keys.prefix,
+      streams: lineEventsQueue.streams,
     });
     queue.on("error", () => {});
     return queue;

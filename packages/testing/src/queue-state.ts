@@ -1,5 +1,6 @@
 import {
   createWorkerConnection,
+  lineEventsQueue,
   type RedisTarget,
   recordedKeys,
   redisKeys,
@@ -30,7 +31,12 @@ export async function queueIsIdle(
         ? await recordedKeys(connection, prefix, { cluster })
         : redisKeys(prefix, { shards, cluster });
     const queues = layout.shards.map(
-      (shard) => new Queue(layout.queueName(shard), { connection, prefix }),
+      (shard) =>
+        new Queue(layout.queueName(shard), {
+          connection,
+          prefix,
+          streams: lineEventsQueue.streams,
+        }),
     );
     try {
       const counts = await Promise.all(
