@@ -35,10 +35,12 @@ export const lineEventsQueue = {
    * BullMQ's events stream (`<queue>:events`), given to every `Queue` opened on the events queue:
    * each one writes its `maxLen` into the queue's meta, which BullMQ's scripts trim by. Nothing in
    * linefleet reads the stream (no `QueueEvents`; the dashboard reads the job sets), and BullMQ
-   * cannot leave it unwritten, so it is trimmed as hard as Redis allows: `MAXLEN ~ 0` keeps at most
-   * the stream's newest node (`stream-node-max-entries`, 100), where the default kept 10,000 entries.
+   * cannot leave it unwritten, so it is kept short: `MAXLEN ~ 100` keeps 100 to 200 entries (whole
+   * nodes of `stream-node-max-entries`, 100) where BullMQ's default kept 10,000 (≈ 690 KB per
+   * shard). Not 0: a stream trimmed to nothing allocates and frees a node on every append, ≈ 3,500
+   * more Redis instructions per entry (callgrind, bench/README.md), four entries per event.
    */
-  streams: { events: { maxLen: 0 } },
+  streams: { events: { maxLen: 100 } },
   jobOptions: {
     attempts: 8,
     // "linefleet" names the workers' own strategy: Retry-After when asked, else jittered exponential.
