@@ -9,7 +9,12 @@
  * run); `default` means this checkout as it is.
  */
 import { join, relative } from "node:path";
-import { type AppProcess, repoRoot, startApp, startLocalRedisServer } from "@linefleet/test-support";
+import {
+  type AppProcess,
+  repoRoot,
+  startApp,
+  startLocalRedisServer,
+} from "@linefleet/test-support";
 import { Redis } from "ioredis";
 import { cliPath } from "linefleet";
 import {
