@@ -126,7 +126,7 @@ export async function runRedisMemory(
         console.log(`${f.family} | ${f.keys} | ${f.bytes} | ${f.bytesPerEvent.toFixed(1)}`);
       }
       console.log(
-        `retained per answered event once done: ${results.retainedPerEvent.toFixed(1)} B (besides BullMQ's events stream, capped at 10,000 entries whatever the traffic)`,
+        `retained per answered event once done: ${results.retainedPerEvent.toFixed(1)} B (besides BullMQ's events stream, kept to 100–200 entries whatever the traffic)`,
       );
       console.log(
         `of which dedupe marks: ${results.dedupePerEvent.toFixed(1)} B (kept DEDUPE_TTL_MS)`,

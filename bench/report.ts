@@ -266,7 +266,7 @@ export function renderResults(r: Results): string {
           `| ${f.family} | ${int(f.keys)} | ${int(f.bytes)} | ${f.bytesPerEvent.toFixed(1)} B |`,
       ),
       "",
-      `Retained per answered event once done: **${int(m.retainedPerEvent)} B** (the done marks lapse after 2 minutes; BullMQ's events stream is capped at 10,000 entries whatever the traffic). ` +
+      `Retained per answered event once done: **${int(m.retainedPerEvent)} B** (the done marks lapse after 2 minutes; BullMQ's events stream is kept to 100–200 entries whatever the traffic). ` +
         `The dedupe marks (${m.dedupePerEvent.toFixed(0)} B each, kept \`DEDUPE_TTL_MS\`, 24 h by default) at 1,000 events/s for 24 h: **${m.gibPerDayAt1000.toFixed(1)} GiB**.`,
       "",
     );
