@@ -24,8 +24,8 @@ import {
   type RecurringHandler,
   type RecurringJob,
   type RecurringSchedule,
-  type ScheduledEvent,
-} from "./schedule.ts";
+} from "./recurring.ts";
+import type { ScheduledEvent } from "./schedule.ts";
 import { type CommandOptions, type Mentionee, parseCommand, stripSelfMentions } from "./text.ts";
 
 /** What a handler of `E` events sees: the context plus whatever middleware added (`X`). */

@@ -50,14 +50,16 @@ export type {
 } from "./events.ts";
 export type { PostbackPattern, TextPattern } from "./matchers.ts";
 export type { Profile } from "./profile.ts";
-export type { Responder, SendReport, SendVia } from "./responder.ts";
-export { type BotRun, type ConversationObserver, runBot } from "./run-bot.ts";
 export type {
-  CancelReport,
   RecurringContext,
   RecurringHandler,
   RecurringJob,
   RecurringSchedule,
+} from "./recurring.ts";
+export type { Responder, SendReport, SendVia } from "./responder.ts";
+export { type BotRun, type ConversationObserver, runBot } from "./run-bot.ts";
+export type {
+  CancelReport,
   ScheduledEvent,
   ScheduledWork,
   Scheduler,
