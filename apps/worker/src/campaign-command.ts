@@ -13,10 +13,11 @@ import {
   progressLine,
   statusReport,
 } from "@linefleet/campaigns";
-import { locateService, parseEnvOrExit, printableUrl, redisEnv } from "@linefleet/config";
-import { TimeoutError, withTimeout } from "@linefleet/errors";
+import { locateService, parseEnvOrExit, redisEnv } from "@linefleet/config";
+import { withTimeout } from "@linefleet/errors";
 import { createWorkerConnection } from "@linefleet/store";
 import { z } from "zod";
+import { reachRedisOrExit } from "./reach-redis.ts";
 
 const usage = `Usage: linefleet campaign <command>
 
@@ -66,7 +67,11 @@ const env = parseEnvOrExit(z.object(redisEnv), {
   QUEUE_PREFIX: process.env.QUEUE_PREFIX || redisAt.stack?.queuePrefix,
 });
 const redis = createWorkerConnection({ url: env.REDIS_URL, clusterNodes: env.REDIS_CLUSTER_NODES });
-await reachRedis();
+await reachRedisOrExit(redis, {
+  command: "campaign",
+  url: env.REDIS_URL,
+  deadlineMs: connectDeadlineMs,
+});
 const campaigns = createCampaigns({ redis, prefix: env.QUEUE_PREFIX });
 
 try {
@@ -78,26 +83,6 @@ try {
 } finally {
   await campaigns.close();
   redis.disconnect();
-}
-
-async function reachRedis() {
-  let lastError = "no answer";
-  redis.on("error", (error) => {
-    lastError = error.message;
-  });
-  const reached = await withTimeout(redis.ping(), connectDeadlineMs, "reaching Redis").then(
-    () => true,
-    (error: Error) => {
-      if (!(error instanceof TimeoutError)) lastError = error.message;
-      return false;
-    },
-  );
-  if (reached) return;
-  console.error(
-    `campaign: cannot reach Redis at ${printableUrl(env.REDIS_URL)} within ${connectDeadlineMs / 1000} s (${lastError})`,
-  );
-  redis.disconnect();
-  process.exit(1);
 }
 
 function needId(): string {

@@ -2,9 +2,9 @@
 import { parseArgs } from "node:util";
 import { locateService, parseEnvOrExit, printableUrl, redisEnv } from "@linefleet/config";
 import { createDeadLetters } from "@linefleet/delivery";
-import { TimeoutError, withTimeout } from "@linefleet/errors";
 import { checkShardCountOrExit, createWorkerConnection, redisKeys } from "@linefleet/store";
 import { z } from "zod";
+import { reachRedisOrExit } from "./reach-redis.ts";
 
 const usage = `Usage: linefleet dead-letters <command>   (pnpm dead-letters in linefleet's repository)
 
@@ -51,7 +51,11 @@ const keys = redisKeys(env.QUEUE_PREFIX, {
   shards: env.QUEUE_SHARDS,
   cluster: env.REDIS_CLUSTER_NODES !== undefined,
 });
-await reachRedis();
+await reachRedisOrExit(redis, {
+  command: "dead-letters",
+  url: env.REDIS_URL,
+  deadlineMs: connectDeadlineMs,
+});
 const deadLetters = createDeadLetters({
   connection: redis,
   keys,
@@ -63,27 +67,6 @@ try {
 } finally {
   await deadLetters.close();
   redis.disconnect();
-}
-
-/** Exits 1 naming the URL when Redis does not answer in time, rather than retrying forever. */
-async function reachRedis() {
-  let lastError = "no answer";
-  redis.on("error", (error) => {
-    lastError = error.message;
-  });
-  const reached = await withTimeout(redis.ping(), connectDeadlineMs, "reaching Redis").then(
-    () => true,
-    (error: Error) => {
-      if (!(error instanceof TimeoutError)) lastError = error.message;
-      return false;
-    },
-  );
-  if (reached) return;
-  console.error(
-    `dead-letters: cannot reach Redis at ${printableUrl(env.REDIS_URL)} within ${connectDeadlineMs / 1000} s (${lastError})`,
-  );
-  redis.disconnect();
-  process.exit(1);
 }
 
 async function run(): Promise<number> {
