@@ -5,11 +5,11 @@ import fastifyBasicAuth from "@fastify/basic-auth";
 import { createCampaigns } from "@linefleet/campaigns";
 import {
   CAMPAIGNS_QUEUE_NAME,
-  lineEventsQueue,
+  openEventsQueue,
   type RedisConnection,
   type RedisKeys,
 } from "@linefleet/store";
-import { Queue, type QueueOptions } from "bullmq";
+import { Queue } from "bullmq";
 import type { FastifyPluginAsync } from "fastify";
 import { campaignsPage } from "./campaigns-page.ts";
 import { credentialsMatch, type DashboardCredentials } from "./credentials.ts";
@@ -42,15 +42,13 @@ export const queueDashboard: FastifyPluginAsync<QueueDashboardOptions> = async (
 ) => {
   const logins = createLoginLimiter(loginLimit);
   const { layout } = keys;
-  // The events queues with their events stream's limit (see lineEventsQueue.streams): opening a
-  // queue writes its stream limit into the queue's meta.
-  const open = (name: string, streams?: QueueOptions["streams"]) => {
-    const queue = new Queue(name, { connection, prefix: keys.prefix, streams });
+  const open = (name: string) => {
+    const queue = new Queue(name, { connection, prefix: keys.prefix });
     queue.on("error", () => {}); // failures surface as the dashboard's failing requests
     return queue;
   };
   const queues = layout.shards.map((shard) =>
-    open(layout.queueName(shard), lineEventsQueue.streams),
+    openEventsQueue(layout.queueName(shard), { connection, prefix: keys.prefix }),
   );
   // The recurring jobs' ticks (`bot.every`): the next tick of each is a delayed job there.
   const recurring = open(keys.recurringQueueName);

@@ -3,7 +3,7 @@ import {
   jobIdFor,
   type LineEventJob,
   laneOf,
-  lineEventsQueue,
+  openEventsQueue,
   type RedisConnection,
   type RedisKeys,
 } from "@linefleet/store";
@@ -44,13 +44,7 @@ export function createDeadLetters({
   keys: RedisKeys;
 }) {
   const queues = keys.layout.shards.map((shard) => {
-    const queue = new Queue<LineEventJob>(keys.layout.queueName(shard), {
-      connection,
-      prefix: keys.prefix,
-      streams: lineEventsQueue.streams,
-    });
-    queue.on("error", () => {});
-    return queue;
+    return openEventsQueue(keys.layout.queueName(shard), { connection, prefix: keys.prefix });
   });
   const state = createEventState(connection, keys, DONE_GRACE_SECONDS);
   // Failed ticks of recurring jobs are dead letters too: listed and replayed with the events'.

@@ -6,11 +6,11 @@ import {
   jobIdFor,
   type LineEventJob,
   laneOf,
-  lineEventsQueue,
+  openEventsQueue,
   type RedisConnection,
   type RedisKeys,
 } from "@linefleet/store";
-import { DelayedError, type Job, Queue, UnrecoverableError, Worker } from "bullmq";
+import { DelayedError, type Job, UnrecoverableError, Worker } from "bullmq";
 import type { AttemptLedger } from "./attempt-ledger.ts";
 import { retryDelayMs } from "./backoff.ts";
 import { type ChannelResolver, singleChannel } from "./channel-resolver.ts";
@@ -100,12 +100,10 @@ export function createEventWorker(options: EventWorkerOptions): Worker<LineEvent
   const doneGraceSeconds = Math.max(DONE_GRACE_SECONDS, Math.ceil((lockDurationMs * 3) / 1000));
   const state = createEventState(options.connection, options.keys, doneGraceSeconds);
   const queueName = options.keys.layout.queueName(options.shard ?? 0);
-  const queue = new Queue<LineEventJob>(queueName, {
+  const queue = openEventsQueue(queueName, {
     connection: options.connection,
     prefix: options.keys.prefix,
-    streams: lineEventsQueue.streams,
   });
-  queue.on("error", () => {});
   /** Errors whose event already left its lane (or kept its place) as it should. */
   const settled = new WeakSet<Error>();
 

@@ -5,13 +5,14 @@ import {
   type LineEventJob,
   laneOf,
   lineEventsQueue,
+  openEventsQueue,
   type RedisConnection,
   type RedisKeys,
   SCHEDULE_ITEM,
   SCHEDULED_STATE_GRACE_SECONDS,
 } from "@linefleet/store";
 import type { EventSource } from "@linefleet/webhook";
-import { Queue } from "bullmq";
+import type { Queue } from "bullmq";
 import {
   SCHEDULED_JOB_NAME,
   scheduledItemId,
@@ -52,12 +53,10 @@ export function createSchedulerFactory(options: SchedulerFactoryOptions) {
   function queueOf(shard: number) {
     let queue = queues.get(shard);
     if (!queue) {
-      queue = new Queue<LineEventJob>(keys.layout.queueName(shard), {
+      queue = openEventsQueue(keys.layout.queueName(shard), {
         connection: redis,
         prefix: keys.prefix,
-        streams: lineEventsQueue.streams,
       });
-      queue.on("error", () => {});
       queues.set(shard, queue);
     }
     return queue;

@@ -1,9 +1,10 @@
 import type { ErrorCode } from "@linefleet/errors";
 import type { WebhookEvent } from "@linefleet/webhook";
-import { Job, type JobJson, Queue } from "bullmq";
+import { Job, type JobJson } from "bullmq";
 import { Cluster } from "ioredis";
 import { type LineEventJob, lineEventsQueue } from "./catalog.ts";
 import type { RedisConnection } from "./connection.ts";
+import { openEventsQueue } from "./events-queue.ts";
 import {
   ADMIT_TO_LANE,
   dedupeIdFor,
@@ -175,17 +176,13 @@ export function createEventEnqueuer({
   if (!(writeBatchMax >= 1))
     throw new Error(`writeBatchMax must be at least 1, got ${writeBatchMax}`);
   const { layout } = keys;
-  const queues = layout.shards.map((shard) => {
-    const queue = new Queue<LineEventJob>(layout.queueName(shard), {
-      connection,
-      prefix: keys.prefix,
-      defaultJobOptions: lineEventsQueue.jobOptions,
-      streams: lineEventsQueue.streams,
-    });
-    // Queue errors surface through the failing call; this only keeps them from being unhandled.
-    queue.on("error", () => {});
-    return queue;
-  });
+  const queues = layout.shards.map((shard) =>
+    openEventsQueue(
+      layout.queueName(shard),
+      { connection, prefix: keys.prefix },
+      { defaultJobOptions: lineEventsQueue.jobOptions },
+    ),
+  );
   const queueOf = (shard: number) => {
     const queue = queues[shard];
     if (!queue) throw new Error(`no queue for shard ${shard}`);

@@ -18,9 +18,9 @@ import {
 import { createLineClient } from "@linefleet/line-client";
 import { createLogger } from "@linefleet/log";
 import type { RedisConnection } from "@linefleet/store";
-import { createWorkerConnection, jobIdFor, lineEventsQueue, redisKeys } from "@linefleet/store";
+import { createWorkerConnection, jobIdFor, openEventsQueue, redisKeys } from "@linefleet/store";
 import type { EventSource } from "@linefleet/webhook";
-import { Queue, type Worker } from "bullmq";
+import type { Worker } from "bullmq";
 import { ticksBetween } from "./recurring-ticks.ts";
 import { startRedis, type TestRedis } from "./redis-server.ts";
 import { type Stack, startStack } from "./stack.ts";
@@ -235,13 +235,10 @@ export async function startBotTest<B extends AnyBot | string>(
     await Promise.all(workers.map((worker) => worker.waitUntilReady()));
   }
   const queues = keys.layout.shards.map((shard) => {
-    const queue = new Queue(keys.layout.queueName(shard), {
+    return openEventsQueue(keys.layout.queueName(shard), {
       connection: redis,
       prefix: keys.prefix,
-      streams: lineEventsQueue.streams,
     });
-    queue.on("error", () => {});
-    return queue;
   });
 
   /**

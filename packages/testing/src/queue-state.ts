@@ -1,11 +1,10 @@
 import {
   createWorkerConnection,
-  lineEventsQueue,
+  openEventsQueue,
   type RedisTarget,
   recordedKeys,
   redisKeys,
 } from "@linefleet/store";
-import { Queue } from "bullmq";
 
 export interface QueueStateOptions {
   /** QUEUE_SHARDS of the stack (default: the count the deployment recorded when it started). */
@@ -30,13 +29,8 @@ export async function queueIsIdle(
       shards === undefined
         ? await recordedKeys(connection, prefix, { cluster })
         : redisKeys(prefix, { shards, cluster });
-    const queues = layout.shards.map(
-      (shard) =>
-        new Queue(layout.queueName(shard), {
-          connection,
-          prefix,
-          streams: lineEventsQueue.streams,
-        }),
+    const queues = layout.shards.map((shard) =>
+      openEventsQueue(layout.queueName(shard), { connection, prefix }),
     );
     try {
       const counts = await Promise.all(
