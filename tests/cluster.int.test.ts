@@ -181,13 +181,16 @@ describe(`on a Redis Cluster (3 masters, 3 replicas), QUEUE_SHARDS=${SHARDS}`, (
             const [next, found] = await node.scan(
               cursor,
               "MATCH",
-              `${prefix}:*:de:*`,
+              `${prefix}:dedupe:*`,
               "COUNT",
               1000,
             );
             cursor = next;
-            marks += found.length;
-            for (const key of found) shards.add(key.split(":")[1] ?? "");
+            // A mark is a field of its shard's hash of one second (`<prefix>:dedupe:<tag>:…`).
+            for (const key of found) {
+              marks += await node.hlen(key);
+              shards.add(key.split(":")[2] ?? "");
+            }
           } while (cursor !== "0");
           return { port: master.port, marks, shards: shards.size };
         } finally {

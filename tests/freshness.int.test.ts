@@ -1,4 +1,4 @@
-import { jobIdFor, redisKeys } from "@linefleet/store";
+import { hasDedupeMark, jobIdFor, redisKeys } from "@linefleet/store";
 import {
   makeEnvelope,
   makeTextMessageEvent,
@@ -67,13 +67,13 @@ describe("an event older than MAX_EVENT_AGE_MS", () => {
     const keys = redisKeys(stack.prefix);
     const job = (event: { webhookEventId: string }) =>
       keys.queueKey(0, jobIdFor(event.webhookEventId));
-    const mark = (event: { webhookEventId: string }) =>
-      keys.dedupe(keys.layout.queueName(0), event.webhookEventId);
+    const marked = (event: { webhookEventId: string; timestamp: unknown }) =>
+      hasDedupeMark(redis, keys, event.webhookEventId, event.timestamp);
     expect(await exists(job(fresh))).toBe(1);
-    expect(await exists(mark(fresh))).toBe(1);
+    expect(await marked(fresh)).toBe(true);
     for (const stale of [ancient, late]) {
       expect(await exists(job(stale))).toBe(0);
-      expect(await exists(mark(stale))).toBe(0);
+      expect(await marked(stale)).toBe(false);
     }
   });
 });

@@ -60,7 +60,7 @@ async function waitForSync(master: LocalTestRedis, replica: LocalTestRedis) {
   }
 }
 
-/** Whether the replica holds anything of the event: its job, its dedupe mark. */
+/** Whether the replica holds anything of the event: its job (named after its id). */
 async function replicaHas(replica: LocalTestRedis, webhookEventId: string) {
   const client = new Redis(replica.url);
   try {

@@ -87,7 +87,7 @@ async function waitForEvent(
     // sent was recorded before this read.
     let outcome: EventProgress | undefined;
     if (accepted && watching && progress) {
-      outcome = await progress.of(event.eventKey).catch((error: Error) => {
+      outcome = await progress.of(event.eventKey, event.timestamp).catch((error: Error) => {
         watching = false;
         console.error(
           `trigger: cannot read the event's progress from Redis (${error.message}); printing answers for ${seconds} s`,

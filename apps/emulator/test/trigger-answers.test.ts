@@ -5,6 +5,7 @@ import { createAnswerMatcher } from "../src/trigger/answers.ts";
 
 const event = {
   webhookEventId: "01EVENTAAAAAAAAAAAAAAAAAAA",
+  timestamp: 1_700_000_000_000,
   eventKey: "01EVENTAAAAAAAAAAAAAAAAAAA",
   replyToken: "token-a",
   chatId: "Ualice",

@@ -11,6 +11,8 @@ export type EventBatchInputData = z.input<typeof eventBatchInputSchema>;
 
 export interface SentEvent {
   webhookEventId: string;
+  /** The event's `timestamp` (epoch ms), as in the webhook. */
+  timestamp: number;
   replyToken?: string;
   messageId?: string;
   deliveryId: string;

@@ -163,7 +163,11 @@ export function createEmulator(options: EmulatorOptions): Emulator {
       const built = buildEvent(platform, parsed, parsed.delivery?.mode ?? "active");
       platform.channels.get(parsed.channel);
       const deliveryId = dispatcher.dispatch([built.event], parsed.delivery, parsed.channel);
-      const sent: SentEvent = { webhookEventId: built.event.webhookEventId, deliveryId };
+      const sent: SentEvent = {
+        webhookEventId: built.event.webhookEventId,
+        timestamp: Number(built.event.timestamp),
+        deliveryId,
+      };
       if (built.replyToken) sent.replyToken = built.replyToken;
       if (built.messageId) sent.messageId = built.messageId;
       platform.announceState();
@@ -186,6 +190,7 @@ export function createEmulator(options: EmulatorOptions): Emulator {
         deliveryId,
         events: built.map((b) => ({
           webhookEventId: b.event.webhookEventId,
+          timestamp: Number(b.event.timestamp),
           ...(b.replyToken ? { replyToken: b.replyToken } : {}),
           ...(b.messageId ? { messageId: b.messageId } : {}),
         })),

@@ -121,6 +121,7 @@ describe("control API", () => {
     expect(sent.status).toBe(202);
     expect(sent.body).toEqual({
       webhookEventId: expect.any(String),
+      timestamp: expect.any(Number),
       replyToken: expect.any(String),
       messageId: expect.any(String),
       deliveryId: expect.any(String),

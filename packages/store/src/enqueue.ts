@@ -5,19 +5,17 @@ import { Cluster } from "ioredis";
 import { type LineEventJob, lineEventsQueue } from "./catalog.ts";
 import type { RedisConnection } from "./connection.ts";
 import { openEventsQueue } from "./events-queue.ts";
+import { ADMIT_EVENTS_NAME, admitEventsLua, BULLMQ_ADD_KEYS } from "./redis-model/admit-events.ts";
 import {
-  ADMIT_TO_LANE,
-  dedupeIdFor,
   eventKeyOf,
   jobIdFor,
   LANE_TTL_SECONDS,
   laneOf,
   type RedisKeys,
 } from "./redis-model/keys.ts";
-import { defineScript } from "./scripts.ts";
 import {
   connectEveryMaster,
-  copyScripts,
+  definedScript,
   firstReady,
   openTransactionConnection,
 } from "./transaction-connection.ts";
@@ -41,6 +39,12 @@ export interface EventEnqueuer {
     /** The channel the webhook came to; workers answer with its token. */
     channel?: string,
   ): Promise<EnqueueReport>;
+  /**
+   * Resolves once the enqueuer can write: its connection ready, BullMQ's add script found and
+   * wrapped. Rejects, for good, only when the installed BullMQ has no add script linefleet can
+   * wrap (another BullMQ version): a process should stop then, rather than answer 503 forever.
+   */
+  ready(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -94,8 +98,8 @@ export class ReplicasNotConfirmedError extends Error {
 }
 
 /**
- * Events per transaction, at most. Each costs two script calls (its lane, BullMQ's add) of about
- * 25–130 µs, so no transaction blocks Redis for more than a few milliseconds.
+ * Events per script call, at most. Each costs about 25–130 µs of Redis (its lane, BullMQ's add,
+ * its mark), so no call blocks Redis for more than a few milliseconds.
  */
 export const EVENTS_PER_TRANSACTION = 100;
 /**
@@ -121,15 +125,19 @@ interface Pending {
   reject(error: unknown): void;
 }
 
-/** An event ready to be written: its lane, its shard and BullMQ's serialised job. */
+/** An event ready to be written: its keys on its shard and BullMQ's arguments for its add. */
 interface Prepared {
-  /** The event's id in Redis: its channel and webhookEventId (eventKeyOf). */
-  eventKey: string;
   timestamp: number;
+  /** Its lane's key, when it has a chat. */
   lane: string | undefined;
   shard: number;
-  job: JobJson;
   jobId: string;
+  jobKey: string;
+  mark: { key: string; field: string };
+  /** The name BullMQ runs its add script by, for this job. */
+  addScript: string;
+  /** What BullMQ passes its add script: its 9 keys, then its 3 arguments. */
+  addArgs: unknown[];
 }
 
 /** The events of one request on one shard (all, or a slice of a large one) in one transaction. */
@@ -140,24 +148,23 @@ interface Part {
 }
 
 /**
- * Admits webhook events into the queue in MULTIs, one per shard: one round trip each, applied
- * whole. For each event, its lane entry (see redis-model/lanes.ts) and its job with its dedupe
- * mark (BullMQ's deduplication id, set by BullMQ's own add script) are written together, so an
- * event is never marked without being queued, never queued twice, and never re-enters its lane
- * once handled. An event goes to its lane's shard (so a chat's events stay together and in
- * order); an event without a chat goes to the shard its key hashes to (spread, and stable across
- * redeliveries, so its dedupe mark is always found).
+ * Admits webhook events into the queue with one script call per shard (redis-model/admit-events.ts):
+ * one round trip each, atomic. For each event, its lane entry (see redis-model/lanes.ts), its job
+ * (BullMQ's own add script) and its dedupe mark (redis-model/dedupe-marks.ts) are written
+ * together, so an event is never marked without being queued, never queued twice, and never
+ * re-enters its lane once handled. An event goes to its lane's shard (so a chat's events stay
+ * together and in order); an event without a chat goes to the shard its key hashes to (spread,
+ * and stable across redeliveries, so its dedupe mark is always found).
  *
  * The requests that arrive within a write window (writeWindowMs after the first of them, or until
- * they hold writeBatchMax events) share those MULTIs: under load this spreads the round trips and
+ * they hold writeBatchMax events) share those calls: under load this spreads the round trips and
  * their socket writes over many requests, and no request waits longer than the window for its
  * batch to leave. Each request is still answered only once its own events are stored. Yet one
- * request never hurts another: each
- * request's jobs are serialised before anything is written, so one that cannot be fails alone; a
- * transaction holds at most EVENTS_PER_TRANSACTION events, a larger request being split (atomic
- * per transaction: if one fails the request is answered 503, or spooled, and the events that did
- * land are deduped when they come again); and each request learns the outcome of its own commands
- * only.
+ * request never hurts another: each request's jobs are serialised before anything is written, so
+ * one that cannot be fails alone; a call holds at most EVENTS_PER_TRANSACTION events, a larger
+ * request being split (atomic per call: if one fails the request is answered 503, or spooled, and
+ * the events that did land are deduped when they come again); and a failed call answers only the
+ * requests of its batch.
  */
 export function createEventEnqueuer({
   connection,
@@ -188,16 +195,41 @@ export function createEventEnqueuer({
     if (!queue) throw new Error(`no queue for shard ${shard}`);
     return queue;
   };
-  // The MULTIs go out on a connection of their own, which carries only the scripts they run (see
-  // transaction-connection.ts): the lane's admission, defined here, and BullMQ's add scripts,
-  // copied once BullMQ has defined them on the producer connection. Each is sent by SHA.
+  // The scripts go out on a connection of their own, which carries only the one script they run
+  // (see transaction-connection.ts), built around BullMQ's add script once BullMQ has defined it
+  // on the producer connection. It is sent by SHA.
   const writer = openTransactionConnection(connection);
-  const admitToLane = defineScript(writer, ADMIT_TO_LANE);
+  const admitEvents = writer as unknown as Record<
+    string,
+    ((...args: unknown[]) => Promise<unknown>) | undefined
+  >;
+  const jobOptions = { ...lineEventsQueue.jobOptions };
+  /** The name BullMQ runs its add script by (`<script>:<version>`), learnt from BullMQ itself. */
+  let addScript: string | undefined;
+  /** Set for good when BullMQ's add script cannot be wrapped: every write fails with it. */
+  let unusable: Error | undefined;
   let writerReady: Promise<void> | undefined;
   const whenWriterReady = () => {
+    if (unusable) return Promise.reject(unusable);
     writerReady ??= (async () => {
       await queueOf(0).getBackend().client;
-      copyScripts(connection, writer, (name) => /^add\w*Job:/.test(name));
+      if (!addScript) {
+        try {
+          const probe = capture(
+            queueOf(0),
+            new Job(queueOf(0), "probe", {}, jobOptions, "probe").asJSON(),
+            "probe",
+          );
+          const lua = admitEventsLua(definedScript(connection, probe.name).lua);
+          if (typeof admitEvents[ADMIT_EVENTS_NAME] !== "function") {
+            writer.defineCommand(ADMIT_EVENTS_NAME, { lua });
+          }
+          addScript = probe.name;
+        } catch (error) {
+          unusable = error as Error;
+          throw error;
+        }
+      }
       await firstReady(writer);
       await connectEveryMaster(writer);
     })().catch((error: unknown) => {
@@ -208,13 +240,42 @@ export function createEventEnqueuer({
   };
   // Made ready now rather than by the first request, which would wait for it. A failure here (Redis
   // away at start) is met again, and reported, by the first write.
-  void whenWriterReady().catch(() => {});
-  const jobOptions = { ...lineEventsQueue.jobOptions };
+  const ready = whenWriterReady().catch((error: unknown) => {
+    if (unusable) throw error;
+    return undefined;
+  });
+  ready.catch(() => {});
 
   let batch: Pending[] = [];
   /** Events in `batch`, and the timer (or immediate) that sends it when its window ends. */
   let batchEvents = 0;
   let windowEnd: ReturnType<typeof setTimeout> | ReturnType<typeof setImmediate> | undefined;
+
+  /** BullMQ's keys and arguments for its add script for the job (and the script's name). */
+  function capture(queue: ReturnType<typeof queueOf>, job: JobJson, jobId: string) {
+    let captured: { name: string; args: unknown[] } | undefined;
+    const transaction = {
+      runCommand(name: string, args: unknown[]) {
+        captured = { name, args };
+        return transaction;
+      },
+    };
+    // BullMQ packs the job's arguments and calls runCommand before its first await.
+    void queue
+      .getBackend()
+      .addJobToTransaction(
+        transaction as unknown as Parameters<
+          ReturnType<typeof queue.getBackend>["addJobToTransaction"]
+        >[0],
+        job,
+        jobId,
+      )
+      .catch(() => {});
+    if (!captured || captured.args.length !== BULLMQ_ADD_KEYS + 3) {
+      throw new Error(`BullMQ did not queue its add script for job ${jobId} as expected`);
+    }
+    return captured;
+  }
 
   /** BullMQ's job for each event, on its shard; throws if one cannot be serialised. */
   function prepare({ channel, destination, events, receivedAt }: Pending): Prepared[] {
@@ -223,172 +284,126 @@ export function createEventEnqueuer({
       const eventKey = eventKeyOf(channel, event.webhookEventId);
       const jobId = jobIdFor(eventKey);
       const lane = laneOf(destination, event.source);
-      // An event without a chat needs no order, but its dedupe mark lives in its shard's queue: it
-      // takes the shard its key hashes to, so a redelivery meets its mark on the same shard.
+      // An event without a chat needs no order, but its dedupe mark lives in its shard: it takes
+      // the shard its key hashes to, so a redelivery meets its mark on the same shard.
       const shard = layout.shardOfLane(lane ?? eventKey);
+      const queue = queueOf(shard);
       const job = new Job<LineEventJob>(
-        queueOf(shard),
+        queue,
         event.type,
         { channel, destination, event, receivedAt },
-        {
-          ...jobOptions,
-          deduplication: { id: dedupeIdFor(eventKey), ttl: dedupeTtlMs },
-        },
+        jobOptions,
         jobId,
       );
+      const add = capture(queue, job.asJSON(), jobId);
       return {
-        eventKey,
         timestamp: event.timestamp,
-        lane,
+        lane: lane === undefined ? undefined : keys.lane(lane),
         shard,
-        job: job.asJSON(),
         jobId,
+        jobKey: keys.queueKey(shard, jobId),
+        mark: keys.dedupeMark(shard, eventKey, event.timestamp),
+        addScript: add.name,
+        addArgs: add.args,
       };
     });
   }
 
-  /** One MULTI on the shard for the parts; each settles by its own commands' results. Never rejects. */
-  function write(shard: number, parts: Part[]): Promise<void> {
-    return writeParts(shard, parts).catch((error: unknown) => {
+  /** One script call on the shard for the parts; each settles by its own events' answers. Never rejects. */
+  function write(parts: Part[]): Promise<void> {
+    return writeParts(parts).catch((error: unknown) => {
       for (const part of parts) part.reject(error);
     });
   }
 
-  async function writeParts(shard: number, parts: Part[]) {
-    const queue = queueOf(shard);
-    const backend = queue.getBackend();
+  async function writeParts(parts: Part[]) {
     await whenWriterReady();
-    // With replicas to confirm, a pipeline holding the MULTI then WAIT (ioredis's documented
-    // pipeline().multi()…exec()…exec()): WAIT must go on the connection, to the node, that took
-    // the write, since it waits for that connection's last write; on a Cluster a pipeline goes
-    // to its slot's node whole. WAIT inside the MULTI would not block, and one sent apart could
-    // reach another node after a failover.
-    const confirm = minReplicas > 0;
-    const commands = confirm ? writer.pipeline() : writer.multi();
-    // ioredis's pipeline has multi() (it opens a transaction in it), untyped on ChainableCommander.
-    if (confirm) (commands as unknown as { multi(): void }).multi();
-    // BullMQ queues its add script through `runCommand(name, args)` on a transaction of its own
-    // client type; the writer's MULTI has the script under that name (copied above).
-    const defined = commands as unknown as Record<
-      string,
-      ((args: unknown[]) => unknown) | undefined
-    >;
-    /** A script BullMQ asked for that the writer lacks (a BullMQ with other add scripts). */
-    let missing: string | undefined;
-    const transaction = {
-      runCommand(name: string, args: unknown[]) {
-        const script = defined[name];
-        if (script) script.call(commands, args);
-        else missing = name;
-        return transaction;
-      },
-    };
-    const bullTransaction = transaction as unknown as Parameters<
-      typeof backend.addJobToTransaction
-    >[0];
-    const ranges: number[] = [];
-    // Per event, where the answer that tells new from duplicate lands, and how to read it. That
-    // answer comes with the same exec, so telling them apart costs no round trip. BullMQ's add
-    // cannot tell: job ids derive from webhookEventId, so it returns the same id either way.
-    const checks: Array<{ at: number; newIf: 0 | 1 }> = [];
+    const first = parts[0]?.events[0];
+    if (!first) return;
+    // BullMQ's keys are the shard queue's, the same for every event: passed once.
+    const scriptKeys = first.addArgs.slice(0, BULLMQ_ADD_KEYS) as string[];
+    const scriptArgs: unknown[] = [dedupeTtlMs, LANE_TTL_SECONDS];
     let count = 0;
     for (const part of parts) {
       for (const event of part.events) {
-        const dedupeKey = keys.dedupe(queue.name, event.eventKey);
-        if (event.lane) {
-          // Answers 1 when the event is new (and enters its lane), 0 for a duplicate.
-          admitToLane.queue(
-            commands,
-            dedupeKey,
-            keys.lane(event.lane),
-            event.timestamp,
-            // The lane holds job ids: a worker knows its event by its job.
-            event.jobId,
-            LANE_TTL_SECONDS,
-          );
-          checks.push({ at: count, newIf: 1 });
-        } else {
-          commands.exists(dedupeKey);
-          checks.push({ at: count, newIf: 0 });
+        if (event.addScript !== addScript) {
+          throw new Error(`BullMQ chose its script ${event.addScript}, not ${addScript}, for a job`);
         }
-        count++;
-        // Queues BullMQ's add script into the transaction; its result arrives with exec().
-        void backend.addJobToTransaction(bullTransaction, event.job, event.jobId).catch(() => {});
-        // Checked here, since BullMQ's call swallows it: the replies would no longer line up.
-        if (missing) throw new Error(`BullMQ's script ${missing} is not on the enqueue connection`);
-        count++;
-      }
-      ranges.push(count);
-    }
-    let results: Array<[Error | null, unknown]> | null;
-    try {
-      if (confirm) {
-        // Ends the MULTI (inside a pipeline this queues EXEC and sends nothing yet).
-        void commands.exec();
-        // A duplicate is confirmed too: it may be the redelivery of a write that was not. BullMQ's
-        // add script always writes (it INCRs the queue's id counter before it looks for the
-        // job), so this connection's last write, which WAIT waits for, comes after the first
-        // write of the event, whichever connection made it.
-        commands.wait(minReplicas, replicaTimeoutMs);
-        results = confirmedResults(
-          (await commands.exec()) as Array<[Error | null, unknown]>,
-          count,
+        scriptKeys.push(event.jobKey, event.mark.key);
+        if (event.lane) scriptKeys.push(event.lane);
+        scriptArgs.push(
+          event.lane ? "1" : "0",
+          // A lane's score must be a number; the schema requires one, this keeps a bad one local.
+          Number.isFinite(event.timestamp) ? event.timestamp : 0,
+          // The lane holds job ids: a worker knows its event by its job.
+          event.jobId,
+          event.mark.field,
+          ...event.addArgs.slice(BULLMQ_ADD_KEYS),
         );
-      } else {
-        results = (await commands.exec()) as Array<[Error | null, unknown]> | null;
+        count++;
       }
-      if (!results) throw new Error("the enqueue transaction was aborted");
+    }
+    let answers: unknown[];
+    try {
+      const call = [scriptKeys.length, ...scriptKeys, ...scriptArgs];
+      if (minReplicas > 0) {
+        // With replicas to confirm, a pipeline holding the script then WAIT: WAIT must go on the
+        // connection, to the node, that took the write, since it waits for that connection's
+        // last write; on a Cluster a pipeline goes to its slot's node whole. One sent apart
+        // could reach another node after a failover.
+        const pipeline = writer.pipeline();
+        const queued = pipeline as unknown as Record<string, (...args: unknown[]) => unknown>;
+        queued[ADMIT_EVENTS_NAME]?.(...call);
+        pipeline.wait(minReplicas, replicaTimeoutMs);
+        answers = confirmed((await pipeline.exec()) as Array<[Error | null, unknown]> | null);
+      } else {
+        const run = admitEvents[ADMIT_EVENTS_NAME];
+        if (!run) throw new Error("the enqueue script is not defined on its connection");
+        answers = (await run.apply(writer, call)) as unknown[];
+      }
+      if (!Array.isArray(answers) || answers.length !== count) {
+        throw new Error("the enqueue script returned an unexpected reply");
+      }
     } catch (error) {
       for (const part of parts) part.reject(error);
       return;
     }
-    let start = 0;
-    let event = 0;
-    parts.forEach((part, index) => {
-      const end = ranges[index] ?? start;
-      const failed = results.slice(start, end).find(([error]) => error);
+    let at = 0;
+    for (const part of parts) {
       const report: EnqueueReport = { enqueued: 0, duplicates: 0 };
-      for (let i = 0; i < part.events.length; i++, event++) {
-        const check = checks[event] as { at: number; newIf: 0 | 1 };
-        if (Number(results[check.at]?.[1]) === check.newIf) report.enqueued++;
+      let failure: string | undefined;
+      for (let i = 0; i < part.events.length; i++, at++) {
+        const answer = answers[at];
+        if (typeof answer === "string") failure ??= answer;
+        else if (Number(answer) === 1) report.enqueued++;
         else report.duplicates++;
       }
-      if (failed) part.reject(failed[0]);
+      if (failure) part.reject(new Error(failure));
       else part.resolve(report);
-      start = end;
-    });
+    }
   }
 
   /**
-   * The replies of MULTI, the `count` commands, EXEC and WAIT, as `multi.exec()` gives them: one
-   * [error, result] per command. Throws when the transaction failed or when too few replicas
-   * confirmed it. On a Cluster, ioredis resends a redirected pipeline (MOVED, after a failover) only
-   * when every command outside its MULTI is read-only, which WAIT is not: the request is answered
-   * 503 (or spooled), and the slot table refreshed here, as ioredis would have, for the next ones.
+   * The script's answers, from the replies of the script and WAIT. Throws when the script failed
+   * or when too few replicas confirmed it. On a Cluster, ioredis resends a redirected pipeline
+   * (MOVED, after a failover) only when every command in it is read-only, which WAIT is not: the
+   * request is answered 503 (or spooled), and the slot table refreshed here, as ioredis would
+   * have, for the next ones.
    */
-  function confirmedResults(
-    replies: Array<[Error | null, unknown]>,
-    count: number,
-  ): Array<[Error | null, unknown]> | null {
-    const exec = replies[count + 1];
-    const wait = replies[count + 2];
-    if (!exec || !wait) throw new Error("the enqueue pipeline returned too few replies");
-    if (exec[0]) {
-      const cause = replies.slice(1, count + 1).find(([error]) => error)?.[0] ?? exec[0];
-      if (writer instanceof Cluster && /^(MOVED|ASK) /.test(cause.message)) {
+  function confirmed(replies: Array<[Error | null, unknown]> | null): unknown[] {
+    const [script, wait] = replies ?? [];
+    if (!script || !wait) throw new Error("the enqueue pipeline returned too few replies");
+    if (script[0]) {
+      if (writer instanceof Cluster && /^(MOVED|ASK) /.test(script[0].message)) {
         writer.refreshSlotsCache();
       }
-      throw cause;
+      throw script[0];
     }
-    if (exec[1] === null) return null;
     if (wait[0]) throw wait[0];
     if (Number(wait[1]) < minReplicas) {
       throw new ReplicasNotConfirmedError(Number(wait[1]), minReplicas, replicaTimeoutMs);
     }
-    // Inside EXEC's reply a failed command's error stands in place of its result.
-    return (exec[1] as unknown[]).map((reply) =>
-      reply instanceof Error ? [reply, undefined] : [null, reply],
-    );
+    return script[1] as unknown[];
   }
 
   /** The transactions of a request's events on one shard too many for one, a few at a time. */
@@ -403,7 +418,7 @@ export function createEventEnqueuer({
       while (next < chunks.length) {
         const chunk = chunks[next++] ?? [];
         const report = await new Promise<EnqueueReport>((resolve, reject) => {
-          void write(shard, [{ events: chunk, resolve, reject }]);
+          void write([{ events: chunk, resolve, reject }]);
         });
         total.enqueued += report.enqueued;
         total.duplicates += report.duplicates;
@@ -428,7 +443,7 @@ export function createEventEnqueuer({
       new Promise<EnqueueReport>((resolve, reject) => {
         let transaction = open.get(shard);
         if (transaction && transaction.size + events.length > EVENTS_PER_TRANSACTION) {
-          void write(shard, transaction.parts);
+          void write(transaction.parts);
           transaction = undefined;
         }
         if (!transaction) {
@@ -466,10 +481,11 @@ export function createEventEnqueuer({
         request.reject,
       );
     }
-    for (const [shard, transaction] of open) void write(shard, transaction.parts);
+    for (const transaction of open.values()) void write(transaction.parts);
   }
 
   return {
+    ready: () => ready,
     enqueue(destination, events, receivedAt, channel = "default") {
       if (events.length === 0) return Promise.resolve({ enqueued: 0, duplicates: 0 });
       return new Promise<EnqueueReport>((resolve, reject) => {

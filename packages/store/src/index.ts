@@ -18,6 +18,7 @@ export {
   EventsNotStorableError,
   ReplicasNotConfirmedError,
 } from "./enqueue.ts";
+export { hasDedupeMark } from "./dedupe-mark.ts";
 export { openEventsQueue } from "./events-queue.ts";
 export {
   assertRedisKeepsKeys,

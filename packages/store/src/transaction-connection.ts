@@ -8,7 +8,7 @@ interface DefinedScript {
 }
 
 /**
- * A connection of its own for a writer's MULTIs, carrying only the scripts they run.
+ * A connection of its own for a writer's scripts and MULTIs, carrying only the scripts they run.
  *
  * ioredis's `Pipeline` constructor (which `multi()` calls) copies every script defined on its
  * connection onto itself. The producer connection carries BullMQ's whole script table (about 60,
@@ -31,29 +31,20 @@ export function openTransactionConnection(connection: RedisConnection): RedisCon
 }
 
 /**
- * Defines on `target` the scripts of `source` whose names pass `wanted` (BullMQ's add scripts,
- * which BullMQ defined on the producer connection under its own versioned names), unless already
- * there. BullMQ then queues them on `target`'s MULTIs by the same names: sent by SHA, their text
- * only the first time on each socket, as on `source`.
+ * The text of a script BullMQ defined on `connection` (as it does when a Queue first uses it),
+ * under the name it runs it by (`<script>:<BullMQ's version>`). Throws, naming the script, when
+ * that BullMQ has none by that name: another BullMQ, whose scripts linefleet was not made for.
  */
-export function copyScripts(
-  source: RedisConnection,
-  target: RedisConnection,
-  wanted: (name: string) => boolean,
-): string[] {
-  const scripts = source.scriptsSet as Record<string, DefinedScript>;
-  const copied: string[] = [];
-  for (const [name, script] of Object.entries(scripts)) {
-    if (!wanted(name)) continue;
-    if (typeof (target as unknown as Record<string, unknown>)[name] !== "function") {
-      target.defineCommand(name, {
-        lua: script.lua,
-        ...(script.numberOfKeys === null ? {} : { numberOfKeys: script.numberOfKeys }),
-      });
-    }
-    copied.push(name);
+export function definedScript(connection: RedisConnection, name: string): DefinedScript {
+  const scripts = connection.scriptsSet as Record<string, DefinedScript | undefined>;
+  const script = scripts[name];
+  if (!script) {
+    const names = Object.keys(scripts).filter((defined) => defined.startsWith(name.split(":")[0] ?? name));
+    throw new Error(
+      `BullMQ's script ${name} is not defined on the connection (found: ${names.join(", ") || "none"}); this BullMQ is not the one linefleet was built for`,
+    );
   }
-  return copied;
+  return script;
 }
 
 /**

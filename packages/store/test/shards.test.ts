@@ -63,7 +63,7 @@ describe("redisKeys with shards", () => {
     const lane = `U${"b".repeat(32)}:U${"1".repeat(32)}`;
     const queue = keys.layout.queueName(keys.layout.shardOfLane(lane));
     const slots = [
-      keys.dedupe(queue, "01EVENT"),
+      keys.dedupeMark(keys.layout.shardOfLane(lane), "01EVENT", 1_700_000_000_000).key,
       `lf:${queue}:wait`,
       keys.lane(lane),
       keys.laneWaiting(lane),

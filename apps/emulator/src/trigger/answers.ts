@@ -4,6 +4,8 @@ import { retryKeyFor } from "@linefleet/line-client";
 /** The event whose answers the trigger prints: its ids, and the chat it happened in. */
 export interface TriggeredEvent {
   webhookEventId: string;
+  /** The event's `timestamp` (epoch ms), which its dedupe mark in linefleet is kept by. */
+  timestamp: number;
   /**
    * The event's key in linefleet (eventKeyOf: its channel and webhookEventId), which its retry
    * keys and its job are named after.

@@ -1,5 +1,6 @@
 import {
   createProducerConnection,
+  hasDedupeMark,
   jobIdFor,
   type RedisConnection,
   recordedKeys,
@@ -32,27 +33,28 @@ export function createEventProgress(redisUrl: string, prefix: string) {
   redis.on("error", () => {});
 
   return {
-    /** `eventKey`: the event's key in linefleet (eventKeyOf: its channel and webhookEventId). */
-    async of(eventKey: string): Promise<EventProgress> {
+    /**
+     * `eventKey`: the event's key in linefleet (eventKeyOf: its channel and webhookEventId);
+     * `timestamp`: the event's, which its dedupe mark is kept by.
+     */
+    async of(eventKey: string, timestamp: number): Promise<EventProgress> {
       // The shards the deployment was created with, recorded by its first process.
       const keys = await recordedKeys(redis, prefix);
-      let marked = false;
       for (const shard of keys.layout.shards) {
-        const queueName = keys.layout.queueName(shard);
         const job = keys.queueKey(shard, jobIdFor(eventKey));
-        const [exists, [finishedOn, failedReason], mark] = await Promise.all([
+        const [exists, [finishedOn, failedReason]] = await Promise.all([
           redis.exists(job),
           redis.hmget(job, "finishedOn", "failedReason"),
-          redis.exists(keys.dedupe(queueName, eventKey)),
         ]);
         if (exists === 1) {
           return finishedOn && failedReason
             ? { state: "failed", reason: failedReason }
             : { state: "pending" };
         }
-        if (mark === 1) marked = true;
       }
-      return marked ? { state: "done" } : { state: "pending" };
+      return (await hasDedupeMark(redis, keys, eventKey, timestamp))
+        ? { state: "done" }
+        : { state: "pending" };
     },
     close: () => redis.disconnect(),
   };

@@ -8,7 +8,8 @@
  * the ingress admits an event to its lane and adds its job in one MULTI, so the lane's keys must
  * share a slot with the shard queue's BullMQ keys. A lane still has one tag for all its keys.
  */
-import { bullKey, dedupeKey, EVENTS_QUEUE_NAME } from "./queue.ts";
+import { dedupeMarkOf } from "./dedupe-marks.ts";
+import { bullKey, EVENTS_QUEUE_NAME } from "./queue.ts";
 import { RECURRING_QUEUE_NAME } from "./scheduled.ts";
 import { shardLayout } from "./shards.ts";
 import { assertPlainPrefix, hashTag } from "./tags.ts";
@@ -55,8 +56,18 @@ export function redisKeys(prefix: string, { shards = 1, cluster = false }: Redis
       layout.tagged ? `${prefix}:lane:${layout.tag(shard)}:*` : `${prefix}:lane:{*}`,
     /** The shard count this deployment was started with (string), set by its first process. */
     queueShards: () => `${prefix}:queue-shards`,
-    /** BullMQ's dedupe mark of an event, by its key (eventKeyOf; written by BullMQ's add script). */
-    dedupe: (queueName: string, eventKey: string) => dedupeKey(prefix, queueName, eventKey),
+    /**
+     * An event's dedupe mark (dedupe-marks.ts): a field of a hash of its shard, by the second of
+     * its timestamp and an eighth of its id, in the shard's slot. The hash's TTL: DEDUPE_TTL_MS
+     * from its newest mark.
+     */
+    dedupeMark: (shard: number, eventKey: string, timestamp: unknown) => {
+      const { second, bucket, field } = dedupeMarkOf(eventKey, timestamp);
+      const key = layout.tagged
+        ? `${prefix}:dedupe:${layout.tag(shard)}:${second}:${bucket}`
+        : `${prefix}:dedupe:${second}:${bucket}`;
+      return { key, field };
+    },
     /** A lane: its pending events (sorted set, scored by timestamp). */
     lane,
     /** The lane's events waiting for their turn (sorted set, scored by when the mark lapses). */
@@ -133,8 +144,13 @@ export { DEAD_LETTER_TTL_SECONDS, DONE_GRACE_SECONDS, LEDGER_TTL_SECONDS } from 
 export { MESSAGE_LOG_TTL_SECONDS } from "./message-log.ts";
 export { PROFILE_TTL_SECONDS } from "./profiles.ts";
 export {
-  DEFAULT_DEDUPE_TTL_MS,
+  DEDUPE_MARK_BUCKETS,
+  DEDUPE_MARK_VALUE,
   dedupeIdFor,
+  NO_TIMESTAMP_SECOND,
+} from "./dedupe-marks.ts";
+export {
+  DEFAULT_DEDUPE_TTL_MS,
   eventKeyOf,
   jobIdFor,
   READ_QUEUE_DEPTH,

@@ -1,9 +1,8 @@
-import { createHash } from "node:crypto";
 import type { ScriptSpec } from "./script.ts";
 
 /**
  * The event queue: BullMQ's own keys, all under `<prefix>:<queue name>:`. BullMQ owns their
- * layout; the model only names the queue and the one BullMQ key it reads, the dedupe mark.
+ * layout; the model only names the queue and the keys of it that our scripts read or pass on.
  */
 export const EVENTS_QUEUE_NAME = "line-events";
 
@@ -20,21 +19,6 @@ export const DEFAULT_DEDUPE_TTL_MS = 24 * 60 * 60 * 1000;
  */
 export const eventKeyOf = (channel: string, webhookEventId: string) =>
   channel === "default" ? webhookEventId : `${channel}/${webhookEventId}`;
-
-/**
- * The deduplication id of an event: 96 bits of a hash of its key (eventKeyOf), 16 characters where
- * the id has 26. It names the one key kept per event for the whole dedupe window, so every byte
- * counts (a collision among a day's events at 1,000/s has odds of about 1 in 10^13).
- */
-export const dedupeIdFor = (eventKey: string) =>
-  createHash("sha1").update(eventKey).digest("base64url").slice(0, 16);
-
-/**
- * BullMQ's deduplication mark for an event (string, value: the job id, TTL: the dedupe window),
- * written by BullMQ's add script. Its layout is BullMQ's (`<prefix>:<queue>:de:<id>`).
- */
-export const dedupeKey = (prefix: string, queueName: string, eventKey: string) =>
-  `${prefix}:${queueName}:de:${dedupeIdFor(eventKey)}`;
 
 /**
  * An event's job id, from its key (eventKeyOf). BullMQ job ids may not contain ":"; LINE's event
