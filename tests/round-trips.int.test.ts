@@ -1,6 +1,5 @@
 import { createHash } from "node:crypto";
 import {
-  ADMIT_TO_LANE,
   BEGIN_EVENT,
   FINISH_EVENT,
   RATE_ACQUIRE,
@@ -16,10 +15,7 @@ const EVENTS = 60;
 
 const sha = ({ lua }: ScriptSpec) => createHash("sha1").update(lua).digest("hex");
 const ours = new Map(
-  [BEGIN_EVENT, STEP_ASIDE, FINISH_EVENT, RATE_ACQUIRE, ADMIT_TO_LANE].map((spec) => [
-    sha(spec),
-    spec.name,
-  ]),
+  [BEGIN_EVENT, STEP_ASIDE, FINISH_EVENT, RATE_ACQUIRE].map((spec) => [sha(spec), spec.name]),
 );
 
 /**
@@ -119,9 +115,6 @@ describe("the worker's Redis round trips per event", () => {
 });
 
 const byName = new Map(
-  [BEGIN_EVENT, STEP_ASIDE, FINISH_EVENT, RATE_ACQUIRE, ADMIT_TO_LANE].map((spec) => [
-    spec.name,
-    spec.lua,
-  ]),
+  [BEGIN_EVENT, STEP_ASIDE, FINISH_EVENT, RATE_ACQUIRE].map((spec) => [spec.name, spec.lua]),
 );
 const lua = (name: string) => byName.get(name);

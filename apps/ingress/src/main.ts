@@ -59,6 +59,12 @@ const enqueuer = createEventEnqueuer({
   writeWindowMs: env.INGRESS_WRITE_WINDOW_MS,
   writeBatchMax: env.INGRESS_WRITE_BATCH_MAX,
 });
+// Another BullMQ than the one whose add script linefleet wraps: every write would fail, so the
+// ingress stops at start, saying why, rather than answer 503 forever.
+enqueuer.ready().catch((error: Error) => {
+  logger.fatal({ reason: error.message }, "cannot write events with the installed BullMQ");
+  process.exit(1);
+});
 // Redis may be away at start (then the spool takes the webhooks), so the check waits for it in
 // the background; nothing is written to a queue before it passes.
 const shardCountChecked = checkShardCountOrExit(redis, keys, {

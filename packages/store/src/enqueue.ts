@@ -327,7 +327,9 @@ export function createEventEnqueuer({
     for (const part of parts) {
       for (const event of part.events) {
         if (event.addScript !== addScript) {
-          throw new Error(`BullMQ chose its script ${event.addScript}, not ${addScript}, for a job`);
+          throw new Error(
+            `BullMQ chose its script ${event.addScript}, not ${addScript}, for a job`,
+          );
         }
         scriptKeys.push(event.jobKey, event.mark.key);
         if (event.lane) scriptKeys.push(event.lane);
@@ -406,8 +408,8 @@ export function createEventEnqueuer({
     return script[1] as unknown[];
   }
 
-  /** The transactions of a request's events on one shard too many for one, a few at a time. */
-  async function writeLarge(shard: number, events: Prepared[]): Promise<EnqueueReport> {
+  /** The script calls of a request's events on one shard too many for one, a few at a time. */
+  async function writeLarge(events: Prepared[]): Promise<EnqueueReport> {
     const total: EnqueueReport = { enqueued: 0, duplicates: 0 };
     const chunks: Prepared[][] = [];
     for (let i = 0; i < events.length; i += EVENTS_PER_TRANSACTION) {
@@ -470,7 +472,7 @@ export function createEventEnqueuer({
       // A request whose shards all took their events is queued; one a failing shard touched is
       // not (it answers 503, or is spooled).
       const reports = [...byShard].map(([shard, onShard]) =>
-        onShard.length > EVENTS_PER_TRANSACTION ? writeLarge(shard, onShard) : join(shard, onShard),
+        onShard.length > EVENTS_PER_TRANSACTION ? writeLarge(onShard) : join(shard, onShard),
       );
       Promise.all(reports).then(
         (parts) =>

@@ -7,6 +7,7 @@ export {
   type RedisTarget,
 } from "./connection.ts";
 export { createConversationCounter } from "./conversation-count.ts";
+export { hasDedupeMark } from "./dedupe-mark.ts";
 export {
   createEventEnqueuer,
   DEFAULT_WRITE_BATCH_MAX,
@@ -18,7 +19,6 @@ export {
   EventsNotStorableError,
   ReplicasNotConfirmedError,
 } from "./enqueue.ts";
-export { hasDedupeMark } from "./dedupe-mark.ts";
 export { openEventsQueue } from "./events-queue.ts";
 export {
   assertRedisKeepsKeys,
@@ -47,11 +47,11 @@ export {
   campaignKeys,
 } from "./redis-model/campaigns.ts";
 export {
-  ADMIT_TO_LANE,
   BEGIN_EVENT,
   BEGIN_SCHEDULED,
   CANCEL_SCHEDULED,
   DEAD_LETTER_TTL_SECONDS,
+  DEDUPE_MARK_BUCKETS,
   DEFAULT_DEDUPE_TTL_MS,
   DONE_GRACE_SECONDS,
   dedupeIdFor,
@@ -64,6 +64,7 @@ export {
   LEDGER_TTL_SECONDS,
   laneOf,
   MESSAGE_LOG_TTL_SECONDS,
+  NO_TIMESTAMP_SECOND,
   PROFILE_TTL_SECONDS,
   RATE_ACQUIRE,
   type RedisKeys,

@@ -39,7 +39,9 @@ export function definedScript(connection: RedisConnection, name: string): Define
   const scripts = connection.scriptsSet as Record<string, DefinedScript | undefined>;
   const script = scripts[name];
   if (!script) {
-    const names = Object.keys(scripts).filter((defined) => defined.startsWith(name.split(":")[0] ?? name));
+    const names = Object.keys(scripts).filter((defined) =>
+      defined.startsWith(name.split(":")[0] ?? name),
+    );
     throw new Error(
       `BullMQ's script ${name} is not defined on the connection (found: ${names.join(", ") || "none"}); this BullMQ is not the one linefleet was built for`,
     );

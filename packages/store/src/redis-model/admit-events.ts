@@ -31,7 +31,7 @@ export const ADMIT_EVENTS_NAME = "linefleetAdmitEvents";
 /** BullMQ's 9 keys for its standard add, then ours. */
 export const BULLMQ_ADD_KEYS = 9;
 /** ARGV per event: lane flag, timestamp, job id, mark field, then BullMQ's 3. */
-export const ADMIT_ARGS_PER_EVENT = 7;
+const ADMIT_ARGS_PER_EVENT = 7;
 
 /**
  * The script's text around BullMQ's add script (`bullmqAddLua`, as defined on its connection).

@@ -5,8 +5,8 @@
  * one script may touch it all, on one Redis or on a Cluster shard.
  *
  * With shards (QUEUE_SHARDS > 1, or any Redis Cluster), a lane's tag is its shard's tag instead:
- * the ingress admits an event to its lane and adds its job in one MULTI, so the lane's keys must
- * share a slot with the shard queue's BullMQ keys. A lane still has one tag for all its keys.
+ * the ingress admits an event to its lane, adds its job and marks it in one script, so the lane's
+ * keys and the dedupe marks must share a slot with the shard queue's BullMQ keys. A lane still has one tag for all its keys.
  */
 import { dedupeMarkOf } from "./dedupe-marks.ts";
 import { bullKey, EVENTS_QUEUE_NAME } from "./queue.ts";
@@ -138,17 +138,16 @@ export function redisKeys(prefix: string, { shards = 1, cluster = false }: Redis
 
 export type RedisKeys = ReturnType<typeof redisKeys>;
 
-export { BEGIN_EVENT, FINISH_EVENT, STEP_ASIDE } from "./event-turn.ts";
-export { ADMIT_TO_LANE, LANE_TTL_SECONDS, laneOf } from "./lanes.ts";
-export { DEAD_LETTER_TTL_SECONDS, DONE_GRACE_SECONDS, LEDGER_TTL_SECONDS } from "./ledger.ts";
-export { MESSAGE_LOG_TTL_SECONDS } from "./message-log.ts";
-export { PROFILE_TTL_SECONDS } from "./profiles.ts";
 export {
   DEDUPE_MARK_BUCKETS,
-  DEDUPE_MARK_VALUE,
   dedupeIdFor,
   NO_TIMESTAMP_SECOND,
 } from "./dedupe-marks.ts";
+export { BEGIN_EVENT, FINISH_EVENT, STEP_ASIDE } from "./event-turn.ts";
+export { LANE_TTL_SECONDS, laneOf } from "./lanes.ts";
+export { DEAD_LETTER_TTL_SECONDS, DONE_GRACE_SECONDS, LEDGER_TTL_SECONDS } from "./ledger.ts";
+export { MESSAGE_LOG_TTL_SECONDS } from "./message-log.ts";
+export { PROFILE_TTL_SECONDS } from "./profiles.ts";
 export {
   DEFAULT_DEDUPE_TTL_MS,
   eventKeyOf,
