@@ -156,7 +156,8 @@ if (import.meta.main) {
 }
 
 function familyOf(key: string): string {
-  if (key.startsWith("line-events:de:")) return "dedupe mark";
+  // The marks are fields of per-second hashes (`dedupe:<second>:<bucket>`): weighed by hash.
+  if (key.startsWith("dedupe:")) return "dedupe mark";
   if (key === "line-events:events") return "BullMQ events stream (capped)";
   if (key.startsWith("line-events:")) return `BullMQ ${key.slice("line-events:".length)}`;
   if (key.startsWith("ledger:")) return "done mark (2 min grace)";

@@ -29,7 +29,7 @@ async function weigh(redis: Redis, prefix: string) {
 
 /** Families of the items; the scheduling events' own keys are named apart and left out. */
 function familyOf(key: string): string {
-  if (key.startsWith("line-events:de:")) return "(the scheduling events' dedupe marks)";
+  if (key.startsWith("dedupe:")) return "(the scheduling events' dedupe marks)";
   if (key.startsWith("line-events:")) {
     const name = key.slice("line-events:".length);
     return name.startsWith("scheduled") ? "BullMQ job (hash)" : `BullMQ ${name}`;

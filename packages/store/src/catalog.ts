@@ -46,9 +46,9 @@ export const lineEventsQueue = {
     // "linefleet" names the workers' own strategy: Retry-After when asked, else jittered exponential.
     backoff: { type: "linefleet", delay: 500 },
     // A completed job is deleted at once: no completed set to write and trim on every completion.
-    // The dedupe mark (BullMQ's `de:` key, 24 h TTL) outlives the job: on completion BullMQ
-    // deletes a mark only if it has no TTL left (moveToFinished, removeDeduplicationKeyIfNeeded-
-    // OnFinalization), so a later redelivery is still refused. Tested in tests/pipeline.int.test.ts.
+    // The dedupe mark (redis-model/dedupe-marks.ts, 24 h TTL) is ours, not BullMQ's, and outlives
+    // the job, so a later redelivery is still refused. Tested in tests/pipeline.int.test.ts and
+    // packages/store/test/dedupe-marks.int.test.ts.
     removeOnComplete: true,
     // Failed jobs are the dead letters: keep them a week for inspection and replay.
     removeOnFail: { age: 7 * 24 * 60 * 60 },
