@@ -4,14 +4,15 @@ import { createHash } from "node:crypto";
  * Dedupe marks: what refuses a redelivered event for the whole dedupe window (DEDUPE_TTL_MS),
  * long after its job was handled and deleted. One key per event cost about 200 B of Redis memory
  * (the key, its expiry entry, its object); here many marks share a hash, as fields, small enough
- * that Redis keeps it as a listpack (`hash-max-listpack-entries`, 128 by default): about 25 B
- * per mark.
+ * that Redis keeps it as a listpack (`hash-max-listpack-entries`: 512 by default for hashes, 128
+ * for sorted sets): about 21 B per mark, against about 78 B in a hash past that size.
  *
  * A hash holds the marks of one shard, one second of the events' `timestamp` and one eighth of
  * their ids. A redelivery keeps its `timestamp` and `webhookEventId` (LINE's contract), so it
  * always meets its mark in the same hash. Eight hashes per second keep each under 128 fields up
- * to about 1,000 events per second per shard; above that a hash turns into a hashtable, larger
- * but as correct.
+ * to about 1,000 events per second per shard (a margin under Redis's default, 512, for a Redis
+ * configured lower, and a short scan for HEXISTS); past the limit a hash turns into a hashtable,
+ * larger but as correct.
  */
 
 /** How many hashes one second of one shard's events is spread over. */
