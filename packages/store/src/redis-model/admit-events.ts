@@ -1,8 +1,9 @@
 /**
  * The ingress's one script per batch and shard: for each event, the dedupe check, its lane's
  * admission, BullMQ's own add and its dedupe mark (dedupe-marks.ts), in one call. It replaced two
- * script calls per event (the lane's admission, BullMQ's add) in a MULTI: a tenth of the calls,
- * one reply to parse, and one compact mark in a shared hash where BullMQ wrote a key per event.
+ * script calls per event (the lane's admission, BullMQ's add) in a MULTI: one command to build,
+ * send and parse per batch, and one compact mark in a shared hash where BullMQ wrote a key per
+ * event.
  *
  * BullMQ's add script is not rewritten: its text, as BullMQ defined it on the connection, becomes
  * the body of a local function whose parameters shadow the globals KEYS and ARGV, and runs per
@@ -19,8 +20,10 @@
  * stays. Nothing is lost by that. An event's mark is written last, only once BullMQ's add returned
  * its id and its job exists, and the request of an event that failed is answered 503 (as are all
  * of the batch's when the script as a whole fails), so LINE redelivers it: an event already
- * stored is refused by its mark or its job; one that failed midway has neither, so it is admitted
- * again (its lane entry, if written, is the same member and score).
+ * stored is refused by its mark or its job; one that failed before BullMQ's add stored its job
+ * has neither, so it is admitted again (its lane entry, if written, is the same member and score).
+ * (A failure inside BullMQ's add after it stored the job hash, its events stream of another type
+ * say, leaves what BullMQ's add alone would leave: a job that refuses the redelivery.)
  */
 
 import { DEDUPE_MARK_VALUE } from "./dedupe-marks.ts";
