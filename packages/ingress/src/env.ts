@@ -54,7 +54,7 @@ export const ingressEnvSchema = z
     INGRESS_MIN_REPLICAS: env.int(0, 0),
     /**
      * How long the ingress gathers requests into one Redis write after the first of them (ms):
-     * one MULTI carries every request of the window, and each is answered once its own events
+     * one script call per shard carries every request of the window, and each is answered once its own events
      * are stored. 0: the requests of one turn of the event loop.
      */
     INGRESS_WRITE_WINDOW_MS: env.ms(DEFAULT_WRITE_WINDOW_MS),

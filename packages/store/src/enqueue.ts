@@ -104,7 +104,7 @@ export class ReplicasNotConfirmedError extends Error {
 export const EVENTS_PER_TRANSACTION = 100;
 /**
  * How long a batch waits for more requests by default. At 2,000 req/s a turn of the event loop
- * holds about one request, so batching by turn left each request paying its own MULTI and socket
+ * holds about one request, so batching by turn left each request paying its own write and socket
  * write; a millisecond gathers a few, for at most a millisecond more on each acknowledgement.
  */
 export const DEFAULT_WRITE_WINDOW_MS = 1;

@@ -8,23 +8,24 @@ interface DefinedScript {
 }
 
 /**
- * A connection of its own for a writer's scripts and MULTIs, carrying only the scripts they run.
+ * A connection of its own for a writer's script calls, carrying only the scripts they run.
  *
- * ioredis's `Pipeline` constructor (which `multi()` calls) copies every script defined on its
- * connection onto itself. The producer connection carries BullMQ's whole script table (about 60,
- * defined when a Queue first uses it), so each MULTI made from it paid for a copy of all of them:
- * 5.6–7.5% of the ingress's CPU and about 24 KB of garbage per MULTI, profiled. A MULTI made from
- * this connection copies the few scripts its writer defined. Same target, same options (a
+ * ioredis's `Pipeline` constructor (which `multi()` and `pipeline()` call) copies every script
+ * defined on its connection onto itself. The producer connection carries BullMQ's whole script
+ * table (about 60, defined when a Queue first uses it), so each MULTI made from it paid for a copy
+ * of all of them: 5.6–7.5% of the ingress's CPU and about 24 KB of garbage per MULTI, profiled. A
+ * pipeline made from this connection (the enqueue's, with WAIT) copies the one script its writer
+ * defined. Same target, same options (a
  * producer's stay a producer's: no offline queue, fail fast), one more socket per Redis node.
  */
 export function openTransactionConnection(connection: RedisConnection): RedisConnection {
   // Connected now even when the original waits for its first command (lazyConnect): the enqueuer
-  // waits for this one to be ready before its first MULTI.
+  // waits for this one to be ready before its first write.
   const own: RedisConnection =
     connection instanceof Cluster
       ? connection.duplicate([], { lazyConnect: false })
       : connection.duplicate({ lazyConnect: false });
-  // Its failures surface through the MULTIs that fail, and the connection it copies, to the same
+  // Its failures surface through the writes that fail, and the connection it copies, to the same
   // Redis, reports the same errors already: this only keeps them from being unhandled.
   own.on("error", () => {});
   return own;
@@ -72,7 +73,7 @@ export function firstReady(connection: RedisConnection): Promise<void> {
 
 /**
  * On a Cluster, opens the connection to every master. ioredis opens a node's connection at its
- * first command, but a MULTI (a pipeline) written to a node not yet connected fails and is retried
+ * first command, but a pipeline written to a node not yet connected fails and is retried
  * only after `retryDelayOnFailover` (500 ms): the first requests of each shard would wait that long.
  */
 export async function connectEveryMaster(connection: RedisConnection): Promise<void> {
