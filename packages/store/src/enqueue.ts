@@ -134,6 +134,8 @@ interface Prepared {
   jobId: string;
   jobKey: string;
   mark: { key: string; field: string };
+  /** The key an earlier linefleet marked it with (keys.legacyDedupeMark), read, never written. */
+  legacyMark: string;
   /** The name BullMQ runs its add script by, for this job. */
   addScript: string;
   /** What BullMQ passes its add script: its 9 keys, then its 3 arguments. */
@@ -303,6 +305,7 @@ export function createEventEnqueuer({
         jobId,
         jobKey: keys.queueKey(shard, jobId),
         mark: keys.dedupeMark(shard, eventKey, event.timestamp),
+        legacyMark: keys.legacyDedupeMark(shard, eventKey),
         addScript: add.name,
         addArgs: add.args,
       };
@@ -331,7 +334,7 @@ export function createEventEnqueuer({
             `BullMQ chose its script ${event.addScript}, not ${addScript}, for a job`,
           );
         }
-        scriptKeys.push(event.jobKey, event.mark.key);
+        scriptKeys.push(event.jobKey, event.mark.key, event.legacyMark);
         if (event.lane) scriptKeys.push(event.lane);
         scriptArgs.push(
           event.lane ? "1" : "0",

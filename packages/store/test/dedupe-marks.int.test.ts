@@ -105,6 +105,28 @@ describe("the enqueuer's dedupe marks", () => {
     expect(await reader.hexists(mark.key, mark.field)).toBe(0);
   });
 
+  it("refuses a redelivery an earlier version marked with BullMQ's deduplication key", async () => {
+    const { keys, reader, enqueuer, jobKey, markOf } = await setup();
+    const marked = event("acknowledged before the upgrade");
+    const fresh = event("new");
+    // What the version before compact marks left of an event it queued and handled: its key.
+    const legacy = keys.legacyDedupeMark(0, marked.webhookEventId);
+    expect(legacy).toMatch(/:line-events:de:[\w-]{16}$/);
+    await reader.set(legacy, jobIdFor(marked.webhookEventId), "PX", 60_000);
+
+    expect(await enqueuer.enqueue(destination, [marked, fresh], Date.now())).toEqual({
+      enqueued: 1,
+      duplicates: 1,
+    });
+    expect(await reader.exists(jobKey(marked))).toBe(0);
+    expect(await reader.zcard(keys.lane(laneOfEvent(marked)))).toBe(0);
+    const mark = markOf(marked);
+    expect(await reader.hexists(mark.key, mark.field)).toBe(0);
+    // Read, never written: the new event gets a compact mark and no key of the old kind.
+    expect(await reader.exists(keys.legacyDedupeMark(0, fresh.webhookEventId))).toBe(0);
+    expect(await reader.exists(jobKey(fresh))).toBe(1);
+  });
+
   it("keeps the marks of one second in at most eight listpack hashes per shard", async () => {
     const shards = 3;
     const { prefix, keys, reader, enqueuer } = await setup({ shards });

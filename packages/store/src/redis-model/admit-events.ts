@@ -10,7 +10,9 @@
  * event unchanged. So the script is built at runtime, for the BullMQ that is installed.
  *
  * KEYS: BullMQ's 9 keys of the shard's queue (the same for every event), then per event its job
- * key, its mark's hash and, if it has a chat, its lane: all in the shard's slot.
+ * key, its mark's hash, the key an earlier linefleet marked it with (BullMQ's deduplication key,
+ * read so that an upgrade still refuses what the version before it acknowledged; never written)
+ * and, if it has a chat, its lane: all in the shard's slot.
  * ARGV: the marks' TTL (ms), the lanes' TTL (s), then 7 per event: "1" if it has a lane, its
  * timestamp (the lane's score), its job id (the lane's member), its mark's field, and BullMQ's 3
  * arguments for it (packed args, data, packed options). Returns per event 1 (new), 0 (duplicate)
@@ -76,14 +78,16 @@ local k = ${BULLMQ_ADD_KEYS + 1}
 for a = 3, #ARGV, ${ADMIT_ARGS_PER_EVENT} do
   local jobKey = KEYS[k]
   local markKey = KEYS[k + 1]
+  local legacyMarkKey = KEYS[k + 2]
   local laneKey = nil
   if ARGV[a] == "1" then
-    laneKey = KEYS[k + 2]
-    k = k + 3
+    laneKey = KEYS[k + 3]
+    k = k + 4
   else
-    k = k + 2
+    k = k + 3
   end
-  if redis.call("HEXISTS", markKey, ARGV[a + 3]) == 1 or redis.call("EXISTS", jobKey) == 1 then
+  if redis.call("HEXISTS", markKey, ARGV[a + 3]) == 1 or redis.call("EXISTS", jobKey) == 1
+    or redis.call("EXISTS", legacyMarkKey) == 1 then
     answers[#answers + 1] = 0
     duplicates = true
   else
