@@ -25,6 +25,9 @@ export const CAPACITY_P99_MS = 1_000;
 
 export type Pipeline = "linefleet" | "naive";
 
+/** The name under which a capacity step counts the CPU of the bench's own process (the LINE side). */
+export const HARNESS = "harness";
+
 export interface EndToEndResults {
   rate: number;
   phases: Array<{ pipeline: Pipeline; workers: number } & SteadyResult>;
@@ -117,7 +120,9 @@ async function searchCapacity(
   let highestRate = 0;
   const running = await start(pipeline, line, redisUrl, workers);
   try {
-    const pids = running.pids(redisPid);
+    // This process is the LINE side: the emulator and the load generator. Its CPU is counted too,
+    // since on one machine it takes its share of the cores the pipeline needs.
+    const pids = { ...running.pids(redisPid), [HARNESS]: process.pid };
     await steady(line, CAPACITY_RATES[0] as number, 1, pids); // warm-up
     await settle(line);
     for (const rate of flags.quick ? CAPACITY_RATES.slice(0, 2) : CAPACITY_RATES) {

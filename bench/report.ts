@@ -1,9 +1,9 @@
 /** Renders a run's results as Markdown, with the targets of the benchmark issue marked met or missed. */
 import { type BurstResults, PER_WEBHOOK } from "./burst.ts";
 import type { CostResults } from "./cost.ts";
-import type { EndToEndResults } from "./end-to-end.ts";
+import { type EndToEndResults, HARNESS } from "./end-to-end.ts";
 import { FIXED_RATE, type IngressResults } from "./ingress.ts";
-import { CONNECTIONS, type Machine } from "./lib.ts";
+import { CONNECTIONS, type Machine, type SteadyResult } from "./lib.ts";
 import type { MemoryResults } from "./redis-memory.ts";
 import { type ReplicasResults, renderReplicas } from "./replicas.ts";
 import { lineChart, stackedBarChart } from "./svg-plots.ts";
@@ -22,6 +22,27 @@ export interface Results {
 const ms = (value: number) => (value < 10 ? value.toFixed(2) : value.toFixed(1));
 const mark = (met: boolean) => (met ? "**met**" : "**missed**");
 const int = (value: number) => Math.round(value).toLocaleString("en-US");
+
+/**
+ * A capacity step's CPU per answered event, the pipeline's (every process but the bench's own)
+ * and the LINE side's (the bench's own process), and the cores all of it kept busy: CPU time over
+ * the step's span, first webhook to last answer.
+ */
+function stepCpu(step: SteadyResult) {
+  let pipelineMs = 0;
+  let harnessMs = 0;
+  for (const [name, used] of Object.entries(step.cpuMs)) {
+    if (name === HARNESS) harnessMs += used;
+    else pipelineMs += used;
+  }
+  const answered = Math.max(step.answered, 1);
+  const spanMs = (step.answered / Math.max(step.answerRate, 1e-9)) * 1000;
+  return {
+    pipelineUs: (pipelineMs * 1000) / answered,
+    harnessUs: (harnessMs * 1000) / answered,
+    cores: (pipelineMs + harnessMs) / Math.max(spanMs, 1),
+  };
+}
 const rateOrNone = (rate: number) =>
   rate > 0 ? `${int(rate)} events/s` : "below the lowest rate tried";
 
@@ -191,15 +212,17 @@ export function renderResults(r: Results): string {
       "",
       `Capacity: each pipeline with ${e.capacity.workers} workers at rising steady rates, until p99 reaches 1 s or answers fall behind ([plot](plots/p99-vs-rate.svg)):`,
       "",
-      "| Pipeline | Offered/s | Answered | Answers/s | p50 | p99 |",
-      "|---|---|---|---|---|---|",
+      "| Pipeline | Offered/s | Answered | Answers/s | p50 | p99 | CPU per event: pipeline / LINE side | cores busy |",
+      "|---|---|---|---|---|---|---|---|",
       ...[
         ...e.capacity.steps.map((s) => ["linefleet", s] as const),
         ...e.capacity.naive.steps.map((s) => ["naive", s] as const),
-      ].map(
-        ([pipeline, s]) =>
-          `| ${pipeline} | ${int(s.rate)} | ${int(s.answered)}/${int(s.events)} | ${int(s.answerRate)} | ${ms(s.p50)} ms | ${ms(s.p99)} ms |`,
-      ),
+      ].map(([pipeline, s]) => {
+        const cpu = stepCpu(s);
+        return `| ${pipeline} | ${int(s.rate)} | ${int(s.answered)}/${int(s.events)} | ${int(s.answerRate)} | ${ms(s.p50)} ms | ${ms(s.p99)} ms | ${int(cpu.pipelineUs)} / ${int(cpu.harnessUs)} µs | ${cpu.cores.toFixed(2)} |`;
+      }),
+      "",
+      "CPU per event: user + system time of each process over the step, divided by the events answered; the pipeline is its ingress, Redis and workers, the LINE side this bench's own process (the emulator and the load generator, on the same two cores). Cores busy: all of it, per second of the step.",
       "",
       `Highest rate with p99 < 1 s: linefleet **${rateOrNone(e.capacity.highestRate)}**, the naive pipeline **${rateOrNone(e.capacity.naive.highestRate)}**.`,
       "",
