@@ -16,6 +16,7 @@ import {
 import {
   connectEveryMaster,
   definedScript,
+  failOnClose,
   firstReady,
   openTransactionConnection,
 } from "./transaction-connection.ts";
@@ -201,6 +202,7 @@ export function createEventEnqueuer({
   // (see transaction-connection.ts), built around BullMQ's add script once BullMQ has defined it
   // on the producer connection. It is sent by SHA.
   const writer = openTransactionConnection(connection);
+  const unlessClosed = failOnClose(writer);
   const admitEvents = writer as unknown as Record<
     string,
     ((...args: unknown[]) => Promise<unknown>) | undefined
@@ -364,7 +366,7 @@ export function createEventEnqueuer({
       } else {
         const run = admitEvents[ADMIT_EVENTS_NAME];
         if (!run) throw new Error("the enqueue script is not defined on its connection");
-        answers = (await run.apply(writer, call)) as unknown[];
+        answers = (await unlessClosed(run.apply(writer, call) as Promise<unknown>)) as unknown[];
       }
       if (!Array.isArray(answers) || answers.length !== count) {
         throw new Error("the enqueue script returned an unexpected reply");

@@ -21,10 +21,20 @@ interface DefinedScript {
 export function openTransactionConnection(connection: RedisConnection): RedisConnection {
   // Connected now even when the original waits for its first command (lazyConnect): the enqueuer
   // waits for this one to be ready before its first write.
+  //
+  // And a write in flight when its node goes away is never sent again later: ioredis would resend
+  // it after a reconnect (one Redis), or after a delay once the cluster's slots moved to the
+  // promoted replica (a Cluster), where a chat's newer events, written meanwhile, would already be
+  // ahead of it in the chat's lane. It fails instead (see failOnClose), the request is answered 503
+  // or spooled, and while the spool holds anything the newer requests go to it too, in order.
   const own: RedisConnection =
     connection instanceof Cluster
-      ? connection.duplicate([], { lazyConnect: false })
-      : connection.duplicate({ lazyConnect: false });
+      ? connection.duplicate([], {
+          lazyConnect: false,
+          retryDelayOnFailover: 0,
+          retryDelayOnClusterDown: 0,
+        })
+      : connection.duplicate({ lazyConnect: false, autoResendUnfulfilledCommands: false });
   // Its failures surface through the writes that fail, and the connection it copies, to the same
   // Redis, reports the same errors already: this only keeps them from being unhandled.
   own.on("error", () => {});
@@ -79,4 +89,34 @@ export function firstReady(connection: RedisConnection): Promise<void> {
 export async function connectEveryMaster(connection: RedisConnection): Promise<void> {
   if (!(connection instanceof Cluster)) return;
   await Promise.all(connection.nodes("master").map((node) => node.ping()));
+}
+
+/**
+ * Makes a command sent on `connection` (one Redis, opened by openTransactionConnection) reject
+ * when the connection closes before its reply. With `autoResendUnfulfilledCommands` off, ioredis
+ * drops such a command on reconnecting without settling its promise (it does reject the commands
+ * of a pipeline, which is why a MULTI used to fail at once). On a Cluster, the node's connection
+ * rejects them itself, and the cluster passes that on without retrying (see above).
+ */
+export function failOnClose(connection: RedisConnection) {
+  const pending = new Set<(error: Error) => void>();
+  connection.on("close", () => {
+    const error = new Error("Connection is closed.");
+    for (const reject of pending) reject(error);
+    pending.clear();
+  });
+  return <T>(command: Promise<T>): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      pending.add(reject);
+      command.then(
+        (value) => {
+          pending.delete(reject);
+          resolve(value);
+        },
+        (error: unknown) => {
+          pending.delete(reject);
+          reject(error);
+        },
+      );
+    });
 }
