@@ -7,7 +7,6 @@ export {
   type RedisTarget,
 } from "./connection.ts";
 export { createConversationCounter } from "./conversation-count.ts";
-export { hasDedupeMark } from "./dedupe-mark.ts";
 export {
   createEventEnqueuer,
   DEFAULT_WRITE_BATCH_MAX,
@@ -30,6 +29,7 @@ export {
   readEvictionPolicy,
   watchEvictionPolicy,
 } from "./eviction-policy.ts";
+export { hasDedupeMark } from "./has-dedupe-mark.ts";
 export {
   createQueueDepthReader,
   type QueueDepth,
