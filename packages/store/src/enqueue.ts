@@ -300,14 +300,16 @@ export function createEventEnqueuer({
         jobId,
       );
       const add = capture(queue, job.asJSON(), jobId);
+      const mark = keys.dedupeMark(shard, eventKey, event.timestamp);
       return {
         timestamp: event.timestamp,
         lane: lane === undefined ? undefined : keys.lane(lane),
         shard,
         jobId,
         jobKey: keys.queueKey(shard, jobId),
-        mark: keys.dedupeMark(shard, eventKey, event.timestamp),
-        legacyMark: keys.legacyDedupeMark(shard, eventKey),
+        mark,
+        // The mark's field is the event's dedupe id: hashed once for both.
+        legacyMark: keys.legacyDedupeMark(shard, mark.field),
         addScript: add.name,
         addArgs: add.args,
       };

@@ -10,6 +10,7 @@ import {
   createProducerConnection,
   DEDUPE_MARK_BUCKETS,
   DEFAULT_DEDUPE_TTL_MS,
+  dedupeIdFor,
   type EventEnqueuerOptions,
   hasDedupeMark,
   jobIdFor,
@@ -110,7 +111,7 @@ describe("the enqueuer's dedupe marks", () => {
     const marked = event("acknowledged before the upgrade");
     const fresh = event("new");
     // What the version before compact marks left of an event it queued and handled: its key.
-    const legacy = keys.legacyDedupeMark(0, marked.webhookEventId);
+    const legacy = keys.legacyDedupeMark(0, dedupeIdFor(marked.webhookEventId));
     expect(legacy).toMatch(/:line-events:de:[\w-]{16}$/);
     await reader.set(legacy, jobIdFor(marked.webhookEventId), "PX", 60_000);
 
@@ -123,7 +124,9 @@ describe("the enqueuer's dedupe marks", () => {
     const mark = markOf(marked);
     expect(await reader.hexists(mark.key, mark.field)).toBe(0);
     // Read, never written: the new event gets a compact mark and no key of the old kind.
-    expect(await reader.exists(keys.legacyDedupeMark(0, fresh.webhookEventId))).toBe(0);
+    expect(await reader.exists(keys.legacyDedupeMark(0, dedupeIdFor(fresh.webhookEventId)))).toBe(
+      0,
+    );
     expect(await reader.exists(jobKey(fresh))).toBe(1);
   });
 

@@ -8,7 +8,7 @@
  * the ingress admits an event to its lane, adds its job and marks it in one script, so the lane's
  * keys and the dedupe marks must share a slot with the shard queue's BullMQ keys. A lane still has one tag for all its keys.
  */
-import { dedupeIdFor, dedupeMarkOf } from "./dedupe-marks.ts";
+import { dedupeMarkOf } from "./dedupe-marks.ts";
 import { bullKey, EVENTS_QUEUE_NAME } from "./queue.ts";
 import { RECURRING_QUEUE_NAME } from "./scheduled.ts";
 import { shardLayout } from "./shards.ts";
@@ -72,10 +72,11 @@ export function redisKeys(prefix: string, { shards = 1, cluster = false }: Redis
      * The dedupe mark linefleet kept before its compact marks: BullMQ's deduplication key of the
      * event (string, `<prefix>:<queue>:de:<dedupe id>`), in the shard's slot. No longer written;
      * still read by the ingress, so that an upgrade keeps refusing the redeliveries of events
-     * acknowledged by the version before it, until those keys expire (DEDUPE_TTL_MS).
+     * acknowledged by the version before it, until those keys expire (DEDUPE_TTL_MS). By the
+     * event's dedupe id (dedupeIdFor), which is also its compact mark's field.
      */
-    legacyDedupeMark: (shard: number, eventKey: string) =>
-      bullKey(prefix, layout.queueName(shard), `de:${dedupeIdFor(eventKey)}`),
+    legacyDedupeMark: (shard: number, dedupeId: string) =>
+      bullKey(prefix, layout.queueName(shard), `de:${dedupeId}`),
     /** A lane: its pending events (sorted set, scored by timestamp). */
     lane,
     /** The lane's events waiting for their turn (sorted set, scored by when the mark lapses). */
