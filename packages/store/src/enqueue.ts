@@ -355,15 +355,18 @@ export function createEventEnqueuer({
     let answers: unknown[];
     try {
       const call = [scriptKeys.length, ...scriptKeys, ...scriptArgs];
-      if (minReplicas > 0) {
+      if (minReplicas > 0 || writer instanceof Cluster) {
         // With replicas to confirm, a pipeline holding the script then WAIT: WAIT must go on the
         // connection, to the node, that took the write, since it waits for that connection's
         // last write; on a Cluster a pipeline goes to its slot's node whole. One sent apart
-        // could reach another node after a failover.
+        // could reach another node after a failover. On a Cluster, a pipeline even without WAIT:
+        // ioredis neither retries nor redirects a pipeline holding a write after its node went
+        // away, where a single command can still land after a chat's newer events (seen in the
+        // cluster's master-kill test even with the cluster's retries off).
         const pipeline = writer.pipeline();
         const queued = pipeline as unknown as Record<string, (...args: unknown[]) => unknown>;
         queued[ADMIT_EVENTS_NAME]?.(...call);
-        pipeline.wait(minReplicas, replicaTimeoutMs);
+        if (minReplicas > 0) pipeline.wait(minReplicas, replicaTimeoutMs);
         answers = confirmed((await pipeline.exec()) as Array<[Error | null, unknown]> | null);
       } else {
         const run = admitEvents[ADMIT_EVENTS_NAME];
@@ -401,13 +404,16 @@ export function createEventEnqueuer({
    */
   function confirmed(replies: Array<[Error | null, unknown]> | null): unknown[] {
     const [script, wait] = replies ?? [];
-    if (!script || !wait) throw new Error("the enqueue pipeline returned too few replies");
+    if (!script || (minReplicas > 0 && !wait)) {
+      throw new Error("the enqueue pipeline returned too few replies");
+    }
     if (script[0]) {
       if (writer instanceof Cluster && /^(MOVED|ASK) /.test(script[0].message)) {
         writer.refreshSlotsCache();
       }
       throw script[0];
     }
+    if (!wait) return script[1] as unknown[];
     if (wait[0]) throw wait[0];
     if (Number(wait[1]) < minReplicas) {
       throw new ReplicasNotConfirmedError(Number(wait[1]), minReplicas, replicaTimeoutMs);
