@@ -116,8 +116,13 @@ export const DEFAULT_WRITE_BATCH_MAX = 100;
  * batches of other requests, on the same connection, get in between.
  */
 const LARGE_REQUEST_TRANSACTIONS_IN_FLIGHT = 4;
+/** Why a part was not written: an earlier event of its chat was not stored (see `unstoredLanes`). */
+const OVERTAKES_MESSAGE =
+  "not written: an earlier event of the same chat was not stored, and this one must not overtake it";
 
 interface Pending {
+  /** The request's place in the order requests came in (see `unstoredLanes`). */
+  seq: number;
   channel: string;
   destination: string;
   events: readonly WebhookEvent[];
@@ -145,6 +150,8 @@ interface Prepared {
 
 /** The events of one request on one shard (all, or a slice of a large one) in one transaction. */
 interface Part {
+  /** Its request's `seq`. */
+  seq: number;
   events: Prepared[];
   resolve(report: EnqueueReport): void;
   reject(error: unknown): void;
@@ -167,7 +174,12 @@ interface Part {
  * one that cannot be fails alone; a call holds at most EVENTS_PER_TRANSACTION events, a larger
  * request being split (atomic per call: if one fails the request is answered 503, or spooled, and
  * the events that did land are deduped when they come again); and a failed call answers only the
- * requests of its batch.
+ * requests of its batch, and those of the same chats behind it.
+ *
+ * For those are the one exception: an event that is not stored comes again later (LINE's
+ * redelivery, or the spool's replay), so its chat's later events must not be stored before it.
+ * A shard has one call in flight at a time (see `write`), and the later events of a chat one of
+ * whose events was not stored, of requests already submitted, fail in turn (see `unstoredLanes`).
  */
 export function createEventEnqueuer({
   connection,
@@ -316,11 +328,80 @@ export function createEventEnqueuer({
     });
   }
 
-  /** One script call on the shard for the parts; each settles by its own events' answers. Never rejects. */
-  function write(parts: Part[]): Promise<void> {
-    return writeParts(parts).catch((error: unknown) => {
-      for (const part of parts) part.reject(error);
-    });
+  /** Requests submitted so far: the `seq` of the latest. */
+  let submitted = 0;
+  /** Requests submitted and not yet answered; `unstoredLanes` is cleared when none is left. */
+  let unanswered = 0;
+  /**
+   * The lanes (chats) one of whose events was not stored, each with the `seq` of the latest
+   * request submitted when that became known. That event's request is answered 503, or spooled,
+   * so its chat's later events, of requests submitted before then and not yet written, must not
+   * be stored before it: their parts are failed too (see `overtakes`), in turn. The requests
+   * that come later go to the spool behind it, in order (the ingress spools every request while
+   * its spool holds any), or, without a spool, wait for LINE's redelivery.
+   */
+  const unstoredLanes = new Map<string, number>();
+  /** Per shard, the script calls waiting for the one in flight, and whether one is. */
+  const shardCalls = new Map<number, { inFlight: boolean; waiting: Part[][] }>();
+
+  /** The part is not stored: it fails, and so will its chats' later events not yet written. */
+  function fail(part: Part, error: unknown) {
+    for (const event of part.events) if (event.lane) unstoredLanes.set(event.lane, submitted);
+    part.reject(error);
+  }
+
+  /** Whether the part holds an event whose chat has an earlier event, submitted before it, not stored. */
+  function overtakes(part: Part) {
+    for (const event of part.events) {
+      const until = event.lane === undefined ? undefined : unstoredLanes.get(event.lane);
+      if (until !== undefined && part.seq <= until) return true;
+    }
+    return false;
+  }
+
+  /**
+   * Queues one script call on the shard for the parts; each settles by its own events' answers.
+   *
+   * A shard has one call in flight at a time, the next sent once it is answered: so a chat's
+   * events (all on its lane's shard) reach Redis in the order their requests came, even when a
+   * call fails and a later one would not (a failover can fail the one sent to the old master and
+   * pass the next, sent once the client learnt the new one; seen in the cluster's master-kill
+   * test), and when ioredis sends a call again after a redirection. Redis runs one script at a
+   * time anyway, so this costs a round trip between calls, and the calls waiting meanwhile grow.
+   */
+  function write(shard: number, parts: Part[]) {
+    let calls = shardCalls.get(shard);
+    if (!calls) {
+      calls = { inFlight: false, waiting: [] };
+      shardCalls.set(shard, calls);
+    }
+    calls.waiting.push(parts);
+    sendNext(shard, calls);
+  }
+
+  function sendNext(shard: number, calls: { inFlight: boolean; waiting: Part[][] }) {
+    while (!calls.inFlight) {
+      const parts = calls.waiting.shift();
+      if (!parts) {
+        shardCalls.delete(shard);
+        return;
+      }
+      const sendable = parts.filter((part) => {
+        if (!overtakes(part)) return true;
+        fail(part, new Error(OVERTAKES_MESSAGE));
+        return false;
+      });
+      if (sendable.length === 0) continue;
+      calls.inFlight = true;
+      void writeParts(sendable)
+        .catch((error: unknown) => {
+          for (const part of sendable) fail(part, error);
+        })
+        .finally(() => {
+          calls.inFlight = false;
+          sendNext(shard, calls);
+        });
+    }
   }
 
   async function writeParts(parts: Part[]) {
@@ -377,7 +458,7 @@ export function createEventEnqueuer({
         throw new Error("the enqueue script returned an unexpected reply");
       }
     } catch (error) {
-      for (const part of parts) part.reject(error);
+      for (const part of parts) fail(part, error);
       return;
     }
     let at = 0;
@@ -390,7 +471,7 @@ export function createEventEnqueuer({
         else if (Number(answer) === 1) report.enqueued++;
         else report.duplicates++;
       }
-      if (failure) part.reject(new Error(failure));
+      if (failure) fail(part, new Error(failure));
       else part.resolve(report);
     }
   }
@@ -422,7 +503,11 @@ export function createEventEnqueuer({
   }
 
   /** The script calls of a request's events on one shard too many for one, a few at a time. */
-  async function writeLarge(events: Prepared[]): Promise<EnqueueReport> {
+  async function writeLarge(
+    seq: number,
+    shard: number,
+    events: Prepared[],
+  ): Promise<EnqueueReport> {
     const total: EnqueueReport = { enqueued: 0, duplicates: 0 };
     const chunks: Prepared[][] = [];
     for (let i = 0; i < events.length; i += EVENTS_PER_TRANSACTION) {
@@ -433,7 +518,7 @@ export function createEventEnqueuer({
       while (next < chunks.length) {
         const chunk = chunks[next++] ?? [];
         const report = await new Promise<EnqueueReport>((resolve, reject) => {
-          void write([{ events: chunk, resolve, reject }]);
+          write(shard, [{ seq, events: chunk, resolve, reject }]);
         });
         total.enqueued += report.enqueued;
         total.duplicates += report.duplicates;
@@ -454,18 +539,18 @@ export function createEventEnqueuer({
     batchEvents = 0;
     /** Per shard, the transaction being filled: its parts and how many events they hold. */
     const open = new Map<number, { parts: Part[]; size: number }>();
-    const join = (shard: number, events: Prepared[]) =>
+    const join = (seq: number, shard: number, events: Prepared[]) =>
       new Promise<EnqueueReport>((resolve, reject) => {
         let transaction = open.get(shard);
         if (transaction && transaction.size + events.length > EVENTS_PER_TRANSACTION) {
-          void write(transaction.parts);
+          write(shard, transaction.parts);
           transaction = undefined;
         }
         if (!transaction) {
           transaction = { parts: [], size: 0 };
           open.set(shard, transaction);
         }
-        transaction.parts.push({ events, resolve, reject });
+        transaction.parts.push({ seq, events, resolve, reject });
         transaction.size += events.length;
       });
     for (const request of requests) {
@@ -485,7 +570,9 @@ export function createEventEnqueuer({
       // A request whose shards all took their events is queued; one a failing shard touched is
       // not (it answers 503, or is spooled).
       const reports = [...byShard].map(([shard, onShard]) =>
-        onShard.length > EVENTS_PER_TRANSACTION ? writeLarge(onShard) : join(shard, onShard),
+        onShard.length > EVENTS_PER_TRANSACTION
+          ? writeLarge(request.seq, shard, onShard)
+          : join(request.seq, shard, onShard),
       );
       Promise.all(reports).then(
         (parts) =>
@@ -496,15 +583,34 @@ export function createEventEnqueuer({
         request.reject,
       );
     }
-    for (const transaction of open.values()) void write(transaction.parts);
+    for (const [shard, transaction] of open) write(shard, transaction.parts);
   }
 
   return {
     ready: () => ready,
     enqueue(destination, events, receivedAt, channel = "default") {
       if (events.length === 0) return Promise.resolve({ enqueued: 0, duplicates: 0 });
+      const seq = ++submitted;
+      unanswered++;
+      const answered = () => {
+        if (--unanswered === 0) unstoredLanes.clear();
+      };
       return new Promise<EnqueueReport>((resolve, reject) => {
-        batch.push({ channel, destination, events, receivedAt, resolve, reject });
+        batch.push({
+          seq,
+          channel,
+          destination,
+          events,
+          receivedAt,
+          resolve: (report) => {
+            answered();
+            resolve(report);
+          },
+          reject: (error) => {
+            answered();
+            reject(error);
+          },
+        });
         batchEvents += events.length;
         if (batchEvents >= writeBatchMax) flush();
         else if (windowEnd === undefined) {

@@ -16,7 +16,8 @@
  * ARGV: the marks' TTL (ms), the lanes' TTL (s), then 7 per event: "1" if it has a lane, its
  * timestamp (the lane's score), its job id (the lane's member), its mark's field, and BullMQ's 3
  * arguments for it (packed args, data, packed options). Returns per event 1 (new), 0 (duplicate)
- * or the message of the error that stopped it.
+ * or the message of the error that stopped it (an event after a failed one of its chat is not
+ * written, and answers why).
  *
  * Redis does not roll a script back when it fails midway (an error in BullMQ's add, say): what ran
  * stays. Nothing is lost by that. An event's mark is written last, only once BullMQ's add returned
@@ -55,7 +56,13 @@ for i = 1, ${BULLMQ_ADD_KEYS} do bullKeys[i] = KEYS[i] end
 local markTtlMs = ARGV[1]
 local laneTtl = ARGV[2]
 
-local function admit(jobKey, markKey, laneKey, a)
+-- 0 for a duplicate (its mark, its job or an earlier version's mark exists), which writes
+-- nothing; 1 once the event is in its lane, queued and marked.
+local function admit(jobKey, markKey, legacyMarkKey, laneKey, a)
+  if redis.call("HEXISTS", markKey, ARGV[a + 3]) == 1 or redis.call("EXISTS", jobKey) == 1
+    or redis.call("EXISTS", legacyMarkKey) == 1 then
+    return 0
+  end
   if laneKey then
     redis.call("ZADD", laneKey, ARGV[a + 1], ARGV[a + 2])
     redis.call("EXPIRE", laneKey, laneTtl)
@@ -74,6 +81,9 @@ end
 
 local answers = {}
 local duplicates = false
+-- The lanes one of whose events failed in this call: their later events are not written, so
+-- that none overtakes it (its request is answered 503, or spooled, and comes again).
+local failedLanes = {}
 local k = ${BULLMQ_ADD_KEYS + 1}
 for a = 3, #ARGV, ${ADMIT_ARGS_PER_EVENT} do
   local jobKey = KEYS[k]
@@ -86,20 +96,23 @@ for a = 3, #ARGV, ${ADMIT_ARGS_PER_EVENT} do
   else
     k = k + 3
   end
-  if redis.call("HEXISTS", markKey, ARGV[a + 3]) == 1 or redis.call("EXISTS", jobKey) == 1
-    or redis.call("EXISTS", legacyMarkKey) == 1 then
-    answers[#answers + 1] = 0
-    duplicates = true
+  if laneKey and failedLanes[laneKey] then
+    answers[#answers + 1] = "not written: an earlier event of its chat in this call failed"
   else
-    -- An event that fails (its lane key of another type, say) fails alone: its answer is the
-    -- error, and the batch's other events are written.
-    local ok, failure = pcall(admit, jobKey, markKey, laneKey, a)
+    -- An event that fails (one of its keys holds another type, say) fails alone, with its chat's
+    -- later events: its answer is the error, and the other chats' events are written.
+    local ok, answer = pcall(admit, jobKey, markKey, legacyMarkKey, laneKey, a)
     if ok then
-      answers[#answers + 1] = 1
-    elseif type(failure) == "table" and failure.err then
-      answers[#answers + 1] = failure.err
+      answers[#answers + 1] = answer
+      if answer == 0 then duplicates = true end
     else
-      answers[#answers + 1] = tostring(failure)
+      local failure = answer
+      if laneKey then failedLanes[laneKey] = true end
+      if type(failure) == "table" and failure.err then
+        answers[#answers + 1] = failure.err
+      else
+        answers[#answers + 1] = tostring(failure)
+      end
     end
   end
 end

@@ -1,0 +1,109 @@
+import { randomUUID } from "node:crypto";
+import { once } from "node:events";
+import { makeBotUserId, makeTextMessageEvent, makeUserId } from "@linefleet/test-support";
+import type { WebhookEvent } from "@linefleet/webhook";
+import { Redis } from "ioredis";
+import { afterEach, describe, expect, inject, it } from "vitest";
+import {
+  createEventEnqueuer,
+  createProducerConnection,
+  type EventEnqueuerOptions,
+  jobIdFor,
+  laneOf,
+  redisKeys,
+} from "../src/index.ts";
+
+/**
+ * An event that is not stored is answered 503, or spooled, and comes again later: a later event
+ * of its chat must not be stored before it, or the chat would be answered out of order.
+ */
+describe("a chat's events that are not stored are not overtaken", () => {
+  const closers: Array<() => Promise<unknown> | unknown> = [];
+  afterEach(async () => {
+    for (const close of closers.splice(0).reverse()) await close();
+  });
+
+  const destination = makeBotUserId();
+  const [chatA, chatB] = [makeUserId(), makeUserId()];
+  const start = Date.now();
+  const event = (text: string, userId: string, timestamp: number) =>
+    makeTextMessageEvent(text, {
+      source: { type: "user", userId },
+      timestamp,
+    }) as unknown as WebhookEvent;
+  // A's first event fails: its dedupe mark's hash (a second of its own) holds a string. A's second
+  // and B's event fall in another second, another hash.
+  const a1 = event("A1", chatA, start);
+  const a2 = event("A2", chatA, start + 5_000);
+  const b1 = event("B1", chatB, start + 5_000);
+
+  async function setup(options: Pick<EventEnqueuerOptions, "writeWindowMs" | "writeBatchMax">) {
+    const keys = redisKeys(`t-${randomUUID()}`);
+    const producer = createProducerConnection(inject("redisUrl"));
+    await once(producer, "ready");
+    closers.push(() => producer.disconnect());
+    const reader = new Redis(inject("redisUrl"));
+    closers.push(() => reader.disconnect());
+    const enqueuer = createEventEnqueuer({ connection: producer, keys, ...options });
+    closers.push(() => enqueuer.close());
+    await reader.set(keys.dedupeMark(0, a1.webhookEventId, a1.timestamp).key, "not a hash");
+    const stored = async (queued: WebhookEvent) =>
+      (await reader.exists(keys.queueKey(0, jobIdFor(queued.webhookEventId)))) === 1;
+    const laneOfA = keys.lane(laneOf(destination, a1.source) ?? "");
+    return { enqueuer, reader, keys, stored, laneOfA };
+  }
+
+  /** Each request's outcome: "stored", or why it failed. */
+  const outcomes = (requests: Array<Promise<unknown>>) =>
+    Promise.all(
+      requests.map((request) =>
+        request.then(
+          () => "stored",
+          (error: Error) => error.message,
+        ),
+      ),
+    );
+
+  it("fails the chat's later requests queued behind a call that failed, and writes the other chats'", async () => {
+    // One request per script call: A1's call is in flight while the two others wait behind it.
+    const { enqueuer, reader, keys, stored, laneOfA } = await setup({ writeBatchMax: 1 });
+    const requests = [a1, a2, b1].map((queued) =>
+      enqueuer.enqueue(destination, [queued], Date.now()),
+    );
+    const [first, second, third] = await outcomes(requests);
+    expect(first).toMatch(/WRONGTYPE/);
+    expect(second).toMatch(/must not overtake/);
+    expect(third).toBe("stored");
+    expect(await stored(a2)).toBe(false);
+    expect(await stored(b1)).toBe(true);
+    expect(await reader.zcard(laneOfA)).toBe(0);
+
+    // Nothing is held for good: once A1 can be stored, its redelivery and then A2's are.
+    await reader.del(keys.dedupeMark(0, a1.webhookEventId, a1.timestamp).key);
+    expect(await enqueuer.enqueue(destination, [a1], Date.now())).toEqual({
+      enqueued: 1,
+      duplicates: 0,
+    });
+    expect(await enqueuer.enqueue(destination, [a2], Date.now())).toEqual({
+      enqueued: 1,
+      duplicates: 0,
+    });
+    expect(await reader.zrange(laneOfA, "0", "-1")).toEqual([
+      jobIdFor(a1.webhookEventId),
+      jobIdFor(a2.webhookEventId),
+    ]);
+  });
+
+  it("in one script call, does not write the chat's events after one that failed, and writes the other chats'", async () => {
+    const { enqueuer, stored } = await setup({ writeWindowMs: 600_000, writeBatchMax: 3 });
+    const requests = [a1, a2, b1].map((queued) =>
+      enqueuer.enqueue(destination, [queued], Date.now()),
+    );
+    const [first, second, third] = await outcomes(requests);
+    expect(first).toMatch(/WRONGTYPE/);
+    expect(second).toMatch(/earlier event of its chat/);
+    expect(third).toBe("stored");
+    expect(await stored(a2)).toBe(false);
+    expect(await stored(b1)).toBe(true);
+  });
+});
