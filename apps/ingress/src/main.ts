@@ -58,6 +58,8 @@ const enqueuer = createEventEnqueuer({
   replicaTimeoutMs: Math.max(1, Math.floor(env.ENQUEUE_TIMEOUT_MS / 2)),
   writeWindowMs: env.INGRESS_WRITE_WINDOW_MS,
   writeBatchMax: env.INGRESS_WRITE_BATCH_MAX,
+  // A call unanswered this long no longer holds back its shard: its requests were answered anyway.
+  callTimeoutMs: env.ENQUEUE_TIMEOUT_MS,
 });
 // Another BullMQ than the one whose add script linefleet wraps: every write would fail, so the
 // ingress stops at start, saying why, rather than answer 503 forever.

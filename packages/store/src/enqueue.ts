@@ -72,6 +72,12 @@ export interface EventEnqueuerOptions {
    * its window ends (default DEFAULT_WRITE_BATCH_MAX).
    */
   writeBatchMax?: number;
+  /**
+   * How long a script call may go unanswered before it stops holding back its shard's next calls
+   * (default 1,000 ms; the ingress passes ENQUEUE_TIMEOUT_MS, after which its requests were
+   * answered anyway): it then fails, as if its connection had closed.
+   */
+  callTimeoutMs?: number;
 }
 
 /** The request's own events cannot be stored (nested too deeply to serialise, say): a 400. */
@@ -189,6 +195,7 @@ export function createEventEnqueuer({
   replicaTimeoutMs = 500,
   writeWindowMs = DEFAULT_WRITE_WINDOW_MS,
   writeBatchMax = DEFAULT_WRITE_BATCH_MAX,
+  callTimeoutMs = 1_000,
 }: EventEnqueuerOptions): EventEnqueuer {
   if (minReplicas > 0 && !(replicaTimeoutMs >= 1)) {
     throw new Error(`replicaTimeoutMs must be at least 1, got ${replicaTimeoutMs}`);
@@ -197,6 +204,8 @@ export function createEventEnqueuer({
     throw new Error(`writeWindowMs must be 0 or more, got ${writeWindowMs}`);
   if (!(writeBatchMax >= 1))
     throw new Error(`writeBatchMax must be at least 1, got ${writeBatchMax}`);
+  if (!(callTimeoutMs >= 1))
+    throw new Error(`callTimeoutMs must be at least 1, got ${callTimeoutMs}`);
   const { layout } = keys;
   const queues = layout.shards.map((shard) =>
     openEventsQueue(
@@ -404,18 +413,34 @@ export function createEventEnqueuer({
       });
       if (sendable.length === 0) continue;
       calls.inFlight = true;
-      void writeParts(sendable)
+      let answered = false;
+      const release = () => {
+        if (answered) return;
+        answered = true;
+        clearTimeout(stalled);
+        calls.inFlight = false;
+        sendNext(shard, calls);
+      };
+      // A call Redis does not answer (a node that went away without closing its socket, say)
+      // must not hold its shard for good. By now its requests were answered 503, or spooled, so
+      // it fails: its chats' events queued behind it fail in turn, and the shard goes on. Should
+      // it land later, what came again meanwhile, in order, was stored first, and its copies are
+      // refused as duplicates.
+      const stalled = setTimeout(() => {
+        const error = new Error(`Redis did not answer the enqueue within ${callTimeoutMs} ms`);
+        for (const part of sendable) fail(part, error);
+        release();
+      }, callTimeoutMs);
+      void writeParts(sendable, () => answered)
         .catch((error: unknown) => {
-          for (const part of sendable) fail(part, error);
+          if (!answered) for (const part of sendable) fail(part, error);
         })
-        .finally(() => {
-          calls.inFlight = false;
-          sendNext(shard, calls);
-        });
+        .finally(release);
     }
   }
 
-  async function writeParts(parts: Part[]) {
+  /** Writes the parts, and settles each by its answers unless `abandoned()` by then. */
+  async function writeParts(parts: Part[], abandoned: () => boolean) {
     await whenWriterReady();
     const first = parts[0]?.events[0];
     if (!first) return;
@@ -469,9 +494,10 @@ export function createEventEnqueuer({
         throw new Error("the enqueue script returned an unexpected reply");
       }
     } catch (error) {
-      for (const part of parts) fail(part, error);
+      if (!abandoned()) for (const part of parts) fail(part, error);
       return;
     }
+    if (abandoned()) return;
     let at = 0;
     for (const part of parts) {
       const report: EnqueueReport = { enqueued: 0, duplicates: 0 };

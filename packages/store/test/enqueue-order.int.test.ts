@@ -1,6 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { once } from "node:events";
-import { makeBotUserId, makeTextMessageEvent, makeUserId } from "@linefleet/test-support";
+import {
+  makeBotUserId,
+  makeTextMessageEvent,
+  makeUserId,
+  startLocalRedisServer,
+  waitFor,
+} from "@linefleet/test-support";
 import type { WebhookEvent } from "@linefleet/webhook";
 import { Redis } from "ioredis";
 import { afterEach, describe, expect, inject, it } from "vitest";
@@ -105,5 +111,55 @@ describe("a chat's events that are not stored are not overtaken", () => {
     expect(third).toBe("stored");
     expect(await stored(a2)).toBe(false);
     expect(await stored(b1)).toBe(true);
+  });
+
+  it("stops holding back a shard after a call unanswered for callTimeoutMs, and a late landing is only a duplicate", async () => {
+    // A Redis of its own: the test pauses its writes.
+    const redis = await startLocalRedisServer();
+    closers.push(() => redis.close());
+    const keys = redisKeys(`t-${randomUUID()}`);
+    const producer = createProducerConnection({ url: redis.url });
+    closers.push(() => producer.disconnect());
+    const admin = new Redis(redis.url);
+    closers.push(() => admin.disconnect());
+    const enqueuer = createEventEnqueuer({
+      connection: producer,
+      keys,
+      writeBatchMax: 1,
+      callTimeoutMs: 300,
+    });
+    closers.push(() => enqueuer.close());
+    // The writer is ready once a first write went through.
+    await enqueuer.enqueue(destination, [event("ready", makeUserId(), start)], Date.now());
+    const [first, second] = [event("A1", chatA, start), event("A2", chatA, start + 1)];
+
+    // A1's call waits in the paused server, unanswered; A2 waits behind it.
+    await admin.call("CLIENT", "PAUSE", "2000", "WRITE");
+    const pending = outcomes(
+      [first, second].map((queued) => enqueuer.enqueue(destination, [queued], Date.now())),
+    );
+    const [a1Outcome, a2Outcome] = await pending;
+    expect(a1Outcome).toMatch(/did not answer the enqueue within 300 ms/);
+    expect(a2Outcome).toMatch(/must not overtake/);
+
+    // Once the server goes on, A1's call lands late, before anything newer of its chat: A1
+    // coming again is a duplicate, and A2 follows it in its lane.
+    await admin.call("CLIENT", "UNPAUSE");
+    const laneOfA = keys.lane(laneOf(destination, first.source) ?? "");
+    await waitFor(async () => (await admin.zcard(laneOfA)) === 1, {
+      what: "A1's late call landing",
+    });
+    expect(await enqueuer.enqueue(destination, [first], Date.now())).toEqual({
+      enqueued: 0,
+      duplicates: 1,
+    });
+    expect(await enqueuer.enqueue(destination, [second], Date.now())).toEqual({
+      enqueued: 1,
+      duplicates: 0,
+    });
+    expect(await admin.zrange(laneOfA, "0", "-1")).toEqual([
+      jobIdFor(first.webhookEventId),
+      jobIdFor(second.webhookEventId),
+    ]);
   });
 });
