@@ -477,9 +477,9 @@ export function createEventEnqueuer({
         // connection, to the node, that took the write, since it waits for that connection's
         // last write; on a Cluster a pipeline goes to its slot's node whole. One sent apart
         // could reach another node after a failover. On a Cluster, a pipeline even without WAIT:
-        // ioredis neither retries nor redirects a pipeline holding a write after its node went
-        // away, where a single command can still land after a chat's newer events (seen in the
-        // cluster's master-kill test even with the cluster's retries off).
+        // once its node went away, ioredis fails a pipeline holding a write at once, where a
+        // single command was seen left unanswered through the master-kill test's failover,
+        // holding its shard until callTimeoutMs (see `write`).
         const pipeline = writer.pipeline();
         const queued = pipeline as unknown as Record<string, (...args: unknown[]) => unknown>;
         queued[ADMIT_EVENTS_NAME]?.(...call);
