@@ -182,8 +182,8 @@ interface Part {
  * the events that did land are deduped when they come again); and a failed call answers only the
  * requests of its batch, and those of the same chats behind it.
  *
- * For those are the one exception: an event that is not stored comes again later (LINE's
- * redelivery, or the spool's replay), so its chat's later events must not be stored before it.
+ * Those are the one way a request hurts another: an event that is not stored comes again later
+ * (LINE's redelivery, or the spool's replay), so its chat's later events must not be stored first.
  * A shard has one call in flight at a time (see `write`), and the later events of a chat one of
  * whose events was not stored, of requests already submitted, fail in turn (see `unstoredLanes`).
  */
@@ -376,7 +376,8 @@ export function createEventEnqueuer({
    * call fails and a later one would not (a failover can fail the one sent to the old master and
    * pass the next, sent once the client learnt the new one; seen in the cluster's master-kill
    * test), and when ioredis sends a call again after a redirection. Redis runs one script at a
-   * time anyway, so this costs a round trip between calls, and the calls waiting meanwhile grow.
+   * time anyway, so this costs a round trip between calls, and the calls that queue meanwhile
+   * leave together, as one.
    */
   function write(shard: number, parts: Part[]) {
     let calls = shardCalls.get(shard);
