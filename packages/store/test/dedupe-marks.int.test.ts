@@ -1,13 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { once } from "node:events";
-import { makeEvent, makeTextMessageEvent, makeUserId } from "@linefleet/test-support";
+import { makeEvent } from "@linefleet/test-support";
 import type { WebhookEvent } from "@linefleet/webhook";
 import { Worker } from "bullmq";
 import { Redis } from "ioredis";
-import { afterEach, describe, expect, inject, it } from "vitest";
+import { describe, expect, inject, it } from "vitest";
 import {
-  createEventEnqueuer,
-  createProducerConnection,
   DEDUPE_MARK_BUCKETS,
   DEFAULT_DEDUPE_TTL_MS,
   dedupeIdFor,
@@ -18,14 +16,11 @@ import {
   NO_TIMESTAMP_SECOND,
   redisKeys,
 } from "../src/index.ts";
+import { chatEvent, closedAfterEach, openEnqueuer } from "./enqueue-fixture.ts";
 
 const destination = `U${"0".repeat(32)}`;
 /** An event in a chat of its own, at `timestamp`. */
-const event = (text: string, timestamp = Date.now()) =>
-  makeTextMessageEvent(text, {
-    timestamp,
-    source: { type: "user", userId: makeUserId() },
-  }) as unknown as WebhookEvent;
+const event = (text: string, timestamp = Date.now()) => chatEvent(text, { timestamp });
 const laneOfEvent = (queued: WebhookEvent) => {
   const lane = laneOf(destination, queued.source);
   if (!lane) throw new Error("the event has a chat");
@@ -34,21 +29,15 @@ const laneOfEvent = (queued: WebhookEvent) => {
 
 /** The ingress's dedupe marks: fields of per-shard, per-second hashes, written with the job. */
 describe("the enqueuer's dedupe marks", () => {
-  const closers: Array<() => Promise<unknown> | unknown> = [];
-  afterEach(async () => {
-    for (const close of closers.splice(0).reverse()) await close();
-  });
+  const closers = closedAfterEach();
 
   async function setup(options: Partial<EventEnqueuerOptions> & { shards?: number } = {}) {
-    const prefix = `t-${randomUUID()}`;
-    const keys = redisKeys(prefix, { shards: options.shards ?? 1 });
-    const producer = createProducerConnection(inject("redisUrl"));
-    await once(producer, "ready");
-    closers.push(() => producer.disconnect());
-    const reader = new Redis(inject("redisUrl"));
-    closers.push(() => reader.disconnect());
-    const enqueuer = createEventEnqueuer({ connection: producer, keys, ...options });
-    closers.push(() => enqueuer.close());
+    const { shards = 1, ...enqueuerOptions } = options;
+    const { keys, reader, enqueuer } = await openEnqueuer(closers, {
+      ...enqueuerOptions,
+      keys: redisKeys(`t-${randomUUID()}`, { shards }),
+    });
+    const { prefix } = keys;
     const shardOf = (queued: WebhookEvent) => keys.layout.shardOfLane(laneOfEvent(queued));
     const jobKey = (queued: WebhookEvent) =>
       keys.queueKey(shardOf(queued), jobIdFor(queued.webhookEventId));

@@ -1,56 +1,34 @@
-import { randomUUID } from "node:crypto";
-import {
-  makeBotUserId,
-  makeTextMessageEvent,
-  makeUserId,
-  startLocalRedisServer,
-  waitFor,
-} from "@linefleet/test-support";
-import type { WebhookEvent } from "@linefleet/webhook";
-import { Redis } from "ioredis";
-import { afterEach, describe, expect, it } from "vitest";
-import {
-  createEventEnqueuer,
-  createProducerConnection,
-  jobIdFor,
-  redisKeys,
-} from "../src/index.ts";
+import { makeBotUserId, startLocalRedisServer, waitFor } from "@linefleet/test-support";
+import { describe, expect, it } from "vitest";
+import { chatEvent, closedAfterEach, openEnqueuer } from "./enqueue-fixture.ts";
 
 /**
  * A write the ingress gave up on must not land later: the request was answered 503 or spooled,
  * and a chat's newer events may already be queued, ahead of it in the chat's lane.
  */
 describe("a write in flight when the enqueue's connection is lost", () => {
-  const closers: Array<() => Promise<unknown> | unknown> = [];
-  afterEach(async () => {
-    for (const close of closers.splice(0).reverse()) await close();
-  });
-
+  const closers = closedAfterEach();
   const destination = makeBotUserId();
-  const event = (text: string) =>
-    makeTextMessageEvent(text, {
-      source: { type: "user", userId: makeUserId() },
-    }) as unknown as WebhookEvent;
 
   it("fails at once and is not sent again once the connection is back", async () => {
     // A Redis of its own: the test pauses its clients and kills their connections.
     const redis = await startLocalRedisServer();
     closers.push(() => redis.close());
-    const prefix = `t-${randomUUID()}`;
-    const producer = createProducerConnection({ url: redis.url });
-    closers.push(() => producer.disconnect());
-    const admin = new Redis(redis.url);
-    closers.push(() => admin.disconnect());
-    const enqueuer = createEventEnqueuer({ connection: producer, keys: redisKeys(prefix) });
-    closers.push(() => enqueuer.close());
-    const jobExists = async (queued: WebhookEvent) =>
-      (await admin.exists(`${prefix}:line-events:${jobIdFor(queued.webhookEventId)}`)) === 1;
+    const {
+      enqueuer,
+      reader: admin,
+      jobExists,
+    } = await openEnqueuer(closers, {
+      url: redis.url,
+      // Longer than the test holds the call: only the lost connection may fail it.
+      callTimeoutMs: 30_000,
+    });
     // The writer is ready once a first write went through.
-    await enqueuer.enqueue(destination, [event("first")], Date.now());
+    await enqueuer.enqueue(destination, [chatEvent("first")], Date.now());
 
     // Writes wait in the server while it is paused; the enqueue's script call is one.
     await admin.call("CLIENT", "PAUSE", "10000", "WRITE");
-    const lost = event("in flight");
+    const lost = chatEvent("in flight");
     const outcome = enqueuer.enqueue(destination, [lost], Date.now()).then(
       () => "stored",
       (error: Error) => error.message,
@@ -65,7 +43,7 @@ describe("a write in flight when the enqueue's connection is lost", () => {
 
     // Once the connections are back, a later event is stored, and the lost one still is not:
     // ioredis would have sent it again on reconnecting, before anything newer.
-    const later = event("after the reconnection");
+    const later = chatEvent("after the reconnection");
     await waitFor(
       () =>
         enqueuer.enqueue(destination, [later], Date.now()).then(

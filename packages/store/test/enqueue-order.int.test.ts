@@ -1,42 +1,20 @@
-import { randomUUID } from "node:crypto";
-import { once } from "node:events";
-import {
-  makeBotUserId,
-  makeTextMessageEvent,
-  makeUserId,
-  startLocalRedisServer,
-  waitFor,
-} from "@linefleet/test-support";
-import type { WebhookEvent } from "@linefleet/webhook";
-import { Redis } from "ioredis";
-import { afterEach, describe, expect, inject, it } from "vitest";
-import {
-  createEventEnqueuer,
-  createProducerConnection,
-  type EventEnqueuerOptions,
-  jobIdFor,
-  laneOf,
-  redisKeys,
-} from "../src/index.ts";
+import { makeBotUserId, makeUserId, startLocalRedisServer, waitFor } from "@linefleet/test-support";
+import { describe, expect, it } from "vitest";
+import { type EventEnqueuerOptions, jobIdFor, laneOf } from "../src/index.ts";
+import { chatEvent, closedAfterEach, openEnqueuer } from "./enqueue-fixture.ts";
 
 /**
  * An event that is not stored is answered 503, or spooled, and comes again later: a later event
  * of its chat must not be stored before it, or the chat would be answered out of order.
  */
 describe("a chat's events that are not stored are not overtaken", () => {
-  const closers: Array<() => Promise<unknown> | unknown> = [];
-  afterEach(async () => {
-    for (const close of closers.splice(0).reverse()) await close();
-  });
+  const closers = closedAfterEach();
 
   const destination = makeBotUserId();
   const [chatA, chatB] = [makeUserId(), makeUserId()];
   const start = Date.now();
   const event = (text: string, userId: string, timestamp: number) =>
-    makeTextMessageEvent(text, {
-      source: { type: "user", userId },
-      timestamp,
-    }) as unknown as WebhookEvent;
+    chatEvent(text, { userId, timestamp });
   // A's first event fails: its dedupe mark's hash (a second of its own) holds a string. A's second
   // and B's event fall in another second, another hash.
   const a1 = event("A1", chatA, start);
@@ -44,17 +22,8 @@ describe("a chat's events that are not stored are not overtaken", () => {
   const b1 = event("B1", chatB, start + 5_000);
 
   async function setup(options: Pick<EventEnqueuerOptions, "writeWindowMs" | "writeBatchMax">) {
-    const keys = redisKeys(`t-${randomUUID()}`);
-    const producer = createProducerConnection(inject("redisUrl"));
-    await once(producer, "ready");
-    closers.push(() => producer.disconnect());
-    const reader = new Redis(inject("redisUrl"));
-    closers.push(() => reader.disconnect());
-    const enqueuer = createEventEnqueuer({ connection: producer, keys, ...options });
-    closers.push(() => enqueuer.close());
+    const { enqueuer, reader, keys, jobExists: stored } = await openEnqueuer(closers, options);
     await reader.set(keys.dedupeMark(0, a1.webhookEventId, a1.timestamp).key, "not a hash");
-    const stored = async (queued: WebhookEvent) =>
-      (await reader.exists(keys.queueKey(0, jobIdFor(queued.webhookEventId)))) === 1;
     const laneOfA = keys.lane(laneOf(destination, a1.source) ?? "");
     return { enqueuer, reader, keys, stored, laneOfA };
   }
@@ -117,18 +86,15 @@ describe("a chat's events that are not stored are not overtaken", () => {
     // A Redis of its own: the test pauses its writes.
     const redis = await startLocalRedisServer();
     closers.push(() => redis.close());
-    const keys = redisKeys(`t-${randomUUID()}`);
-    const producer = createProducerConnection({ url: redis.url });
-    closers.push(() => producer.disconnect());
-    const admin = new Redis(redis.url);
-    closers.push(() => admin.disconnect());
-    const enqueuer = createEventEnqueuer({
-      connection: producer,
+    const {
+      enqueuer,
+      reader: admin,
       keys,
+    } = await openEnqueuer(closers, {
+      url: redis.url,
       writeBatchMax: 1,
       callTimeoutMs: 300,
     });
-    closers.push(() => enqueuer.close());
     // The writer is ready once a first write went through.
     await enqueuer.enqueue(destination, [event("ready", makeUserId(), start)], Date.now());
     const [first, second] = [event("A1", chatA, start), event("A2", chatA, start + 1)];

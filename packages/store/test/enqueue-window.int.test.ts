@@ -1,43 +1,28 @@
 import { randomUUID } from "node:crypto";
-import { once } from "node:events";
-import { makeBotUserId, makeTextMessageEvent, makeUserId } from "@linefleet/test-support";
+import { makeBotUserId } from "@linefleet/test-support";
 import type { WebhookEvent } from "@linefleet/webhook";
 import { Redis } from "ioredis";
-import { afterEach, describe, expect, inject, it } from "vitest";
+import { describe, expect, inject, it } from "vitest";
 import {
   createEventEnqueuer,
-  createProducerConnection,
   type EventEnqueuerOptions,
   jobIdFor,
   laneOf,
   redisKeys,
 } from "../src/index.ts";
+import { chatEvent, closedAfterEach, openEnqueuer } from "./enqueue-fixture.ts";
 
 /** Requests are written per batch: a window of time, or until the batch holds enough events. */
 describe("the enqueuer's write window", () => {
-  const closers: Array<() => Promise<unknown> | unknown> = [];
-  afterEach(async () => {
-    for (const close of closers.splice(0).reverse()) await close();
-  });
-
+  const closers = closedAfterEach();
   const destination = makeBotUserId();
-  const event = (text: string) =>
-    makeTextMessageEvent(text, {
-      source: { type: "user", userId: makeUserId() },
-    }) as unknown as WebhookEvent;
+  const event = (text: string) => chatEvent(text);
   /** A turn of the event loop: the next request comes in a turn of its own. */
   const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 
   async function setup(options: Pick<EventEnqueuerOptions, "writeWindowMs" | "writeBatchMax">) {
-    const prefix = `t-${randomUUID()}`;
-    const keys = redisKeys(prefix);
-    const producer = createProducerConnection(inject("redisUrl"));
-    await once(producer, "ready");
-    closers.push(() => producer.disconnect());
-    const reader = new Redis(inject("redisUrl"));
-    closers.push(() => reader.disconnect());
-    const enqueuer = createEventEnqueuer({ connection: producer, keys, ...options });
-    closers.push(() => enqueuer.close());
+    const { enqueuer, reader, keys, jobExists } = await openEnqueuer(closers, options);
+    const { prefix } = keys;
 
     // MONITOR tells how the writes were grouped: the events of each script call touching the
     // prefix (its arguments: 2, then 7 per event, after its keys).
@@ -55,8 +40,6 @@ describe("the enqueuer's write window", () => {
       const keyCount = Number(args[2]);
       transactions.push((args.length - 3 - keyCount - 2) / 7);
     });
-    const jobExists = async (queued: WebhookEvent) =>
-      (await reader.exists(keys.queueKey(0, jobIdFor(queued.webhookEventId)))) === 1;
     // The call's monitor line may trail the reply the enqueuer got: wait for the count wanted.
     const transactionsSeen = async (count: number) => {
       while (transactions.length < count) await new Promise((resolve) => setTimeout(resolve, 10));
