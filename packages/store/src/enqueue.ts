@@ -361,6 +361,8 @@ export function createEventEnqueuer({
 
   /** Whether the part holds an event whose chat has an earlier event, submitted before it, not stored. */
   function overtakes(part: Part) {
+    // Nearly always: nothing failed while this part's request was pending. No look-up per event.
+    if (unstoredLanes.size === 0) return false;
     for (const event of part.events) {
       const until = event.lane === undefined ? undefined : unstoredLanes.get(event.lane);
       if (until !== undefined && part.seq <= until) return true;
