@@ -22,8 +22,9 @@ import { createWorkerConnection, jobIdFor, openEventsQueue, redisKeys } from "@l
 import type { EventSource } from "@linefleet/webhook";
 import type { Worker } from "bullmq";
 import { ticksBetween } from "./recurring-ticks.ts";
-import { startRedis, type TestRedis } from "./redis-server.ts";
 import { type Stack, startStack } from "./stack.ts";
+import { startRedis } from "./start-redis.ts";
+import type { TestRedis } from "./test-redis.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: any bot, whatever its session and middleware types
 type AnyBot = Bot<any, any>;

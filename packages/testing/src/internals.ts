@@ -6,9 +6,8 @@ export { queueIsIdle } from "./queue-state.ts";
 export {
   type LocalRedisOptions,
   type LocalTestRedis,
-  type StartRedisOptions,
   startLocalRedisServer,
-  startRedis,
-  type TestRedis,
 } from "./redis-server.ts";
 export { type Stack, type StackOptions, startStack, workerMetricsUrl } from "./stack.ts";
+export { startRedis } from "./start-redis.ts";
+export type { StartRedisOptions, TestRedis } from "./test-redis.ts";

@@ -1,6 +1,6 @@
 import { GenericContainer, type StartedTestContainer } from "testcontainers";
 import { freePort } from "./free-port.ts";
-import type { StartRedisOptions, TestRedis } from "./redis-server.ts";
+import type { StartRedisOptions, TestRedis } from "./test-redis.ts";
 
 /** Redis in a container, bound to a fixed host port so a restarted container keeps its URL. */
 export async function startRedisContainer(options: StartRedisOptions): Promise<TestRedis> {

@@ -1,28 +1,11 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Redis } from "ioredis";
 import { onFreePort, PortTakenError, saysPortInUse } from "./free-port.ts";
+import type { StartRedisOptions, TestRedis } from "./test-redis.ts";
 import { waitFor } from "./wait-for.ts";
-
-/** A real Redis for tests, which a test may stop and start again on the same port. */
-export interface TestRedis {
-  readonly url: string;
-  readonly port: number;
-  /** Stops the server (connections are refused) without losing what AOF persisted. */
-  stop(): Promise<void>;
-  /** Starts it again on the same port and data directory. */
-  start(): Promise<void>;
-  /** Stops it for good and deletes its data. */
-  close(): Promise<void>;
-}
-
-export interface StartRedisOptions {
-  /** Persist every write (AOF, fsync always), so a restart keeps acknowledged data. */
-  appendOnly?: boolean;
-}
 
 export interface LocalRedisOptions extends StartRedisOptions {
   /** Start as a replica of this (local) Redis: `replicaof 127.0.0.1 <its port>`. */
@@ -35,30 +18,6 @@ export interface LocalTestRedis extends TestRedis {
   freeze(): void;
   /** SIGCONT: it carries on where it stopped. */
   thaw(): void;
-}
-
-/**
- * Starts Redis in a container when a Docker engine is reachable, else a local `redis-server`
- * (Debian's package) on a free port. Never a fake: BullMQ needs real Redis >= 6.2.
- */
-export async function startRedis(options: StartRedisOptions = {}): Promise<TestRedis> {
-  if (await dockerEngineReachable()) {
-    const { startRedisContainer } = await import("./redis-container.ts");
-    return startRedisContainer(options);
-  }
-  return startLocalRedisServer(options);
-}
-
-async function dockerEngineReachable(): Promise<boolean> {
-  if (process.env.LINEFLEET_TEST_REDIS === "local") return false;
-  if (!process.env.DOCKER_HOST && !existsSync("/var/run/docker.sock")) return false;
-  try {
-    const { getContainerRuntimeClient } = await import("testcontainers");
-    await getContainerRuntimeClient();
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 export async function startLocalRedisServer(
