@@ -47,13 +47,21 @@ async function post(stack: Stack, body: object) {
   return { status: response.status, error: answer.error, ms: performance.now() - started };
 }
 
-/** Resolves once the master counts `replica` as an in-sync replica. */
+/**
+ * Resolves once the replica confirms writes: a write of the test's own, then `WAIT 1`, answers 1.
+ * The replica's "master_link_status:up" is not enough: after a diskless full sync the master
+ * starts its command stream only on the replica's next ACK, which can come a second later, and a
+ * `WAIT` meanwhile times out.
+ */
 async function waitForSync(master: LocalTestRedis, replica: LocalTestRedis) {
-  const client = new Redis(replica.url, { lazyConnect: true });
+  const client = new Redis(master.url);
   try {
     await waitFor(
-      async () => String(await client.info("replication")).includes("master_link_status:up"),
-      { timeoutMs: 15_000, what: `the replica of ${master.url} in sync` },
+      async () => {
+        await client.set("test:replica-confirms", "1");
+        return (await client.wait(1, 200)) === 1;
+      },
+      { timeoutMs: 15_000, what: `the replica ${replica.url} confirming writes` },
     );
   } finally {
     client.disconnect();
