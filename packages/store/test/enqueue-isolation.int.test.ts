@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { makeBotUserId, makeTextMessageEvent, makeUserId } from "@linefleet/test-support";
 import type { WebhookEvent } from "@linefleet/webhook";
 import { Redis } from "ioredis";
-import { afterEach, describe, expect, inject, it } from "vitest";
+import { describe, expect, inject, it } from "vitest";
 import {
   createEventEnqueuer,
   EVENTS_PER_TRANSACTION,
@@ -10,13 +10,11 @@ import {
   jobIdFor,
   redisKeys,
 } from "../src/index.ts";
+import { closedAfterEach } from "./enqueue-fixture.ts";
 
 /** Requests enqueued in one tick share a batch: these tests put a hostile one among them. */
 describe("one request never hurts another in the ingress's batch", () => {
-  const closers: Array<() => Promise<unknown> | unknown> = [];
-  afterEach(async () => {
-    for (const close of closers.splice(0).reverse()) await close();
-  });
+  const closers = closedAfterEach();
 
   function setup() {
     const prefix = `t-${randomUUID()}`;
